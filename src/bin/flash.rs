@@ -1,0 +1,98 @@
+//! `flash`: the command-line face of the same core the page uses.
+
+use flash_nas::describe::{describe, summarize};
+use flash_nas::predictor::{self, SampleSet};
+use flash_nas::space::CLASSICS;
+use flash_nas::{degree, Architecture, SearchSpace};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+flash — FLASH hardware-aware NAS (NN-Degree, workloads, accuracy predictor)
+
+usage:
+  flash space [SPACE] [--json]   the space (default: FLASH's), its exact configuration count
+  flash describe ARCH            JSON: layers, totals, NN-Degree per cell
+  flash degree ARCH...           NN-Degree and per-cell degrees, one line per architecture
+  flash fit SAMPLES.csv          fit the accuracy predictor; JSON report with LOO MAE, ρ, τ
+  flash classics                 classic networks in the text form
+  flash help                     this text
+
+ARCH and SPACE use the text forms of docs/space.md, e.g.
+  cifar10/dense/d4w32t10-d6w48t20-d3w16t0
+  cifar10/dense/cells=3;d=2..11;w=8..64:8;t=0..49
+Errors go to stderr with exit code 2.";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(out) => {
+            println!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("flash: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn json<T: serde::Serialize>(value: &T) -> Result<String, String> {
+    serde_json::to_string_pretty(value).map_err(|e| e.to_string())
+}
+
+fn run(args: &[String]) -> Result<String, String> {
+    let (command, rest) = match args.split_first() {
+        Some((c, r)) => (c.as_str(), r),
+        None => return Err(format!("no command given\n\n{USAGE}")),
+    };
+    match command {
+        "help" | "--help" | "-h" => Ok(USAGE.to_string()),
+        "space" => {
+            let as_json = rest.iter().any(|a| a == "--json");
+            let texts: Vec<&String> = rest.iter().filter(|a| *a != "--json").collect();
+            let space = match texts.as_slice() {
+                [] => SearchSpace::flash_default(),
+                [text] => SearchSpace::parse(text).map_err(|e| e.to_string())?,
+                _ => return Err("space takes at most one SPACE".into()),
+            };
+            let s = summarize(&space);
+            if as_json {
+                return json(&s);
+            }
+            Ok(format!(
+                "space:          {}\nconfigurations: {} (≈ {})\nper cell:       {}\na configuration is {}",
+                s.space,
+                s.count,
+                s.count_approx,
+                s.per_cell.join(" × "),
+                s.configuration
+            ))
+        }
+        "describe" => match rest {
+            [text] => json(&describe(&Architecture::parse(text).map_err(|e| e.to_string())?)),
+            _ => Err("describe takes exactly one ARCH".into()),
+        },
+        "degree" => {
+            if rest.is_empty() {
+                return Err("degree takes one or more ARCH".into());
+            }
+            let mut lines = Vec::new();
+            for text in rest {
+                let arch = Architecture::parse(text).map_err(|e| format!("{text}: {e}"))?;
+                let cells: Vec<String> = degree::per_cell(arch.frame(), arch.cells()).iter().map(|g| format!("{g:.4}")).collect();
+                lines.push(format!("{:.4}\t[{}]\t{arch}", degree::nn_degree(arch.frame(), arch.cells()), cells.join(", ")));
+            }
+            Ok(lines.join("\n"))
+        }
+        "fit" => match rest {
+            [path] => {
+                let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+                let set = SampleSet::from_csv(&text).map_err(|e| format!("{path}: {e}"))?;
+                json(&predictor::fit(&set.samples).map_err(|e| format!("{path}: {e}"))?)
+            }
+            _ => Err("fit takes exactly one SAMPLES.csv".into()),
+        },
+        "classics" => Ok(CLASSICS.iter().map(|(name, text)| format!("{name:<28} {text}")).collect::<Vec<_>>().join("\n")),
+        other => Err(format!("unknown command '{other}'\n\n{USAGE}")),
+    }
+}

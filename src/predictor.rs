@@ -1,0 +1,384 @@
+//! Accuracy predictor: sample sets of trained networks, fitted models, and their
+//! leave-one-out quality.
+//!
+//! Candidates, all linear least squares on log features:
+//! * `log-degree` (FLASH's form): accuracy = a + b·ln g;
+//! * `ridge(λ)`: accuracy = a + β·z, z the standardised [ln g, ln params, ln MACs],
+//!   for λ in [`RIDGE_LAMBDAS`].
+//!
+//! The candidate with the lowest leave-one-out MAE is chosen (the simpler one on
+//! a tie). Samples are never invented here: they come from a CSV of networks
+//! that were really trained (issue 6 ships them).
+
+use crate::degree;
+use crate::error::{Error, Result};
+use crate::space::Architecture;
+use crate::workload;
+use ndarray::{Array1, Array2};
+use serde::Serialize;
+
+pub const RIDGE_LAMBDAS: [f64; 4] = [0.01, 0.1, 1.0, 10.0];
+/// Fewest samples a fit accepts: leave-one-out needs two points left to fit a line.
+pub const MIN_SAMPLES: usize = 3;
+/// Most rows a sample CSV may hold (Kendall's τ is quadratic in the rows).
+pub const MAX_SAMPLES: usize = 10_000;
+
+/// One trained network: its text form, its measured accuracy and its features.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Sample {
+    pub arch: String,
+    /// Test accuracy as a fraction in [0, 1].
+    pub accuracy: f64,
+    pub nn_degree: f64,
+    pub params: u64,
+    pub macs: u64,
+    /// 1-based line in the CSV it came from.
+    pub line: usize,
+}
+
+impl Sample {
+    pub fn new(arch: &Architecture, accuracy: f64, line: usize) -> Sample {
+        let totals = workload::totals(arch.frame(), arch.cells());
+        Sample {
+            arch: arch.to_string(),
+            accuracy,
+            nn_degree: degree::nn_degree(arch.frame(), arch.cells()),
+            params: totals.params,
+            macs: totals.macs,
+            line,
+        }
+    }
+
+    fn features(&self) -> [f64; 3] {
+        [self.nn_degree.ln(), (self.params as f64).ln(), (self.macs.max(1) as f64).ln()]
+    }
+}
+
+/// Samples from a CSV plus its `#` provenance lines.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct SampleSet {
+    pub provenance: Vec<String>,
+    pub samples: Vec<Sample>,
+}
+
+impl SampleSet {
+    /// Reads a CSV with a header that names at least `arch` and `accuracy` (or
+    /// `test_accuracy`); other columns are ignored. Leading lines that start with
+    /// `#` are provenance. Errors name the line and column.
+    pub fn from_csv(text: &str) -> Result<SampleSet> {
+        let provenance: Vec<String> = text
+            .lines()
+            .take_while(|l| l.trim_start().starts_with('#'))
+            .map(|l| l.trim_start().trim_start_matches('#').trim().to_string())
+            .collect();
+        let mut reader = csv::ReaderBuilder::new().comment(Some(b'#')).trim(csv::Trim::All).from_reader(text.as_bytes());
+        let header_line = provenance.len() + 1;
+        let headers = reader.headers().map_err(|e| Error::csv(header_line, "header", e.to_string()))?.clone();
+        let find = |names: &[&str]| headers.iter().position(|h| names.iter().any(|n| h.eq_ignore_ascii_case(n)));
+        let arch_col = find(&["arch"]).ok_or_else(|| Error::csv(header_line, "arch", "the header has no 'arch' column"))?;
+        let acc_col = find(&["accuracy", "test_accuracy"])
+            .ok_or_else(|| Error::csv(header_line, "accuracy", "the header has no 'accuracy' (or 'test_accuracy') column"))?;
+        let mut samples = Vec::new();
+        for record in reader.records() {
+            let record = record.map_err(|e| {
+                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+                Error::csv(line, "row", e.to_string())
+            })?;
+            let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+            if samples.len() >= MAX_SAMPLES {
+                return Err(Error::csv(line, "row", format!("more than {MAX_SAMPLES} samples: allowed 1..={MAX_SAMPLES} rows")));
+            }
+            let arch_text = record.get(arch_col).unwrap_or("");
+            let arch = Architecture::parse(arch_text).map_err(|e| Error::csv(line, "arch", e.to_string()))?;
+            let acc_text = record.get(acc_col).unwrap_or("");
+            let accuracy: f64 = acc_text
+                .parse()
+                .ok()
+                .filter(|a: &f64| (0.0..=1.0).contains(a))
+                .ok_or_else(|| Error::csv(line, "accuracy", format!("'{acc_text}' is not allowed: allowed a fraction in 0..=1 (not a percentage)")))?;
+            samples.push(Sample::new(&arch, accuracy, line));
+        }
+        Ok(SampleSet { provenance, samples })
+    }
+}
+
+/// Which candidate a predictor is.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum ModelKind {
+    LogDegree,
+    Ridge { lambda: f64 },
+}
+
+impl ModelKind {
+    pub fn name(&self) -> String {
+        match self {
+            ModelKind::LogDegree => "log-degree".into(),
+            ModelKind::Ridge { lambda } => format!("ridge(λ={lambda})"),
+        }
+    }
+
+    fn features(&self) -> usize {
+        match self {
+            ModelKind::LogDegree => 1,
+            ModelKind::Ridge { .. } => 3,
+        }
+    }
+
+    fn lambda(&self) -> f64 {
+        match self {
+            ModelKind::LogDegree => 0.0,
+            ModelKind::Ridge { lambda } => *lambda,
+        }
+    }
+}
+
+/// A fitted model: prediction = intercept + Σ coef_i · (x_i − mean_i) / scale_i.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Predictor {
+    pub model: ModelKind,
+    pub intercept: f64,
+    pub coef: Vec<f64>,
+    pub mean: Vec<f64>,
+    pub scale: Vec<f64>,
+}
+
+impl Predictor {
+    /// Predicted accuracy from NN-Degree, parameters and MACs.
+    pub fn predict(&self, nn_degree: f64, params: u64, macs: u64) -> f64 {
+        let x = [nn_degree.ln(), (params as f64).ln(), (macs.max(1) as f64).ln()];
+        self.intercept + (0..self.coef.len()).map(|i| self.coef[i] * (x[i] - self.mean[i]) / self.scale[i]).sum::<f64>()
+    }
+
+    pub fn predict_arch(&self, arch: &Architecture) -> f64 {
+        let t = workload::totals(arch.frame(), arch.cells());
+        self.predict(degree::nn_degree(arch.frame(), arch.cells()), t.params, t.macs)
+    }
+
+    /// Least squares (ridge when λ > 0) on standardised features; the intercept is
+    /// not penalised, so it is the mean accuracy.
+    pub fn fit(model: ModelKind, samples: &[&Sample]) -> Result<Predictor> {
+        let p = model.features();
+        let n = samples.len();
+        if n < 2 {
+            return Err(Error::Invalid(format!("a fit needs at least 2 samples, got {n}")));
+        }
+        let x = Array2::from_shape_fn((n, p), |(i, j)| samples[i].features()[j]);
+        let y = Array1::from_iter(samples.iter().map(|s| s.accuracy));
+        let mean = x.mean_axis(ndarray::Axis(0)).expect("n ≥ 2");
+        let mut scale = x.std_axis(ndarray::Axis(0), 0.0);
+        for (j, s) in scale.iter_mut().enumerate() {
+            if *s < 1e-12 {
+                if model == ModelKind::LogDegree && j == 0 {
+                    return Err(Error::Invalid("every sample has the same NN-Degree: the log-degree fit needs networks of different degrees".into()));
+                }
+                *s = 1.0; // a constant feature gets coefficient 0 from ridge
+            }
+        }
+        let z = (&x - &mean) / &scale;
+        let y_mean = y.mean().expect("n ≥ 2");
+        let yc = &y - y_mean;
+        let mut a = z.t().dot(&z);
+        for j in 0..p {
+            a[[j, j]] += model.lambda() * n as f64;
+        }
+        let b = z.t().dot(&yc);
+        let coef = solve(a, b).ok_or_else(|| Error::Invalid(format!("the {} fit is singular: the features do not vary enough", model.name())))?;
+        Ok(Predictor { model, intercept: y_mean, coef: coef.to_vec(), mean: mean.to_vec(), scale: scale.to_vec() })
+    }
+}
+
+/// Gaussian elimination with partial pivoting for the small normal equations.
+fn solve(mut a: Array2<f64>, mut b: Array1<f64>) -> Option<Array1<f64>> {
+    let n = b.len();
+    for col in 0..n {
+        let pivot = (col..n).max_by(|&i, &j| a[[i, col]].abs().total_cmp(&a[[j, col]].abs()))?;
+        if a[[pivot, col]].abs() < 1e-12 {
+            return None;
+        }
+        for k in 0..n {
+            a.swap([col, k], [pivot, k]);
+        }
+        b.swap(col, pivot);
+        for row in col + 1..n {
+            let f = a[[row, col]] / a[[col, col]];
+            for k in col..n {
+                a[[row, k]] -= f * a[[col, k]];
+            }
+            b[row] -= f * b[col];
+        }
+    }
+    let mut x = Array1::zeros(n);
+    for row in (0..n).rev() {
+        let s: f64 = (row + 1..n).map(|k| a[[row, k]] * x[k]).sum();
+        x[row] = (b[row] - s) / a[[row, row]];
+    }
+    Some(x)
+}
+
+/// Average ranks (1-based), ties sharing the mean of their positions.
+fn ranks(v: &[f64]) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..v.len()).collect();
+    order.sort_by(|&i, &j| v[i].total_cmp(&v[j]));
+    let mut r = vec![0.0; v.len()];
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i;
+        while j + 1 < order.len() && v[order[j + 1]] == v[order[i]] {
+            j += 1;
+        }
+        let avg = (i + j) as f64 / 2.0 + 1.0;
+        for k in i..=j {
+            r[order[k]] = avg;
+        }
+        i = j + 1;
+    }
+    r
+}
+
+/// Pearson correlation; `None` when either side is constant.
+pub fn pearson(x: &[f64], y: &[f64]) -> Option<f64> {
+    let n = x.len() as f64;
+    let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for (a, b) in x.iter().zip(y) {
+        sxy += (a - mx) * (b - my);
+        sxx += (a - mx) * (a - mx);
+        syy += (b - my) * (b - my);
+    }
+    (sxx > 0.0 && syy > 0.0).then(|| sxy / (sxx * syy).sqrt())
+}
+
+/// Spearman's ρ: Pearson on average ranks.
+pub fn spearman(x: &[f64], y: &[f64]) -> Option<f64> {
+    pearson(&ranks(x), &ranks(y))
+}
+
+/// Kendall's τ-b (ties accounted for); `None` when either side is constant.
+pub fn kendall(x: &[f64], y: &[f64]) -> Option<f64> {
+    let (mut concordant, mut discordant, mut tie_x, mut tie_y) = (0i64, 0i64, 0i64, 0i64);
+    for i in 0..x.len() {
+        for j in i + 1..x.len() {
+            let dx = x[i].total_cmp(&x[j]) as i64;
+            let dy = y[i].total_cmp(&y[j]) as i64;
+            match (dx, dy) {
+                (0, 0) => {}
+                (0, _) => tie_x += 1,
+                (_, 0) => tie_y += 1,
+                _ if dx == dy => concordant += 1,
+                _ => discordant += 1,
+            }
+        }
+    }
+    let n0 = (concordant + discordant + tie_x) as f64 * (concordant + discordant + tie_y) as f64;
+    (n0 > 0.0).then(|| (concordant - discordant) as f64 / n0.sqrt())
+}
+
+/// Leave-one-out quality of one candidate.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Candidate {
+    pub name: String,
+    pub model: ModelKind,
+    pub loo_mae: f64,
+    pub loo_spearman: Option<f64>,
+    pub loo_kendall: Option<f64>,
+    /// Mean absolute error on the samples it was fitted to.
+    pub train_mae: f64,
+}
+
+/// How each feature alone ranks the samples.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Correlation {
+    pub feature: &'static str,
+    pub spearman: Option<f64>,
+    pub kendall: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FitReport {
+    pub samples: usize,
+    pub chosen: Predictor,
+    pub candidates: Vec<Candidate>,
+    pub correlations: Vec<Correlation>,
+}
+
+fn evaluate(model: ModelKind, samples: &[Sample]) -> Result<Candidate> {
+    let all: Vec<&Sample> = samples.iter().collect();
+    let full = Predictor::fit(model, &all)?;
+    let train_mae = samples.iter().map(|s| (full.predict(s.nn_degree, s.params, s.macs) - s.accuracy).abs()).sum::<f64>() / samples.len() as f64;
+    let mut predictions = Vec::with_capacity(samples.len());
+    for i in 0..samples.len() {
+        let rest: Vec<&Sample> = samples.iter().enumerate().filter(|&(j, _)| j != i).map(|(_, s)| s).collect();
+        let p = Predictor::fit(model, &rest)?;
+        let s = &samples[i];
+        predictions.push(p.predict(s.nn_degree, s.params, s.macs));
+    }
+    let actual: Vec<f64> = samples.iter().map(|s| s.accuracy).collect();
+    let loo_mae = predictions.iter().zip(&actual).map(|(p, a)| (p - a).abs()).sum::<f64>() / samples.len() as f64;
+    Ok(Candidate {
+        name: model.name(),
+        model,
+        loo_mae,
+        loo_spearman: spearman(&predictions, &actual),
+        loo_kendall: kendall(&predictions, &actual),
+        train_mae,
+    })
+}
+
+/// Fits every candidate, scores each by leave-one-out and keeps the best.
+pub fn fit(samples: &[Sample]) -> Result<FitReport> {
+    if samples.len() < MIN_SAMPLES {
+        return Err(Error::field("number of samples", samples.len(), format!("{MIN_SAMPLES}..={MAX_SAMPLES}")));
+    }
+    let mut candidates = vec![evaluate(ModelKind::LogDegree, samples)?];
+    for lambda in RIDGE_LAMBDAS {
+        candidates.push(evaluate(ModelKind::Ridge { lambda }, samples)?);
+    }
+    // Strictly better only: on a tie the earlier (simpler, less regularised) one stays.
+    let best = candidates.iter().enumerate().fold(0, |b, (i, c)| if c.loo_mae < candidates[b].loo_mae { i } else { b });
+    let all: Vec<&Sample> = samples.iter().collect();
+    let chosen = Predictor::fit(candidates[best].model, &all)?;
+    let acc: Vec<f64> = samples.iter().map(|s| s.accuracy).collect();
+    let feature = |name: &'static str, f: &dyn Fn(&Sample) -> f64| {
+        let v: Vec<f64> = samples.iter().map(f).collect();
+        Correlation { feature: name, spearman: spearman(&v, &acc), kendall: kendall(&v, &acc) }
+    };
+    let correlations = vec![
+        feature("nn_degree", &|s| s.nn_degree),
+        feature("params", &|s| s.params as f64),
+        feature("macs", &|s| s.macs as f64),
+    ];
+    Ok(FitReport { samples: samples.len(), chosen, candidates, correlations })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranks_average_ties() {
+        assert_eq!(ranks(&[10.0, 20.0, 20.0, 5.0]), vec![2.0, 3.5, 3.5, 1.0]);
+    }
+
+    #[test]
+    fn kendall_and_spearman_of_known_orders() {
+        let x = [1.0, 2.0, 3.0, 4.0, 5.0];
+        assert_eq!(kendall(&x, &[2.0, 4.0, 6.0, 8.0, 10.0]), Some(1.0));
+        assert_eq!(kendall(&x, &[5.0, 4.0, 3.0, 2.0, 1.0]), Some(-1.0));
+        // One swapped pair out of 10: τ = (9 - 1) / 10.
+        assert!((kendall(&x, &[1.0, 3.0, 2.0, 4.0, 5.0]).unwrap() - 0.8).abs() < 1e-12);
+        // Spearman: 1 - 6·Σd²/(n(n²-1)) = 1 - 6·2/120 = 0.9.
+        assert!((spearman(&x, &[1.0, 3.0, 2.0, 4.0, 5.0]).unwrap() - 0.9).abs() < 1e-12);
+        assert_eq!(spearman(&x, &[1.0; 5]), None);
+    }
+
+    #[test]
+    fn solve_recovers_a_known_system() {
+        let a = Array2::from_shape_vec((3, 3), vec![2.0, 1.0, -1.0, -3.0, -1.0, 2.0, -2.0, 1.0, 2.0]).unwrap();
+        let b = Array1::from_vec(vec![8.0, -11.0, -3.0]);
+        let x = solve(a, b).unwrap();
+        for (got, want) in x.iter().zip([2.0, 3.0, -1.0]) {
+            assert!((got - want).abs() < 1e-12);
+        }
+    }
+}
