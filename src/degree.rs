@@ -10,7 +10,7 @@
 //! Property tests check that the two agree on every family.
 
 use crate::space::{Architecture, Cell, Family, Frame, Shortcut, ALL};
-use crate::workload::{self, LayerKind, LayerSpec, Reads, Role, Sink};
+use crate::workload::{self, LayerKind, LayerSpec, Reads, Role, Sink, Skip};
 use serde::Serialize;
 
 /// Σ_{k=0}^{n-1} min(t, c + k·w): the skip channels read by n successive dense
@@ -56,7 +56,7 @@ fn cell_graph(frame: &Frame, cell: &Cell, c_in: u64) -> (u64, u64, u64) {
             // conv1 reads the block input, conv2 reads conv1; each kept shortcut adds
             // one edge per channel it feeds.
             let mut edges = w * c_in + (d - 1) * w * w + d * w * w;
-            let mut nodes = 2 * d * w;
+            let nodes = 2 * d * w;
             // Blocks 2..d keep identity shortcuts from the back: min(kept, d-1) of them.
             edges += kept.min(d - 1) * w;
             // Block 1 keeps its shortcut only when every block does.
@@ -67,8 +67,8 @@ fn cell_graph(frame: &Frame, cell: &Cell, c_in: u64) -> (u64, u64, u64) {
                 } else if frame.options.shortcut == Shortcut::Pad {
                     edges += c_in.min(w);
                 } else {
-                    nodes += w; // the projection's output channels
-                    edges += w * c_in + w;
+                    // A 1×1 projection: every output channel reads every input channel.
+                    edges += w * c_in;
                 }
             }
             (edges, nodes, w)
@@ -198,11 +198,16 @@ impl Sink for GraphBuilder {
                 // Every other layer reads every channel of every piece.
                 _ => reads.pieces.iter().map(|p| p.len).sum(),
             };
-            if let Some(s) = reads.shortcut {
-                self.check_piece(&s);
-                if o < s.len {
-                    d += 1;
+            match reads.shortcut {
+                Some(Skip::Identity(s)) => {
+                    self.check_piece(&s);
+                    d += (o < s.len) as u32;
                 }
+                Some(Skip::Projection(s)) => {
+                    self.check_piece(&s);
+                    d += s.len;
+                }
+                None => {}
             }
             self.in_degree.push(d);
             // Transitions sit between cells: their nodes belong to none.

@@ -113,9 +113,15 @@ impl LayerSpec {
         }
     }
 
-    /// Whether the layer's output channels are nodes of the channel graph.
-    pub fn has_nodes(&self) -> bool {
+    /// Whether the layer carries weights (convolutions and the classifier).
+    pub fn is_weighted(&self) -> bool {
         matches!(self.kind, LayerKind::Conv | LayerKind::Depthwise | LayerKind::Linear)
+    }
+
+    /// Whether the layer's output channels are nodes of the channel graph. A
+    /// projection shortcut is part of a skip connection, not a node of its own.
+    pub fn has_nodes(&self) -> bool {
+        self.is_weighted() && self.role != Role::Projection
     }
 
     pub fn name(&self) -> String {
@@ -160,8 +166,18 @@ pub const INPUT: u32 = u32::MAX;
 pub struct Reads<'a> {
     /// The layer's input, as the concatenation of these pieces.
     pub pieces: &'a [Piece],
-    /// Source of an additive shortcut: channel i of the piece adds into output channel i.
-    pub shortcut: Option<Piece>,
+    /// The additive shortcut into the layer's output, if any.
+    pub shortcut: Option<Skip>,
+}
+
+/// An additive shortcut and the channels it carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Skip {
+    /// Channel i of the piece adds into output channel i.
+    Identity(Piece),
+    /// A 1×1 projection of the piece adds into every output channel: each output
+    /// channel reads every channel of the piece through the skip connection.
+    Projection(Piece),
 }
 
 /// Receives the layers of an architecture in order.
@@ -314,7 +330,7 @@ struct Walker<'s, S: Sink> {
 impl<S: Sink> Walker<'_, S> {
     /// Hands a layer to the sink, reading `cur_pieces`; returns its id.
     #[inline]
-    fn emit(&mut self, spec: LayerSpec, shortcut: Option<Piece>) -> u32 {
+    fn emit(&mut self, spec: LayerSpec, shortcut: Option<Skip>) -> u32 {
         let id = self.next_id;
         self.next_id += 1;
         self.sink.layer(&spec, Reads { pieces: &self.cur_pieces, shortcut });
@@ -329,7 +345,7 @@ impl<S: Sink> Walker<'_, S> {
     /// A convolution of the current tensor (3×3 and 1×1 use padding k/2).
     #[allow(clippy::too_many_arguments)]
     #[inline]
-    fn conv(&mut self, role: Role, cell: u32, block: u32, kernel: u32, stride: u32, out_c: u32, groups: u32, bn: u32, shortcut: Option<Piece>) -> u32 {
+    fn conv(&mut self, role: Role, cell: u32, block: u32, kernel: u32, stride: u32, out_c: u32, groups: u32, bn: u32, shortcut: Option<Skip>) -> u32 {
         let input = self.cur;
         let output = Shape { c: out_c, h: input.h.div_ceil(stride), w: input.w.div_ceil(stride) };
         let kind = if groups > 1 { LayerKind::Depthwise } else { LayerKind::Conv };
@@ -425,18 +441,16 @@ impl<S: Sink> Walker<'_, S> {
             let mut shortcut = None;
             if shortcut_kept {
                 shortcut = match (changes, frame.options.shortcut) {
-                    (false, _) => block_piece,
-                    (true, Shortcut::Pad) => block_piece.map(|p| Piece { len: p.len.min(width), ..p }),
+                    (false, _) => block_piece.map(Skip::Identity),
+                    (true, Shortcut::Pad) => block_piece.map(|p| Skip::Identity(Piece { len: p.len.min(width), ..p })),
                     (true, Shortcut::Proj) => {
                         // The projection reads the block input, not conv1's output.
                         let after_conv1 = (self.cur, std::mem::take(&mut self.cur_pieces));
                         self.cur = block_in;
-                        if let Some(p) = block_piece {
-                            self.cur_pieces.push(p);
-                        }
-                        let id = self.conv(Role::Projection, c, b, 1, stride, width, 1, width, None);
+                        self.cur_pieces.extend(block_piece);
+                        self.conv(Role::Projection, c, b, 1, stride, width, 1, width, None);
                         (self.cur, self.cur_pieces) = after_conv1;
-                        Some(Piece { layer: id, start: 0, len: width })
+                        block_piece.map(Skip::Projection)
                     }
                 };
             }
@@ -457,7 +471,7 @@ impl<S: Sink> Walker<'_, S> {
                 self.conv(Role::Expand, c, b, 1, 1, hidden, 1, hidden, None);
             }
             self.conv(Role::Depthwise, c, b, 3, stride, hidden, hidden, hidden, None);
-            self.conv(Role::Project, c, b, 1, 1, width, 1, width, if skip { block_piece } else { None });
+            self.conv(Role::Project, c, b, 1, 1, width, 1, width, if skip { block_piece.map(Skip::Identity) } else { None });
         }
     }
 }

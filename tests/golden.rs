@@ -1,0 +1,34 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! Golden snapshots of what the page and `flash describe` show. A change to a
+//! number shows up here as a diff; `UPDATE_GOLDEN=1 cargo test` rewrites them
+//! after a deliberate change (review the diff before committing).
+
+use flash_nas::describe::{describe, summarize};
+use flash_nas::{Architecture, SearchSpace};
+
+fn check(name: &str, value: serde_json::Value) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name);
+    let text = serde_json::to_string_pretty(&value).unwrap() + "\n";
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, &text).unwrap();
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("missing {}; run with UPDATE_GOLDEN=1", path.display()));
+    assert_eq!(text, want, "{name} changed; if deliberate, rerun with UPDATE_GOLDEN=1 and review the diff");
+}
+
+#[test]
+fn resnet20_description() {
+    let a = Architecture::parse("cifar10/res(shortcut=pad)/d3w16-d3w32-d3w64").unwrap();
+    check("describe-resnet20.json", serde_json::to_value(describe(&a)).unwrap());
+}
+
+#[test]
+fn flash_example_description() {
+    let a = Architecture::parse("cifar10/dense/d4w32t10-d6w48t20-d3w16t0").unwrap();
+    check("describe-flash-dense.json", serde_json::to_value(describe(&a)).unwrap());
+}
+
+#[test]
+fn default_space_summary() {
+    check("space-default.json", serde_json::to_value(summarize(&SearchSpace::flash_default())).unwrap());
+}
