@@ -4,6 +4,7 @@
 //! CLI and the WebAssembly page share. Data flows one way (docs/architecture.md):
 //! space → workload → NN-Degree → predictor → (later: hardware cost, search) → page.
 
+pub mod batch;
 pub mod degree;
 pub mod describe;
 pub mod error;

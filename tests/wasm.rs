@@ -1,0 +1,51 @@
+#![cfg(target_arch = "wasm32")]
+//! Runs in headless Chromium (wasm-bindgen-test-runner): the core gives, in wasm,
+//! exactly the numbers the native build wrote into the golden snapshots.
+
+use flash_nas::describe::{describe, summarize};
+use flash_nas::{Architecture, SearchSpace};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn golden(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn describe_matches_the_native_golden_snapshots() {
+    let cases = [
+        ("cifar10/res(shortcut=pad)/d3w16-d3w32-d3w64", include_str!("golden/describe-resnet20.json")),
+        ("cifar10/dense/d4w32t10-d6w48t20-d3w16t0", include_str!("golden/describe-flash-dense.json")),
+    ];
+    for (arch, want) in cases {
+        let got = serde_json::to_value(describe(&Architecture::parse(arch).unwrap())).unwrap();
+        assert_eq!(got, golden(want), "{arch}");
+    }
+    let got = serde_json::to_value(summarize(&SearchSpace::flash_default())).unwrap();
+    assert_eq!(got, golden(include_str!("golden/space-default.json")));
+}
+
+#[wasm_bindgen_test]
+fn the_shell_converts_results_and_errors() {
+    let v = flash_nas::wasm::describe("cifar10/res(shortcut=pad)/d3w16-d3w32-d3w64").unwrap();
+    let totals = js_sys::Reflect::get(&v, &JsValue::from_str("totals")).unwrap();
+    let params = js_sys::Reflect::get(&totals, &JsValue::from_str("params")).unwrap();
+    assert_eq!(params.as_f64(), Some(269_722.0));
+    let s = flash_nas::wasm::space_summary("cifar10/dense/cells=3;d=2..11;w=8..64:8;t=0..49").unwrap();
+    let count = js_sys::Reflect::get(&s, &JsValue::from_str("count")).unwrap();
+    assert_eq!(count.as_string().as_deref(), Some("64000000000"));
+    assert!(flash_nas::wasm::describe("cifar10/dense/d0w8").is_err());
+    assert!(flash_nas::wasm::space_summary("cifar10/dense/d=9..2").is_err());
+}
+
+#[wasm_bindgen_test]
+fn batches_are_identical_to_native() {
+    // The same seed draws the same configurations in wasm as natively (tests/batch.rs).
+    let b = flash_nas::batch::Batch::random(&SearchSpace::flash_default(), 42, 1000);
+    assert_eq!(b.degrees().to_bits(), BATCH_42_DEGREES.to_bits());
+}
+
+/// Written by the native test `batch_seed_42_degrees` (tests/batch.rs).
+const BATCH_42_DEGREES: f64 = include!("golden/batch-42-degrees.txt");
