@@ -4,10 +4,12 @@ use crate::batch;
 use crate::describe::{describe as describe_arch, summarize};
 use crate::space::CLASSICS;
 use crate::{Architecture, SearchSpace};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+/// Plain JS objects (not `Map`s, which `#[serde(flatten)]` would otherwise give).
 fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
-    serde_wasm_bindgen::to_value(value).map_err(|e| JsError::new(&e.to_string()))
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| JsError::new(&e.to_string()))
 }
 
 fn core_error(e: crate::Error) -> JsError {
