@@ -15,17 +15,16 @@ use serde::Serialize;
 
 /// Σ_{k=0}^{n-1} min(t, c + k·w): the skip channels read by n successive dense
 /// layers when the pool they can draw from grows by w per layer from c.
+///
+/// Branch-free on purpose: whether t exceeds c is a coin flip over a search
+/// space, and mispredicted branches cost more than the arithmetic (docs/benchmarks.md).
 #[inline]
 fn capped_sum(t: u32, c: u64, w: u64, n: u64) -> u64 {
-    if n == 0 {
-        return 0;
-    }
-    if t == ALL {
-        return n * c + w * n * (n - 1) / 2;
-    }
-    let t = t as u64;
+    // t = ALL caps nothing: every term stays below it.
+    let t = if t == ALL { u64::MAX / 4 } else { t as u64 };
     // k* = how many of the n terms are still below the cap t.
-    let below = if t <= c { 0 } else { (t - c).div_ceil(w).min(n) };
+    let below = t.saturating_sub(c).div_ceil(w).min(n);
+    // With t = ALL, below = n and the last term is 0·t.
     below * c + w * below * below.saturating_sub(1) / 2 + (n - below) * t
 }
 
@@ -120,15 +119,34 @@ pub fn per_cell(frame: &Frame, cells: &[Cell]) -> Vec<f64> {
     out
 }
 
+/// Whether every cell of the frame starts from exactly `w` channels: FLASH's
+/// DenseNet-type space (stem and transitions map to the cell's width, no
+/// bottleneck). There ḡ_c = w + T/d (docs/nn-degree.md).
+#[inline]
+fn is_flash_dense(frame: &Frame) -> bool {
+    frame.family == Family::Dense && frame.options.bottleneck == 0 && frame.options.compression_milli.is_none() && frame.options.stem.is_none()
+}
+
 /// NN-Degree g = Σ_c ḡ_c (closed form, no allocation).
 #[inline]
 pub fn nn_degree(frame: &Frame, cells: &[Cell]) -> f64 {
+    if is_flash_dense(frame) {
+        // The search's hot path: one division per cell, no dispatch.
+        return cells
+            .iter()
+            .map(|c| {
+                let (d, w) = (c.depth as u64, c.width as u64);
+                c.width as f64 + capped_sum(c.skip, w, w, d - 1) as i64 as f64 / d as f64
+            })
+            .sum();
+    }
     let mut g = 0.0;
     let mut prev = 0;
     for (i, cell) in cells.iter().enumerate() {
         let c_in = cell_input(frame, cells, i, prev);
         let (edges, nodes, cell_out) = cell_graph(frame, cell, c_in);
-        g += edges as f64 / nodes as f64;
+        // Through i64: one instruction, where u64 → f64 needs a sequence.
+        g += edges as i64 as f64 / nodes as i64 as f64;
         prev = cell_out;
     }
     g
