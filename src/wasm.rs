@@ -4,7 +4,6 @@ use crate::batch;
 use crate::describe::{describe as describe_arch, summarize};
 use crate::space::CLASSICS;
 use crate::{Architecture, SearchSpace};
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 /// Plain JS objects (not `Map`s, which `#[serde(flatten)]` would otherwise give).

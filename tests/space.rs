@@ -22,8 +22,8 @@ fn edited_space_counts_exactly() {
     assert_eq!(s.cells()[3].stride, 1);
     assert_eq!(SearchSpace::parse(&s.to_string()).unwrap(), s);
     // A count past u128 is an error that names the field, not an overflow.
-    let huge = format!("cifar10/dense/cells=16;s=1;d=1..128;w=1..4096;t=0..65535");
-    let e = SearchSpace::parse(&huge).unwrap_err();
+    let huge = "cifar10/dense/cells=16;s=1;d=1..128;w=1..4096;t=0..65535";
+    let e = SearchSpace::parse(huge).unwrap_err();
     assert!(e.to_string().contains("number of configurations"), "{e}");
 }
 
@@ -104,6 +104,10 @@ fn syntax_errors_say_where() {
     assert!(e.contains("c3 does not exist") && e.contains("c1..=c2"), "{e}");
     let e = SearchSpace::parse("cifar10/dense/d=5..2").unwrap_err().to_string();
     assert!(e.contains("first value is at most its last"), "{e}");
+    let e = SearchSpace::parse("cifar10/dense/s=1..2").unwrap_err().to_string();
+    assert!(e.contains("s takes one value") && e.contains("1 or 2"), "{e}");
+    let e = SearchSpace::parse("cifar10/dense/c2.s=7").unwrap_err().to_string();
+    assert!(e.contains("cell 2 stride s = 7") && e.contains("1..=2"), "{e}");
     let e = SearchSpace::parse("cifar10/dense/w=8..64:0").unwrap_err().to_string();
     assert!(e.contains("step"), "{e}");
 }

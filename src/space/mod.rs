@@ -440,7 +440,7 @@ impl CellRanges {
         }
     }
 
-    /// Configurations of this cell, or `None` past u128.
+    /// Configurations of this cell (at most 4096⁴, so it always fits u128).
     pub fn count(&self) -> u128 {
         self.depth.len() as u128 * self.width.len() as u128 * self.skip.len() as u128 * self.expansion.len() as u128
     }

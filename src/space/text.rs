@@ -310,6 +310,9 @@ pub(super) fn parse_space(text: &str) -> Result<SpaceParams> {
         };
         cur.expect('=', &format!("after '{param}'"))?;
         let range = parse_range(&mut cur, &param.to_string())?;
+        if param == 's' && range.lo != range.hi {
+            return Err(Error::parse(SPACE, at, "s takes one value, the stride: allowed 1 or 2"));
+        }
         match cell {
             None if param == 's' => all_strides = Some(range),
             None => set_range(&mut shared, param, range),
@@ -339,15 +342,16 @@ fn set_range(cell: &mut CellRanges, param: char, range: ValueRange) {
         'w' => cell.width = range,
         't' => cell.skip = range,
         'e' => cell.expansion = range,
-        // A stride is one value; a range keeps its first value and fails the range check below.
-        _ => cell.stride = if range.lo == range.hi { range.lo } else { u32::MAX },
+        // A stride is one value (ranges are refused while parsing).
+        _ => cell.stride = range.lo,
     }
 }
 
 pub(super) fn print_space(frame: &Frame, cells: &[CellRanges]) -> String {
     let mut items = vec![format!("cells={}", cells.len())];
     let shared = cells[0];
-    let params: [(char, fn(&CellRanges) -> ValueRange); 4] =
+    type Getter = fn(&CellRanges) -> ValueRange;
+    let params: [(char, Getter); 4] =
         [('d', |c| c.depth), ('w', |c| c.width), ('t', |c| c.skip), ('e', |c| c.expansion)];
     for (name, get) in params {
         if name != 'e' || frame.family == Family::Mobile {
