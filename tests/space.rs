@@ -22,9 +22,12 @@ fn edited_space_counts_exactly() {
     assert_eq!(s.cells()[3].stride, 1);
     assert_eq!(SearchSpace::parse(&s.to_string()).unwrap(), s);
     // A count past u128 is an error that names the field, not an overflow.
-    let huge = "cifar10/dense/cells=16;s=1;d=1..128;w=1..4096;t=0..65535";
+    let huge = "cifar10/dense/cells=16;s=1;d=1..4;w=1..4096;t=0..65535";
     let e = SearchSpace::parse(huge).unwrap_err();
     assert!(e.to_string().contains("number of configurations"), "{e}");
+    // So is a space whose largest member would be too big to build.
+    let e = SearchSpace::parse("cifar10/dense/cells=16;s=1;d=1..128;w=1..4096").unwrap_err().to_string();
+    assert!(e.contains("network size") && e.contains("at most 4194304"), "{e}");
 }
 
 #[test]
@@ -85,6 +88,8 @@ fn bad_values_name_the_field_the_value_and_the_range() {
     assert!(m.contains("cell 5 stride") && m.contains("8×8"), "{m}");
     let m = message("cifar10/dense(compression=1.5)/d2w8-d2w8");
     assert!(m.contains("compression") && m.contains("1..=1000"), "{m}");
+    let m = message("cifar10/dense(bottleneck=8)/d128w4096t*-d128w4096t*s1");
+    assert!(m.contains("network size") && m.contains("at most 4194304"), "{m}");
     let m = message("cifar10/dense/d99999999999w8");
     assert!(m.contains("too large"), "{m}");
 }

@@ -35,6 +35,40 @@ pub mod limits {
     pub const BOTTLENECK: (u32, u32) = (0, 8);
     /// Compression factor of DenseNet transitions, in thousandths.
     pub const COMPRESSION_MILLI: (u32, u32) = (1, 1000);
+    /// Output channels of all the cells' layers (the channel graph's nodes). Each
+    /// value above can be in range while their product is not: this bounds memory
+    /// (the graph, the page's tables) and keeps MAC counts far from u64 overflow.
+    /// The classic networks need at most ≈ 50,000.
+    pub const NODES: u64 = 1 << 22;
+}
+
+/// An upper bound on the channel-graph nodes of the cells, from each cell's
+/// (depth, width, expansion); monotone, so a space checks its largest member.
+fn node_bound(frame: &Frame, cells: &[(u32, u32, u32)]) -> u64 {
+    let widest = cells.iter().map(|c| c.1 as u64 * frame.options.widen as u64).max().unwrap_or(0).max(frame.options.stem.unwrap_or(0) as u64);
+    cells
+        .iter()
+        .map(|&(d, w, e)| {
+            let (d, w, e) = (d as u64, w as u64 * frame.options.widen as u64, e as u64);
+            match frame.family {
+                Family::Dense => d * w * (1 + frame.options.bottleneck as u64),
+                Family::Res | Family::WideRes => 2 * d * w,
+                Family::Mobile => d * (2 * e * widest + w),
+            }
+        })
+        .sum()
+}
+
+fn check_size(frame: &Frame, cells: &[(u32, u32, u32)]) -> Result<()> {
+    let nodes = node_bound(frame, cells);
+    if nodes > limits::NODES {
+        return Err(Error::field(
+            "network size (output channels of the cells' layers)",
+            nodes,
+            format!("at most {} (fewer cells, layers or channels)", limits::NODES),
+        ));
+    }
+    Ok(())
 }
 
 fn in_range(field: impl Into<String>, value: u32, (lo, hi): (u32, u32)) -> Result<u32> {
@@ -320,6 +354,7 @@ impl ArchitectureParams {
         let frame = Frame { dataset: self.dataset, family: self.family, options: self.options.check(self.family)? };
         let cells = self.cells.iter().enumerate().map(|(i, c)| c.check(&frame, i)).collect::<Result<Vec<_>>>()?;
         frame.resolutions(cells.iter().map(|c| c.stride))?;
+        check_size(&frame, &cells.iter().map(|c| (c.depth, c.width, c.expansion)).collect::<Vec<_>>())?;
         Ok(Architecture { frame, cells })
     }
 }
@@ -487,6 +522,7 @@ impl SpaceParams {
         let frame = Frame { options: self.frame.options.check(self.frame.family)?, ..self.frame };
         let cells = self.cells.iter().enumerate().map(|(i, c)| c.check(&frame, i)).collect::<Result<Vec<_>>>()?;
         frame.resolutions(cells.iter().map(|c| c.stride))?;
+        check_size(&frame, &cells.iter().map(|c| (c.depth.hi, c.width.hi, c.expansion.hi)).collect::<Vec<_>>())?;
         let mut count: u128 = 1;
         for c in &cells {
             count = count.checked_mul(c.count()).ok_or_else(|| {
