@@ -106,17 +106,21 @@ fn cell_input(frame: &Frame, cells: &[Cell], index: usize, prev_out: u64) -> u64
     }
 }
 
-/// NN-Degree of each cell (closed form).
-pub fn per_cell(frame: &Frame, cells: &[Cell]) -> Vec<f64> {
-    let mut out = Vec::with_capacity(cells.len());
+/// ḡ_c of each cell in order (general closed form, no allocation).
+fn cell_degrees<'a>(frame: &'a Frame, cells: &'a [Cell]) -> impl Iterator<Item = f64> + 'a {
     let mut prev = 0;
-    for (i, cell) in cells.iter().enumerate() {
+    cells.iter().enumerate().map(move |(i, cell)| {
         let c_in = cell_input(frame, cells, i, prev);
         let (edges, nodes, cell_out) = cell_graph(frame, cell, c_in);
-        out.push(edges as f64 / nodes as f64);
         prev = cell_out;
-    }
-    out
+        // Through i64: one instruction, where u64 → f64 needs a sequence.
+        edges as i64 as f64 / nodes as i64 as f64
+    })
+}
+
+/// NN-Degree of each cell (closed form).
+pub fn per_cell(frame: &Frame, cells: &[Cell]) -> Vec<f64> {
+    cell_degrees(frame, cells).collect()
 }
 
 /// Whether every cell of the frame starts from exactly `w` channels: FLASH's
@@ -140,16 +144,7 @@ pub fn nn_degree(frame: &Frame, cells: &[Cell]) -> f64 {
             })
             .sum();
     }
-    let mut g = 0.0;
-    let mut prev = 0;
-    for (i, cell) in cells.iter().enumerate() {
-        let c_in = cell_input(frame, cells, i, prev);
-        let (edges, nodes, cell_out) = cell_graph(frame, cell, c_in);
-        // Through i64: one instruction, where u64 → f64 needs a sequence.
-        g += edges as i64 as f64 / nodes as i64 as f64;
-        prev = cell_out;
-    }
-    g
+    cell_degrees(frame, cells).sum()
 }
 
 /// The channel graph of one cell.

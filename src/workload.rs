@@ -142,7 +142,6 @@ impl LayerSpec {
             Role::Classifier => "fc",
         };
         match (self.cell, self.role) {
-            (0, Role::Transition | Role::Pool) => role.to_string(),
             (0, _) => role.to_string(),
             (c, Role::Transition | Role::Pool) => format!("c{c}.{role}"),
             (c, _) => format!("c{c}.b{}.{role}", self.block),
