@@ -9,6 +9,7 @@ pub mod degree;
 pub mod describe;
 pub mod error;
 pub mod predictor;
+pub mod shgo;
 pub mod space;
 pub mod workload;
 

@@ -2,13 +2,16 @@
 
 use crate::batch;
 use crate::describe::{describe as describe_arch, summarize};
+use crate::shgo::spec;
 use crate::space::CLASSICS;
 use crate::{Architecture, SearchSpace};
 use wasm_bindgen::prelude::*;
 
 /// Plain JS objects (not `Map`s, which `#[serde(flatten)]` would otherwise give).
 fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
-    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| JsError::new(&e.to_string()))
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsError::new(&e.to_string()))
 }
 
 fn core_error(e: crate::Error) -> JsError {
@@ -18,7 +21,9 @@ fn core_error(e: crate::Error) -> JsError {
 /// Layers, totals and NN-Degree of an architecture in the text form.
 #[wasm_bindgen]
 pub fn describe(arch: &str) -> Result<JsValue, JsError> {
-    to_js(&describe_arch(&Architecture::parse(arch).map_err(core_error)?))
+    to_js(&describe_arch(
+        &Architecture::parse(arch).map_err(core_error)?,
+    ))
 }
 
 /// Canonical form and exact configuration count of a space in the text form.
@@ -58,4 +63,13 @@ impl Batch {
     pub fn degrees_and_totals(&self) -> f64 {
         self.0.degrees_and_totals()
     }
+}
+
+/// Runs SHGO on a named test problem (a `shgo::spec::Spec` as a JS object).
+#[wasm_bindgen(js_name = shgoRun)]
+pub fn shgo_run(spec: JsValue) -> Result<JsValue, JsError> {
+    let spec: spec::Spec =
+        serde_wasm_bindgen::from_value(spec).map_err(|e| JsError::new(&format!("spec: {e}")))?;
+    let report = spec::run(&spec).map_err(core_error)?;
+    to_js(&report)
 }

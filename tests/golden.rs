@@ -7,28 +7,63 @@ use flash_nas::describe::{describe, summarize};
 use flash_nas::{Architecture, SearchSpace};
 
 fn check(name: &str, value: serde_json::Value) {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
     let text = serde_json::to_string_pretty(&value).unwrap() + "\n";
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(&path, &text).unwrap();
     }
-    let want = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("missing {}; run with UPDATE_GOLDEN=1", path.display()));
-    assert_eq!(text, want, "{name} changed; if deliberate, rerun with UPDATE_GOLDEN=1 and review the diff");
+    let want = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("missing {}; run with UPDATE_GOLDEN=1", path.display()));
+    assert_eq!(
+        text, want,
+        "{name} changed; if deliberate, rerun with UPDATE_GOLDEN=1 and review the diff"
+    );
 }
 
 #[test]
 fn resnet20_description() {
     let a = Architecture::parse("cifar10/res(shortcut=pad)/d3w16-d3w32-d3w64").unwrap();
-    check("describe-resnet20.json", serde_json::to_value(describe(&a)).unwrap());
+    check(
+        "describe-resnet20.json",
+        serde_json::to_value(describe(&a)).unwrap(),
+    );
 }
 
 #[test]
 fn flash_example_description() {
     let a = Architecture::parse("cifar10/dense/d4w32t10-d6w48t20-d3w16t0").unwrap();
-    check("describe-flash-dense.json", serde_json::to_value(describe(&a)).unwrap());
+    check(
+        "describe-flash-dense.json",
+        serde_json::to_value(describe(&a)).unwrap(),
+    );
 }
 
 #[test]
 fn default_space_summary() {
-    check("space-default.json", serde_json::to_value(summarize(&SearchSpace::flash_default())).unwrap());
+    check(
+        "space-default.json",
+        serde_json::to_value(summarize(&SearchSpace::flash_default())).unwrap(),
+    );
+}
+
+/// SHGO results, bit for bit, for tests/wasm.rs to compare against: runs
+/// whose arithmetic is IEEE-exact (no libm calls), so native and wasm agree.
+#[test]
+fn shgo_runs_match_their_snapshot() {
+    use flash_nas::shgo::spec::{run, Spec};
+    let specs = [
+        r#"{"problem": "t3_hs18", "sampling": "sobol"}"#,
+        r#"{"problem": "rosenbrock_5", "sampling": "simplicial", "local": "slsqp"}"#,
+        r#"{"problem": "t4_hs100", "sampling": "simplicial", "n": 1}"#,
+    ];
+    let results: Vec<serde_json::Value> = specs
+        .iter()
+        .map(|s| {
+            let report = run(&serde_json::from_str::<Spec>(s).unwrap()).unwrap();
+            serde_json::json!({"x": report.x, "fun": report.fun, "nfev": report.nfev, "minima": report.minima})
+        })
+        .collect();
+    check("shgo-runs.json", serde_json::Value::Array(results));
 }

@@ -16,8 +16,14 @@ fn golden(text: &str) -> serde_json::Value {
 #[wasm_bindgen_test]
 fn describe_matches_the_native_golden_snapshots() {
     let cases = [
-        ("cifar10/res(shortcut=pad)/d3w16-d3w32-d3w64", include_str!("golden/describe-resnet20.json")),
-        ("cifar10/dense/d4w32t10-d6w48t20-d3w16t0", include_str!("golden/describe-flash-dense.json")),
+        (
+            "cifar10/res(shortcut=pad)/d3w16-d3w32-d3w64",
+            include_str!("golden/describe-resnet20.json"),
+        ),
+        (
+            "cifar10/dense/d4w32t10-d6w48t20-d3w16t0",
+            include_str!("golden/describe-flash-dense.json"),
+        ),
     ];
     for (arch, want) in cases {
         let got = serde_json::to_value(describe(&Architecture::parse(arch).unwrap())).unwrap();
@@ -33,7 +39,8 @@ fn the_shell_converts_results_and_errors() {
     let totals = js_sys::Reflect::get(&v, &JsValue::from_str("totals")).unwrap();
     let params = js_sys::Reflect::get(&totals, &JsValue::from_str("params")).unwrap();
     assert_eq!(params.as_f64(), Some(269_722.0));
-    let s = flash_nas::wasm::space_summary("cifar10/dense/cells=3;d=2..11;w=8..64:8;t=0..49").unwrap();
+    let s =
+        flash_nas::wasm::space_summary("cifar10/dense/cells=3;d=2..11;w=8..64:8;t=0..49").unwrap();
     let count = js_sys::Reflect::get(&s, &JsValue::from_str("count")).unwrap();
     assert_eq!(count.as_string().as_deref(), Some("64000000000"));
     assert!(flash_nas::wasm::describe("cifar10/dense/d0w8").is_err());
@@ -49,3 +56,25 @@ fn batches_are_identical_to_native() {
 
 /// Written by the native test `batch_seed_42_degrees` (tests/batch.rs).
 const BATCH_42_DEGREES: f64 = include!("golden/batch-42-degrees.txt");
+
+#[wasm_bindgen_test]
+fn shgo_in_wasm_matches_native_bit_for_bit() {
+    // The native snapshot comes from tests/golden.rs (shgo_runs_match_their_snapshot).
+    use flash_nas::shgo::spec::{run, Spec};
+    let specs = [
+        r#"{"problem": "t3_hs18", "sampling": "sobol"}"#,
+        r#"{"problem": "rosenbrock_5", "sampling": "simplicial", "local": "slsqp"}"#,
+        r#"{"problem": "t4_hs100", "sampling": "simplicial", "n": 1}"#,
+    ];
+    let got: Vec<serde_json::Value> = specs
+        .iter()
+        .map(|s| {
+            let report = run(&serde_json::from_str::<Spec>(s).unwrap()).unwrap();
+            serde_json::json!({"x": report.x, "fun": report.fun, "nfev": report.nfev, "minima": report.minima})
+        })
+        .collect();
+    assert_eq!(
+        serde_json::Value::Array(got),
+        golden(include_str!("golden/shgo-runs.json"))
+    );
+}

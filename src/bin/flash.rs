@@ -15,6 +15,9 @@ usage:
   flash degree ARCH...           NN-Degree and per-cell degrees, one line per architecture
   flash fit SAMPLES.csv          fit the accuracy predictor; JSON report with LOO MAE, ρ, τ
   flash classics                 classic networks in the text form
+  flash shgo [SPEC.json]         run SHGO on named test problems (JSON spec or list
+                                 of specs, from the file or stdin); JSON reports
+  flash shgo --problems          the named problems
   flash help                     this text
 
 ARCH and SPACE use the text forms of docs/space.md, e.g.
@@ -47,6 +50,7 @@ fn run(args: &[String]) -> Result<String, String> {
     };
     match command {
         "help" | "--help" | "-h" => Ok(USAGE.to_string()),
+        "shgo" => shgo_command(rest),
         "space" => {
             let as_json = rest.iter().any(|a| a == "--json");
             let texts: Vec<&String> = rest.iter().filter(|a| *a != "--json").collect();
@@ -69,7 +73,9 @@ fn run(args: &[String]) -> Result<String, String> {
             ))
         }
         "describe" => match rest {
-            [text] => json(&describe(&Architecture::parse(text).map_err(|e| e.to_string())?)),
+            [text] => json(&describe(
+                &Architecture::parse(text).map_err(|e| e.to_string())?,
+            )),
             _ => Err("describe takes exactly one ARCH".into()),
         },
         "degree" => {
@@ -79,20 +85,60 @@ fn run(args: &[String]) -> Result<String, String> {
             let mut lines = Vec::new();
             for text in rest {
                 let arch = Architecture::parse(text).map_err(|e| format!("{text}: {e}"))?;
-                let cells: Vec<String> = degree::per_cell(arch.frame(), arch.cells()).iter().map(|g| format!("{g:.4}")).collect();
-                lines.push(format!("{:.4}\t[{}]\t{arch}", degree::nn_degree(arch.frame(), arch.cells()), cells.join(", ")));
+                let cells: Vec<String> = degree::per_cell(arch.frame(), arch.cells())
+                    .iter()
+                    .map(|g| format!("{g:.4}"))
+                    .collect();
+                lines.push(format!(
+                    "{:.4}\t[{}]\t{arch}",
+                    degree::nn_degree(arch.frame(), arch.cells()),
+                    cells.join(", ")
+                ));
             }
             Ok(lines.join("\n"))
         }
         "fit" => match rest {
             [path] => {
-                let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("cannot read {path}: {e}"))?;
                 let set = SampleSet::from_csv(&text).map_err(|e| format!("{path}: {e}"))?;
                 json(&predictor::fit(&set.samples).map_err(|e| format!("{path}: {e}"))?)
             }
             _ => Err("fit takes exactly one SAMPLES.csv".into()),
         },
-        "classics" => Ok(CLASSICS.iter().map(|(name, text)| format!("{name:<28} {text}")).collect::<Vec<_>>().join("\n")),
+        "classics" => Ok(CLASSICS
+            .iter()
+            .map(|(name, text)| format!("{name:<28} {text}"))
+            .collect::<Vec<_>>()
+            .join("\n")),
         other => Err(format!("unknown command '{other}'\n\n{USAGE}")),
     }
+}
+
+/// `flash shgo`: one spec object or a list of them, from a file or stdin.
+fn shgo_command(rest: &[String]) -> Result<String, String> {
+    use flash_nas::shgo::{problems, spec};
+    if rest.iter().any(|a| a == "--problems") {
+        let names: Vec<serde_json::Value> = problems::all()
+            .iter()
+            .map(|p| serde_json::json!({"name": p.name, "dim": p.bounds.len(), "constraints": p.ineq.len() + p.eq.len(), "f_star": p.f_star}))
+            .collect();
+        return json(&names);
+    }
+    let text = match rest {
+        [] => std::io::read_to_string(std::io::stdin()).map_err(|e| format!("stdin: {e}"))?,
+        [path] => std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?,
+        _ => return Err("shgo takes at most one SPEC.json".into()),
+    };
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("spec: {e}"))?;
+    let list = match value {
+        serde_json::Value::Array(items) => items,
+        one => vec![one],
+    };
+    let mut reports = Vec::with_capacity(list.len());
+    for (i, item) in list.into_iter().enumerate() {
+        let s: spec::Spec = serde_json::from_value(item).map_err(|e| format!("spec {i}: {e}"))?;
+        reports.push(spec::run(&s).map_err(|e| format!("spec {i}: {e}"))?);
+    }
+    json(&reports)
 }

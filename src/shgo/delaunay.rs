@@ -1,0 +1,516 @@
+//! Neighbours in the Delaunay graph of scattered sample points, in any
+//! dimension, without building the triangulation.
+//!
+//! SHGO's sampled (Sobol, custom) mode needs only one question answered: does
+//! vertex `p` have a Delaunay neighbour `q` with `f(q) ≤ f(p)`? Two points are
+//! Delaunay neighbours exactly when some ball with both on its boundary has no
+//! sample point inside it. With `c` the ball's centre taken relative to `p`,
+//! and every point `r` relative to `p` too, that is the linear feasibility
+//! problem
+//!
+//! ```text
+//!   2 c·q  = |q|²          (q on the sphere)
+//!   2 c·r ≤ |r|²  for all r  (r not inside)
+//! ```
+//!
+//! which is solved by cutting planes: a few points near the edge first, then
+//! whichever points the candidate centre violates, until a centre satisfies
+//! all of them (an edge) or the subset is already infeasible (not an edge).
+//! Cheap certificates come first: the Gabriel test (no point inside the ball
+//! whose diameter is `pq`) proves an edge with no LP at all.
+//!
+//! Cospherical points (common on Sobol grids) make the Delaunay triangulation
+//! non-unique; the test is non-strict, so it answers for the union of all
+//! Delaunay triangulations: a unique, order-independent graph. The
+//! triangulation scipy gets from Qhull is one of them. See docs/shgo.md.
+
+/// Relative slack for "on the sphere", so cospherical points count as
+/// boundary points rather than inside ones.
+const SLACK: f64 = 1e-9;
+
+/// The sample points, moved and scaled isotropically into a unit-sized box
+/// (the Delaunay graph is invariant under similarity transforms, and the LP
+/// is better conditioned there).
+pub(crate) struct Cloud {
+    points: Vec<Vec<f64>>,
+    dim: usize,
+}
+
+impl Cloud {
+    pub fn new(points: &[Vec<f64>], lower: &[f64], upper: &[f64]) -> Self {
+        let dim = lower.len();
+        let scale = lower
+            .iter()
+            .zip(upper)
+            .map(|(l, u)| u - l)
+            .fold(0.0_f64, f64::max);
+        let scale = if scale > 0.0 && scale.is_finite() {
+            scale
+        } else {
+            1.0
+        };
+        let points = points
+            .iter()
+            .map(|x| x.iter().zip(lower).map(|(v, l)| (v - l) / scale).collect())
+            .collect();
+        Cloud { points, dim }
+    }
+
+    pub fn len(&self) -> usize {
+        self.points.len()
+    }
+
+    fn rel(&self, p: usize, r: usize) -> Vec<f64> {
+        self.points[r]
+            .iter()
+            .zip(&self.points[p])
+            .map(|(a, b)| a - b)
+            .collect()
+    }
+
+    /// Whether `p` and `q` are neighbours in the Delaunay graph.
+    pub fn is_edge(&self, p: usize, q: usize) -> bool {
+        if p == q {
+            return false;
+        }
+        if self.dim == 1 {
+            return self.is_edge_1d(p, q);
+        }
+        if self.is_gabriel(p, q) {
+            return true;
+        }
+        self.is_edge_lp(p, q)
+    }
+
+    fn is_edge_1d(&self, p: usize, q: usize) -> bool {
+        let (a, b) = (self.points[p][0], self.points[q][0]);
+        let (lo, hi) = if a < b { (a, b) } else { (b, a) };
+        if lo == hi {
+            return true;
+        }
+        !self
+            .points
+            .iter()
+            .enumerate()
+            .any(|(r, x)| r != p && r != q && x[0] > lo && x[0] < hi)
+    }
+
+    /// No point strictly inside the ball with diameter pq.
+    fn is_gabriel(&self, p: usize, q: usize) -> bool {
+        let mid: Vec<f64> = self.points[p]
+            .iter()
+            .zip(&self.points[q])
+            .map(|(a, b)| 0.5 * (a + b))
+            .collect();
+        let r2 = dist2(&self.points[p], &mid);
+        self.points
+            .iter()
+            .enumerate()
+            .all(|(r, x)| r == p || r == q || dist2(x, &mid) >= r2 * (1.0 - SLACK))
+    }
+
+    fn is_edge_lp(&self, p: usize, q: usize) -> bool {
+        let qr = self.rel(p, q);
+        // Centres equidistant from p and q: c = q/2 + B t, B an orthonormal
+        // basis of q's orthogonal complement; t has dim − 1 coordinates.
+        let basis = complement_basis(&qr);
+        let half: Vec<f64> = qr.iter().map(|v| 0.5 * v).collect();
+        let mid: Vec<f64> = self.points[p]
+            .iter()
+            .zip(&self.points[q])
+            .map(|(a, b)| 0.5 * (a + b))
+            .collect();
+        let row = |r: usize| -> (Vec<f64>, f64) {
+            // 2 c·r ≤ |r|²(1 + slack), with c = half + B t.
+            let rr = self.rel(p, r);
+            let a: Vec<f64> = basis.iter().map(|bv| 2.0 * dot(bv, &rr)).collect();
+            (a, norm2(&rr) * (1.0 + SLACK) - 2.0 * dot(&half, &rr))
+        };
+        // Start from the points nearest the edge's midpoint.
+        let mut order: Vec<(f64, usize)> = (0..self.len())
+            .filter(|&r| r != p && r != q)
+            .map(|r| (dist2(&self.points[r], &mid), r))
+            .collect();
+        let first = (4 * self.dim + 4).min(order.len());
+        if first < order.len() {
+            order.select_nth_unstable_by(first, |a, b| a.0.total_cmp(&b.0));
+        }
+        let mut active: Vec<usize> = order[..first].iter().map(|&(_, r)| r).collect();
+        loop {
+            let rows: Vec<(Vec<f64>, f64)> = active.iter().map(|&r| row(r)).collect();
+            let t = match seidel::feasible_point(&rows, self.dim - 1, CENTRE_BOUND) {
+                Some(t) => t,
+                None => return false,
+            };
+            let centre: Vec<f64> = (0..self.dim)
+                .map(|i| half[i] + basis.iter().zip(&t).map(|(bv, ti)| bv[i] * ti).sum::<f64>())
+                .collect();
+            // Points the candidate centre puts inside its sphere, worst first.
+            let origin = &self.points[p];
+            let mut violated: Vec<(f64, usize)> = (0..self.len())
+                .filter(|&r| r != p && r != q)
+                .filter_map(|r| {
+                    let (mut cr, mut rr) = (0.0, 0.0);
+                    for ((x, o), c) in self.points[r].iter().zip(origin).zip(&centre) {
+                        let d = x - o;
+                        cr += c * d;
+                        rr += d * d;
+                    }
+                    let excess = 2.0 * cr - rr * (1.0 + 2.0 * SLACK);
+                    (excess > 0.0 && !active.contains(&r)).then_some((excess, r))
+                })
+                .collect();
+            if violated.is_empty() {
+                return true;
+            }
+            violated.sort_by(|a, b| b.0.total_cmp(&a.0));
+            active.extend(violated.iter().take(2 * self.dim + 2).map(|&(_, r)| r));
+        }
+    }
+}
+
+/// A bound on the ball's centre keeps the LP bounded: a ball of radius 10⁴
+/// box widths is as good as a half-space here.
+const CENTRE_BOUND: f64 = 1e4;
+
+/// An orthonormal basis of the hyperplane orthogonal to `v` (Gram–Schmidt
+/// on the coordinate axes, skipping the one most aligned with `v`).
+fn complement_basis(v: &[f64]) -> Vec<Vec<f64>> {
+    let d = v.len();
+    let n = norm2(v).sqrt();
+    let u: Vec<f64> = v.iter().map(|x| x / n).collect();
+    let skip = (0..d)
+        .max_by(|&a, &b| u[a].abs().total_cmp(&u[b].abs()))
+        .unwrap_or(0);
+    let mut basis: Vec<Vec<f64>> = Vec::with_capacity(d.saturating_sub(1));
+    for axis in (0..d).filter(|&i| i != skip) {
+        let mut e = vec![0.0; d];
+        e[axis] = 1.0;
+        for b in std::iter::once(&u).chain(basis.iter()) {
+            let proj = dot(&e, b);
+            e.iter_mut().zip(b).for_each(|(x, y)| *x -= proj * y);
+        }
+        let len = norm2(&e).sqrt();
+        e.iter_mut().for_each(|x| *x /= len);
+        basis.push(e);
+    }
+    basis
+}
+
+/// Seidel's randomized incremental linear programming, for feasibility in a
+/// few dimensions: expected O(k!·m) for m constraints in k dimensions, a few
+/// microseconds here, where a general LP solver's set-up costs tens.
+mod seidel {
+    const EPS: f64 = 1e-12;
+
+    /// A point t with a·t ≤ b for every row and |t_i| ≤ bound, or None.
+    pub fn feasible_point(rows: &[(Vec<f64>, f64)], k: usize, bound: f64) -> Option<Vec<f64>> {
+        if k == 0 {
+            return rows.iter().all(|(_, b)| *b >= -EPS).then(Vec::new);
+        }
+        let mut all: Vec<(Vec<f64>, f64)> = Vec::with_capacity(rows.len() + 2 * k);
+        for i in 0..k {
+            let mut e = vec![0.0; k];
+            e[i] = 1.0;
+            all.push((e.clone(), bound));
+            e[i] = -1.0;
+            all.push((e, bound));
+        }
+        // A fixed pseudo-random order keeps results reproducible; any order
+        // gives the same feasibility answer.
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        let mut state = 0x2545F4914F6CDD1D_u64 ^ rows.len() as u64;
+        for i in (1..order.len()).rev() {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            order.swap(i, (state % (i as u64 + 1)) as usize);
+        }
+        all.extend(order.into_iter().map(|i| rows[i].clone()));
+        // A generic objective makes the optimum unique.
+        let c: Vec<f64> = (0..k).map(|i| 1.0 + 0.1 * i as f64 / k as f64).collect();
+        solve(&all, &c, 2 * k)
+    }
+
+    /// Minimizes c·t subject to rows; rows[..fixed] bound the box, so the
+    /// starting optimum is a box corner.
+    fn solve(rows: &[(Vec<f64>, f64)], c: &[f64], fixed: usize) -> Option<Vec<f64>> {
+        let k = c.len();
+        if k == 1 {
+            let (mut lo, mut hi) = (f64::NEG_INFINITY, f64::INFINITY);
+            for (a, b) in rows {
+                if a[0] > EPS {
+                    hi = hi.min(b / a[0]);
+                } else if a[0] < -EPS {
+                    lo = lo.max(b / a[0]);
+                } else if *b < -EPS {
+                    return None;
+                }
+            }
+            if lo > hi + EPS * (1.0 + hi.abs()) {
+                return None;
+            }
+            return Some(vec![if c[0] > 0.0 { lo } else { hi }]);
+        }
+        // Optimum of the box alone.
+        let mut t: Vec<f64> = (0..k)
+            .map(|i| {
+                let upper = rows[2 * i].1;
+                let lower = -rows[2 * i + 1].1;
+                if c[i] > 0.0 {
+                    lower
+                } else {
+                    upper
+                }
+            })
+            .collect();
+        for i in fixed..rows.len() {
+            let (a, b) = &rows[i];
+            let lhs: f64 = a.iter().zip(&t).map(|(x, y)| x * y).sum();
+            if lhs <= b + EPS * (1.0 + b.abs()) {
+                continue;
+            }
+            // The new optimum lies on a·t = b: eliminate the coordinate with
+            // the largest coefficient and solve the rows so far one
+            // dimension down.
+            let j = (0..k)
+                .max_by(|&x, &y| a[x].abs().total_cmp(&a[y].abs()))
+                .unwrap_or(0);
+            if a[j].abs() <= EPS {
+                if *b < -EPS {
+                    return None;
+                }
+                continue;
+            }
+            // t_j = (b − Σ_{l≠j} a_l t_l) / a_j
+            let reduce = |v: &[f64], w: f64| -> (Vec<f64>, f64) {
+                let f = v[j] / a[j];
+                let nv: Vec<f64> = (0..k)
+                    .filter(|&l| l != j)
+                    .map(|l| v[l] - f * a[l])
+                    .collect();
+                (nv, w - f * b)
+            };
+            let sub_rows: Vec<(Vec<f64>, f64)> =
+                rows[..i].iter().map(|(v, w)| reduce(v, *w)).collect();
+            let (sub_c, _) = reduce(c, 0.0);
+            let sub_c = if sub_c.iter().all(|x| x.abs() <= EPS) {
+                vec![1.0; k - 1]
+            } else {
+                sub_c
+            };
+            // The box rows of the eliminated coordinate are no longer first;
+            // the remaining coordinates' box rows stay in front.
+            let (box_rows, rest): (Vec<_>, Vec<_>) = sub_rows
+                .into_iter()
+                .enumerate()
+                .partition(|(idx, _)| *idx < 2 * k && idx / 2 != j);
+            let mut ordered: Vec<(Vec<f64>, f64)> = box_rows.into_iter().map(|(_, r)| r).collect();
+            let sub_fixed = ordered.len();
+            ordered.extend(rest.into_iter().map(|(_, r)| r));
+            let s = solve(&ordered, &sub_c, sub_fixed)?;
+            let mut full = Vec::with_capacity(k);
+            let mut it = s.iter();
+            for l in 0..k {
+                full.push(if l == j {
+                    0.0
+                } else {
+                    *it.next().unwrap_or(&0.0)
+                });
+            }
+            full[j] = (b
+                - (0..k)
+                    .filter(|&l| l != j)
+                    .map(|l| a[l] * full[l])
+                    .sum::<f64>())
+                / a[j];
+            t = full;
+        }
+        Some(t)
+    }
+}
+
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+fn norm2(a: &[f64]) -> f64 {
+    dot(a, a)
+}
+
+fn dist2(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
+}
+
+#[cfg(test)]
+#[allow(clippy::needless_range_loop)]
+mod tests {
+    use super::*;
+
+    fn cloud(points: &[&[f64]]) -> Cloud {
+        let pts: Vec<Vec<f64>> = points.iter().map(|p| p.to_vec()).collect();
+        let dim = pts[0].len();
+        Cloud::new(&pts, &vec![0.0; dim], &vec![1.0; dim])
+    }
+
+    #[test]
+    fn square_with_centre_is_a_wheel() {
+        let c = cloud(&[
+            &[0.0, 0.0],
+            &[1.0, 0.0],
+            &[1.0, 1.0],
+            &[0.0, 1.0],
+            &[0.5, 0.5],
+        ]);
+        for corner in 0..4 {
+            assert!(c.is_edge(corner, 4));
+        }
+        assert!(c.is_edge(0, 1) && c.is_edge(1, 2) && c.is_edge(2, 3) && c.is_edge(3, 0));
+        assert!(
+            !c.is_edge(0, 2) && !c.is_edge(1, 3),
+            "diagonals pass through the centre's ball"
+        );
+    }
+
+    #[test]
+    fn cospherical_square_has_both_diagonals() {
+        let c = cloud(&[&[0.0, 0.0], &[1.0, 0.0], &[1.0, 1.0], &[0.0, 1.0]]);
+        assert!(c.is_edge(0, 2) && c.is_edge(1, 3));
+    }
+
+    #[test]
+    fn a_far_point_behind_a_near_one_is_not_a_neighbour() {
+        // Thin triangle: (0,0)-(1,0) blocked by a point just above the middle
+        // and one just below.
+        let c = cloud(&[&[0.0, 0.0], &[1.0, 0.0], &[0.5, 0.05], &[0.5, -0.05]]);
+        assert!(!c.is_edge(0, 1));
+        assert!(c.is_edge(2, 3));
+    }
+
+    #[test]
+    fn matches_brute_force_empty_circle_in_2d() {
+        // Random points: an edge exists iff some triangle containing it has an
+        // empty circumcircle (brute force over all triples).
+        let mut state = 12345_u64;
+        let mut rnd = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let pts: Vec<Vec<f64>> = (0..25).map(|_| vec![rnd(), rnd()]).collect();
+        let c = Cloud::new(&pts, &[0.0, 0.0], &[1.0, 1.0]);
+        let n = pts.len();
+        let mut brute = vec![vec![false; n]; n];
+        for a in 0..n {
+            for b in a + 1..n {
+                for t in b + 1..n {
+                    if let Some((cx, cy, r2)) = circumcircle(&pts[a], &pts[b], &pts[t]) {
+                        let empty = (0..n).all(|k| {
+                            k == a
+                                || k == b
+                                || k == t
+                                || (pts[k][0] - cx).powi(2) + (pts[k][1] - cy).powi(2) >= r2
+                        });
+                        if empty {
+                            for (u, v) in [(a, b), (a, t), (b, t)] {
+                                brute[u][v] = true;
+                                brute[v][u] = true;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for a in 0..n {
+            for b in 0..n {
+                if a != b {
+                    assert_eq!(c.is_edge(a, b), brute[a][b], "edge {a}-{b}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn matches_brute_force_empty_sphere_in_3d() {
+        let mut state = 777_u64;
+        let mut rnd = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let pts: Vec<Vec<f64>> = (0..14).map(|_| vec![rnd(), rnd(), rnd()]).collect();
+        let c = Cloud::new(&pts, &[0.0; 3], &[1.0; 3]);
+        let n = pts.len();
+        let mut brute = vec![vec![false; n]; n];
+        for a in 0..n {
+            for b in a + 1..n {
+                for t in b + 1..n {
+                    for u in t + 1..n {
+                        let Some((centre, r2)) =
+                            circumsphere(&[&pts[a], &pts[b], &pts[t], &pts[u]])
+                        else {
+                            continue;
+                        };
+                        let empty = (0..n)
+                            .all(|k| [a, b, t, u].contains(&k) || dist2(&pts[k], &centre) >= r2);
+                        if empty {
+                            for (x, y) in [(a, b), (a, t), (a, u), (b, t), (b, u), (t, u)] {
+                                brute[x][y] = true;
+                                brute[y][x] = true;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for a in 0..n {
+            for b in 0..n {
+                if a != b {
+                    assert_eq!(c.is_edge(a, b), brute[a][b], "edge {a}-{b}");
+                }
+            }
+        }
+    }
+
+    /// Centre and squared radius of the sphere through four points.
+    fn circumsphere(p: &[&Vec<f64>; 4]) -> Option<(Vec<f64>, f64)> {
+        // 2 (p_i − p_0)·c = |p_i|² − |p_0|², i = 1..3, by Cramer's rule.
+        let m: Vec<[f64; 3]> = (1..4)
+            .map(|i| [0, 1, 2].map(|k| 2.0 * (p[i][k] - p[0][k])))
+            .collect();
+        let r: Vec<f64> = (1..4).map(|i| norm2(p[i]) - norm2(p[0])).collect();
+        let det = |m: &[[f64; 3]]| {
+            m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1])
+                - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0])
+                + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0])
+        };
+        let d = det(&m);
+        if d.abs() < 1e-12 {
+            return None;
+        }
+        let centre: Vec<f64> = (0..3)
+            .map(|k| {
+                let mut mk = m.clone();
+                for i in 0..3 {
+                    mk[i][k] = r[i];
+                }
+                det(&mk) / d
+            })
+            .collect();
+        let r2 = dist2(p[0], &centre);
+        Some((centre, r2))
+    }
+
+    fn circumcircle(a: &[f64], b: &[f64], c: &[f64]) -> Option<(f64, f64, f64)> {
+        let d = 2.0 * (a[0] * (b[1] - c[1]) + b[0] * (c[1] - a[1]) + c[0] * (a[1] - b[1]));
+        if d.abs() < 1e-14 {
+            return None;
+        }
+        let (a2, b2, c2) = (norm2(a), norm2(b), norm2(c));
+        let ux = (a2 * (b[1] - c[1]) + b2 * (c[1] - a[1]) + c2 * (a[1] - b[1])) / d;
+        let uy = (a2 * (c[0] - b[0]) + b2 * (a[0] - c[0]) + c2 * (b[0] - a[0])) / d;
+        Some((ux, uy, (a[0] - ux).powi(2) + (a[1] - uy).powi(2)))
+    }
+}

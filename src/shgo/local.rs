@@ -1,0 +1,250 @@
+//! Local minimization from one minimizer-pool vertex.
+//!
+//! Two methods, both pure-Rust ports of NLopt 2.7.1 that build for wasm32:
+//! - **COBYLA** (crate `cobyla`, Powell's derivative-free linear-approximation
+//!   method): the default, because it handles inequality and equality
+//!   constraints without gradients, and SHGO's objectives (FLASH's included)
+//!   are often only piecewise smooth.
+//! - **SLSQP** (crate `slsqp`, Kraft's sequential least squares QP, scipy's
+//!   default): gradients by forward differences, as scipy does when no `jac` is
+//!   given, so its evaluation counts are comparable with scipy's.
+//!
+//! Every objective call, finite-difference ones included, is counted.
+
+use std::cell::{Cell, RefCell};
+
+use serde::{Deserialize, Serialize};
+
+/// The local minimizer SHGO starts from each pool vertex.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum LocalMethod {
+    /// Constrained Optimization BY Linear Approximations (derivative-free).
+    #[default]
+    Cobyla,
+    /// Sequential Least SQuares Programming with forward-difference gradients.
+    Slsqp,
+}
+
+/// Settings of the local minimizer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LocalOptions {
+    /// Which local method to run. Default: COBYLA.
+    pub method: LocalMethod,
+    /// Most objective evaluations one local search may spend. Default: 1000.
+    pub maxeval: usize,
+    /// Stop when one step changes f by less than `ftol_abs`. Default: 1e-12
+    /// (scipy's SLSQP `ftol` under shgo).
+    pub ftol_abs: f64,
+    /// Stop when every coordinate moves by less than `xtol_rel` times the
+    /// local scale (the local box's width in simplicial mode, the mean sample
+    /// spacing in sampled modes). Default: 1e-10.
+    pub xtol_rel: f64,
+    /// COBYLA's initial step as a fraction of the local scale per coordinate
+    /// (Powell's `rhobeg`). Default: 0.25.
+    pub rhobeg: f64,
+    /// A local result counts only if it violates no constraint by more than
+    /// this. Default: 1e-6.
+    pub constraint_tol: f64,
+}
+
+impl Default for LocalOptions {
+    fn default() -> Self {
+        LocalOptions {
+            method: LocalMethod::Cobyla,
+            maxeval: 1000,
+            ftol_abs: 1e-12,
+            xtol_rel: 1e-10,
+            rhobeg: 0.25,
+            constraint_tol: 1e-6,
+        }
+    }
+}
+
+/// What one local search returned.
+#[derive(Debug, Clone)]
+pub(crate) struct LocalResult {
+    pub x: Vec<f64>,
+    pub fun: f64,
+    pub nfev: usize,
+    /// The point satisfies every constraint (within `constraint_tol`) and f
+    /// is finite there.
+    pub feasible: bool,
+}
+
+pub(crate) type ScalarFn<'a> = &'a dyn Fn(&[f64]) -> f64;
+type CobylaCons<'a> = Vec<Box<dyn Fn(&[f64], &mut ()) -> f64 + 'a>>;
+type SlsqpCons<'a> = Vec<Box<dyn Fn(&[f64], Option<&mut [f64]>, &mut ()) -> f64 + 'a>>;
+
+/// Minimizes `f` from `x0` inside `bounds` subject to `ineq ≥ 0`, `eq = 0`,
+/// spending at most `budget` evaluations. `scale` is the typical distance to
+/// the neighbouring samples per coordinate: COBYLA's first step and both
+/// methods' x tolerance are fractions of it.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn minimize(
+    f: ScalarFn,
+    x0: &[f64],
+    bounds: &[(f64, f64)],
+    scale: &[f64],
+    ineq: &[ScalarFn],
+    eq: &[ScalarFn],
+    options: &LocalOptions,
+    budget: usize,
+) -> LocalResult {
+    let calls = Cell::new(0usize);
+    // The best point seen that satisfies the constraints within
+    // `constraint_tol`: NLopt's methods report their own best, which for
+    // SLSQP on an active constraint can be the start point.
+    let best: RefCell<Option<(Vec<f64>, f64)>> = RefCell::new(None);
+    let within = |x: &[f64], tol: f64| {
+        ineq.iter().all(|g| g(x) >= -tol) && eq.iter().all(|h| h(x).abs() <= tol)
+    };
+    // Best points are compared at a tight tolerance (a looser one would let
+    // a slightly infeasible point beat the true constrained minimum).
+    let tight = options.constraint_tol.min(1e-9);
+    let satisfies = |x: &[f64]| within(x, tight);
+    let counted = |x: &[f64]| {
+        calls.set(calls.get() + 1);
+        let v = f(x);
+        if v.is_nan() {
+            return f64::INFINITY;
+        }
+        let better = best.borrow().as_ref().is_none_or(|b| v < b.1);
+        if better && satisfies(x) {
+            *best.borrow_mut() = Some((x.to_vec(), v));
+        }
+        v
+    };
+    let x0: Vec<f64> = x0
+        .iter()
+        .zip(bounds)
+        .map(|(&v, &(l, u))| v.clamp(l, u))
+        .collect();
+    let maxeval = options.maxeval.min(budget).max(1);
+    let xtol_abs: Vec<f64> = scale
+        .iter()
+        .map(|w| (w * options.xtol_rel).max(f64::MIN_POSITIVE))
+        .collect();
+
+    let (x, fun) = match options.method {
+        LocalMethod::Cobyla => {
+            // Equalities become two opposite inequalities.
+            let mut cons: CobylaCons = Vec::new();
+            for g in ineq {
+                cons.push(Box::new(move |x: &[f64], _: &mut ()| g(x)));
+            }
+            for h in eq {
+                cons.push(Box::new(move |x: &[f64], _: &mut ()| h(x)));
+                cons.push(Box::new(move |x: &[f64], _: &mut ()| -h(x)));
+            }
+            let cons_refs: Vec<&dyn cobyla::Func<()>> =
+                cons.iter().map(|c| c as &dyn cobyla::Func<()>).collect();
+            let rho: Vec<f64> = scale
+                .iter()
+                .map(|w| (w * options.rhobeg).max(f64::MIN_POSITIVE))
+                .collect();
+            let tols = cobyla::StopTols {
+                ftol_abs: options.ftol_abs,
+                xtol_abs,
+                ..Default::default()
+            };
+            let out = cobyla::minimize(
+                |x: &[f64], _: &mut ()| counted(x),
+                &x0,
+                bounds,
+                &cons_refs,
+                (),
+                maxeval,
+                cobyla::RhoBeg::Set(rho),
+                Some(tols),
+            );
+            match out {
+                Ok((_, x, f)) | Err((_, x, f)) => (x, f),
+            }
+        }
+        LocalMethod::Slsqp => {
+            let fd = |g: &dyn Fn(&[f64]) -> f64, x: &[f64], fx: f64, grad: &mut [f64]| {
+                let mut xh = x.to_vec();
+                for i in 0..x.len() {
+                    // scipy's 2-point step, turned back at an upper bound.
+                    let mut h = f64::EPSILON.sqrt() * x[i].abs().max(1.0);
+                    if x[i] + h > bounds[i].1 {
+                        h = -h;
+                    }
+                    xh[i] = x[i] + h;
+                    grad[i] = (g(&xh) - fx) / h;
+                    xh[i] = x[i];
+                }
+            };
+            let objective = |x: &[f64], grad: Option<&mut [f64]>, _: &mut ()| {
+                let fx = counted(x);
+                if let Some(grad) = grad {
+                    fd(&counted, x, fx, grad);
+                }
+                fx
+            };
+            // slsqp's constraints are c(x) ≤ 0, and the crate counts a point as
+            // feasible only with no violation at all: so the bound is moved
+            // by a hair (1e-9), or a point on an active constraint, off by
+            // round-off, would never replace the start as the best point.
+            const HAIR: f64 = 1e-9;
+            let mut cons: SlsqpCons = Vec::new();
+            for g in ineq {
+                let neg = move |x: &[f64]| -g(x) - HAIR;
+                cons.push(Box::new(
+                    move |x: &[f64], grad: Option<&mut [f64]>, _: &mut ()| {
+                        let v = neg(x);
+                        if let Some(grad) = grad {
+                            fd(&neg, x, v, grad);
+                        }
+                        v
+                    },
+                ));
+            }
+            for h in eq {
+                // Two opposite inequalities: the crate takes inequalities only.
+                for sign in [1.0, -1.0] {
+                    let s = move |x: &[f64]| sign * h(x) - HAIR;
+                    cons.push(Box::new(
+                        move |x: &[f64], grad: Option<&mut [f64]>, _: &mut ()| {
+                            let v = s(x);
+                            if let Some(grad) = grad {
+                                fd(&s, x, v, grad);
+                            }
+                            v
+                        },
+                    ));
+                }
+            }
+            let cons_refs: Vec<&dyn slsqp::Func<()>> =
+                cons.iter().map(|c| c as &dyn slsqp::Func<()>).collect();
+            let tols = slsqp::StopTols {
+                ftol_abs: options.ftol_abs,
+                xtol_abs,
+                ..Default::default()
+            };
+            let out = slsqp::minimize(objective, &x0, bounds, &cons_refs, (), maxeval, Some(tols));
+            match out {
+                Ok((_, x, f)) | Err((_, x, f)) => (x, f),
+            }
+        }
+    };
+    let (x, fun) = match best.into_inner() {
+        Some((bx, bf)) if bf < fun || !within(&x, options.constraint_tol) => (bx, bf),
+        _ => (x, fun),
+    };
+    let tol = options.constraint_tol;
+    let in_bounds = x
+        .iter()
+        .zip(bounds)
+        .all(|(&v, &(l, u))| v >= l - tol * (u - l).max(1.0) && v <= u + tol * (u - l).max(1.0));
+    let feasible =
+        fun.is_finite() && x.iter().all(|v| v.is_finite()) && in_bounds && within(&x, tol);
+    LocalResult {
+        x,
+        fun,
+        nfev: calls.get(),
+        feasible,
+    }
+}

@@ -1,0 +1,155 @@
+//! A serializable SHGO run on a named problem: what `flash shgo` reads (JSON)
+//! and what the benchmark script compares with scipy.
+
+use serde::{Deserialize, Serialize};
+use web_time::Instant;
+
+use super::problems::{self, Problem};
+use super::{minimize, Constraint, LocalMethod, LocalOptions, Options, SamplingMethod, ShgoResult};
+use crate::error::{Error, Result};
+
+/// One run: a problem by name and scipy-style settings. Missing fields take
+/// scipy's defaults (`n = 100`, `iters = 1`, simplicial sampling).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    pub problem: String,
+    #[serde(default = "default_sampling")]
+    pub sampling: String,
+    #[serde(default = "default_n")]
+    pub n: Option<usize>,
+    #[serde(default = "default_iters")]
+    pub iters: Option<usize>,
+    #[serde(default)]
+    pub local: LocalMethod,
+    #[serde(default = "default_true")]
+    pub infty_constraints: bool,
+    #[serde(default = "default_true")]
+    pub minimize_every_iter: bool,
+    #[serde(default)]
+    pub f_min: Option<f64>,
+    #[serde(default)]
+    pub maxfev: Option<usize>,
+    #[serde(default)]
+    pub local_iter: Option<usize>,
+    /// Timed repeats; the median is reported.
+    #[serde(default = "default_repeats")]
+    pub repeats: usize,
+}
+
+fn default_sampling() -> String {
+    "simplicial".into()
+}
+fn default_n() -> Option<usize> {
+    Some(100)
+}
+fn default_iters() -> Option<usize> {
+    Some(1)
+}
+fn default_true() -> bool {
+    true
+}
+fn default_repeats() -> usize {
+    1
+}
+
+/// The outcome of a [`Spec`].
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub spec: Spec,
+    pub x: Vec<f64>,
+    pub fun: f64,
+    pub nfev: usize,
+    pub nlfev: usize,
+    pub nit: usize,
+    pub minima: usize,
+    pub success: bool,
+    pub message: String,
+    pub f_star: Option<f64>,
+    /// |fun − f*| < 1e-5.
+    pub solved: Option<bool>,
+    /// Median wall time of one run, in seconds.
+    pub seconds: f64,
+}
+
+impl Spec {
+    fn options(&self) -> Result<Options> {
+        let sampling_method = match self.sampling.as_str() {
+            "simplicial" => SamplingMethod::Simplicial,
+            "sobol" => SamplingMethod::Sobol,
+            other => {
+                return Err(Error::Field {
+                    field: "sampling".into(),
+                    value: other.into(),
+                    allowed: "simplicial or sobol".into(),
+                })
+            }
+        };
+        Ok(Options {
+            n: self.n,
+            iters: self.iters,
+            sampling_method,
+            infty_constraints: self.infty_constraints,
+            minimize_every_iter: self.minimize_every_iter,
+            f_min: self.f_min,
+            maxfev: self.maxfev,
+            local_iter: self.local_iter,
+            local: LocalOptions {
+                method: self.local,
+                ..LocalOptions::default()
+            },
+            ..Options::default()
+        })
+    }
+
+    fn problem(&self) -> Result<Problem> {
+        problems::by_name(&self.problem).ok_or_else(|| Error::Field {
+            field: "problem".into(),
+            value: self.problem.clone(),
+            allowed: problems::all()
+                .iter()
+                .map(|p| p.name)
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+    }
+}
+
+/// Runs a problem once with the given options.
+pub fn solve(problem: &Problem, options: &Options) -> Result<ShgoResult> {
+    let mut constraints: Vec<Constraint> =
+        problem.ineq.iter().map(|g| Constraint::ineq(g)).collect();
+    constraints.extend(problem.eq.iter().map(|h| Constraint::eq(h)));
+    minimize(problem.f, &problem.bounds, &constraints, options)
+}
+
+/// Runs a spec `repeats` times and reports the last result with the median time.
+pub fn run(spec: &Spec) -> Result<Report> {
+    let problem = spec.problem()?;
+    let options = spec.options()?;
+    let repeats = spec.repeats.clamp(1, 10_000);
+    let mut times = Vec::with_capacity(repeats);
+    let mut last = None;
+    for _ in 0..repeats {
+        let start = Instant::now();
+        let res = solve(&problem, &options)?;
+        times.push(start.elapsed().as_secs_f64());
+        last = Some(res);
+    }
+    times.sort_by(f64::total_cmp);
+    let res = last.expect("at least one repeat");
+    Ok(Report {
+        spec: spec.clone(),
+        solved: problem.f_star.map(|f| (res.fun - f).abs() < 1e-5),
+        f_star: problem.f_star,
+        x: res.x,
+        fun: res.fun,
+        nfev: res.nfev,
+        nlfev: res.nlfev,
+        nit: res.nit,
+        minima: res.xl.len(),
+        success: res.success,
+        message: res.message,
+        seconds: times[times.len() / 2],
+    })
+}

@@ -1,0 +1,753 @@
+//! SHGO on the problems scipy's own test suite runs shgo on
+//! (scipy/optimize/tests/test__shgo.py, scipy 1.17), with its tolerances:
+//! x within rtol = atol = 1e-5, fun/xl/funl within atol = 1e-5. Expected
+//! values are quoted from that file; the line each comes from is cited.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::cell::Cell;
+
+use flash_nas::shgo::{
+    minimize, Constraint, CustomSampler, LocalMethod, LocalOptions, Options, SamplingMethod,
+    ShgoResult,
+};
+use flash_nas::Error;
+
+const TOL: f64 = 1e-5;
+
+fn assert_x(res: &ShgoResult, want: &[f64]) {
+    assert_eq!(res.x.len(), want.len(), "{res:?}");
+    for (g, w) in res.x.iter().zip(want) {
+        assert!(
+            (g - w).abs() <= TOL + TOL * w.abs(),
+            "x = {:?}, want {want:?} ({})",
+            res.x,
+            res.message
+        );
+    }
+}
+
+fn assert_fun(res: &ShgoResult, want: f64) {
+    assert!(
+        (res.fun - want).abs() <= TOL,
+        "fun = {}, want {want} ({res:?})",
+        res.fun
+    );
+}
+
+fn sobol(n: Option<usize>) -> Options {
+    Options {
+        n,
+        sampling_method: SamplingMethod::Sobol,
+        ..Options::default()
+    }
+}
+
+fn simplicial(n: Option<usize>) -> Options {
+    Options {
+        n,
+        ..Options::default()
+    }
+}
+
+fn slsqp(mut o: Options) -> Options {
+    o.local = LocalOptions {
+        method: LocalMethod::Slsqp,
+        ..LocalOptions::default()
+    };
+    o
+}
+
+/// Every option set runs with both local methods.
+fn both(o: Options) -> [Options; 2] {
+    [o.clone(), slsqp(o)]
+}
+
+// ---- the problems -------------------------------------------------------
+
+fn f1(x: &[f64]) -> f64 {
+    x[0] * x[0] + x[1] * x[1]
+}
+fn g1(x: &[f64]) -> f64 {
+    -(x[0] + x[1] - 6.0)
+}
+
+fn f2(x: &[f64]) -> f64 {
+    (x[0] - 30.0) * x[0].sin()
+}
+fn g2(x: &[f64]) -> f64 {
+    58.0 - x[0]
+}
+
+fn f3(x: &[f64]) -> f64 {
+    0.01 * x[0] * x[0] + x[1] * x[1]
+}
+fn g3a(x: &[f64]) -> f64 {
+    x[0] * x[1] - 25.0
+}
+fn g3b(x: &[f64]) -> f64 {
+    x[0] * x[0] + x[1] * x[1] - 25.0
+}
+
+fn f4(x: &[f64]) -> f64 {
+    (x[0] - 10.0).powi(2)
+        + 5.0 * (x[1] - 12.0).powi(2)
+        + x[2].powi(4)
+        + 3.0 * (x[3] - 11.0).powi(2)
+        + 10.0 * x[4].powi(6)
+        + 7.0 * x[5].powi(2)
+        + x[6].powi(4)
+        - 4.0 * x[5] * x[6]
+        - 10.0 * x[5]
+        - 8.0 * x[6]
+}
+fn g4a(x: &[f64]) -> f64 {
+    -(2.0 * x[0].powi(2) + 3.0 * x[1].powi(4) + x[2] + 4.0 * x[3].powi(2) + 5.0 * x[4] - 127.0)
+}
+fn g4b(x: &[f64]) -> f64 {
+    -(7.0 * x[0] + 3.0 * x[1] + 10.0 * x[2].powi(2) + x[3] - x[4] - 282.0)
+}
+fn g4c(x: &[f64]) -> f64 {
+    -(23.0 * x[0] + x[1].powi(2) + 6.0 * x[5].powi(2) - 8.0 * x[6] - 196.0)
+}
+fn g4d(x: &[f64]) -> f64 {
+    -(4.0 * x[0].powi(2) + x[1].powi(2) - 3.0 * x[0] * x[1] + 2.0 * x[2].powi(2) + 5.0 * x[5]
+        - 11.0 * x[6])
+}
+
+fn eggholder(x: &[f64]) -> f64 {
+    -(x[1] + 47.0) * (x[0] / 2.0 + (x[1] + 47.0)).abs().sqrt().sin()
+        - x[0] * (x[0] - (x[1] + 47.0)).abs().sqrt().sin()
+}
+
+// test__shgo.py:43-51 (StructTest1), expected x = [0, 0] (lines 54-59).
+const T1_BOUNDS: [&[(f64, f64)]; 3] = [
+    &[(-1.0, 6.0), (-1.0, 6.0)],
+    &[(0.0, 1.0), (0.0, 1.0)],
+    &[(f64::NEG_INFINITY, f64::INFINITY); 2],
+];
+
+// test__shgo.py:76-99: test2_1's x*, f* and its ten minima in value order.
+const T2_X: f64 = 1.53567906;
+const T2_F: f64 = -28.44677132;
+const T2_XL: [f64; 10] = [
+    1.53567906,
+    55.01782167,
+    7.80894889,
+    48.74797493,
+    14.07445705,
+    42.4913859,
+    20.31743841,
+    36.28607535,
+    26.43039605,
+    30.76371366,
+];
+const T2_FUNL: [f64; 10] = [
+    -28.44677132,
+    -24.99785984,
+    -22.16855376,
+    -18.72136195,
+    -15.89423937,
+    -12.45154942,
+    -9.63133158,
+    -6.20801301,
+    -3.43727232,
+    -0.46353338,
+];
+
+#[test]
+fn t1_sobol_and_simplicial_on_three_boxes() {
+    // test__shgo.py:392-408 (sobol, n = 100) and 411-425 (simplicial n = 1, 1, 5).
+    let g = Constraint::ineq(&g1);
+    for (bounds, n_simplicial) in T1_BOUNDS.iter().zip([1, 1, 5]) {
+        for o in both(sobol(Some(100)))
+            .into_iter()
+            .chain(both(simplicial(Some(n_simplicial))))
+        {
+            let res = minimize(f1, bounds, &[g], &o).unwrap();
+            assert!(res.success, "{bounds:?} {o:?}: {}", res.message);
+            assert_x(&res, &[0.0, 0.0]);
+        }
+    }
+}
+
+#[test]
+fn t2_finds_all_ten_minima_in_value_order() {
+    // test__shgo.py:410-413 (sobol) and 427-432 (simplicial, n = 200, iters = 7,
+    // minimize_every_iter = False).
+    let g = Constraint::ineq(&g2);
+    let simp = Options {
+        n: Some(200),
+        iters: Some(7),
+        minimize_every_iter: false,
+        ..Options::default()
+    };
+    for o in both(sobol(Some(100))).into_iter().chain(both(simp)) {
+        let res = minimize(f2, &[(0.0, 60.0)], &[g], &o).unwrap();
+        assert_x(&res, &[T2_X]);
+        assert_fun(&res, T2_F);
+        assert_eq!(res.xl.len(), 10, "{o:?}: {:?}", res.xl);
+        for (i, (x, f)) in res.xl.iter().zip(&res.funl).enumerate() {
+            assert!(
+                (x[0] - T2_XL[i]).abs() <= TOL,
+                "xl[{i}] = {x:?}, want {}",
+                T2_XL[i]
+            );
+            assert!((f - T2_FUNL[i]).abs() <= TOL, "funl[{i}] = {f}");
+        }
+    }
+}
+
+#[test]
+fn t2_on_the_short_box_has_one_minimum() {
+    // test__shgo.py:102-107 (test2_2), sobol and simplicial n = 1 (lines 415, 434).
+    let g = Constraint::ineq(&g2);
+    for o in both(sobol(Some(100)))
+        .into_iter()
+        .chain(both(simplicial(Some(1))))
+    {
+        let res = minimize(f2, &[(0.0, 4.5)], &[g], &o).unwrap();
+        assert_x(&res, &[T2_X]);
+        assert_fun(&res, T2_F);
+        assert_eq!(res.xl.len(), 1, "{:?}", res.xl);
+    }
+}
+
+#[test]
+fn t3_hs18() {
+    // test__shgo.py:110-146: x* = (√250, √2.5), f* = 5; sobol and simplicial n = 1.
+    let cons = [Constraint::ineq(&g3a), Constraint::ineq(&g3b)];
+    for o in both(sobol(Some(100)))
+        .into_iter()
+        .chain(both(simplicial(Some(1))))
+    {
+        let res = minimize(f3, &[(2.0, 50.0), (0.0, 50.0)], &cons, &o).unwrap();
+        assert_x(&res, &[250f64.sqrt(), 2.5f64.sqrt()]);
+        assert_fun(&res, 5.0);
+    }
+}
+
+const T4_X: [f64; 7] = [
+    2.330499, 1.951372, -0.4775414, 4.365726, -0.6244870, 1.038131, 1.594227,
+];
+
+#[test]
+fn t4_hs100_seven_dimensions() {
+    // test__shgo.py:149-182: f* = 680.6300573; sobol with n = 1980 and
+    // infty_constraints = False (line 436), simplicial n = 1 (line 441).
+    let cons = [
+        Constraint::ineq(&g4a),
+        Constraint::ineq(&g4b),
+        Constraint::ineq(&g4c),
+        Constraint::ineq(&g4d),
+    ];
+    let bounds = [(-10.0, 10.0); 7];
+    let sob = Options {
+        infty_constraints: false,
+        ..sobol(Some(1980))
+    };
+    for o in both(sob).into_iter().chain(both(simplicial(Some(1)))) {
+        let res = minimize(f4, &bounds, &cons, &o).unwrap();
+        // scipy's expected x has 7 significant digits; f* is the sharper check.
+        assert_fun(&res, 680.6300573);
+        for (g, w) in res.x.iter().zip(T4_X) {
+            assert!((g - w).abs() < 1e-4, "x = {:?}", res.x);
+        }
+    }
+}
+
+#[test]
+fn t5_eggholder() {
+    // test__shgo.py:185-197: f* = -959.64066272085051 at (512, 404.23180542);
+    // sobol n = 60 (line 444) and n = 60, iters = 5 (line 449).
+    for o in both(sobol(Some(60))).into_iter().chain(both(Options {
+        iters: Some(5),
+        ..sobol(Some(60))
+    })) {
+        let res = minimize(eggholder, &[(-512.0, 512.0); 2], &[], &o).unwrap();
+        assert_x(&res, &[512.0, 404.23180542]);
+        assert_fun(&res, -959.640_662_720_850_5);
+    }
+}
+
+#[test]
+fn lennard_jones_two_atoms() {
+    // test__shgo.py:200-237: f* = -1 on [-4, 4]^6 (scipy runs it with its
+    // symmetry option, n = 300, iters = 1, simplicial; we run plain).
+    let lj = |x: &[f64]| {
+        let d2: f64 = (0..3).map(|k| (x[k] - x[k + 3]).powi(2)).sum();
+        let u = d2 * d2 * d2;
+        if d2 > 0.0 {
+            (1.0 / u - 2.0) / u
+        } else {
+            0.0
+        }
+    };
+    for o in both(simplicial(Some(300)))
+        .into_iter()
+        .chain(both(sobol(Some(300))))
+    {
+        let res = minimize(lj, &[(-4.0, 4.0); 6], &[], &o).unwrap();
+        assert_fun(&res, -1.0);
+    }
+}
+
+#[test]
+fn shifted_sphere_in_four_dimensions() {
+    // test__shgo.py:240-252: f* = 0 at (0.5, 0.5, 0.5, 0.5) on [0, 2]^4.
+    let f = |x: &[f64]| x.iter().map(|v| (v - 0.5).powi(2)).sum::<f64>();
+    for o in both(simplicial(Some(100)))
+        .into_iter()
+        .chain(both(sobol(Some(30))))
+    {
+        let res = minimize(f, &[(0.0, 2.0); 4], &[], &o).unwrap();
+        assert_x(&res, &[0.5; 4]);
+        assert_fun(&res, 0.0);
+    }
+}
+
+#[test]
+fn table_function_plateau_is_searched_not_abandoned() {
+    // test__shgo.py:255-269 and 803-824: f = 50 only at (3, 3), else 100.
+    // Every sample ties at 100, so no vertex is a strict minimizer; scipy then
+    // fails (success = False, nfev = 12 with maxfev = 10, Sobol n = 3). We
+    // search from the lowest sample instead and report the plateau honestly.
+    let calls = Cell::new(0);
+    let table = |x: &[f64]| {
+        calls.set(calls.get() + 1);
+        if x[0] == 3.0 && x[1] == 3.0 {
+            50.0
+        } else {
+            100.0
+        }
+    };
+    let o = Options {
+        maxfev: Some(10),
+        ..sobol(Some(3))
+    };
+    let res = minimize(table, &[(-10.0, 10.0); 2], &[], &o).unwrap();
+    assert_eq!(res.fun, 100.0);
+    assert_eq!(res.nfev, calls.get());
+    assert!(
+        res.nfev <= 10 + 4,
+        "maxfev binds local searches too: {}",
+        res.nfev
+    );
+    let o = Options {
+        maxev: Some(10),
+        ..simplicial(Some(3))
+    };
+    let res = minimize(table, &[(-10.0, 10.0); 2], &[], &o).unwrap();
+    assert_eq!(res.fun, 100.0);
+    assert!(res.tnev >= 10);
+}
+
+type Scalar = Box<dyn Fn(&[f64]) -> f64>;
+
+fn infeasible_cons() -> [Scalar; 4] {
+    // test__shgo.py:272-301: x0 + x1 = 1 and −x0 + x1 = 1 with x0 ∈ [2, 50].
+    [
+        Box::new(|x: &[f64]| x[0] + x[1] - 1.0),
+        Box::new(|x: &[f64]| -(x[0] + x[1] - 1.0)),
+        Box::new(|x: &[f64]| -x[0] + x[1] - 1.0),
+        Box::new(|x: &[f64]| -(-x[0] + x[1] - 1.0)),
+    ]
+}
+
+#[test]
+fn infeasible_problem_reports_failure() {
+    // test__shgo.py:836-875: sobol maxev = 100 (with and without
+    // infty_constraints), simplicial maxev = 1000.
+    let g = infeasible_cons();
+    let cons: Vec<Constraint> = g.iter().map(|g| Constraint::ineq(g.as_ref())).collect();
+    let runs = [
+        Options {
+            maxev: Some(100),
+            ..sobol(Some(100))
+        },
+        Options {
+            maxev: Some(100),
+            infty_constraints: false,
+            ..sobol(Some(100))
+        },
+        Options {
+            maxev: Some(1000),
+            ..simplicial(Some(100))
+        },
+    ];
+    for o in runs {
+        let res = minimize(f1, &[(2.0, 50.0), (-1.0, 1.0)], &cons, &o).unwrap();
+        assert!(!res.success, "{o:?}");
+        assert!(res.message.contains("infeasible"), "{}", res.message);
+        assert_eq!(res.nfev, 0, "infeasible vertices are never evaluated");
+    }
+}
+
+// ---- options ----------------------------------------------------------------
+
+#[test]
+fn maxiter_bounds_the_iterations() {
+    // test__shgo.py:787-795 runs maxiter = 2 with n = 2 on HS100 unconstrained.
+    let o = Options {
+        maxiter: Some(2),
+        ..sobol(Some(2))
+    };
+    let res = minimize(f4, &[(-10.0, 10.0); 7], &[], &o).unwrap();
+    assert_eq!(res.nit, 2);
+    assert_eq!(res.tnev, 4);
+}
+
+#[test]
+fn maxfev_stops_the_run() {
+    let calls = Cell::new(0);
+    let f = |x: &[f64]| {
+        calls.set(calls.get() + 1);
+        eggholder(x)
+    };
+    let o = Options {
+        maxfev: Some(300),
+        ..sobol(Some(64))
+    };
+    let res = minimize(f, &[(-512.0, 512.0); 2], &[], &o).unwrap();
+    assert_eq!(res.nfev, calls.get());
+    // One Sobol batch may overshoot; local searches only get what is left.
+    assert!(res.nfev <= 300 + 64, "{}", res.nfev);
+}
+
+#[test]
+fn maxtime_stops_after_the_first_iteration() {
+    // test__shgo.py:700-711: maxtime = 1e-15 with iters = 5 → nit = 1.
+    let o = Options {
+        maxtime: Some(1e-15),
+        iters: Some(5),
+        ..Options::default()
+    };
+    let res = minimize(|_: &[f64]| 0.0, T1_BOUNDS[0], &[], &o).unwrap();
+    assert_eq!(res.nit, 1);
+}
+
+#[test]
+fn f_min_zero_with_sobol_returns_the_exact_corner() {
+    // test__shgo.py:713-721: f_min = 0, Sobol n = 10 on [0, 1]² → x = (0, 0) exactly.
+    for o in both(Options {
+        f_min: Some(0.0),
+        iters: None,
+        ..sobol(Some(10))
+    }) {
+        let res = minimize(f1, T1_BOUNDS[1], &[], &o).unwrap();
+        assert_eq!(res.x, vec![0.0, 0.0]);
+    }
+}
+
+#[test]
+fn f_min_known_stops_early_and_finds_it() {
+    // test__shgo.py:579-592 (test_4_4): f_min = f*(T2), f_tol 1e-6, local_iter 1.
+    let g = Constraint::ineq(&g2);
+    let o = Options {
+        f_min: Some(T2_F),
+        f_tol: 1e-6,
+        local_iter: Some(1),
+        infty_constraints: false,
+        n: None,
+        iters: None,
+        ..sobol(None)
+    };
+    let res = minimize(f2, &[(0.0, 60.0)], &[g], &o).unwrap();
+    assert_x(&res, &[T2_X]);
+    // test_4_1: simplicial, HS100, f_min known, n = None.
+    let cons = [
+        Constraint::ineq(&g4a),
+        Constraint::ineq(&g4b),
+        Constraint::ineq(&g4c),
+        Constraint::ineq(&g4d),
+    ];
+    let o = Options {
+        f_min: Some(680.6300573),
+        f_tol: 1e-6,
+        n: None,
+        iters: None,
+        ..Options::default()
+    };
+    let res = minimize(f4, &[(-10.0, 10.0); 7], &cons, &o).unwrap();
+    assert_fun(&res, 680.6300573);
+}
+
+#[test]
+fn minhgrd_stops_when_minima_stop_growing() {
+    // test__shgo.py:676-681: minhgrd = 1 on T1, simplicial, n = iters = None.
+    let g = Constraint::ineq(&g1);
+    let o = Options {
+        minhgrd: Some(1),
+        n: None,
+        iters: None,
+        ..Options::default()
+    };
+    let res = minimize(f1, T1_BOUNDS[0], &[g], &o).unwrap();
+    assert_x(&res, &[0.0, 0.0]);
+    // As in scipy, the first iteration's growth (one minimum) already meets
+    // minhgrd = 1. With minhgrd = 0 the run continues until an iteration adds
+    // no new minimum.
+    assert_eq!(res.nit, 1);
+    let o = Options {
+        minhgrd: Some(0),
+        n: None,
+        iters: None,
+        ..sobol(Some(16))
+    };
+    let res = minimize(eggholder, &[(-512.0, 512.0); 2], &[], &o).unwrap();
+    assert!(res.nit >= 2, "{res:?}");
+    assert!(res.xl.len() >= 2);
+}
+
+#[test]
+fn local_iter_limits_local_searches_per_iteration() {
+    // test__shgo.py:731-734: local_iter = 4 on Eggholder, Sobol n = 60, with
+    // scipy's local method (SLSQP; COBYLA's first four searches end elsewhere).
+    let o = slsqp(Options {
+        local_iter: Some(4),
+        ..sobol(Some(60))
+    });
+    let res = minimize(eggholder, &[(-512.0, 512.0); 2], &[], &o).unwrap();
+    assert!(res.nlsearch <= 4);
+    assert_x(&res, &[512.0, 404.23180542]);
+    let all = minimize(eggholder, &[(-512.0, 512.0); 2], &[], &sobol(Some(60))).unwrap();
+    assert!(all.nlsearch > 4);
+}
+
+#[test]
+fn minimize_every_iter_false_searches_once_at_the_end() {
+    // test__shgo.py:736-740 (test_15) and 427-432.
+    let g = Constraint::ineq(&g1);
+    let every = minimize(
+        f1,
+        T1_BOUNDS[0],
+        &[g],
+        &Options {
+            iters: Some(7),
+            ..sobol(Some(1))
+        },
+    )
+    .unwrap();
+    let once = minimize(
+        f1,
+        T1_BOUNDS[0],
+        &[g],
+        &Options {
+            iters: Some(7),
+            minimize_every_iter: false,
+            ..sobol(Some(1))
+        },
+    )
+    .unwrap();
+    assert_x(&every, &[0.0, 0.0]);
+    assert_x(&once, &[0.0, 0.0]);
+    assert_eq!(every.nit, 7);
+    assert_eq!(once.nit, 7);
+}
+
+#[test]
+fn custom_sampler() {
+    // test__shgo.py:748-753: uniform random points, n = 30, on T1.
+    let sampler = CustomSampler::new(|n, d| {
+        let mut s = 0x9E3779B97F4A7C15_u64;
+        (0..n)
+            .map(|_| {
+                (0..d)
+                    .map(|_| {
+                        s ^= s << 13;
+                        s ^= s >> 7;
+                        s ^= s << 17;
+                        (s >> 11) as f64 / (1u64 << 53) as f64
+                    })
+                    .collect()
+            })
+            .collect()
+    });
+    let g = Constraint::ineq(&g1);
+    let o = Options {
+        n: Some(30),
+        sampling_method: SamplingMethod::Custom(sampler),
+        ..Options::default()
+    };
+    let res = minimize(f1, T1_BOUNDS[0], &[g], &o).unwrap();
+    assert_x(&res, &[0.0, 0.0]);
+}
+
+fn rosen(x: &[f64]) -> f64 {
+    x.windows(2)
+        .map(|w| 100.0 * (w[1] - w[0] * w[0]).powi(2) + (1.0 - w[0]).powi(2))
+        .sum()
+}
+
+#[test]
+fn nfev_is_the_true_number_of_calls() {
+    // test__shgo.py:903-926: Rosenbrock on [0, 2]^5, default options.
+    for o in both(Options::default())
+        .into_iter()
+        .chain(both(sobol(None)))
+    {
+        let calls = Cell::new(0);
+        let f = |x: &[f64]| {
+            calls.set(calls.get() + 1);
+            rosen(x)
+        };
+        let res = minimize(f, &[(0.0, 2.0); 5], &[], &o).unwrap();
+        assert_eq!(res.nfev, calls.get(), "{o:?}");
+        assert!(res.nlfev < res.nfev);
+        assert_x(&res, &[1.0; 5]);
+    }
+}
+
+#[test]
+fn equality_constraints_hold_at_the_result() {
+    // test__shgo.py:970-1002 (gh16260): rosen with x0 + x1 = 3.9 on [0.9, 4]²,
+    // and −∏x with Σx = 1 on [0, 1]^4 (Sobol).
+    let h = |x: &[f64]| x[0] + x[1] - 3.9;
+    for o in both(Options::default()) {
+        let res = minimize(rosen, &[(0.9, 4.0); 2], &[Constraint::eq(&h)], &o).unwrap();
+        assert!((res.x[0] + res.x[1] - 3.9).abs() < 1e-6, "{res:?}");
+    }
+    let h4 = |x: &[f64]| x.iter().sum::<f64>() - 1.0;
+    for o in both(sobol(None)) {
+        let res = minimize(
+            |x: &[f64]| -x.iter().product::<f64>(),
+            &[(0.0, 1.0); 4],
+            &[Constraint::eq(&h4)],
+            &o,
+        )
+        .unwrap();
+        assert!((res.x.iter().sum::<f64>() - 1.0).abs() < 1e-6, "{res:?}");
+        assert!((res.fun - -(0.25f64.powi(4))).abs() < 1e-6, "{res:?}");
+    }
+}
+
+#[test]
+fn vector_constraint_band() {
+    // test__shgo.py:929-941 (gh15514): 2.2 ≤ |x|² ≤ 3 on rosen, Sobol.
+    let lo = |x: &[f64]| x[0] * x[0] + x[1] * x[1] - 2.2;
+    let hi = |x: &[f64]| 3.0 - x[0] * x[0] - x[1] * x[1];
+    for o in both(sobol(None)) {
+        let res = minimize(
+            rosen,
+            &[(0.0, 10.0); 2],
+            &[Constraint::ineq(&lo), Constraint::ineq(&hi)],
+            &o,
+        )
+        .unwrap();
+        assert!(res.success);
+        let r2 = res.x[0] * res.x[0] + res.x[1] * res.x[1];
+        assert!((2.2 - 1e-6..=3.0 + 1e-6).contains(&r2), "{res:?}");
+    }
+}
+
+// ---- bad input ----------------------------------------------------------
+
+#[test]
+fn bad_input_is_a_named_error() {
+    let f = |x: &[f64]| x[0];
+    type Case = (Vec<(f64, f64)>, Options, &'static str);
+    let cases: Vec<Case> = vec![
+        (vec![], Options::default(), "bounds"),
+        (
+            vec![(6.0, 3.0), (3.0, 5.0)],
+            Options::default(),
+            "bounds[0]",
+        ),
+        (vec![(0.0, f64::NAN)], Options::default(), "bounds[0]"),
+        (
+            vec![(0.0, 1.0)],
+            Options {
+                n: Some(0),
+                ..Options::default()
+            },
+            "n",
+        ),
+        (
+            vec![(0.0, 1.0)],
+            Options {
+                iters: Some(0),
+                ..Options::default()
+            },
+            "iters",
+        ),
+        (
+            vec![(0.0, 1.0)],
+            Options {
+                maxtime: Some(f64::NAN),
+                ..Options::default()
+            },
+            "maxtime",
+        ),
+        (
+            vec![(0.0, 1.0)],
+            Options {
+                f_tol: -1.0,
+                ..Options::default()
+            },
+            "f_tol",
+        ),
+        (
+            vec![(0.0, 1.0)],
+            Options {
+                local_iter: Some(0),
+                ..Options::default()
+            },
+            "local_iter",
+        ),
+    ];
+    for (bounds, o, name) in cases {
+        match minimize(f, &bounds, &[], &o) {
+            Err(Error::Field { field, .. }) => assert_eq!(field, name),
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn nan_everywhere_is_a_failure_not_a_panic() {
+    for o in both(Options::default())
+        .into_iter()
+        .chain(both(sobol(None)))
+    {
+        let res = minimize(|_: &[f64]| f64::NAN, &[(0.0, 1.0); 2], &[], &o).unwrap();
+        assert!(!res.success);
+        assert!(res.message.contains("NaN"), "{}", res.message);
+    }
+}
+
+#[test]
+fn nan_in_part_of_the_box_is_avoided() {
+    // f is NaN on the left half; the minimum on the right half is found.
+    let f = |x: &[f64]| {
+        if x[0] < 0.0 {
+            f64::NAN
+        } else {
+            (x[0] - 0.5).powi(2) + x[1] * x[1]
+        }
+    };
+    for o in both(sobol(None)) {
+        let res = minimize(f, &[(-1.0, 1.0); 2], &[], &o).unwrap();
+        assert!(res.success, "{}", res.message);
+        assert_x(&res, &[0.5, 0.0]);
+    }
+}
+
+#[test]
+fn zero_width_bounds_do_not_hang() {
+    let f = |x: &[f64]| (x[0] - 0.25).powi(2) + x[1];
+    let o = Options {
+        minhgrd: Some(0),
+        n: None,
+        iters: None,
+        ..Options::default()
+    };
+    let res = minimize(f, &[(0.0, 1.0), (2.0, 2.0)], &[], &o).unwrap();
+    assert_x(&res, &[0.25, 2.0]);
+}
+
+#[test]
+fn same_call_same_result() {
+    let o = sobol(Some(60));
+    let a = minimize(eggholder, &[(-512.0, 512.0); 2], &[], &o).unwrap();
+    let b = minimize(eggholder, &[(-512.0, 512.0); 2], &[], &o).unwrap();
+    assert_eq!(a, b);
+}
