@@ -62,62 +62,12 @@ fn both(o: Options) -> [Options; 2] {
     [o.clone(), slsqp(o)]
 }
 
-// ---- the problems -------------------------------------------------------
+// ---- the problems (src/shgo/problems.rs, transcribed from test__shgo.py) ----
 
-fn f1(x: &[f64]) -> f64 {
-    x[0] * x[0] + x[1] * x[1]
-}
-fn g1(x: &[f64]) -> f64 {
-    -(x[0] + x[1] - 6.0)
-}
-
-fn f2(x: &[f64]) -> f64 {
-    (x[0] - 30.0) * x[0].sin()
-}
-fn g2(x: &[f64]) -> f64 {
-    58.0 - x[0]
-}
-
-fn f3(x: &[f64]) -> f64 {
-    0.01 * x[0] * x[0] + x[1] * x[1]
-}
-fn g3a(x: &[f64]) -> f64 {
-    x[0] * x[1] - 25.0
-}
-fn g3b(x: &[f64]) -> f64 {
-    x[0] * x[0] + x[1] * x[1] - 25.0
-}
-
-fn f4(x: &[f64]) -> f64 {
-    (x[0] - 10.0).powi(2)
-        + 5.0 * (x[1] - 12.0).powi(2)
-        + x[2].powi(4)
-        + 3.0 * (x[3] - 11.0).powi(2)
-        + 10.0 * x[4].powi(6)
-        + 7.0 * x[5].powi(2)
-        + x[6].powi(4)
-        - 4.0 * x[5] * x[6]
-        - 10.0 * x[5]
-        - 8.0 * x[6]
-}
-fn g4a(x: &[f64]) -> f64 {
-    -(2.0 * x[0].powi(2) + 3.0 * x[1].powi(4) + x[2] + 4.0 * x[3].powi(2) + 5.0 * x[4] - 127.0)
-}
-fn g4b(x: &[f64]) -> f64 {
-    -(7.0 * x[0] + 3.0 * x[1] + 10.0 * x[2].powi(2) + x[3] - x[4] - 282.0)
-}
-fn g4c(x: &[f64]) -> f64 {
-    -(23.0 * x[0] + x[1].powi(2) + 6.0 * x[5].powi(2) - 8.0 * x[6] - 196.0)
-}
-fn g4d(x: &[f64]) -> f64 {
-    -(4.0 * x[0].powi(2) + x[1].powi(2) - 3.0 * x[0] * x[1] + 2.0 * x[2].powi(2) + 5.0 * x[5]
-        - 11.0 * x[6])
-}
-
-fn eggholder(x: &[f64]) -> f64 {
-    -(x[1] + 47.0) * (x[0] / 2.0 + (x[1] + 47.0)).abs().sqrt().sin()
-        - x[0] * (x[0] - (x[1] + 47.0)).abs().sqrt().sin()
-}
+use flash_nas::shgo::problems::{
+    eggholder, t1 as f1, t1_g as g1, t2 as f2, t2_g as g2, t3 as f3, t3_g1 as g3a, t3_g2 as g3b, t4 as f4, t4_g1 as g4a,
+    t4_g2 as g4b, t4_g3 as g4c, t4_g4 as g4d,
+};
 
 // test__shgo.py:43-51 (StructTest1), expected x = [0, 0] (lines 54-59).
 const T1_BOUNDS: [&[(f64, f64)]; 3] = [
@@ -273,15 +223,7 @@ fn t5_eggholder() {
 fn lennard_jones_two_atoms() {
     // test__shgo.py:200-237: f* = -1 on [-4, 4]^6 (scipy runs it with its
     // symmetry option, n = 300, iters = 1, simplicial; we run plain).
-    let lj = |x: &[f64]| {
-        let d2: f64 = (0..3).map(|k| (x[k] - x[k + 3]).powi(2)).sum();
-        let u = d2 * d2 * d2;
-        if d2 > 0.0 {
-            (1.0 / u - 2.0) / u
-        } else {
-            0.0
-        }
-    };
+    let lj = flash_nas::shgo::problems::lj2;
     for o in both(simplicial(Some(300)))
         .into_iter()
         .chain(both(sobol(Some(300))))

@@ -24,28 +24,36 @@ fn b(lo: f64, hi: f64, dim: usize) -> Vec<(f64, f64)> {
     vec![(lo, hi); dim]
 }
 
-fn t1(x: &[f64]) -> f64 {
+/// scipy's test problem T1 (test__shgo.py).
+pub fn t1(x: &[f64]) -> f64 {
     x[0] * x[0] + x[1] * x[1]
 }
-fn t1_g(x: &[f64]) -> f64 {
+/// scipy's test problem T1 (test__shgo.py).
+pub fn t1_g(x: &[f64]) -> f64 {
     -(x[0] + x[1] - 6.0)
 }
-fn t2(x: &[f64]) -> f64 {
+/// scipy's test problem T2 (test__shgo.py).
+pub fn t2(x: &[f64]) -> f64 {
     (x[0] - 30.0) * x[0].sin()
 }
-fn t2_g(x: &[f64]) -> f64 {
+/// scipy's test problem T2 (test__shgo.py).
+pub fn t2_g(x: &[f64]) -> f64 {
     58.0 - x[0]
 }
-fn t3(x: &[f64]) -> f64 {
+/// scipy's test problem T3 (test__shgo.py).
+pub fn t3(x: &[f64]) -> f64 {
     0.01 * x[0] * x[0] + x[1] * x[1]
 }
-fn t3_g1(x: &[f64]) -> f64 {
+/// scipy's test problem T3 (test__shgo.py).
+pub fn t3_g1(x: &[f64]) -> f64 {
     x[0] * x[1] - 25.0
 }
-fn t3_g2(x: &[f64]) -> f64 {
+/// scipy's test problem T3 (test__shgo.py).
+pub fn t3_g2(x: &[f64]) -> f64 {
     x[0] * x[0] + x[1] * x[1] - 25.0
 }
-fn t4(x: &[f64]) -> f64 {
+/// scipy's test problem T4 (test__shgo.py).
+pub fn t4(x: &[f64]) -> f64 {
     (x[0] - 10.0).powi(2)
         + 5.0 * (x[1] - 12.0).powi(2)
         + x[2].powi(4)
@@ -57,16 +65,20 @@ fn t4(x: &[f64]) -> f64 {
         - 10.0 * x[5]
         - 8.0 * x[6]
 }
-fn t4_g1(x: &[f64]) -> f64 {
+/// scipy's test problem T4 (test__shgo.py).
+pub fn t4_g1(x: &[f64]) -> f64 {
     -(2.0 * x[0].powi(2) + 3.0 * x[1].powi(4) + x[2] + 4.0 * x[3].powi(2) + 5.0 * x[4] - 127.0)
 }
-fn t4_g2(x: &[f64]) -> f64 {
+/// scipy's test problem T4 (test__shgo.py).
+pub fn t4_g2(x: &[f64]) -> f64 {
     -(7.0 * x[0] + 3.0 * x[1] + 10.0 * x[2].powi(2) + x[3] - x[4] - 282.0)
 }
-fn t4_g3(x: &[f64]) -> f64 {
+/// scipy's test problem T4 (test__shgo.py).
+pub fn t4_g3(x: &[f64]) -> f64 {
     -(23.0 * x[0] + x[1].powi(2) + 6.0 * x[5].powi(2) - 8.0 * x[6] - 196.0)
 }
-fn t4_g4(x: &[f64]) -> f64 {
+/// scipy's test problem T4 (test__shgo.py).
+pub fn t4_g4(x: &[f64]) -> f64 {
     -(4.0 * x[0].powi(2) + x[1].powi(2) - 3.0 * x[0] * x[1] + 2.0 * x[2].powi(2) + 5.0 * x[5]
         - 11.0 * x[6])
 }
@@ -75,7 +87,8 @@ pub fn eggholder(x: &[f64]) -> f64 {
     -(x[1] + 47.0) * (x[0] / 2.0 + (x[1] + 47.0)).abs().sqrt().sin()
         - x[0] * (x[0] - (x[1] + 47.0)).abs().sqrt().sin()
 }
-fn lj2(x: &[f64]) -> f64 {
+/// Lennard-Jones potential of two atoms (6 coordinates), f* = −1.
+pub fn lj2(x: &[f64]) -> f64 {
     let d2: f64 = (0..3).map(|k| (x[k] - x[k + 3]).powi(2)).sum();
     let u = d2 * d2 * d2;
     if d2 > 0.0 {
