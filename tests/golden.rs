@@ -53,15 +53,12 @@ fn default_space_summary() {
 #[test]
 fn shgo_runs_match_their_snapshot() {
     use flash_nas::shgo::spec::{run, Spec};
-    let specs = [
-        r#"{"problem": "t3_hs18", "sampling": "sobol"}"#,
-        r#"{"problem": "rosenbrock_5", "sampling": "simplicial", "local": "slsqp"}"#,
-        r#"{"problem": "t4_hs100", "sampling": "simplicial", "n": 1}"#,
-    ];
+    // The same specs natively and in wasm.
+    let specs: Vec<serde_json::Value> = serde_json::from_str(include_str!("golden/shgo-specs.json")).unwrap();
     let results: Vec<serde_json::Value> = specs
         .iter()
         .map(|s| {
-            let report = run(&serde_json::from_str::<Spec>(s).unwrap()).unwrap();
+            let report = run(&serde_json::from_value::<Spec>(s.clone()).unwrap()).unwrap();
             serde_json::json!({"x": report.x, "fun": report.fun, "nfev": report.nfev, "minima": report.minima})
         })
         .collect();
