@@ -3,6 +3,7 @@
 //! so the wasm/native ratio compares identical work.
 
 use crate::degree;
+use crate::hardware::HardwareModel;
 use crate::space::{Cell, Frame, SearchSpace};
 use crate::workload;
 use rand::SeedableRng;
@@ -47,6 +48,18 @@ impl Batch {
             .map(|c| {
                 let t = workload::totals(&self.frame, c);
                 degree::nn_degree(&self.frame, c) + t.macs as f64 + t.params as f64
+            })
+            .sum()
+    }
+
+    /// Σ (latency + energy + area) of the batch on a hardware model: what the
+    /// search's hardware constraints cost per evaluation.
+    pub fn hardware_costs<M: HardwareModel + ?Sized>(&self, model: &M) -> f64 {
+        self.cells
+            .chunks_exact(self.cells_per_arch)
+            .map(|c| {
+                let cost = model.network_cost(&self.frame, c);
+                cost.latency + cost.energy + cost.area
             })
             .sum()
     }

@@ -1,13 +1,16 @@
 //! flash-nas: FLASH hardware-aware neural architecture search.
 //!
-//! A platform-free core (no I/O, no clocks, no OS randomness) that the `flash`
+//! A platform-free core (no I/O, no OS randomness; the only clocks are SHGO's
+//! time limit and the forward-pass timer, through `web-time`) that the `flash`
 //! CLI and the WebAssembly page share. Data flows one way (docs/architecture.md):
-//! space → workload → NN-Degree → predictor → (later: hardware cost, search) → page.
+//! space → workload → NN-Degree → predictor, hardware cost → (later: search) → page.
 
 pub mod batch;
 pub mod degree;
 pub mod describe;
 pub mod error;
+pub mod hardware;
+mod linalg;
 pub mod predictor;
 pub mod shgo;
 pub mod space;

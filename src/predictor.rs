@@ -14,6 +14,7 @@ use crate::degree;
 use crate::error::{Error, Result};
 use crate::space::Architecture;
 use crate::workload;
+use crate::linalg::solve;
 use ndarray::{Array1, Array2};
 use serde::Serialize;
 
@@ -188,34 +189,6 @@ impl Predictor {
     }
 }
 
-/// Gaussian elimination with partial pivoting for the small normal equations.
-fn solve(mut a: Array2<f64>, mut b: Array1<f64>) -> Option<Array1<f64>> {
-    let n = b.len();
-    for col in 0..n {
-        let pivot = (col..n).max_by(|&i, &j| a[[i, col]].abs().total_cmp(&a[[j, col]].abs()))?;
-        if a[[pivot, col]].abs() < 1e-12 {
-            return None;
-        }
-        for k in 0..n {
-            a.swap([col, k], [pivot, k]);
-        }
-        b.swap(col, pivot);
-        for row in col + 1..n {
-            let f = a[[row, col]] / a[[col, col]];
-            for k in col..n {
-                a[[row, k]] -= f * a[[col, k]];
-            }
-            b[row] -= f * b[col];
-        }
-    }
-    let mut x = Array1::zeros(n);
-    for row in (0..n).rev() {
-        let s: f64 = (row + 1..n).map(|k| a[[row, k]] * x[k]).sum();
-        x[row] = (b[row] - s) / a[[row, row]];
-    }
-    Some(x)
-}
-
 /// Average ranks (1-based), ties sharing the mean of their positions.
 fn ranks(v: &[f64]) -> Vec<f64> {
     let mut order: Vec<usize> = (0..v.len()).collect();
@@ -370,15 +343,5 @@ mod tests {
         // Spearman: 1 - 6·Σd²/(n(n²-1)) = 1 - 6·2/120 = 0.9.
         assert!((spearman(&x, &[1.0, 3.0, 2.0, 4.0, 5.0]).unwrap() - 0.9).abs() < 1e-12);
         assert_eq!(spearman(&x, &[1.0; 5]), None);
-    }
-
-    #[test]
-    fn solve_recovers_a_known_system() {
-        let a = Array2::from_shape_vec((3, 3), vec![2.0, 1.0, -1.0, -3.0, -1.0, 2.0, -2.0, 1.0, 2.0]).unwrap();
-        let b = Array1::from_vec(vec![8.0, -11.0, -3.0]);
-        let x = solve(a, b).unwrap();
-        for (got, want) in x.iter().zip([2.0, 3.0, -1.0]) {
-            assert!((got - want).abs() < 1e-12);
-        }
     }
 }

@@ -63,6 +63,12 @@ impl Batch {
     pub fn degrees_and_totals(&self) -> f64 {
         self.0.degrees_and_totals()
     }
+
+    /// Σ hardware cost of the batch on a built-in profile.
+    #[wasm_bindgen(js_name = hardwareCosts)]
+    pub fn hardware_costs(&self, profile: &str) -> Result<f64, JsError> {
+        Ok(self.0.hardware_costs(&crate::hardware::builtin(profile).map_err(core_error)?))
+    }
 }
 
 /// Runs SHGO on a named test problem (a `shgo::spec::Spec` as a JS object).
@@ -72,4 +78,68 @@ pub fn shgo_run(spec: JsValue) -> Result<JsValue, JsError> {
         serde_wasm_bindgen::from_value(spec).map_err(|e| JsError::new(&format!("spec: {e}")))?;
     let report = spec::run(&spec).map_err(core_error)?;
     to_js(&report)
+}
+
+/// The built-in hardware profiles: `[{name, title, model, params: [{key, unit, min, max, value, source, …}], …}]`.
+#[wasm_bindgen(js_name = hwProfiles)]
+pub fn hw_profiles() -> Result<JsValue, JsError> {
+    let views: Vec<_> = crate::hardware::profile::BUILTIN
+        .iter()
+        .map(|(name, _)| crate::hardware::builtin(name).map(|p| p.view()))
+        .collect::<crate::Result<_>>()
+        .map_err(core_error)?;
+    to_js(&views)
+}
+
+/// A built-in profile's JSON (the form `hwCost` and `hwCalibrate` take).
+#[wasm_bindgen(js_name = hwProfileJson)]
+pub fn hw_profile_json(name: &str) -> Result<String, JsError> {
+    Ok(crate::hardware::builtin(name).map_err(core_error)?.to_json())
+}
+
+/// Latency, energy, area/memory, per-layer breakdown and roofline of `arch` on a profile (JSON text).
+#[wasm_bindgen(js_name = hwCost)]
+pub fn hw_cost(profile_json: &str, arch: &str) -> Result<JsValue, JsError> {
+    let profile = crate::hardware::Profile::from_json(profile_json).map_err(core_error)?;
+    let arch = Architecture::parse(arch).map_err(core_error)?;
+    to_js(&crate::hardware::report(&profile, &arch))
+}
+
+/// Calibrates a profile (JSON text) on measured samples (CSV text); `train` = 0 for k-fold only.
+#[wasm_bindgen(js_name = hwCalibrate)]
+pub fn hw_calibrate(profile_json: &str, csv: &str, folds: u32, train: u32) -> Result<JsValue, JsError> {
+    use crate::hardware::calibrate;
+    let profile = crate::hardware::Profile::from_json(profile_json).map_err(core_error)?;
+    let set = calibrate::Measurements::from_csv(csv).map_err(core_error)?;
+    let train = (train > 0).then_some(train as usize);
+    to_js(&calibrate::calibrate(&profile, &set.samples, folds as usize, train).map_err(core_error)?)
+}
+
+/// Times `repeats` forward passes of `arch` in this browser (one warm-up first).
+#[wasm_bindgen(js_name = hwMeasure)]
+pub fn hw_measure(arch: &str, repeats: u32, seed: u32) -> Result<JsValue, JsError> {
+    use crate::hardware::measure;
+    let arch = Architecture::parse(arch).map_err(core_error)?;
+    let net = measure::Network::new(&arch, seed as u64).map_err(core_error)?;
+    to_js(&measure::time(&net, repeats).map_err(core_error)?)
+}
+
+/// The logits of one forward pass (for checking the wasm timer computes what the native one does).
+#[wasm_bindgen(js_name = hwForward)]
+pub fn hw_forward(arch: &str, seed: u32) -> Result<Vec<f32>, JsError> {
+    let arch = Architecture::parse(arch).map_err(core_error)?;
+    Ok(crate::hardware::measure::Network::new(&arch, seed as u64).map_err(core_error)?.forward().to_vec())
+}
+
+/// This browser's single-thread GEMM throughput and copy bandwidth.
+#[wasm_bindgen(js_name = hwProbe)]
+pub fn hw_probe() -> Result<JsValue, JsError> {
+    to_js(&crate::hardware::measure::probe())
+}
+
+/// The `device` profile (JSON text) with measured roofs (from `hwProbe`).
+#[wasm_bindgen(js_name = hwDeviceProfile)]
+pub fn hw_device_profile(gemm_gflops: f64, copy_gbs: f64, note: &str) -> Result<String, JsError> {
+    let probe = crate::hardware::measure::Probe { gemm_gflops, copy_gbs };
+    Ok(crate::hardware::measure::device_profile(&probe, note).map_err(core_error)?.to_json())
 }

@@ -59,3 +59,57 @@ fn errors_go_to_stderr_with_exit_code_2() {
     let (_, _, err) = flash(&["describe", "cifar10/dense/d0w8"]);
     assert!(err.contains("cell 1 depth d = 0") && err.contains("1..=128"), "{err}");
 }
+
+#[test]
+fn hw_list_show_and_cost() {
+    let (code, out, _) = flash(&["hw", "list"]);
+    assert_eq!(code, 0);
+    for name in ["rram-imc", "sram-imc", "rpi3b", "rpi4", "jetson-nano", "rtx3090", "edge-tpu", "device"] {
+        assert!(out.contains(name), "{out}");
+    }
+    let (code, out, _) = flash(&["hw", "show", "rram-imc"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let rows = v["params"].as_array().unwrap();
+    let adc = rows.iter().find(|r| r["key"] == "adc_bits").unwrap();
+    assert_eq!((adc["value"].as_f64(), adc["unit"].as_str(), adc["min"].as_f64()), (Some(5.0), Some("bits"), Some(3.0)));
+    let (code, out, _) = flash(&["hw", "cost", "rpi4", "cifar10/dense/d4w32t10-d6w48t20-d3w16t0"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let layers = v["layers"].as_array().unwrap();
+    let sum: f64 = layers.iter().map(|l| l["latency_s"].as_f64().unwrap()).sum();
+    let total = v["total"]["latency_s"].as_f64().unwrap();
+    assert!((sum - total).abs() <= 1e-12 * total, "{sum} vs {total}");
+    assert_eq!(v["roofline"].as_array().unwrap().len(), layers.len() - 1, "all but the fixed row");
+    let (code, _, err) = flash(&["hw", "cost", "tpu-v9", "cifar10/dense/d2w8t0"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("profile = tpu-v9") && err.contains("rram-imc"), "{err}");
+}
+
+#[test]
+fn hw_measure_then_calibrate() {
+    let dir = std::env::temp_dir().join(format!("flash-hw-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let csv = dir.join("m.csv");
+    let device = dir.join("device.json");
+    let (code, out, err) = flash(&[
+        "hw", "measure", "--space", "digits/res/cells=2;d=1..3;w=8..32:8", "--samples", "12", "--repeats", "3",
+        "--out", csv.to_str().unwrap(), "--profile-out", device.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("wrote 12 samples"));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.starts_with("# flash hw measure") && text.contains("# probe: gemm_gflops="));
+    assert_eq!(text.lines().filter(|l| !l.starts_with('#')).count(), 13);
+    let (code, out, err) = flash(&["hw", "calibrate", device.to_str().unwrap(), csv.to_str().unwrap(), "--folds", "4"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["folds"], 4);
+    assert!(v["targets"][0]["cross_validated"]["mape"].as_f64().unwrap().is_finite());
+    let (code, _, err) = flash(&["hw", "calibrate", "rpi4", csv.to_str().unwrap(), "--folds", "1"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--folds = 1") || err.contains("folds = 1"), "{err}");
+    let (code, _, err) = flash(&["hw", "measure", "--repeats", "5"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("needs ARCH"), "{err}");
+}

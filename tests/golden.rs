@@ -64,3 +64,24 @@ fn shgo_runs_match_their_snapshot() {
         .collect();
     check("shgo-runs.json", serde_json::Value::Array(results));
 }
+
+/// Every built-in profile on a few networks of every family (tests/wasm.rs
+/// checks the wasm build reproduces these bit for bit).
+#[test]
+fn hardware_costs_match_their_snapshot() {
+    use flash_nas::hardware::{builtin, profile::BUILTIN, HardwareModel};
+    let archs = [
+        "cifar10/dense/d4w32t10-d6w48t20-d3w16t0",
+        "cifar10/res(shortcut=pad)/d3w16-d3w32-d3w64",
+        "cifar10/wres(stem=16;k=10)/d4w16-d4w32-d4w64",
+        "mnist/mobile(head=64)/d1w16e1-d2w24e6-d2w32e6",
+    ];
+    let mut rows = Vec::new();
+    for (name, _) in BUILTIN {
+        let p = builtin(name).unwrap();
+        for arch in archs {
+            rows.push(serde_json::json!({"profile": name, "arch": arch, "cost": p.cost(&flash_nas::Architecture::parse(arch).unwrap())}));
+        }
+    }
+    check("hardware-costs.json", serde_json::Value::Array(rows));
+}

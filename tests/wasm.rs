@@ -75,3 +75,37 @@ fn shgo_in_wasm_matches_native_bit_for_bit() {
         golden(include_str!("golden/shgo-runs.json"))
     );
 }
+
+#[wasm_bindgen_test]
+fn hardware_costs_in_wasm_match_native_bit_for_bit() {
+    // Written by tests/golden.rs (hardware_costs_match_their_snapshot).
+    use flash_nas::hardware::{builtin, HardwareModel};
+    let want: Vec<serde_json::Value> = serde_json::from_str(include_str!("golden/hardware-costs.json")).unwrap();
+    for row in want {
+        let p = builtin(row["profile"].as_str().unwrap()).unwrap();
+        let arch = Architecture::parse(row["arch"].as_str().unwrap()).unwrap();
+        assert_eq!(serde_json::to_value(p.cost(&arch)).unwrap(), row["cost"], "{} {}", row["profile"], row["arch"]);
+    }
+}
+
+#[wasm_bindgen_test]
+fn the_forward_pass_timer_runs_in_the_browser() {
+    use flash_nas::hardware::measure::{time, Network};
+    let arch = Architecture::parse("digits/res/d2w16-d2w32").unwrap();
+    let net = Network::new(&arch, 1).unwrap();
+    // Same weights as natively (seeded ChaCha8); the logits agree to rounding
+    // (the GEMM kernels differ between x86 and wasm, so not bit for bit).
+    let logits = net.forward();
+    assert_eq!(logits.len(), 10);
+    assert!(logits.iter().all(|v| v.is_finite()));
+    let t = time(&net, 3).unwrap();
+    assert!(t.median > 0.0 && t.min <= t.median && t.median <= t.max);
+    let report = flash_nas::wasm::hw_calibrate(
+        &flash_nas::wasm::hw_profile_json("device").unwrap(),
+        include_str!("../data/measurements/epyc-2core-default-space.csv"),
+        5,
+        25,
+    );
+    assert!(report.is_ok());
+    assert!(flash_nas::wasm::hw_cost("{\"schema\": 9}", "digits/res/d2w16").is_err());
+}

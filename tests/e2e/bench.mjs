@@ -1,12 +1,15 @@
 // Times the core in wasm (headless Chromium) on the same batches `cargo bench` uses.
 import { serve, browser } from './harness.mjs';
 
+// The networks scripts/bench.sh also times natively (flash hw measure).
+const FORWARD_ARCHS = ['cifar10/dense/d4w32t10-d6w48t20-d3w16t0', 'cifar10/res(shortcut=pad)/d3w16-d3w32-d3w64', 'mnist/mobile/d2w16e6-d2w24e6'];
+
 const { server, url } = await serve();
 const context = await browser();
 try {
   const page = await context.newPage();
   await page.goto(url);
-  const result = await page.evaluate(async () => {
+  const result = await page.evaluate(async (FORWARD) => {
     const wasm = await import('./www/pkg/flash_nas.js');
     await wasm.default();
     const batch = new wasm.Batch(wasm.defaultSpace(), 42, 100000);
@@ -36,12 +39,22 @@ try {
       const r = wasm.shgoRun({ ...s, repeats: 200 });
       return { name: `${s.problem} ${s.sampling}`, ms: (performance.now() - t0) / 200, fun: r.fun, nfev: r.nfev };
     });
-    return { degrees: time(() => batch.degrees()), totals: time(() => batch.degreesAndTotals()), shgo, agent: navigator.userAgent };
-  });
+    // Hardware models on the same batch, and the forward-pass timer on three networks.
+    const hardware = ['rram-imc', 'rpi4', 'edge-tpu'].map((p) => ({ name: p, ms: time(() => batch.hardwareCosts(p)) }));
+    const forward = FORWARD.map((a) => ({ arch: a, ...wasm.hwMeasure(a, 9, 1) }));
+    return { degrees: time(() => batch.degrees()), totals: time(() => batch.degreesAndTotals()), shgo, hardware, forward, probe: wasm.hwProbe(), agent: navigator.userAgent };
+  }, FORWARD_ARCHS);
   const rate = (ms) => (100000 / (ms / 1000)).toExponential(3);
   console.log(`wasm (${result.agent.match(/Chrome\/[\d.]+/)?.[0]})`);
   console.log(`nn_degree (closed form):     ${(result.degrees * 10).toFixed(2)} ns/arch  = ${rate(result.degrees)} /s`);
   console.log(`nn_degree + workload totals: ${(result.totals * 10).toFixed(2)} ns/arch  = ${rate(result.totals)} /s`);
+  for (const r of result.hardware) {
+    console.log(`hardware cost ${r.name}: ${(r.ms * 10).toFixed(2)} ns/arch  = ${rate(r.ms)} /s`);
+  }
+  console.log(`probe: gemm ${result.probe.gemm_gflops.toFixed(2)} GFLOP/s, copy ${result.probe.copy_gbs.toFixed(2)} GB/s`);
+  for (const f of result.forward) {
+    console.log(`forward ${f.arch}: median ${(f.median * 1e3).toFixed(3)} ms (min ${(f.min * 1e3).toFixed(3)}, max ${(f.max * 1e3).toFixed(3)}, 9 runs)`);
+  }
   for (const r of result.shgo) {
     console.log(`shgo ${r.name}: ${r.ms.toFixed(3)} ms (mean of 200), f = ${r.fun}, nfev = ${r.nfev}`);
   }

@@ -6,8 +6,10 @@ use flash_nas::space::CLASSICS;
 use flash_nas::{degree, Architecture, SearchSpace};
 use std::process::ExitCode;
 
+mod hw;
+
 const USAGE: &str = "\
-flash — FLASH hardware-aware NAS (NN-Degree, workloads, accuracy predictor)
+flash — FLASH hardware-aware NAS (NN-Degree, workloads, accuracy predictor, hardware models)
 
 usage:
   flash space [SPACE] [--json]   the space (default: FLASH's), its exact configuration count
@@ -18,6 +20,7 @@ usage:
   flash shgo [SPEC.json]         run SHGO on named test problems (JSON spec or list
                                  of specs, from the file or stdin); JSON reports
   flash shgo --problems          the named problems
+{HW}
   flash help                     this text
 
 ARCH and SPACE use the text forms of docs/space.md, e.g.
@@ -39,6 +42,10 @@ fn main() -> ExitCode {
     }
 }
 
+fn usage() -> String {
+    USAGE.replace("{HW}", hw::USAGE)
+}
+
 fn json<T: serde::Serialize>(value: &T) -> Result<String, String> {
     serde_json::to_string_pretty(value).map_err(|e| e.to_string())
 }
@@ -46,10 +53,11 @@ fn json<T: serde::Serialize>(value: &T) -> Result<String, String> {
 fn run(args: &[String]) -> Result<String, String> {
     let (command, rest) = match args.split_first() {
         Some((c, r)) => (c.as_str(), r),
-        None => return Err(format!("no command given\n\n{USAGE}")),
+        None => return Err(format!("no command given\n\n{}", usage())),
     };
     match command {
-        "help" | "--help" | "-h" => Ok(USAGE.to_string()),
+        "help" | "--help" | "-h" => Ok(usage()),
+        "hw" => hw::run(rest),
         "shgo" => shgo_command(rest),
         "space" => {
             let as_json = rest.iter().any(|a| a == "--json");
@@ -111,7 +119,7 @@ fn run(args: &[String]) -> Result<String, String> {
             .map(|(name, text)| format!("{name:<28} {text}"))
             .collect::<Vec<_>>()
             .join("\n")),
-        other => Err(format!("unknown command '{other}'\n\n{USAGE}")),
+        other => Err(format!("unknown command '{other}'\n\n{}", usage())),
     }
 }
 

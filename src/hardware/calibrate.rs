@@ -1,0 +1,459 @@
+//! Calibration: fit a profile's free parameters to measured samples and say how
+//! well the fitted model predicts samples it has not seen (docs/hardware.md).
+//!
+//! The fit minimises relative squared error Σ((model − measured)/measured)²,
+//! which is least squares in log space to first order: a 1 ms and a 100 ms
+//! network weigh the same. It is a projected Levenberg–Marquardt on the fitted
+//! parameters within their allowed ranges, with the Jacobian taken from the
+//! model itself, so calibration can never disagree with the model it calibrates.
+//! Latency parameters are fitted first; energy parameters then, with latency
+//! fixed (a roofline's energy is power × latency).
+
+use super::profile::{Model, Profile};
+use super::{HardwareModel, NetworkCost};
+use crate::error::{Error, Result};
+use crate::linalg::solve;
+use crate::predictor::kendall;
+use crate::space::{Architecture, Cell, Frame};
+use ndarray::{Array1, Array2};
+use serde::Serialize;
+
+/// Fewest samples a calibration accepts (k-fold needs a few per fold).
+pub const MIN_SAMPLES: usize = 8;
+pub const MAX_SAMPLES: usize = 10_000;
+/// Folds of the cross-validation unless asked otherwise.
+pub const DEFAULT_FOLDS: usize = 5;
+
+/// What the samples measured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Target {
+    Latency,
+    Energy,
+}
+
+impl Target {
+    /// The parameters each model fits to this target.
+    pub fn keys(self, model: &Model) -> &'static [&'static str] {
+        match (model, self) {
+            (Model::Roofline(_), Target::Latency) => &["eta_compute", "eta_memory", "layer_overhead_us", "network_overhead_us", "overlap"],
+            (Model::Roofline(_), Target::Energy) => &["power_w", "dram_pj_per_bit"],
+            (Model::Imc(_), Target::Latency) => &["array_read_ns", "layer_overhead_us"],
+            // Array energy per column is not fitted: like the ADC's, it is paid once
+            // per conversion, so the two cannot be told apart from totals.
+            (Model::Imc(_), Target::Energy) => &["adc_energy_scale", "row_energy_pj", "buffer_energy_pj"],
+        }
+    }
+
+    fn of(self, cost: &NetworkCost) -> f64 {
+        match self {
+            Target::Latency => cost.latency,
+            Target::Energy => cost.energy,
+        }
+    }
+
+    fn of_sample(self, s: &Measured) -> Option<f64> {
+        match self {
+            Target::Latency => s.latency,
+            Target::Energy => s.energy,
+        }
+    }
+}
+
+/// One measured network.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Measured {
+    pub arch: String,
+    /// Seconds per inference.
+    pub latency: Option<f64>,
+    /// Joules per inference.
+    pub energy: Option<f64>,
+    /// 1-based CSV line.
+    pub line: usize,
+    #[serde(skip)]
+    frame: Frame,
+    #[serde(skip)]
+    cells: Vec<Cell>,
+}
+
+impl Measured {
+    pub fn new(arch: &Architecture, latency: Option<f64>, energy: Option<f64>, line: usize) -> Measured {
+        Measured { arch: arch.to_string(), latency, energy, line, frame: *arch.frame(), cells: arch.cells().to_vec() }
+    }
+
+    pub fn cost<M: HardwareModel + ?Sized>(&self, model: &M) -> NetworkCost {
+        model.network_cost(&self.frame, &self.cells)
+    }
+}
+
+/// Measured samples plus their `#` provenance lines.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Measurements {
+    pub provenance: Vec<String>,
+    pub samples: Vec<Measured>,
+}
+
+/// Allowed measured values: 1 ns to a day; 1 pJ to 1 MJ.
+const LATENCY_MS: (f64, f64) = (1e-6, 8.64e7);
+const ENERGY_MJ: (f64, f64) = (1e-9, 1e9);
+
+impl Measurements {
+    /// Reads a CSV whose header names `arch` and `latency_ms` and/or `energy_mj`;
+    /// other columns are ignored, an empty cell means not measured. Leading `#`
+    /// lines are provenance. Errors name the line and the column.
+    pub fn from_csv(text: &str) -> Result<Measurements> {
+        let provenance: Vec<String> =
+            text.lines().take_while(|l| l.trim_start().starts_with('#')).map(|l| l.trim_start().trim_start_matches('#').trim().to_string()).collect();
+        let mut reader = csv::ReaderBuilder::new().comment(Some(b'#')).trim(csv::Trim::All).from_reader(text.as_bytes());
+        let header_line = provenance.len() + 1;
+        let headers = reader.headers().map_err(|e| Error::csv(header_line, "header", e.to_string()))?.clone();
+        let find = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+        let arch_col = find("arch").ok_or_else(|| Error::csv(header_line, "arch", "the header has no 'arch' column"))?;
+        let lat_col = find("latency_ms");
+        let energy_col = find("energy_mj");
+        if lat_col.is_none() && energy_col.is_none() {
+            return Err(Error::csv(header_line, "latency_ms", "the header has neither 'latency_ms' nor 'energy_mj': a calibration needs at least one"));
+        }
+        let mut samples = Vec::new();
+        for record in reader.records() {
+            let record = record.map_err(|e| Error::csv(e.position().map(|p| p.line() as usize).unwrap_or(0), "row", e.to_string()))?;
+            let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+            if samples.len() >= MAX_SAMPLES {
+                return Err(Error::csv(line, "row", format!("more than {MAX_SAMPLES} samples: allowed 1..={MAX_SAMPLES} rows")));
+            }
+            let arch_text = record.get(arch_col).unwrap_or("");
+            let arch = Architecture::parse(arch_text).map_err(|e| Error::csv(line, "arch", e.to_string()))?;
+            let number = |col: Option<usize>, name: &str, (lo, hi): (f64, f64)| -> Result<Option<f64>> {
+                let Some(text) = col.and_then(|c| record.get(c)).filter(|t| !t.is_empty()) else { return Ok(None) };
+                match text.parse::<f64>() {
+                    Ok(v) if v.is_finite() && (lo..=hi).contains(&v) => Ok(Some(v)),
+                    _ => Err(Error::csv(line, name, format!("'{text}' is not allowed: allowed a number in {lo:e}..={hi:e}"))),
+                }
+            };
+            let latency = number(lat_col, "latency_ms", LATENCY_MS)?.map(|ms| ms * 1e-3);
+            let energy = number(energy_col, "energy_mj", ENERGY_MJ)?.map(|mj| mj * 1e-3);
+            if latency.is_none() && energy.is_none() {
+                return Err(Error::csv(line, "latency_ms", "the row has neither a latency nor an energy"));
+            }
+            samples.push(Measured::new(&arch, latency, energy, line));
+        }
+        Ok(Measurements { provenance, samples })
+    }
+}
+
+/// How far predictions are from measurements.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Errors {
+    pub samples: usize,
+    /// Mean absolute percentage error.
+    pub mape: f64,
+    /// Largest absolute percentage error.
+    pub max_ape: f64,
+    /// Share of predictions within ±10 % (nn-Meter's yardstick).
+    pub within_10pct: f64,
+    /// Kendall's τ-b between predicted and measured.
+    pub kendall_tau: Option<f64>,
+}
+
+impl Errors {
+    pub fn of(predicted: &[f64], measured: &[f64]) -> Errors {
+        let ape: Vec<f64> = predicted.iter().zip(measured).map(|(p, m)| 100.0 * (p - m).abs() / m).collect();
+        let n = ape.len().max(1) as f64;
+        Errors {
+            samples: ape.len(),
+            mape: ape.iter().sum::<f64>() / n,
+            max_ape: ape.iter().cloned().fold(0.0, f64::max),
+            within_10pct: ape.iter().filter(|a| **a <= 10.0).count() as f64 / n,
+            kendall_tau: kendall(predicted, measured),
+        }
+    }
+}
+
+/// One fitted parameter, before and after.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FittedParam {
+    pub key: &'static str,
+    pub unit: &'static str,
+    pub target: Target,
+    pub before: f64,
+    pub after: f64,
+    /// False when the samples say nothing about it (its column of the Jacobian is
+    /// zero, e.g. η_memory when no layer is memory-bound): it keeps its prior.
+    pub identified: bool,
+    /// True when the fit ended on the edge of the allowed range.
+    pub at_bound: bool,
+}
+
+/// Quality for one target.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TargetReport {
+    pub target: Target,
+    /// Before calibration, on all samples.
+    pub prior: Errors,
+    /// The fitted model on the samples it was fitted to.
+    pub fitted: Errors,
+    /// k-fold: every sample predicted by a model fitted without it.
+    pub cross_validated: Option<Errors>,
+    /// Hold-out: fitted on the first `train` samples, predicting the rest.
+    pub held_out: Option<Errors>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CalibrationReport {
+    pub profile: String,
+    pub samples: usize,
+    pub folds: usize,
+    /// Samples used to fit in hold-out mode (the rest are predicted).
+    pub train: Option<usize>,
+    pub params: Vec<FittedParam>,
+    pub targets: Vec<TargetReport>,
+    /// The calibrated profile (fitted on all samples, or on the training part).
+    pub calibrated: super::params::ProfileParams,
+}
+
+/// Parameter vector of a profile, and the model it builds.
+fn build(profile: &Profile, values: &[f64]) -> Result<Model> {
+    Model::from_values(profile.kind(), values)
+}
+
+fn predictions(model: &Model, samples: &[&Measured], target: Target) -> Vec<f64> {
+    samples.iter().map(|s| target.of(&s.cost(model))).collect()
+}
+
+struct Fit {
+    values: Vec<f64>,
+    identified: Vec<bool>,
+}
+
+/// Projected Levenberg–Marquardt on the relative residuals of one target.
+fn fit_target(profile: &Profile, start: &[f64], samples: &[&Measured], target: Target) -> Result<Fit> {
+    let specs = profile.specs();
+    let model = build(profile, start)?;
+    let keys = target.keys(&model);
+    let idx: Vec<usize> = keys.iter().map(|k| specs.iter().position(|s| s.key == *k).expect("fitted keys are parameters")).collect();
+    let measured: Vec<f64> = samples.iter().map(|s| target.of_sample(s).expect("filtered")).collect();
+    let residuals = |values: &[f64]| -> Result<Array1<f64>> {
+        let m = build(profile, values)?;
+        let p = predictions(&m, samples, target);
+        Ok(Array1::from_iter(p.iter().zip(&measured).map(|(p, y)| (p - y) / y)))
+    };
+    let cost = |r: &Array1<f64>| r.dot(r);
+    let mut values = start.to_vec();
+    let mut r = residuals(&values)?;
+    let mut current = cost(&r);
+    let mut lambda = 1e-3;
+    let n = samples.len();
+    let p = idx.len();
+    let mut identified = vec![false; p];
+    for _ in 0..200 {
+        // Jacobian by forward differences, stepping inward at the upper bound.
+        let mut jac = Array2::<f64>::zeros((n, p));
+        for (j, &i) in idx.iter().enumerate() {
+            let spec = &specs[i];
+            let scale = (spec.max - spec.min).min(values[i].abs().max(1e-3 * (spec.max - spec.min).min(1.0)));
+            let mut h = 1e-6 * scale.max(1e-12);
+            if values[i] + h > spec.max {
+                h = -h;
+            }
+            let mut moved = values.clone();
+            moved[i] += h;
+            let rj = residuals(&moved)?;
+            for k in 0..n {
+                jac[[k, j]] = (rj[k] - r[k]) / h;
+            }
+        }
+        let jtj = jac.t().dot(&jac);
+        let g = jac.t().dot(&r);
+        for j in 0..p {
+            identified[j] |= jtj[[j, j]] > 1e-18;
+        }
+        let mut improved = false;
+        while lambda < 1e12 {
+            let mut a = jtj.clone();
+            for j in 0..p {
+                a[[j, j]] += lambda * jtj[[j, j]].max(1e-12);
+            }
+            let Some(step) = solve(a, -&g) else { lambda *= 10.0; continue };
+            let mut trial = values.clone();
+            for (j, &i) in idx.iter().enumerate() {
+                trial[i] = (values[i] + step[j]).clamp(specs[i].min, specs[i].max);
+            }
+            let rt = residuals(&trial)?;
+            let ct = cost(&rt);
+            if ct < current {
+                let gain = current - ct;
+                values = trial;
+                r = rt;
+                current = ct;
+                lambda = (lambda / 3.0).max(1e-9);
+                improved = gain > 1e-12 * current.max(1e-30);
+                break;
+            }
+            lambda *= 10.0;
+        }
+        if !improved {
+            break;
+        }
+    }
+    Ok(Fit { values, identified })
+}
+
+/// The targets the samples measured (each with enough samples to fit).
+fn targets(samples: &[&Measured]) -> Vec<Target> {
+    [Target::Latency, Target::Energy].into_iter().filter(|t| samples.iter().any(|s| t.of_sample(s).is_some())).collect()
+}
+
+fn with_target<'a>(samples: &[&'a Measured], target: Target) -> Vec<&'a Measured> {
+    samples.iter().copied().filter(|s| target.of_sample(s).is_some()).collect()
+}
+
+/// Refuses samples that cannot determine the parameters, saying why.
+fn check_samples(profile: &Profile, samples: &[&Measured], what: &str) -> Result<()> {
+    let model = build(profile, &profile_values(profile))?;
+    for target in targets(samples) {
+        let with = with_target(samples, target);
+        let keys = target.keys(&model).len();
+        let needed = MIN_SAMPLES.max(keys + 2);
+        if with.len() < needed {
+            return Err(Error::field(
+                format!("{what}: samples with {target:?}").to_lowercase(),
+                with.len(),
+                format!("at least {needed} (fitting {keys} parameters and checking them on held-out samples)"),
+            ));
+        }
+        let mut distinct: Vec<&str> = with.iter().map(|s| s.arch.as_str()).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        if distinct.len() < keys + 1 {
+            return Err(Error::Invalid(format!(
+                "{what}: the {} samples with {target:?} hold only {} distinct architecture(s); fitting {keys} parameters needs at least {} different networks",
+                with.len(),
+                distinct.len(),
+                keys + 1
+            ).to_lowercase()));
+        }
+    }
+    Ok(())
+}
+
+fn profile_values(profile: &Profile) -> Vec<f64> {
+    profile.specs().iter().map(|s| profile.value(s.key).expect("every spec has a value")).collect()
+}
+
+/// Fits every target the samples measured, latency first.
+/// Fitted values, and per target which of its parameters the samples determine.
+type FitAll = (Vec<f64>, Vec<(Target, Vec<bool>)>);
+
+fn fit_all(profile: &Profile, samples: &[&Measured]) -> Result<FitAll> {
+    let mut values = profile_values(profile);
+    let mut identified = Vec::new();
+    for target in targets(samples) {
+        let with = with_target(samples, target);
+        let fit = fit_target(profile, &values, &with, target)?;
+        values = fit.values;
+        identified.push((target, fit.identified));
+    }
+    Ok((values, identified))
+}
+
+/// Fits the profile to all samples.
+pub fn fit(profile: &Profile, samples: &[Measured]) -> Result<Profile> {
+    let refs: Vec<&Measured> = samples.iter().collect();
+    check_samples(profile, &refs, "calibration")?;
+    let (values, _) = fit_all(profile, &refs)?;
+    to_profile(profile, &values)
+}
+
+fn to_profile(profile: &Profile, values: &[f64]) -> Result<Profile> {
+    let changes: Vec<(&str, f64)> = profile.specs().iter().zip(values).filter(|(s, _)| s.fitted).map(|(s, v)| (s.key, *v)).collect();
+    let changed: Vec<(&str, f64)> = changes.into_iter().filter(|(k, v)| profile.value(k) != Some(*v)).collect();
+    profile.with_values(&changed, "fitted by flash hw calibrate")
+}
+
+/// Calibrates and reports: the fit on all samples (or on the first `train`), the
+/// k-fold cross-validation, and in hold-out mode the errors on the rest.
+pub fn calibrate(profile: &Profile, samples: &[Measured], folds: usize, train: Option<usize>) -> Result<CalibrationReport> {
+    let all: Vec<&Measured> = samples.iter().collect();
+    if let Some(t) = train {
+        if t >= samples.len() {
+            return Err(Error::field("train", t, format!("1..={} (fewer than the {} samples, so some are left to predict)", samples.len().saturating_sub(1), samples.len())));
+        }
+    }
+    let fit_on: Vec<&Measured> = match train {
+        Some(t) => all[..t].to_vec(),
+        None => all.clone(),
+    };
+    check_samples(profile, &fit_on, if train.is_some() { "training part" } else { "calibration" })?;
+    let k = folds.clamp(2, fit_on.len());
+    if folds < 2 || folds > fit_on.len() {
+        return Err(Error::field("folds", folds, format!("2..={}", fit_on.len())));
+    }
+    let prior_values = profile_values(profile);
+    let prior_model = build(profile, &prior_values)?;
+    let (values, identified) = fit_all(profile, &fit_on)?;
+    let fitted_model = build(profile, &values)?;
+    let specs = profile.specs();
+    let mut params = Vec::new();
+    for (target, ident) in &identified {
+        for (j, key) in target.keys(&prior_model).iter().enumerate() {
+            let i = specs.iter().position(|s| s.key == *key).expect("key");
+            let s = &specs[i];
+            params.push(FittedParam {
+                key: s.key,
+                unit: s.unit,
+                target: *target,
+                before: prior_values[i],
+                after: values[i],
+                identified: ident[j],
+                at_bound: values[i] == s.min || values[i] == s.max,
+            });
+        }
+    }
+    let mut reports = Vec::new();
+    for target in targets(&fit_on) {
+        let with = with_target(&fit_on, target);
+        let measured: Vec<f64> = with.iter().map(|s| target.of_sample(s).expect("filtered")).collect();
+        // k-fold: sample i is in fold i mod k (deterministic, spreads the CSV's order).
+        let mut cv = vec![0.0; with.len()];
+        for fold in 0..k {
+            let train_part: Vec<&Measured> = with.iter().enumerate().filter(|(i, _)| i % k != fold).map(|(_, s)| *s).collect();
+            let test_idx: Vec<usize> = (0..with.len()).filter(|i| i % k == fold).collect();
+            if test_idx.is_empty() {
+                continue;
+            }
+            let mut v = prior_values.clone();
+            if target == Target::Energy {
+                // Energy is fitted on top of the latency fit, as in the full fit.
+                for t in targets(&train_part).into_iter().filter(|t| *t == Target::Latency) {
+                    v = fit_target(profile, &v, &with_target(&train_part, t), t)?.values;
+                }
+            }
+            let m = build(profile, &fit_target(profile, &v, &train_part, target)?.values)?;
+            let test: Vec<&Measured> = test_idx.iter().map(|&i| with[i]).collect();
+            for (i, p) in test_idx.iter().zip(predictions(&m, &test, target)) {
+                cv[*i] = p;
+            }
+        }
+        let held_out = train.map(|t| {
+            let rest: Vec<&Measured> = with_target(&all[t..], target);
+            let m: Vec<f64> = rest.iter().map(|s| target.of_sample(s).expect("filtered")).collect();
+            Errors::of(&predictions(&fitted_model, &rest, target), &m)
+        });
+        reports.push(TargetReport {
+            target,
+            prior: Errors::of(&predictions(&prior_model, &with, target), &measured),
+            fitted: Errors::of(&predictions(&fitted_model, &with, target), &measured),
+            cross_validated: Some(Errors::of(&cv, &measured)),
+            held_out,
+        });
+    }
+    Ok(CalibrationReport {
+        profile: profile.name().to_string(),
+        samples: samples.len(),
+        folds: k,
+        train,
+        params,
+        targets: reports,
+        calibrated: to_profile(profile, &values)?.to_params(),
+    })
+}

@@ -1,0 +1,391 @@
+//! "Measure this device": run an architecture's forward pass (random weights,
+//! batch 1, fp32, one thread) and time it, natively or in the browser.
+//!
+//! Convolutions are im2col + GEMM through ndarray's `dot` (matrixmultiply, pure
+//! Rust, builds for wasm32); depthwise convolutions, pooling and the classifier
+//! are direct loops. `conv_naive` is the 7-loop reference the tests hold them to.
+//! The network's wiring (concatenations, shortcuts) comes from the same layer
+//! walk as every other number here, so the timed network is the modelled one.
+
+use crate::error::{Error, Result};
+use crate::space::Architecture;
+use crate::workload::{self, LayerKind, LayerSpec, Piece, Reads, Role, Sink, Skip, INPUT};
+use ndarray::{s, Array1, Array2, Array3, ArrayView3, Axis};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+use web_time::Instant;
+
+/// Largest network the timer builds: activations (f32) of all layers together.
+pub const MAX_ACTIVATIONS: u64 = 64 * 1024 * 1024;
+pub const MAX_REPEATS: u32 = 1000;
+
+/// A layer and where its input comes from.
+#[derive(Clone, Debug)]
+struct Op {
+    spec: LayerSpec,
+    pieces: Vec<Piece>,
+    shortcut: Option<Skip>,
+    /// Weights as (out, in/groups·k²) rows, or (channels, k²) for depthwise.
+    weights: Option<Array2<f32>>,
+}
+
+struct Record(Vec<Op>);
+
+impl Sink for Record {
+    const READS: bool = true;
+    fn layer(&mut self, spec: &LayerSpec, reads: Reads<'_>) {
+        self.0.push(Op { spec: *spec, pieces: reads.pieces.to_vec(), shortcut: reads.shortcut, weights: None });
+    }
+}
+
+/// An architecture ready to run: its layers, their wiring and random weights.
+pub struct Network {
+    ops: Vec<Op>,
+    input: Array3<f32>,
+    pub arch: String,
+    pub macs: u64,
+    pub params: u64,
+}
+
+impl Network {
+    /// Builds the network with weights drawn from a seeded generator (He-uniform).
+    pub fn new(arch: &Architecture, seed: u64) -> Result<Network> {
+        let totals = workload::totals(arch.frame(), arch.cells());
+        if totals.activations > MAX_ACTIVATIONS {
+            return Err(Error::field(
+                "network size (activation values of all layers)",
+                totals.activations,
+                format!("at most {MAX_ACTIVATIONS} to time in memory"),
+            ));
+        }
+        let mut record = Record(Vec::new());
+        workload::walk(arch.frame(), arch.cells(), &mut record);
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        for op in &mut record.0 {
+            let s = &op.spec;
+            if !s.is_weighted() {
+                continue;
+            }
+            let k2 = (s.kernel * s.kernel) as usize;
+            let fan_in = k2 * (s.input.c / s.groups) as usize;
+            let (rows, cols) = if s.kind == LayerKind::Depthwise { (s.output.c as usize, k2) } else { (s.output.c as usize, fan_in) };
+            let bound = (6.0 / fan_in as f32).sqrt();
+            op.weights = Some(Array2::from_shape_simple_fn((rows, cols), || rng.random_range(-bound..bound)));
+        }
+        let ds = arch.frame().dataset;
+        let input = Array3::from_shape_simple_fn((ds.channels as usize, ds.height as usize, ds.width as usize), || rng.random_range(-1.0f32..1.0));
+        Ok(Network { ops: record.0, input, arch: arch.to_string(), macs: totals.macs, params: totals.params })
+    }
+
+    /// One forward pass; returns the logits.
+    pub fn forward(&self) -> Array1<f32> {
+        let mut store: Vec<Option<Array3<f32>>> = vec![None; self.ops.len()];
+        let mut input = self.input.clone();
+        let mut projection: Option<Array3<f32>> = None;
+        let mut last = Array3::zeros((0, 0, 0));
+        for (id, op) in self.ops.iter().enumerate() {
+            let s = &op.spec;
+            match s.kind {
+                LayerKind::AvgPool | LayerKind::GlobalAvgPool => {
+                    // Pooling is per channel, so pooling each source tensor pools
+                    // their concatenation; later layers then read pooled sources.
+                    let mut seen: Vec<u32> = Vec::new();
+                    for p in &op.pieces {
+                        if seen.contains(&p.layer) {
+                            continue;
+                        }
+                        seen.push(p.layer);
+                        let slot = if p.layer == INPUT { &mut input } else { store[p.layer as usize].as_mut().expect("sources run first") };
+                        *slot = if s.kind == LayerKind::AvgPool { avg_pool2(slot.view()) } else { global_avg_pool(slot.view()) };
+                    }
+                }
+                _ => {
+                    let x = gather(&op.pieces, &store, &input);
+                    let w = op.weights.as_ref().expect("weighted layers have weights");
+                    let mut y = match s.kind {
+                        LayerKind::Depthwise => depthwise(x.view(), w, s.kernel as usize, s.stride as usize),
+                        LayerKind::Linear => linear(x.view(), w),
+                        _ => conv(x.view(), w, s.kernel as usize, s.stride as usize),
+                    };
+                    debug_assert_eq!(y.dim(), (s.output.c as usize, s.output.h as usize, s.output.w as usize));
+                    match op.shortcut {
+                        Some(Skip::Identity(p)) => {
+                            let src = if p.layer == INPUT { &input } else { store[p.layer as usize].as_ref().expect("sources run first") };
+                            add_identity(&mut y, src.view(), p);
+                        }
+                        Some(Skip::Projection(_)) => y += projection.as_ref().expect("the projection runs before its block's second conv"),
+                        None => {}
+                    }
+                    if !matches!(s.role, Role::Projection | Role::Project | Role::Classifier) {
+                        y.mapv_inplace(|v| v.max(0.0));
+                    }
+                    if s.role == Role::Projection {
+                        projection = Some(y);
+                        continue;
+                    }
+                    if s.has_nodes() {
+                        store[id] = Some(y.clone());
+                    }
+                    last = y;
+                }
+            }
+        }
+        last.into_shape_with_order(self.ops.last().map(|o| o.spec.output.c as usize).unwrap_or(0)).unwrap_or_else(|_| Array1::zeros(0))
+    }
+}
+
+/// The concatenation of pieces along channels.
+fn gather(pieces: &[Piece], store: &[Option<Array3<f32>>], input: &Array3<f32>) -> Array3<f32> {
+    let src = |p: &Piece| if p.layer == INPUT { input } else { store[p.layer as usize].as_ref().expect("sources run first") };
+    if let [p] = pieces {
+        let t = src(p);
+        if p.start == 0 && p.len as usize == t.dim().0 {
+            return t.clone();
+        }
+    }
+    let (_, h, w) = src(&pieces[0]).dim();
+    let c: usize = pieces.iter().map(|p| p.len as usize).sum();
+    let mut out = Array3::zeros((c, h, w));
+    let mut at = 0;
+    for p in pieces {
+        let (a, b) = (p.start as usize, (p.start + p.len) as usize);
+        out.slice_mut(s![at..at + p.len as usize, .., ..]).assign(&src(p).slice(s![a..b, .., ..]));
+        at += p.len as usize;
+    }
+    out
+}
+
+/// Adds channels of `src` (subsampled to `y`'s resolution: ResNet option A) to
+/// the first channels of `y`.
+fn add_identity(y: &mut Array3<f32>, src: ArrayView3<f32>, p: Piece) {
+    let (_, h, w) = y.dim();
+    let (_, sh, _) = src.dim();
+    let step = sh.div_ceil(h).max(1) as isize;
+    let (a, b) = (p.start as usize, (p.start + p.len) as usize);
+    let view = src.slice(s![a..b, ..;step, ..;step]);
+    let view = view.slice(s![.., ..h, ..w]);
+    let mut dst = y.slice_mut(s![..p.len as usize, .., ..]);
+    dst += &view;
+}
+
+/// k×k convolution, padding k/2, via im2col and GEMM.
+pub fn conv(x: ArrayView3<f32>, w: &Array2<f32>, k: usize, stride: usize) -> Array3<f32> {
+    let (c, h, wd) = x.dim();
+    let pad = k / 2;
+    let ho = (h + 2 * pad - k) / stride + 1;
+    let wo = (wd + 2 * pad - k) / stride + 1;
+    let out_c = w.dim().0;
+    let y = if k == 1 && stride == 1 {
+        let flat = x.to_shape((c, h * wd)).expect("contiguous");
+        w.dot(&flat)
+    } else {
+        let mut col = Array2::<f32>::zeros((c * k * k, ho * wo));
+        for ci in 0..c {
+            for ky in 0..k {
+                for kx in 0..k {
+                    let mut row = col.row_mut((ci * k + ky) * k + kx);
+                    let row = row.as_slice_mut().expect("rows are contiguous");
+                    for oy in 0..ho {
+                        let iy = (oy * stride + ky) as isize - pad as isize;
+                        if iy < 0 || iy >= h as isize {
+                            continue;
+                        }
+                        for ox in 0..wo {
+                            let ix = (ox * stride + kx) as isize - pad as isize;
+                            if ix >= 0 && ix < wd as isize {
+                                row[oy * wo + ox] = x[[ci, iy as usize, ix as usize]];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        w.dot(&col)
+    };
+    y.into_shape_with_order((out_c, ho, wo)).expect("GEMM output is contiguous")
+}
+
+/// Depthwise k×k convolution (one filter per channel), padding k/2.
+pub fn depthwise(x: ArrayView3<f32>, w: &Array2<f32>, k: usize, stride: usize) -> Array3<f32> {
+    let (c, h, wd) = x.dim();
+    let pad = k / 2;
+    let ho = (h + 2 * pad - k) / stride + 1;
+    let wo = (wd + 2 * pad - k) / stride + 1;
+    let mut y = Array3::<f32>::zeros((c, ho, wo));
+    for ci in 0..c {
+        for oy in 0..ho {
+            for ox in 0..wo {
+                let mut acc = 0.0;
+                for ky in 0..k {
+                    let iy = (oy * stride + ky) as isize - pad as isize;
+                    if iy < 0 || iy >= h as isize {
+                        continue;
+                    }
+                    for kx in 0..k {
+                        let ix = (ox * stride + kx) as isize - pad as isize;
+                        if ix >= 0 && ix < wd as isize {
+                            acc += w[[ci, ky * k + kx]] * x[[ci, iy as usize, ix as usize]];
+                        }
+                    }
+                }
+                y[[ci, oy, ox]] = acc;
+            }
+        }
+    }
+    y
+}
+
+/// The classifier (no bias: the bias is a constant add and costs nothing).
+fn linear(x: ArrayView3<f32>, w: &Array2<f32>) -> Array3<f32> {
+    let v = x.to_shape(x.len()).expect("contiguous");
+    let y = w.dot(&v);
+    let n = y.len();
+    y.into_shape_with_order((n, 1, 1)).expect("vector")
+}
+
+fn avg_pool2(x: ArrayView3<f32>) -> Array3<f32> {
+    let (c, h, w) = x.dim();
+    Array3::from_shape_fn((c, h / 2, w / 2), |(ci, y, xx)| {
+        0.25 * (x[[ci, 2 * y, 2 * xx]] + x[[ci, 2 * y + 1, 2 * xx]] + x[[ci, 2 * y, 2 * xx + 1]] + x[[ci, 2 * y + 1, 2 * xx + 1]])
+    })
+}
+
+fn global_avg_pool(x: ArrayView3<f32>) -> Array3<f32> {
+    let (c, h, w) = x.dim();
+    let m = x.sum_axis(Axis(2)).sum_axis(Axis(1)) / (h * w) as f32;
+    m.into_shape_with_order((c, 1, 1)).expect("vector")
+}
+
+/// The reference: a direct convolution with groups, weights (out, in/groups, k, k).
+pub fn conv_naive(x: &Array3<f32>, w: &ndarray::Array4<f32>, stride: usize, groups: usize) -> Array3<f32> {
+    let (c, h, wd) = x.dim();
+    let (out_c, in_per_group, k, _) = w.dim();
+    let pad = k / 2;
+    let ho = (h + 2 * pad - k) / stride + 1;
+    let wo = (wd + 2 * pad - k) / stride + 1;
+    let out_per_group = out_c / groups;
+    assert_eq!(in_per_group * groups, c);
+    let mut y = Array3::zeros((out_c, ho, wo));
+    for o in 0..out_c {
+        let g = o / out_per_group;
+        for oy in 0..ho {
+            for ox in 0..wo {
+                let mut acc = 0.0f32;
+                for i in 0..in_per_group {
+                    for ky in 0..k {
+                        for kx in 0..k {
+                            let iy = (oy * stride + ky) as isize - pad as isize;
+                            let ix = (ox * stride + kx) as isize - pad as isize;
+                            if iy >= 0 && iy < h as isize && ix >= 0 && ix < wd as isize {
+                                acc += w[[o, i, ky, kx]] * x[[g * in_per_group + i, iy as usize, ix as usize]];
+                            }
+                        }
+                    }
+                }
+                y[[o, oy, ox]] = acc;
+            }
+        }
+    }
+    y
+}
+
+/// Repeated timings of one network.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Timing {
+    pub arch: String,
+    pub macs: u64,
+    pub params: u64,
+    pub repeats: u32,
+    /// Seconds: median, fastest, slowest, and the median absolute deviation.
+    pub median: f64,
+    pub min: f64,
+    pub max: f64,
+    pub mad: f64,
+    pub runs: Vec<f64>,
+}
+
+/// Times `repeats` forward passes after one untimed warm-up.
+pub fn time(net: &Network, repeats: u32) -> Result<Timing> {
+    if !(1..=MAX_REPEATS).contains(&repeats) {
+        return Err(Error::field("repeats", repeats, format!("1..={MAX_REPEATS}")));
+    }
+    std::hint::black_box(net.forward());
+    let mut runs = Vec::with_capacity(repeats as usize);
+    for _ in 0..repeats {
+        let t = Instant::now();
+        std::hint::black_box(net.forward());
+        runs.push(t.elapsed().as_secs_f64());
+    }
+    let median = median(&runs);
+    let deviations: Vec<f64> = runs.iter().map(|r| (r - median).abs()).collect();
+    Ok(Timing {
+        arch: net.arch.clone(),
+        macs: net.macs,
+        params: net.params,
+        repeats,
+        median,
+        min: runs.iter().cloned().fold(f64::INFINITY, f64::min),
+        max: runs.iter().cloned().fold(0.0, f64::max),
+        mad: median_of(deviations),
+        runs,
+    })
+}
+
+fn median(v: &[f64]) -> f64 {
+    median_of(v.to_vec())
+}
+
+fn median_of(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n == 0 {
+        0.0
+    } else if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        0.5 * (v[n / 2 - 1] + v[n / 2])
+    }
+}
+
+/// The device's own roofs: single-thread GEMM throughput and copy bandwidth.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Probe {
+    pub gemm_gflops: f64,
+    pub copy_gbs: f64,
+}
+
+/// Best of five: a 256³ GEMM and a 32 MiB copy (read + write counted).
+pub fn probe() -> Probe {
+    let n = 256;
+    let a = Array2::<f32>::from_shape_fn((n, n), |(i, j)| ((i * 7 + j * 3) % 13) as f32 * 0.1);
+    let b = a.t().to_owned();
+    let mut best = f64::INFINITY;
+    for _ in 0..5 {
+        let t = Instant::now();
+        std::hint::black_box(a.dot(&b));
+        best = best.min(t.elapsed().as_secs_f64());
+    }
+    let gemm_gflops = 2.0 * (n * n * n) as f64 / best.max(1e-9) / 1e9;
+    let len = 8 * 1024 * 1024;
+    let src = vec![1.0f32; len];
+    let mut dst = vec![0.0f32; len];
+    let mut best = f64::INFINITY;
+    for _ in 0..5 {
+        let t = Instant::now();
+        dst.copy_from_slice(std::hint::black_box(&src));
+        std::hint::black_box(&mut dst);
+        best = best.min(t.elapsed().as_secs_f64());
+    }
+    let copy_gbs = 2.0 * 4.0 * len as f64 / best.max(1e-9) / 1e9;
+    Probe { gemm_gflops, copy_gbs }
+}
+
+/// The `device` profile with this machine's measured roofs.
+pub fn device_profile(probe: &Probe, note: &str) -> Result<super::Profile> {
+    let base = super::builtin("device")?;
+    let gflops = probe.gemm_gflops.clamp(0.25, 4096.0);
+    let gbs = probe.copy_gbs.clamp(0.01, 1e5);
+    let a = base.with_values(&[("ops_per_cycle", gflops)], &format!("measured: single-thread 256³ SGEMM, {gflops:.1} GFLOP/s {note}"))?;
+    a.with_values(&[("bandwidth_gbs", gbs)], &format!("measured: 32 MiB copy, {gbs:.1} GB/s {note}"))
+}

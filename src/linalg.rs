@@ -1,0 +1,50 @@
+//! The small dense linear solve the predictor and the calibration share.
+
+use ndarray::{Array1, Array2};
+
+/// Solves a·x = b by Gaussian elimination with partial pivoting; `None` when a
+/// pivot is negligible against the largest diagonal entry (a singular system).
+pub fn solve(mut a: Array2<f64>, mut b: Array1<f64>) -> Option<Array1<f64>> {
+    let n = b.len();
+    let scale = (0..n).map(|i| a[[i, i]].abs()).fold(0.0, f64::max);
+    let tiny = 1e-12 * scale.max(f64::MIN_POSITIVE);
+    for col in 0..n {
+        let pivot = (col..n).max_by(|&i, &j| a[[i, col]].abs().total_cmp(&a[[j, col]].abs()))?;
+        if a[[pivot, col]].abs() <= tiny || a[[pivot, col]].is_nan() {
+            return None;
+        }
+        for k in 0..n {
+            a.swap([col, k], [pivot, k]);
+        }
+        b.swap(col, pivot);
+        for row in col + 1..n {
+            let f = a[[row, col]] / a[[col, col]];
+            for k in col..n {
+                a[[row, k]] -= f * a[[col, k]];
+            }
+            b[row] -= f * b[col];
+        }
+    }
+    let mut x = Array1::zeros(n);
+    for row in (0..n).rev() {
+        let s: f64 = (row + 1..n).map(|k| a[[row, k]] * x[k]).sum();
+        x[row] = (b[row] - s) / a[[row, row]];
+    }
+    x.iter().all(|v| v.is_finite()).then_some(x)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn solve_recovers_a_known_system_and_refuses_a_singular_one() {
+        let a = Array2::from_shape_vec((3, 3), vec![2.0, 1.0, -1.0, -3.0, -1.0, 2.0, -2.0, 1.0, 2.0]).unwrap();
+        let x = solve(a, Array1::from_vec(vec![8.0, -11.0, -3.0])).unwrap();
+        for (got, want) in x.iter().zip([2.0, 3.0, -1.0]) {
+            assert!((got - want).abs() < 1e-12);
+        }
+        let singular = Array2::from_shape_vec((2, 2), vec![1.0, 2.0, 2.0, 4.0]).unwrap();
+        assert!(solve(singular, Array1::from_vec(vec![1.0, 2.0])).is_none());
+    }
+}

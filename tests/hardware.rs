@@ -1,0 +1,406 @@
+//! Hardware models: profiles and their checks, the IMC worked example of
+//! docs/hardware.md, totals = Σ layers, roofline behaviour, calibration on
+//! synthetic truth and on the shipped measurements, the forward-pass timer
+//! against a naive convolution.
+
+use flash_nas::hardware::calibrate::{self, Measured, Measurements};
+use flash_nas::hardware::imc::Imc;
+use flash_nas::hardware::measure::{self, Network};
+use flash_nas::hardware::profile::{Model, BUILTIN};
+use flash_nas::hardware::{builtin, Context, HardwareModel, Profile};
+use flash_nas::space::CLASSICS;
+use flash_nas::workload::{self, LayerKind, LayerSpec, Role, Shape};
+use flash_nas::{Architecture, Error, SearchSpace};
+use ndarray::{Array2, Array3, Array4};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+fn close(a: f64, b: f64, rel: f64) -> bool {
+    (a - b).abs() <= rel * a.abs().max(b.abs()).max(1e-300)
+}
+
+fn field_of(e: Error) -> String {
+    match e {
+        Error::Field { field, .. } => field,
+        other => panic!("expected a field error, got {other}"),
+    }
+}
+
+#[test]
+fn every_builtin_profile_checks_and_cites_every_parameter() {
+    assert_eq!(BUILTIN.len(), 8);
+    for (name, _) in BUILTIN {
+        let p = builtin(name).unwrap();
+        assert_eq!(p.name(), name);
+        let view = p.view();
+        assert!(!view.title.is_empty() && !view.description.is_empty(), "{name}");
+        for row in &view.params {
+            assert!(!row.source.trim().is_empty(), "{name}.{} has no source", row.spec.key);
+            assert!(row.value >= row.spec.min && row.value <= row.spec.max, "{name}.{}", row.spec.key);
+            assert!(!row.spec.unit.is_empty());
+        }
+        // The JSON written back reads back to the same profile.
+        assert_eq!(Profile::from_json(&p.to_json()).unwrap(), p);
+    }
+    assert!(builtin("tpu-v9").unwrap_err().to_string().contains("one of rram-imc"));
+}
+
+#[test]
+fn bad_parameters_name_the_field_value_and_range() {
+    let rpi = builtin("rpi4").unwrap();
+    for (key, value) in [("bandwidth_gbs", 0.0), ("bandwidth_gbs", -3.0), ("power_w", f64::NAN), ("eta_compute", 1.5), ("cores", 2.5), ("power_w", f64::INFINITY)] {
+        let e = rpi.with_values(&[(key, value)], "").unwrap_err();
+        let text = e.to_string();
+        assert_eq!(field_of(e), format!("params.{key}"), "{text}");
+        assert!(text.contains("allowed"), "{text}");
+    }
+    let e = rpi.with_values(&[("bandwidth_gbs", 0.0)], "").unwrap_err().to_string();
+    assert!(e.contains("params.bandwidth_gbs = 0") && e.contains("0.01..=100000 GB/s"), "{e}");
+    // 10⁹ TOPS: every factor is in range but their product is absurd.
+    let e = rpi.with_values(&[("cores", 1e6), ("clock_ghz", 10.0), ("ops_per_cycle", 4096.0)], "").unwrap_err();
+    assert!(field_of(e).starts_with("peak compute"));
+    let imc = builtin("rram-imc").unwrap();
+    assert_eq!(field_of(imc.with_values(&[("columns_per_adc", 256.0)], "").unwrap_err()), "params.columns_per_adc");
+    assert_eq!(field_of(imc.with_values(&[("bits_per_cell", 9.0)], "").unwrap_err()), "params.bits_per_cell");
+
+    let json = rpi.to_json();
+    let cases = [
+        (json.replace("\"schema\": 1", "\"schema\": 2"), "schema"),
+        (json.replace("\"name\": \"rpi4\"", "\"name\": \"<script>\""), "name"),
+        (json.replace("\"unit\": \"GB/s\"", "\"unit\": \"MB/s\""), "params.bandwidth_gbs.unit"),
+        (json.replace("\"power_w\"", "\"power_kw\""), "params.power_kw"),
+        (json.replace("\"im2col\"", "\"im2col_x\""), "params.im2col_x"),
+    ];
+    for (text, field) in cases {
+        assert_eq!(field_of(Profile::from_json(&text).unwrap_err()), field);
+    }
+    // A missing parameter is named too.
+    let mut params = rpi.to_params();
+    params.params.remove("eta_memory");
+    let e = params.check().unwrap_err();
+    assert!(e.to_string().contains("params.eta_memory = missing"), "{e}");
+    // Syntax errors say where.
+    assert!(Profile::from_json("{\"schema\": 1,").unwrap_err().to_string().contains("line 1"));
+}
+
+fn conv_layer(c_in: u32, c_out: u32, hw: u32) -> LayerSpec {
+    LayerSpec {
+        kind: LayerKind::Conv,
+        role: Role::Dense,
+        cell: 1,
+        block: 1,
+        input: Shape { c: c_in, h: hw, w: hw },
+        output: Shape { c: c_out, h: hw, w: hw },
+        kernel: 3,
+        stride: 1,
+        groups: 1,
+        bn_channels: c_in,
+        bias: false,
+    }
+}
+
+fn imc_model(p: &Profile) -> &Imc {
+    match p.model() {
+        Model::Imc(m) => m,
+        _ => panic!("not IMC"),
+    }
+}
+
+/// docs/hardware.md, "A layer by hand": 3×3 conv, 32 → 64 channels, 16×16, on rram-imc.
+#[test]
+fn imc_worked_example_matches_the_hand_computation() {
+    let p = builtin("rram-imc").unwrap();
+    let layer = conv_layer(32, 64, 16);
+    let m = imc_model(&p).mapping(&layer);
+    assert_eq!((m.row_blocks, m.crossbars, m.active_rows, m.active_cols), (3, 6, 576, 768));
+    let c = p.layer_cost(&layer, &Context::default());
+    assert!(close(c.latency, 18_432e-9, 1e-12), "{}", c.latency);
+    let [adc, array, digital, traffic] = c.energy_parts;
+    assert!(close(adc, 1_557_135.36e-12, 1e-12), "{adc}");
+    assert!(close(array, 969_670.656e-12, 1e-12), "{array}");
+    assert!(close(digital, 71_761.92e-12, 1e-12), "{digital}");
+    assert!(close(traffic, 74_109.44e-12, 1e-12), "{traffic}");
+    assert!(close(c.energy, 2_672_677.376e-12, 1e-12));
+    assert!(close(c.area, 6.0 * 9_445.0e-6, 1e-12), "{}", c.area);
+    assert!(adc / c.energy > 0.5, "the ADC dominates energy at 2 bits per cell");
+}
+
+#[test]
+fn adc_interpolation_hits_the_published_points() {
+    use flash_nas::hardware::imc::adc_interpolate;
+    assert_eq!(adc_interpolate(0.99, 1.67, 5), 0.99);
+    assert!(close(adc_interpolate(0.99, 1.67, 8), 1.67, 1e-14));
+    assert!(close(adc_interpolate(477.0, 1200.0, 8), 1200.0, 1e-14));
+    let e6 = adc_interpolate(0.99, 1.67, 6);
+    assert!(close(e6 * e6 * e6, 0.99 * 0.99 * 1.67, 1e-12));
+    assert!(adc_interpolate(0.99, 1.67, 4) < 0.99);
+}
+
+/// NeuroSim's qualitative behaviour: fewer bits per cell → more columns per
+/// weight → more conversions, so the ADC's share of energy grows; and area is
+/// proportional to the number of crossbars.
+#[test]
+fn imc_breakdown_behaves_like_neurosim() {
+    let base = builtin("rram-imc").unwrap();
+    let arch = Architecture::parse(CLASSICS[0].1).unwrap();
+    let mut shares = Vec::new();
+    for bits in [1.0, 2.0, 4.0, 8.0] {
+        let p = base.with_values(&[("bits_per_cell", bits)], "").unwrap();
+        let cost = p.cost(&arch);
+        shares.push(cost.energy_parts[0] / cost.energy);
+    }
+    assert!(shares.windows(2).all(|w| w[0] > w[1]), "ADC share must fall as cells hold more bits: {shares:?}");
+    assert!(shares[0] > 0.5 && shares[1] > 0.5, "{shares:?}");
+    // Area per layer = crossbars × per-crossbar area; doubling the output channels
+    // doubles the crossbars (256 → 512 columns) and the area.
+    let imc = imc_model(&base);
+    for (c_in, c_out) in [(32, 64), (64, 128), (16, 32)] {
+        let a = conv_layer(c_in, c_out, 8);
+        let b = conv_layer(c_in, 2 * c_out, 8);
+        let (ma, mb) = (imc.mapping(&a), imc.mapping(&b));
+        assert_eq!(mb.crossbars, 2 * ma.crossbars);
+        let (ca, cb) = (base.layer_cost(&a, &Context::default()), base.layer_cost(&b, &Context::default()));
+        assert!(close(ca.area, ma.crossbars as f64 * imc.crossbar_area_um2 * 1e-6, 1e-12));
+        assert!(close(cb.area, 2.0 * ca.area, 1e-12));
+    }
+    // Whole networks: weighted-layer area is linear in the total crossbar count.
+    let mut ratio = None;
+    for (_, text) in CLASSICS.iter().take(6) {
+        let arch = Architecture::parse(text).unwrap();
+        let crossbars: u64 = workload::layers(&arch).iter().filter(|l| l.spec.is_weighted()).map(|l| imc.mapping(&l.spec).crossbars).sum();
+        let cost = base.cost(&arch);
+        let layer_area: f64 = base.breakdown(&arch).iter().filter(|r| r.name != "fixed").map(|r| r.cost.area).sum();
+        assert!(cost.area > layer_area, "the buffer adds area");
+        let r = layer_area / crossbars as f64;
+        assert!(ratio.is_none_or(|q: f64| close(q, r, 1e-9)), "{text}: {r} vs {ratio:?}");
+        ratio = Some(r);
+    }
+}
+
+fn random_archs(n: usize, seed: u64) -> Vec<Architecture> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut out: Vec<Architecture> = CLASSICS.iter().map(|(_, t)| Architecture::parse(t).unwrap()).collect();
+    let spaces = [
+        SearchSpace::flash_default(),
+        SearchSpace::parse("mnist/res/cells=2;d=1..6;w=16..64:16").unwrap(),
+        SearchSpace::parse("cifar10/mobile/cells=3;d=1..4;w=8..64:8;e=1..6").unwrap(),
+        SearchSpace::parse("cifar10/wres/cells=3;d=1..4;w=8..32:8").unwrap(),
+    ];
+    for i in 0..n {
+        out.push(spaces[i % spaces.len()].sample(&mut rng));
+    }
+    out
+}
+
+#[test]
+fn totals_are_the_sum_of_per_layer_costs() {
+    for (name, _) in BUILTIN {
+        let p = builtin(name).unwrap();
+        for arch in random_archs(40, 7) {
+            let total = p.cost(&arch);
+            let rows = p.breakdown(&arch);
+            let sum = |f: &dyn Fn(&flash_nas::hardware::LayerCost) -> f64| rows.iter().map(|r| f(&r.cost)).sum::<f64>();
+            assert!(close(total.latency, sum(&|c| c.latency), 1e-12), "{name} {arch}");
+            assert!(close(total.energy, sum(&|c| c.energy), 1e-12), "{name} {arch}");
+            assert!(close(total.area, sum(&|c| c.area), 1e-12) || total.area == 0.0, "{name} {arch}");
+            let weights = sum(&|c| c.weight_bytes);
+            let largest = rows.iter().map(|r| r.cost.activation_bytes).fold(0.0, f64::max);
+            assert!(close(total.memory, weights + largest, 1e-12), "{name} {arch}");
+            for i in 0..4 {
+                assert!(close(total.energy_parts[i], sum(&|c| c.energy_parts[i]), 1e-12) || total.energy_parts[i] == 0.0);
+            }
+            assert!(close(total.energy_parts.iter().sum::<f64>(), total.energy, 1e-12), "{name} parts");
+            assert!(close(total.area_parts.iter().sum::<f64>(), total.area, 1e-12) || total.area == 0.0, "{name} area parts");
+            assert!(total.latency > 0.0 && total.energy > 0.0 && total.memory > 0.0);
+        }
+    }
+}
+
+#[test]
+fn roofline_bounds_and_overlap() {
+    let p = builtin("rtx3090").unwrap();
+    let arch = Architecture::parse("cifar10/dense/d4w32t10-d6w48t20-d3w16t0").unwrap();
+    let points = p.roofline(&arch);
+    let roof = p.ceilings().unwrap();
+    assert_eq!(points.len(), workload::layers(&arch).len());
+    for pt in &points {
+        // No layer beats its roof: attained ≤ min(η_c·P, I·η_m·BW).
+        assert!(pt.attained_ops <= roof.effective_ops.min(pt.intensity * roof.effective_bandwidth) * (1.0 + 1e-9), "{pt:?}");
+    }
+    assert!(points.iter().any(|p| p.compute_bound) && points.iter().any(|p| !p.compute_bound));
+    // overlap 1 → max(c, m); overlap 0 → c + m: never faster, strictly slower when both terms are non-zero.
+    let serial = p.with_values(&[("overlap", 0.0)], "").unwrap();
+    let (a, b) = (p.cost(&arch).latency, serial.cost(&arch).latency);
+    assert!(b > a, "{a} {b}");
+    // More bandwidth never hurts.
+    let faster = p.with_values(&[("bandwidth_gbs", 2000.0)], "").unwrap();
+    assert!(faster.cost(&arch).latency < a);
+}
+
+#[test]
+fn edge_tpu_streams_weights_beyond_its_sram() {
+    let p = builtin("edge-tpu").unwrap();
+    let small = Architecture::parse("cifar10/dense/d4w32t10-d6w48t20-d3w16t0").unwrap();
+    assert_eq!(p.cost(&small).dram_bytes, 0.0, "0.2 M int8 weights fit in 8 MiB");
+    let big = Architecture::parse(CLASSICS[4].1).unwrap(); // WRN-28-10, 36 M weights
+    let weights = workload::totals(big.frame(), big.cells()).params as f64;
+    let cost = p.cost(&big);
+    assert!(close(cost.dram_bytes, weights - 8.0 * 1024.0 * 1024.0, 1e-12), "{} vs {}", cost.dram_bytes, weights);
+    let bigger_sram = p.with_values(&[("on_chip_mb", 64.0)], "").unwrap();
+    assert!(bigger_sram.cost(&big).latency < cost.latency);
+}
+
+/// Latencies and energies generated by a known profile are fitted back.
+#[test]
+fn calibration_recovers_a_known_profile() {
+    let prior = builtin("rpi4").unwrap();
+    let truth = prior
+        .with_values(&[("eta_compute", 0.62), ("eta_memory", 0.21), ("layer_overhead_us", 12.0), ("network_overhead_us", 80.0), ("overlap", 0.3), ("power_w", 4.2), ("dram_pj_per_bit", 35.0)], "truth")
+        .unwrap();
+    let samples: Vec<Measured> = random_archs(40, 11)
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let c = truth.cost(a);
+            Measured::new(a, Some(c.latency), Some(c.energy), i + 2)
+        })
+        .collect();
+    let fitted = calibrate::fit(&prior, &samples).unwrap();
+    for key in ["eta_compute", "eta_memory", "layer_overhead_us", "network_overhead_us", "overlap", "power_w", "dram_pj_per_bit"] {
+        let (got, want) = (fitted.value(key).unwrap(), truth.value(key).unwrap());
+        assert!(close(got, want, 1e-3), "{key}: fitted {got}, truth {want}");
+    }
+    let report = calibrate::calibrate(&prior, &samples, 5, None).unwrap();
+    for t in &report.targets {
+        assert!(t.cross_validated.as_ref().unwrap().mape < 0.1, "{t:?}");
+        assert!(t.prior.mape > 1.0);
+    }
+
+    // IMC: latency and energy parameters from synthetic NeuroSim-like numbers.
+    let prior = builtin("rram-imc").unwrap();
+    let truth = prior.with_values(&[("array_read_ns", 3.0), ("layer_overhead_us", 0.5), ("adc_energy_scale", 1.4), ("row_energy_pj", 0.3), ("buffer_energy_pj", 30.0)], "truth").unwrap();
+    let samples: Vec<Measured> = random_archs(30, 12)
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let c = truth.cost(a);
+            Measured::new(a, Some(c.latency), Some(c.energy), i + 2)
+        })
+        .collect();
+    let fitted = calibrate::fit(&prior, &samples).unwrap();
+    for key in ["array_read_ns", "layer_overhead_us", "adc_energy_scale", "row_energy_pj", "buffer_energy_pj"] {
+        let (got, want) = (fitted.value(key).unwrap(), truth.value(key).unwrap());
+        assert!(close(got, want, 1e-3), "{key}: fitted {got}, truth {want}");
+    }
+}
+
+#[test]
+fn calibration_refuses_too_few_or_degenerate_samples() {
+    let prior = builtin("rpi4").unwrap();
+    let arch = Architecture::parse("cifar10/dense/d4w32t10-d6w48t20-d3w16t0").unwrap();
+    let few: Vec<Measured> = (0..5).map(|i| Measured::new(&arch, Some(1e-3 * (i + 1) as f64), None, i + 2)).collect();
+    let e = calibrate::fit(&prior, &few).unwrap_err().to_string();
+    assert!(e.contains("samples with latency = 5") && e.contains("at least"), "{e}");
+    let same: Vec<Measured> = (0..20).map(|i| Measured::new(&arch, Some(1e-3), None, i + 2)).collect();
+    let e = calibrate::fit(&prior, &same).unwrap_err().to_string();
+    assert!(e.contains("only 1 distinct architecture"), "{e}");
+    let ok: Vec<Measured> = random_archs(20, 3).iter().enumerate().map(|(i, a)| Measured::new(a, Some(prior.cost(a).latency), None, i)).collect();
+    assert_eq!(field_of(calibrate::calibrate(&prior, &ok, 1, None).unwrap_err()), "folds");
+    assert_eq!(field_of(calibrate::calibrate(&prior, &ok, 5, Some(ok.len())).unwrap_err()), "train");
+}
+
+#[test]
+fn measurement_csv_errors_name_line_and_column() {
+    let header = "# provenance\narch,latency_ms,energy_mj\n";
+    let ok = Measurements::from_csv(&format!("{header}digits/res/d2w16-d2w32,1.5,\ndigits/res/d1w16-d2w32,,0.2\n")).unwrap();
+    assert_eq!(ok.provenance, vec!["provenance"]);
+    assert_eq!(ok.samples[0].latency, Some(1.5e-3));
+    assert_eq!(ok.samples[0].energy, None);
+    assert_eq!(ok.samples[1].energy, Some(0.2e-3));
+    let cases = [
+        (format!("{header}digits/res/d2w16-d2w32,-1,\n"), 3, "latency_ms"),
+        (format!("{header}digits/res/d2w16-d2w32,NaN,\n"), 3, "latency_ms"),
+        (format!("{header}digits/res/d2w16-d2w32,1,\ndigits/res/d2w0,1,\n"), 4, "arch"),
+        (format!("{header}digits/res/d2w16-d2w32,,\n"), 3, "latency_ms"),
+        (format!("{header}digits/res/d2w16-d2w32,1,1e99\n"), 3, "energy_mj"),
+        ("arch,accuracy\ndigits/res/d2w16,0.9\n".to_string(), 1, "latency_ms"),
+        ("latency_ms\n1\n".to_string(), 1, "arch"),
+    ];
+    for (text, line, column) in cases {
+        match Measurements::from_csv(&text).unwrap_err() {
+            Error::Csv { line: l, column: c, .. } => assert_eq!((l, c.as_str()), (line, column), "{text}"),
+            other => panic!("{text}: {other}"),
+        }
+    }
+}
+
+/// The shipped measurements of this project's machine (data/measurements/):
+/// 25 calibrate the `device` profile, 200 others are predicted.
+#[test]
+fn shipped_measurements_calibrate_and_predict_held_out_networks() {
+    let csv = include_str!("../data/measurements/epyc-2core-default-space.csv");
+    let set = Measurements::from_csv(csv).unwrap();
+    assert_eq!(set.samples.len(), 225);
+    assert!(set.provenance.iter().any(|l| l.contains("machine:")));
+    let profile = Profile::from_json(include_str!("../data/measurements/epyc-2core-device.json")).unwrap();
+    let report = calibrate::calibrate(&profile, &set.samples, 5, Some(25)).unwrap();
+    let held = report.targets[0].held_out.as_ref().unwrap();
+    assert_eq!(held.samples, 200);
+    // docs/hardware.md reports these figures; the bounds leave room, not slack.
+    assert!(held.mape < 6.0, "{held:?}");
+    assert!(held.kendall_tau.unwrap() > 0.9, "{held:?}");
+    assert!(report.targets[0].prior.mape > held.mape, "calibration must help");
+}
+
+#[test]
+fn im2col_convolution_matches_the_naive_reference() {
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    for (c_in, c_out, h, w, k, stride) in [(3, 8, 9, 7, 3, 1), (5, 4, 8, 8, 3, 2), (6, 10, 5, 6, 1, 1), (4, 3, 7, 7, 1, 2), (1, 2, 1, 1, 3, 1)] {
+        let x = Array3::from_shape_simple_fn((c_in, h, w), || rng.random_range(-1.0f32..1.0));
+        let w4 = Array4::from_shape_simple_fn((c_out, c_in, k, k), || rng.random_range(-1.0f32..1.0));
+        let w2: Array2<f32> = w4.to_shape((c_out, c_in * k * k)).unwrap().to_owned();
+        let fast = measure::conv(x.view(), &w2, k, stride);
+        let slow = measure::conv_naive(&x, &w4, stride, 1);
+        assert_eq!(fast.dim(), slow.dim());
+        for (a, b) in fast.iter().zip(slow.iter()) {
+            assert!((a - b).abs() < 1e-4, "conv {c_in}→{c_out} k{k} s{stride}: {a} vs {b}");
+        }
+    }
+    for (c, h, stride) in [(6, 9, 1), (4, 8, 2), (3, 5, 2)] {
+        let x = Array3::from_shape_simple_fn((c, h, h), || rng.random_range(-1.0f32..1.0));
+        let w4 = Array4::from_shape_simple_fn((c, 1, 3, 3), || rng.random_range(-1.0f32..1.0));
+        let w2: Array2<f32> = w4.to_shape((c, 9)).unwrap().to_owned();
+        let fast = measure::depthwise(x.view(), &w2, 3, stride);
+        let slow = measure::conv_naive(&x, &w4, stride, c);
+        for (a, b) in fast.iter().zip(slow.iter()) {
+            assert!((a - b).abs() < 1e-5, "depthwise c{c} s{stride}: {a} vs {b}");
+        }
+    }
+}
+
+#[test]
+fn forward_pass_runs_every_family_and_is_seeded() {
+    let archs = [
+        "digits/res/d2w16-d2w32",
+        "digits/res(shortcut=pad)/d2w8-d2w16",
+        "digits/wres/d1w8-d2w8",
+        "mnist/dense/d3w8t4-d2w8t*",
+        "digits/dense(bottleneck=2;compression=0.5)/d2w8t*-d2w8t3",
+        "digits/mobile(head=32)/d1w8e1-d2w16e3-d2w16e6s1",
+    ];
+    for text in archs {
+        let arch = Architecture::parse(text).unwrap();
+        let a = Network::new(&arch, 1).unwrap().forward();
+        assert_eq!(a.len(), 10, "{text}");
+        assert!(a.iter().all(|v| v.is_finite()), "{text}");
+        assert_eq!(a, Network::new(&arch, 1).unwrap().forward(), "{text}: same seed, same logits");
+        assert_ne!(a, Network::new(&arch, 2).unwrap().forward(), "{text}: another seed, other weights");
+    }
+    let net = Network::new(&Architecture::parse(archs[0]).unwrap(), 1).unwrap();
+    let t = measure::time(&net, 5).unwrap();
+    assert_eq!(t.runs.len(), 5);
+    assert!(t.min <= t.median && t.median <= t.max && t.min > 0.0);
+    assert_eq!(field_of(measure::time(&net, 0).unwrap_err()), "repeats");
+    let huge = Architecture::parse("imagenet/dense/d40w256t*-d40w256t*").unwrap();
+    assert!(field_of(Network::new(&huge, 1).err().unwrap()).starts_with("network size"));
+}
