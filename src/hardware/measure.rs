@@ -169,12 +169,16 @@ fn add_identity(y: &mut Array3<f32>, src: ArrayView3<f32>, p: Piece) {
     dst += &view;
 }
 
+/// Padding and output size of a k×k window with padding k/2 (the walk's convention).
+fn output_size(h: usize, w: usize, k: usize, stride: usize) -> (usize, usize, usize) {
+    let pad = k / 2;
+    (pad, (h + 2 * pad - k) / stride + 1, (w + 2 * pad - k) / stride + 1)
+}
+
 /// k×k convolution, padding k/2, via im2col and GEMM.
 pub fn conv(x: ArrayView3<f32>, w: &Array2<f32>, k: usize, stride: usize) -> Array3<f32> {
     let (c, h, wd) = x.dim();
-    let pad = k / 2;
-    let ho = (h + 2 * pad - k) / stride + 1;
-    let wo = (wd + 2 * pad - k) / stride + 1;
+    let (pad, ho, wo) = output_size(h, wd, k, stride);
     let out_c = w.dim().0;
     let y = if k == 1 && stride == 1 {
         let flat = x.to_shape((c, h * wd)).expect("contiguous");
@@ -209,9 +213,7 @@ pub fn conv(x: ArrayView3<f32>, w: &Array2<f32>, k: usize, stride: usize) -> Arr
 /// Depthwise k×k convolution (one filter per channel), padding k/2.
 pub fn depthwise(x: ArrayView3<f32>, w: &Array2<f32>, k: usize, stride: usize) -> Array3<f32> {
     let (c, h, wd) = x.dim();
-    let pad = k / 2;
-    let ho = (h + 2 * pad - k) / stride + 1;
-    let wo = (wd + 2 * pad - k) / stride + 1;
+    let (pad, ho, wo) = output_size(h, wd, k, stride);
     let mut y = Array3::<f32>::zeros((c, ho, wo));
     for ci in 0..c {
         for oy in 0..ho {
@@ -261,9 +263,7 @@ fn global_avg_pool(x: ArrayView3<f32>) -> Array3<f32> {
 pub fn conv_naive(x: &Array3<f32>, w: &ndarray::Array4<f32>, stride: usize, groups: usize) -> Array3<f32> {
     let (c, h, wd) = x.dim();
     let (out_c, in_per_group, k, _) = w.dim();
-    let pad = k / 2;
-    let ho = (h + 2 * pad - k) / stride + 1;
-    let wo = (wd + 2 * pad - k) / stride + 1;
+    let (pad, ho, wo) = output_size(h, wd, k, stride);
     let out_per_group = out_c / groups;
     assert_eq!(in_per_group * groups, c);
     let mut y = Array3::zeros((out_c, ho, wo));
