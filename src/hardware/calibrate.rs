@@ -384,10 +384,10 @@ pub fn calibrate(profile: &Profile, samples: &[Measured], folds: usize, train: O
         None => all.clone(),
     };
     check_samples(profile, &fit_on, if train.is_some() { "training part" } else { "calibration" })?;
-    let k = folds.clamp(2, fit_on.len());
     if folds < 2 || folds > fit_on.len() {
         return Err(Error::field("folds", folds, format!("2..={}", fit_on.len())));
     }
+    let k = folds;
     let prior_values = profile_values(profile);
     let prior_model = build(profile, &prior_values)?;
     let (values, identified) = fit_all(profile, &fit_on)?;
