@@ -10,3 +10,6 @@ node tests/e2e/bench.mjs
 echo "native forward passes (the same networks as the wasm timer above):"
 cargo run --release --locked --quiet -- hw measure 'cifar10/dense/d4w32t10-d6w48t20-d3w16t0' \
   'cifar10/res(shortcut=pad)/d3w16-d3w32-d3w64' 'mnist/mobile/d2w16e6-d2w24e6' --repeats 9 --seed 1
+echo "FLASH search against the exact optimum and the baselines (docs/benchmarks.md):"
+cargo run --release --locked --quiet -- search-bench --cases-out benches/search-cases.json
+cargo run --release --locked --quiet -- search-bench --scaling

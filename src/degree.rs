@@ -118,6 +118,20 @@ fn cell_degrees<'a>(frame: &'a Frame, cells: &'a [Cell]) -> impl Iterator<Item =
     })
 }
 
+/// ḡ of the last cell of `cells` and the channels that cell outputs: the
+/// per-cell terms of the exact search, which adds cells one at a time.
+pub fn last_cell(frame: &Frame, cells: &[Cell]) -> (f64, u64) {
+    let mut prev = 0;
+    let mut last = (0.0, 0);
+    for (i, cell) in cells.iter().enumerate() {
+        let c_in = cell_input(frame, cells, i, prev);
+        let (edges, nodes, out) = cell_graph(frame, cell, c_in);
+        prev = out;
+        last = (edges as i64 as f64 / nodes as i64 as f64, out);
+    }
+    last
+}
+
 /// NN-Degree of each cell (closed form).
 pub fn per_cell(frame: &Frame, cells: &[Cell]) -> Vec<f64> {
     cell_degrees(frame, cells).collect()

@@ -11,6 +11,8 @@ pub mod describe;
 pub mod error;
 pub mod hardware;
 mod linalg;
+pub mod portable;
+pub mod search;
 pub mod predictor;
 pub mod shgo;
 pub mod space;

@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::space::Architecture;
 use crate::workload;
 use crate::linalg::solve;
+use crate::portable::ln;
 use ndarray::{Array1, Array2};
 use serde::Serialize;
 
@@ -51,7 +52,7 @@ impl Sample {
     }
 
     fn features(&self) -> [f64; 3] {
-        [self.nn_degree.ln(), (self.params as f64).ln(), (self.macs.max(1) as f64).ln()]
+        [ln(self.nn_degree), ln(self.params as f64), ln(self.macs.max(1) as f64)]
     }
 }
 
@@ -147,7 +148,8 @@ pub struct Predictor {
 impl Predictor {
     /// Predicted accuracy from NN-Degree, parameters and MACs.
     pub fn predict(&self, nn_degree: f64, params: u64, macs: u64) -> f64 {
-        let x = [nn_degree.ln(), (params as f64).ln(), (macs.max(1) as f64).ln()];
+        // The portable ln: the same prediction, bit for bit, natively and in wasm.
+        let x = [ln(nn_degree), ln(params as f64), ln(macs.max(1) as f64)];
         self.intercept + (0..self.coef.len()).map(|i| self.coef[i] * (x[i] - self.mean[i]) / self.scale[i]).sum::<f64>()
     }
 

@@ -143,3 +143,20 @@ pub fn hw_device_profile(gemm_gflops: f64, copy_gbs: f64, note: &str) -> Result<
     let probe = crate::hardware::measure::Probe { gemm_gflops, copy_gbs };
     Ok(crate::hardware::measure::device_profile(&probe, note).map_err(core_error)?.to_json())
 }
+
+/// Runs a search (`search::request::Request` as a JS object: space, profile or
+/// profile_json, goal, knobs, samples_csv, solver, evaluations, seed, trace).
+#[wasm_bindgen(js_name = searchRun)]
+pub fn search_run(request: JsValue) -> Result<JsValue, JsError> {
+    let request: crate::search::request::Request =
+        serde_wasm_bindgen::from_value(request).map_err(|e| JsError::new(&format!("search request: {e}")))?;
+    to_js(&request.run().map_err(core_error)?)
+}
+
+/// FLASH against the exact optimum, random search and evolution on one request.
+#[wasm_bindgen(js_name = searchCompare)]
+pub fn search_compare(request: JsValue) -> Result<JsValue, JsError> {
+    let request: crate::search::request::Request =
+        serde_wasm_bindgen::from_value(request).map_err(|e| JsError::new(&format!("search request: {e}")))?;
+    to_js(&request.compare().map_err(core_error)?)
+}

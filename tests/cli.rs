@@ -113,3 +113,40 @@ fn hw_measure_then_calibrate() {
     assert_eq!(code, 2);
     assert!(err.contains("needs ARCH"), "{err}");
 }
+
+#[test]
+fn search_prints_json_a_table_and_named_errors() {
+    let (code, out, _) = flash(&["search", "--profile", "rpi4", "--goal", "max-accuracy,latency<=5", "--seed", "3"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["feasible"], true);
+    assert!(v["best"]["metrics"]["latency_s"].as_f64().unwrap() <= 5e-3);
+    assert!(SearchSpaceCheck::arch(v["best"]["arch"].as_str().unwrap()));
+    let (code, out, _) = flash(&["search", "--goal", "max-accuracy,latency<=0.5", "--human"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("network:") && out.contains("(binds)"), "{out}");
+    let (code, out, _) = flash(&["search", "--space", "digits/res/cells=2;d=1..3;w=8..16:8", "--goal", "min-latency", "--solver", "compare", "--human"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("exact") && out.contains("evolution ×100"), "{out}");
+    for (args, want) in [
+        (vec!["search", "--goal", "max-accuracy,latency<=-2"], "goal latency<="),
+        (vec!["search", "--profile", "rpi4", "--goal", "min-area"], "goal area"),
+        (vec!["search", "--knobs", "adc_bits=1..9"], "knob adc_bits"),
+        (vec!["search", "--solver", "genius"], "solver"),
+        (vec!["search", "--evaluations", "0", "--solver", "random"], "--evaluations"),
+    ] {
+        let (code, _, err) = flash(&args);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(err.contains(want), "{args:?}: {err}");
+    }
+}
+
+struct SearchSpaceCheck;
+
+impl SearchSpaceCheck {
+    /// Whether the text is an architecture of FLASH's default space.
+    fn arch(text: &str) -> bool {
+        let a = flash_nas::Architecture::parse(text).unwrap();
+        a.cells().iter().all(|c| (2..=11).contains(&c.depth) && c.width % 8 == 0 && c.width <= 64 && c.skip <= 49)
+    }
+}

@@ -3,6 +3,9 @@
 //! number shows up here as a diff; `UPDATE_GOLDEN=1 cargo test` rewrites them
 //! after a deliberate change (review the diff before committing).
 
+#[path = "support/fingerprint.rs"]
+mod fingerprint;
+
 use flash_nas::describe::{describe, summarize};
 use flash_nas::{Architecture, SearchSpace};
 
@@ -84,4 +87,12 @@ fn hardware_costs_match_their_snapshot() {
         }
     }
     check("hardware-costs.json", serde_json::Value::Array(rows));
+}
+
+#[test]
+fn search_runs_match_their_snapshot() {
+    // tests/wasm.rs replays the same requests in headless Chromium against this file.
+    let requests: Vec<flash_nas::search::request::Request> = serde_json::from_str(include_str!("golden/search-requests.json")).unwrap();
+    let got: Vec<serde_json::Value> = requests.iter().map(|r| fingerprint::search(&r.run().unwrap())).collect();
+    check("search-runs.json", serde_json::Value::Array(got));
 }

@@ -109,3 +109,17 @@ fn the_forward_pass_timer_runs_in_the_browser() {
     assert!(report.is_ok());
     assert!(flash_nas::wasm::hw_cost("{\"schema\": 9}", "digits/res/d2w16").is_err());
 }
+
+#[path = "support/fingerprint.rs"]
+mod fingerprint;
+
+#[wasm_bindgen_test]
+fn searches_in_wasm_match_native_bit_for_bit() {
+    // Written by tests/golden.rs (search_runs_match_their_snapshot): same networks,
+    // same metric bits, same evaluation counts.
+    let requests: Vec<flash_nas::search::request::Request> = serde_json::from_str(include_str!("golden/search-requests.json")).unwrap();
+    let got: Vec<serde_json::Value> = requests.iter().map(|r| fingerprint::search(&r.run().unwrap())).collect();
+    assert_eq!(serde_json::Value::Array(got), golden(include_str!("golden/search-runs.json")));
+    let bad = js_sys::JSON::parse(r#"{"goal": "max-accuracy,latency<=-1"}"#).unwrap();
+    assert!(flash_nas::wasm::search_run(bad).is_err());
+}

@@ -247,7 +247,7 @@ impl HardwareModel for Imc {
         }
     }
 
-    fn network_cost_fixed(&self, largest_activation_bytes: f64, _layers: u32) -> LayerCost {
+    fn network_cost_fixed(&self, largest_activation_bytes: f64) -> LayerCost {
         let buffer = largest_activation_bytes / 1024.0 * self.buffer_area_um2_per_kb * UM2_TO_MM2;
         LayerCost { area: buffer, area_parts: [0.0, 0.0, 0.0, buffer], ..LayerCost::default() }
     }

@@ -61,7 +61,8 @@ pub struct LayerCost {
 }
 
 impl LayerCost {
-    fn add(&mut self, other: &LayerCost) {
+    /// Adds a layer: sums, except the live activations, which take the larger.
+    pub fn add(&mut self, other: &LayerCost) {
         self.latency += other.latency;
         self.energy += other.energy;
         self.area += other.area;
@@ -152,9 +153,19 @@ pub trait HardwareModel {
     fn layer_cost(&self, layer: &LayerSpec, ctx: &Context) -> LayerCost;
 
     /// What the network costs besides its layers (buffers sized by the largest
-    /// activation, a per-inference overhead). Nothing by default.
-    fn network_cost_fixed(&self, _largest_activation_bytes: f64, _layers: u32) -> LayerCost {
+    /// activation, a per-inference overhead). Nothing by default. Must not
+    /// decrease as the largest activation grows: the exact search
+    /// (`search::exact`) prunes partial networks on that assumption.
+    fn network_cost_fixed(&self, _largest_activation_bytes: f64) -> LayerCost {
         LayerCost::default()
+    }
+
+    /// `None` when a layer's cost never depends on the layers before it (its
+    /// [`Context`]); `Some(p)` when it can, but only once more than `p`
+    /// parameters precede it (an Edge TPU's weight cache). The exact search
+    /// splits a network into independent cells only below that.
+    fn order_free_below(&self) -> Option<u64> {
+        None
     }
 
     /// Names of the energy and area parts.
@@ -178,7 +189,7 @@ pub trait HardwareModel {
         workload::walk(frame, cells, &mut sink);
         let layers = sink.ctx.index;
         let mut sum = sink.sum;
-        sum.add(&self.network_cost_fixed(sum.activation_bytes, layers));
+        sum.add(&self.network_cost_fixed(sum.activation_bytes));
         NetworkCost {
             latency: sum.latency,
             energy: sum.energy,
@@ -208,7 +219,7 @@ pub trait HardwareModel {
             ctx.params_before += layer.params;
             rows.push(LayerRow { name: layer.name, kind: layer.spec.kind, ops: ops(&layer.spec), cost });
         }
-        let fixed = self.network_cost_fixed(largest, ctx.index);
+        let fixed = self.network_cost_fixed(largest);
         if fixed != LayerCost::default() {
             rows.push(LayerRow { name: "fixed".into(), kind: LayerKind::GlobalAvgPool, ops: 0, cost: fixed });
         }

@@ -172,10 +172,10 @@ impl HardwareModel for Model {
         }
     }
 
-    fn network_cost_fixed(&self, largest_activation_bytes: f64, layers: u32) -> LayerCost {
+    fn network_cost_fixed(&self, largest_activation_bytes: f64) -> LayerCost {
         match self {
-            Model::Imc(m) => m.network_cost_fixed(largest_activation_bytes, layers),
-            Model::Roofline(m) => m.network_cost_fixed(largest_activation_bytes, layers),
+            Model::Imc(m) => m.network_cost_fixed(largest_activation_bytes),
+            Model::Roofline(m) => m.network_cost_fixed(largest_activation_bytes),
         }
     }
 
@@ -199,6 +199,13 @@ impl HardwareModel for Model {
             Model::Roofline(m) => m.ceilings(),
         }
     }
+
+    fn order_free_below(&self) -> Option<u64> {
+        match self {
+            Model::Imc(m) => m.order_free_below(),
+            Model::Roofline(m) => m.order_free_below(),
+        }
+    }
 }
 
 impl HardwareModel for Profile {
@@ -207,8 +214,8 @@ impl HardwareModel for Profile {
         self.model.layer_cost(layer, ctx)
     }
 
-    fn network_cost_fixed(&self, largest_activation_bytes: f64, layers: u32) -> LayerCost {
-        self.model.network_cost_fixed(largest_activation_bytes, layers)
+    fn network_cost_fixed(&self, largest_activation_bytes: f64) -> LayerCost {
+        self.model.network_cost_fixed(largest_activation_bytes)
     }
 
     fn parts(&self) -> Parts {
@@ -221,5 +228,9 @@ impl HardwareModel for Profile {
 
     fn ceilings(&self) -> Option<Ceilings> {
         self.model.ceilings()
+    }
+
+    fn order_free_below(&self) -> Option<u64> {
+        self.model.order_free_below()
     }
 }

@@ -127,7 +127,7 @@ impl HardwareModel for Roofline {
         }
     }
 
-    fn network_cost_fixed(&self, _largest_activation_bytes: f64, _layers: u32) -> LayerCost {
+    fn network_cost_fixed(&self, _largest_activation_bytes: f64) -> LayerCost {
         let busy = self.power_w * self.network_overhead;
         LayerCost { latency: self.network_overhead, energy: busy, energy_parts: [busy, 0.0, 0.0, 0.0], ..LayerCost::default() }
     }
@@ -138,6 +138,16 @@ impl HardwareModel for Roofline {
 
     fn bytes_per_value(&self) -> f64 {
         self.bytes_per_value
+    }
+
+    fn order_free_below(&self) -> Option<u64> {
+        if self.on_chip > 0.0 {
+            // Weights stream once the cache is full: a layer's cost depends on
+            // every earlier layer only past this many parameters.
+            Some((self.on_chip / self.bytes_per_value) as u64)
+        } else {
+            None
+        }
     }
 
     fn ceilings(&self) -> Option<Ceilings> {

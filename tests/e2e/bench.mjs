@@ -1,5 +1,9 @@
 // Times the core in wasm (headless Chromium) on the same batches `cargo bench` uses.
 import { serve, browser } from './harness.mjs';
+import { readFileSync } from 'node:fs';
+
+// The cases `flash search-bench` runs natively (written by its --cases-out).
+const SEARCH_CASES = JSON.parse(readFileSync(new URL('../../benches/search-cases.json', import.meta.url)));
 
 // The networks scripts/bench.sh also times natively (flash hw measure).
 const FORWARD_ARCHS = ['cifar10/dense/d4w32t10-d6w48t20-d3w16t0', 'cifar10/res(shortcut=pad)/d3w16-d3w32-d3w64', 'mnist/mobile/d2w16e6-d2w24e6'];
@@ -9,7 +13,7 @@ const context = await browser();
 try {
   const page = await context.newPage();
   await page.goto(url);
-  const result = await page.evaluate(async (FORWARD) => {
+  const result = await page.evaluate(async ([FORWARD, CASES]) => {
     const wasm = await import('./www/pkg/flash_nas.js');
     await wasm.default();
     const batch = new wasm.Batch(wasm.defaultSpace(), 42, 100000);
@@ -42,8 +46,20 @@ try {
     // Hardware models on the same batch, and the forward-pass timer on three networks.
     const hardware = ['rram-imc', 'rpi4', 'edge-tpu'].map((p) => ({ name: p, ms: time(() => batch.hardwareCosts(p)) }));
     const forward = FORWARD.map((a) => ({ arch: a, ...wasm.hwMeasure(a, 9, 1) }));
-    return { degrees: time(() => batch.degrees()), totals: time(() => batch.degreesAndTotals()), shgo, hardware, forward, probe: wasm.hwProbe(), agent: navigator.userAgent };
-  }, FORWARD_ARCHS);
+    // The FLASH search on every benchmark case: median of 5 runs of the
+    // search's own clock (performance.now through web-time).
+    const search = CASES.map((c) => {
+      const secs = [];
+      let r;
+      for (let i = 0; i < 6; i++) {
+        r = wasm.searchRun({ profile: c.profile, goal: c.goal });
+        if (i > 0) secs.push(r.seconds);
+      }
+      secs.sort((a, b) => a - b);
+      return { ...c, ms: secs[2] * 1e3, evaluations: r.evaluations, arch: r.best?.arch };
+    });
+    return { search, degrees: time(() => batch.degrees()), totals: time(() => batch.degreesAndTotals()), shgo, hardware, forward, probe: wasm.hwProbe(), agent: navigator.userAgent };
+  }, [FORWARD_ARCHS, SEARCH_CASES]);
   const rate = (ms) => (100000 / (ms / 1000)).toExponential(3);
   console.log(`wasm (${result.agent.match(/Chrome\/[\d.]+/)?.[0]})`);
   console.log(`nn_degree (closed form):     ${(result.degrees * 10).toFixed(2)} ns/arch  = ${rate(result.degrees)} /s`);
@@ -58,6 +74,11 @@ try {
   for (const r of result.shgo) {
     console.log(`shgo ${r.name}: ${r.ms.toFixed(3)} ms (mean of 200), f = ${r.fun}, nfev = ${r.nfev}`);
   }
+  for (const r of result.search) {
+    console.log(`search ${r.profile} ${r.goal}: ${r.ms.toFixed(3)} ms, ${r.evaluations} evaluations, ${r.arch}`);
+  }
+  const ms = result.search.map((r) => r.ms).sort((a, b) => a - b);
+  console.log(`search (FLASH, wasm): median ${ms[Math.floor(ms.length / 2)].toFixed(3)} ms, slowest ${ms[ms.length - 1].toFixed(3)} ms over ${ms.length} cases`);
 } finally {
   await context.close();
   server.close();

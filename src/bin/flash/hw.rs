@@ -20,11 +20,11 @@ pub const USAGE: &str = "\
                                  thread); CSV of median latencies, for hw calibrate
 PROFILE is a built-in name (flash hw list) or a profile JSON file.";
 
-fn json<T: serde::Serialize>(value: &T) -> Result<String, String> {
+pub fn json<T: serde::Serialize>(value: &T) -> Result<String, String> {
     serde_json::to_string_pretty(value).map_err(|e| e.to_string())
 }
 
-fn load_profile(name: &str) -> Result<Profile, String> {
+pub fn load_profile(name: &str) -> Result<Profile, String> {
     if name.ends_with(".json") {
         let text = std::fs::read_to_string(name).map_err(|e| format!("cannot read {name}: {e}"))?;
         Profile::from_json(&text).map_err(|e| format!("{name}: {e}"))
@@ -34,10 +34,10 @@ fn load_profile(name: &str) -> Result<Profile, String> {
 }
 
 /// Positional arguments and `--key value` options.
-type Parsed<'a> = (Vec<&'a String>, Vec<(&'a str, &'a str)>);
+pub type Parsed<'a> = (Vec<&'a String>, Vec<(&'a str, &'a str)>);
 
 /// Splits `--key value` options from positional arguments.
-fn options<'a>(args: &'a [String], keys: &[&str]) -> Result<Parsed<'a>, String> {
+pub fn options<'a>(args: &'a [String], keys: &[&str]) -> Result<Parsed<'a>, String> {
     let mut positional = Vec::new();
     let mut opts = Vec::new();
     let mut i = 0;
@@ -58,7 +58,7 @@ fn options<'a>(args: &'a [String], keys: &[&str]) -> Result<Parsed<'a>, String> 
     Ok((positional, opts))
 }
 
-fn number<T>(opts: &[(&str, &str)], key: &str, default: T, range: (T, T)) -> Result<T, String>
+pub fn number<T>(opts: &[(&str, &str)], key: &str, default: T, range: (T, T)) -> Result<T, String>
 where
     T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy,
 {
@@ -71,7 +71,7 @@ where
     }
 }
 
-fn text_opt<'a>(opts: &[(&'a str, &'a str)], key: &str) -> Option<&'a str> {
+pub fn text_opt<'a>(opts: &[(&'a str, &'a str)], key: &str) -> Option<&'a str> {
     opts.iter().rev().find(|(k, _)| *k == key).map(|(_, v)| *v)
 }
 

@@ -6,7 +6,9 @@ use flash_nas::space::CLASSICS;
 use flash_nas::{degree, Architecture, SearchSpace};
 use std::process::ExitCode;
 
+mod bench;
 mod hw;
+mod search;
 
 const USAGE: &str = "\
 flash — FLASH hardware-aware NAS (NN-Degree, workloads, accuracy predictor, hardware models)
@@ -21,6 +23,8 @@ usage:
                                  of specs, from the file or stdin); JSON reports
   flash shgo --problems          the named problems
 {HW}
+{SEARCH}
+{BENCH}
   flash help                     this text
 
 ARCH and SPACE use the text forms of docs/space.md, e.g.
@@ -43,7 +47,7 @@ fn main() -> ExitCode {
 }
 
 fn usage() -> String {
-    USAGE.replace("{HW}", hw::USAGE)
+    USAGE.replace("{HW}", hw::USAGE).replace("{SEARCH}", search::USAGE).replace("{BENCH}", bench::USAGE)
 }
 
 fn json<T: serde::Serialize>(value: &T) -> Result<String, String> {
@@ -58,6 +62,8 @@ fn run(args: &[String]) -> Result<String, String> {
     match command {
         "help" | "--help" | "-h" => Ok(usage()),
         "hw" => hw::run(rest),
+        "search" => search::run(rest),
+        "search-bench" => bench::run_bench(rest),
         "shgo" => shgo_command(rest),
         "space" => {
             let as_json = rest.iter().any(|a| a == "--json");

@@ -1,0 +1,125 @@
+//! `flash search`: the FLASH search, the baselines and the exact optimum.
+
+use crate::hw::{json, number, options, text_opt};
+use flash_nas::search::compare::{compare, Comparison};
+use flash_nas::search::request::Request;
+use flash_nas::search::{self, show, Metric, Problem, SearchResult};
+
+pub const USAGE: &str = "\
+  flash search [--space SPACE] [--profile PROFILE] [--goal GOAL] [--seed S]
+               [--solver flash|random|evolution|exact|compare] [--evaluations N]
+               [--knobs KNOBS] [--samples SAMPLES.csv] [--trace] [--human]
+                                 co-design a network and hardware (JSON; a table with --human).
+                                 GOAL: max-accuracy | min-COST | pareto-COST, then limits, e.g.
+                                 'max-accuracy,latency<=2,energy<=0.5' (ms, mJ, mm2, MiB),
+                                 'min-energy,degree>=120'; COST: latency energy area memory edp edap.
+                                 KNOBS: hardware choices, e.g. 'rows+cols=64,128,256;adc_bits=4..8'.
+                                 compare: FLASH, exact optimum, random and evolution (same and 100×
+                                 evaluations) with optimality gaps";
+
+const FLAGS: [&str; 2] = ["--trace", "--human"];
+
+pub fn run(rest: &[String]) -> Result<String, String> {
+    let flags: Vec<&str> = rest.iter().map(String::as_str).filter(|a| FLAGS.contains(a)).collect();
+    let args: Vec<String> = rest.iter().filter(|a| !FLAGS.contains(&a.as_str())).cloned().collect();
+    let (positional, opts) = options(&args, &["space", "profile", "goal", "seed", "solver", "evaluations", "knobs", "samples"])?;
+    if let Some(p) = positional.first() {
+        return Err(format!("search takes only options, not '{p}' (see flash help)"));
+    }
+    let read = |path: &str| std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"));
+    let profile = text_opt(&opts, "profile").unwrap_or("rram-imc");
+    let request = Request {
+        space: text_opt(&opts, "space").unwrap_or("default").to_string(),
+        profile: profile.to_string(),
+        profile_json: if profile.ends_with(".json") { Some(read(profile)?) } else { None },
+        goal: text_opt(&opts, "goal").unwrap_or("max-accuracy").to_string(),
+        knobs: text_opt(&opts, "knobs").unwrap_or("").to_string(),
+        samples_csv: text_opt(&opts, "samples").map(read).transpose()?,
+        solver: text_opt(&opts, "solver").unwrap_or("flash").to_string(),
+        evaluations: number(&opts, "evaluations", 1000, (1, search::baselines::MAX_EVALUATIONS))?,
+        seed: number(&opts, "seed", 1, (0, u64::MAX))?,
+        trace: flags.contains(&"--trace"),
+    };
+    let problem = request.problem().map_err(|e| e.to_string())?;
+    let human = flags.contains(&"--human");
+    if request.solver == "compare" {
+        let c = compare(&problem, request.seed, true, 100).map_err(|e| e.to_string())?;
+        return if human { Ok(comparison_table(&c)) } else { json(&c) };
+    }
+    let solver = request.solver().map_err(|e| format!("--{e}"))?;
+    let trace = request.trace;
+    let result = search::run(&problem, solver.as_ref(), &mut (), trace).map_err(|e| e.to_string())?;
+    if human {
+        Ok(table(&problem, &result))
+    } else {
+        json(&result)
+    }
+}
+
+fn table(problem: &Problem, r: &SearchResult) -> String {
+    let mut out = vec![
+        format!("solver:       {}", r.solver),
+        format!("space:        {}", r.space),
+        format!("hardware:     {} ({} configuration{})", r.profile, r.hardware_configurations, if r.hardware_configurations == 1 { "" } else { "s" }),
+        format!("goal:         {}", r.goal),
+        format!("accuracy:     {}", r.quality),
+        format!("result:       {}", if r.feasible { "meets every limit" } else { "INFEASIBLE" }),
+        format!("              {}", r.message),
+    ];
+    if let Some(b) = &r.best {
+        let m = &b.metrics;
+        out.push(format!("network:      {}", b.arch));
+        if !b.settings.is_empty() {
+            out.push(format!("configured:   {}", b.hardware));
+        }
+        if let Some(a) = m.accuracy {
+            out.push(format!("  accuracy    {a:.4} (predicted)"));
+        }
+        out.push(format!("  NN-Degree   {:.3}", m.nn_degree));
+        out.push(format!("  params      {}", m.params));
+        out.push(format!("  MACs        {}", m.macs));
+        out.push(format!("  latency     {}", show(Metric::Latency, m.latency_s)));
+        out.push(format!("  energy      {}", show(Metric::Energy, m.energy_j)));
+        if problem.hardware[0].profile.kind() == flash_nas::hardware::params::ModelKind::Imc {
+            out.push(format!("  area        {}", show(Metric::Area, m.area_mm2)));
+        }
+        out.push(format!("  memory      {}", show(Metric::Memory, m.memory_bytes)));
+    }
+    for b in &r.binding {
+        out.push(format!("limit {:<22} value {:<12} slack {:>6.2} %{}", b.limit, format!("{:.4}", b.value), 100.0 * b.slack, if b.binds { "  (binds)" } else { "" }));
+    }
+    if !r.pareto.is_empty() {
+        out.push(format!("Pareto front ({} networks):", r.pareto.len()));
+        for f in &r.pareto {
+            out.push(format!("  score {:>10.4}  latency {:>12}  energy {:>12}  {}", f.metrics.score(), show(Metric::Latency, f.metrics.latency_s), show(Metric::Energy, f.metrics.energy_j), f.arch));
+        }
+    }
+    out.push(format!(
+        "evaluations:  {} exact, {} on the relaxation; {:.3} ms; {} local minima",
+        r.evaluations,
+        r.relaxed_evaluations,
+        r.seconds * 1e3,
+        r.local_minima.len()
+    ));
+    out.join("\n")
+}
+
+fn comparison_table(c: &Comparison) -> String {
+    let mut out = vec![format!("goal {} on {} — {}", c.flash.goal, c.flash.profile, c.flash.space)];
+    if c.exact.is_none() {
+        out.push(format!("exact optimum: unavailable ({})", c.exact_message));
+    }
+    out.push(format!("{:<28} {:>12} {:>11} {:>10} {:>12} {:>12}", "solver", "evaluations", "time ms", "feasible", "gap %", "score gap"));
+    for r in &c.rows {
+        out.push(format!(
+            "{:<28} {:>12} {:>11.3} {:>10} {:>12} {:>12}",
+            r.solver,
+            r.evaluations,
+            r.seconds * 1e3,
+            r.feasible,
+            r.gap.map_or("—".into(), |g| format!("{:.4}", 100.0 * g)),
+            r.score_gap.map_or("—".into(), |g| format!("{g:.4}"))
+        ));
+    }
+    out.join("\n")
+}

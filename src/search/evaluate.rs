@@ -1,0 +1,252 @@
+//! Evaluating one network for a search: its metrics (quality and costs) and its
+//! verdict under the goal, and the lattice that indexes the space's networks.
+
+use super::goal::{Cost, Goal, Metric, Objective, Verdict, LIMIT_TOLERANCE};
+use crate::degree;
+use crate::hardware::{Context, HardwareModel, LayerCost, Profile};
+use crate::predictor::Predictor;
+use crate::space::{Cell, Frame, SearchSpace, ValueRange};
+use crate::workload::{self, LayerSpec, Reads, Sink};
+use serde::Serialize;
+
+/// What "accuracy" means in a search.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Quality {
+    /// No trained samples: NN-Degree itself. FLASH's predictors are increasing
+    /// in NN-Degree, so the ranking is the one a log-degree fit would give, but
+    /// there is no accuracy to report.
+    Degree,
+    /// A predictor fitted on trained samples (`predictor::fit`).
+    Predictor { predictor: Predictor, samples: usize, source: String },
+}
+
+impl Quality {
+    /// Predicted accuracy, or `None` for the NN-Degree proxy.
+    #[inline]
+    pub fn accuracy(&self, nn_degree: f64, params: u64, macs: u64) -> Option<f64> {
+        match self {
+            Quality::Degree => None,
+            Quality::Predictor { predictor, .. } => Some(predictor.predict(nn_degree, params, macs)),
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Quality::Degree => "NN-Degree (no sample set given: the search ranks by NN-Degree, FLASH's accuracy proxy)".into(),
+            Quality::Predictor { predictor, samples, source } => {
+                format!("{} predictor fitted on {samples} trained networks ({source})", predictor.model.name())
+            }
+        }
+    }
+
+    /// The sign with which each of NN-Degree, params and MACs moves the score
+    /// (0: no effect). The exact search keeps only partial networks that no
+    /// other beats in these directions.
+    pub fn directions(&self) -> [f64; 3] {
+        match self {
+            Quality::Degree => [1.0, 0.0, 0.0],
+            Quality::Predictor { predictor, .. } => {
+                let mut d = [0.0; 3];
+                for (i, c) in predictor.coef.iter().enumerate().take(3) {
+                    d[i] = if *c > 0.0 { 1.0 } else if *c < 0.0 { -1.0 } else { 0.0 };
+                }
+                d
+            }
+        }
+    }
+}
+
+/// Everything a goal can ask about one network on one hardware configuration.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Metrics {
+    pub nn_degree: f64,
+    pub params: u64,
+    pub macs: u64,
+    /// Predicted accuracy; `None` with the NN-Degree proxy.
+    pub accuracy: Option<f64>,
+    pub latency_s: f64,
+    pub energy_j: f64,
+    pub area_mm2: f64,
+    pub memory_bytes: f64,
+}
+
+impl Metrics {
+    /// What "accuracy" goals maximize: predicted accuracy, else NN-Degree.
+    #[inline]
+    pub fn score(&self) -> f64 {
+        self.accuracy.unwrap_or(self.nn_degree)
+    }
+
+    #[inline]
+    pub fn cost(&self, cost: Cost) -> f64 {
+        match cost {
+            Cost::Latency => self.latency_s,
+            Cost::Energy => self.energy_j,
+            Cost::Area => self.area_mm2,
+            Cost::Memory => self.memory_bytes,
+            Cost::Edp => self.energy_j * self.latency_s,
+            Cost::Edap => self.energy_j * self.latency_s * self.area_mm2,
+        }
+    }
+
+    /// A limited metric in SI units (accuracy: the score).
+    #[inline]
+    pub fn metric(&self, metric: Metric) -> f64 {
+        match metric {
+            Metric::Latency => self.latency_s,
+            Metric::Energy => self.energy_j,
+            Metric::Area => self.area_mm2,
+            Metric::Memory => self.memory_bytes,
+            Metric::Accuracy => self.score(),
+            Metric::Degree => self.nn_degree,
+        }
+    }
+}
+
+/// Totals and costs in one walk (the search's hot path).
+struct MetricSink<'m> {
+    model: &'m Profile,
+    ctx: Context,
+    cost: LayerCost,
+    params: u64,
+    macs: u64,
+}
+
+impl Sink for MetricSink<'_> {
+    const READS: bool = false;
+    #[inline]
+    fn layer(&mut self, spec: &LayerSpec, _: Reads<'_>) {
+        let params = spec.params();
+        self.cost.add(&self.model.layer_cost(spec, &self.ctx));
+        self.params += params;
+        self.macs += spec.macs();
+        self.ctx.index += 1;
+        self.ctx.params_before += params;
+    }
+}
+
+/// Metrics of one network. The costs are `HardwareModel::network_cost`'s, added
+/// in the same order, so they are the same bits (tests/search.rs).
+pub fn metrics(frame: &Frame, cells: &[Cell], profile: &Profile, quality: &Quality) -> Metrics {
+    let mut sink = MetricSink { model: profile, ctx: Context::default(), cost: LayerCost::default(), params: 0, macs: 0 };
+    workload::walk(frame, cells, &mut sink);
+    let mut cost = sink.cost;
+    cost.add(&profile.network_cost_fixed(cost.activation_bytes));
+    let nn_degree = degree::nn_degree(frame, cells);
+    Metrics {
+        nn_degree,
+        params: sink.params,
+        macs: sink.macs,
+        accuracy: quality.accuracy(nn_degree, sink.params, sink.macs),
+        latency_s: cost.latency,
+        energy_j: cost.energy,
+        area_mm2: cost.area,
+        memory_bytes: cost.weight_bytes + cost.activation_bytes,
+    }
+}
+
+/// The verdict of a goal on some metrics.
+#[inline]
+pub fn judge(goal: &Goal, m: &Metrics) -> Verdict {
+    let mut violation = 0.0;
+    for l in &goal.limits {
+        let (v, lim) = (m.metric(l.metric), l.si());
+        let excess = if l.metric.is_floor() { 1.0 - v / lim } else { v / lim - 1.0 };
+        if excess > LIMIT_TOLERANCE {
+            violation += excess;
+        }
+    }
+    let (objective, tiebreak) = match goal.objective {
+        Objective::Pareto(c) => (-m.score(), m.cost(c)),
+        Objective::MaxAccuracy => {
+            // Among equally good networks prefer the one cheaper in the first limited cost.
+            let tie = goal.limits.iter().find(|l| !l.metric.is_floor()).map_or(Metric::Latency, |l| l.metric);
+            (-m.score(), m.metric(tie))
+        }
+        Objective::MinCost(c) => (m.cost(c), -m.score()),
+    };
+    Verdict { feasible: violation == 0.0, violation, objective, tiebreak }
+}
+
+/// The networks of a space as points of an integer lattice: four coordinates per
+/// cell (depth, width, skip, expansion indices into the cell's ranges).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lattice {
+    ranges: Vec<ValueRange>,
+    strides: Vec<u32>,
+}
+
+/// Coordinates per cell: d, w, t, e.
+pub const PER_CELL: usize = 4;
+
+impl Lattice {
+    pub fn new(space: &SearchSpace) -> Lattice {
+        let mut ranges = Vec::new();
+        for r in space.cells() {
+            ranges.extend([r.depth, r.width, r.skip, r.expansion]);
+        }
+        Lattice { ranges, strides: space.cells().iter().map(|r| r.stride).collect() }
+    }
+
+    pub fn dims(&self) -> usize {
+        self.ranges.len()
+    }
+
+    pub fn cells_count(&self) -> usize {
+        self.strides.len()
+    }
+
+    /// Values coordinate `k` takes.
+    #[inline]
+    pub fn len(&self, k: usize) -> u32 {
+        self.ranges[k].len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ranges.is_empty()
+    }
+
+    /// Coordinates with more than one value.
+    pub fn free(&self) -> Vec<usize> {
+        (0..self.dims()).filter(|&k| self.len(k) > 1).collect()
+    }
+
+    /// The cells of a lattice point.
+    #[inline]
+    pub fn cells_into(&self, idx: &[u32], out: &mut Vec<Cell>) {
+        out.clear();
+        for (c, stride) in self.strides.iter().enumerate() {
+            let v = |j: usize| self.ranges[c * PER_CELL + j].value(idx[c * PER_CELL + j]);
+            out.push(Cell { depth: v(0), width: v(1), skip: v(2), expansion: v(3), stride: *stride });
+        }
+    }
+
+    pub fn cells(&self, idx: &[u32]) -> Vec<Cell> {
+        let mut out = Vec::with_capacity(self.strides.len());
+        self.cells_into(idx, &mut out);
+        out
+    }
+
+    /// The configurations of one cell, in the space's mixed-radix order (d, w, t, e).
+    pub fn cell_count(&self, cell: usize) -> u64 {
+        (0..PER_CELL).map(|j| self.len(cell * PER_CELL + j) as u64).product()
+    }
+
+    /// The coordinates of configuration `x` of one cell.
+    #[inline]
+    pub fn cell_coords(&self, cell: usize, mut x: u64, out: &mut [u32]) {
+        for j in (0..PER_CELL).rev() {
+            let n = self.len(cell * PER_CELL + j) as u64;
+            out[j] = (x % n) as u32;
+            x /= n;
+        }
+    }
+
+    /// The cell itself for configuration coordinates of cell `cell`.
+    #[inline]
+    pub fn cell(&self, cell: usize, coords: &[u32]) -> Cell {
+        let v = |j: usize| self.ranges[cell * PER_CELL + j].value(coords[j]);
+        Cell { depth: v(0), width: v(1), skip: v(2), expansion: v(3), stride: self.strides[cell] }
+    }
+}

@@ -1,0 +1,506 @@
+//! FLASH's hierarchical SHGO search (docs/search.md).
+//!
+//! 1. **Hardware level**: every hardware configuration of the knob grid.
+//! 2. **Shared level**: SHGO over 3 (4 with an expansion range) coordinates in
+//!    [0,1] that set depth, width and skip (and expansion) of *every* cell at the
+//!    same relative position in its range; the relaxation interpolates the exact
+//!    metrics of the surrounding lattice points multilinearly, and the limits are
+//!    SHGO inequality constraints.
+//! 3. **Cell level**: sweeps over the cells; for each, SHGO over that cell's own
+//!    coordinates with the other cells held at the incumbent.
+//! 4. **Discrete refinement** after every SHGO run: the rounding corners around
+//!    each local minimizer, then a best-improvement descent over the lattice
+//!    (one coordinate ±1, then pairs moving in opposite directions), so the
+//!    answer is a member of the space and a local optimum of the exact problem.
+//!
+//! SHGO stays in ≤ 4 dimensions at every level: its simplicial complex grows as
+//! 2^dim, and a 9-dimensional run (3 cells at once) costs 10–20 ms on its own.
+
+use super::evaluate::PER_CELL;
+use super::goal::{Goal, Limit, Objective, Verdict};
+use super::{judge, Metrics, Session, Solver};
+use crate::error::Result;
+use crate::portable;
+use crate::shgo::{self, Constraint};
+use std::cell::RefCell;
+
+/// One SHGO inequality constraint per goal limit.
+type LimitFn<'a> = Box<dyn Fn(&[f64]) -> f64 + 'a>;
+
+/// Settings of the FLASH search; the defaults are what docs/benchmarks.md measures.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Flash {
+    /// Most sweeps of the cell level (it stops early when a sweep finds nothing better).
+    pub sweeps: usize,
+    /// SHGO iterations per level (simplicial refinements of the box).
+    pub shgo_iters: usize,
+    /// Most evaluations of one COBYLA local search.
+    pub local_evals: usize,
+    /// Most evaluations of the joint level's COBYLA search.
+    pub joint_evals: usize,
+    /// Limits a Pareto front is traced at, between the cheapest and the best network.
+    pub pareto_points: usize,
+}
+
+impl Default for Flash {
+    fn default() -> Self {
+        Flash {
+            sweeps: 2,
+            shgo_iters: 3,
+            local_evals: 15,
+            joint_evals: 60,
+            pareto_points: 12,
+        }
+    }
+}
+
+impl Solver for Flash {
+    fn name(&self) -> String {
+        "flash".into()
+    }
+
+    fn solve(&self, s: &mut Session) -> Result<()> {
+        let goal = s.problem.goal.clone();
+        if let Objective::Pareto(cost) = goal.objective {
+            return self.pareto(s, &goal, cost);
+        }
+        for hw in 0..s.problem.hardware.len() {
+            self.search(s, hw, &goal)?;
+        }
+        Ok(())
+    }
+}
+
+/// One SHGO coordinate: how many lattice positions it spans and which lattice
+/// coordinates it moves together.
+struct Axis {
+    positions: u32,
+    coords: Vec<usize>,
+}
+
+impl Flash {
+    /// Levels 2–4 on one hardware configuration; the best point found.
+    fn search(&self, s: &mut Session, hw: usize, goal: &Goal) -> Result<(Vec<u32>, Verdict)> {
+        let lat = &s.problem.lattice;
+        let mut inc: Vec<u32> = (0..lat.dims()).map(|k| lat.len(k) / 2).collect();
+        let mut inc_v = verdict(s, hw, goal, &inc);
+        // Shared level: one axis per kind of coordinate, across all cells.
+        let axes: Vec<Axis> = (0..PER_CELL)
+            .filter_map(|j| {
+                let coords: Vec<usize> = (0..lat.cells_count()).map(|c| c * PER_CELL + j).filter(|&k| lat.len(k) > 1).collect();
+                let positions = coords.iter().map(|&k| lat.len(k)).max()?;
+                Some(Axis { positions, coords })
+            })
+            .collect();
+        if let Some((p, v)) = self.level(s, hw, goal, "shared", &axes, &inc)? {
+            if v.better_than(&inc_v) {
+                (inc, inc_v) = (p, v);
+            }
+        }
+        for _ in 0..self.sweeps {
+            let mut improved = false;
+            for c in 0..lat.cells_count() {
+                let axes: Vec<Axis> = (c * PER_CELL..(c + 1) * PER_CELL)
+                    .filter(|&k| lat.len(k) > 1)
+                    .map(|k| Axis { positions: lat.len(k), coords: vec![k] })
+                    .collect();
+                if let Some((p, v)) = self.level(s, hw, goal, &format!("cell {}", c + 1), &axes, &inc)? {
+                    if v.better_than(&inc_v) {
+                        (inc, inc_v) = (p, v);
+                        improved = true;
+                    }
+                }
+            }
+            if let Some((p, v)) = self.joint(s, hw, goal, &inc)? {
+                if v.better_than(&inc_v) {
+                    (inc, inc_v) = (p, v);
+                    improved = true;
+                }
+            }
+            if !improved {
+                break;
+            }
+        }
+        // The final refinement may also trade budget between cells in large steps.
+        let (inc, inc_v) = refine_with(s, hw, goal, inc, inc_v, true);
+        s.local_minimum(hw, &inc, inc_v);
+        Ok((inc, inc_v))
+    }
+
+    /// The joint level: a local SHGO run from the incumbent over every cell's
+    /// coordinates at once, on the additive relaxation around the incumbent
+    /// (each cell's multilinear interpolation with the others held, summed:
+    /// exact where one cell moves, and what lets budget flow between cells).
+    fn joint(&self, s: &mut Session, hw: usize, goal: &Goal, inc: &[u32]) -> Result<Option<(Vec<u32>, Verdict)>> {
+        let problem = s.problem;
+        let lat = &problem.lattice;
+        let groups: Vec<Vec<usize>> = (0..lat.cells_count())
+            .map(|c| (c * PER_CELL..(c + 1) * PER_CELL).filter(|&k| lat.len(k) > 1).collect::<Vec<_>>())
+            .filter(|g| !g.is_empty())
+            .collect();
+        if groups.len() < 2 {
+            return Ok(None);
+        }
+        let free: Vec<usize> = groups.iter().flatten().copied().collect();
+        let from: Vec<f64> = free.iter().map(|&k| inc[k] as f64 / (lat.len(k) - 1) as f64).collect();
+        let m0 = s.evaluate(hw, inc);
+        let at_inc = [m0.score(), m0.latency_s, m0.energy_j, m0.area_mm2, m0.memory_bytes, m0.nn_degree];
+        let scale = objective_scale(goal, &m0);
+        let mut options = shgo::Options {
+            n: Some(1),
+            iters: Some(1),
+            sampling_method: shgo::SamplingMethod::Custom(shgo::CustomSampler::new(move |_, _| vec![from.clone()])),
+            ..shgo::Options::default()
+        };
+        options.local.maxeval = self.joint_evals;
+        // The additive (cut-HDMR) relaxation: each cell's interpolated change
+        // from the incumbent, summed.
+        let result = minimize_relaxed(s, hw, goal, "joint", free.len(), scale, &options, |session, y| {
+            let mut total = at_inc.map(|v| -(groups.len() as f64 - 1.0) * v);
+            let mut offset = 0;
+            for g in &groups {
+                let axes: Vec<Axis> = g.iter().map(|&k| Axis { positions: lat.len(k), coords: vec![k] }).collect();
+                let point = |q: &[u32]| -> Vec<u32> {
+                    let mut p = inc.to_vec();
+                    for (&k, &i) in g.iter().zip(q) {
+                        p[k] = i;
+                    }
+                    p
+                };
+                let v = interpolate(session, hw, &axes, &y[offset..offset + g.len()], &point);
+                for (t, x) in total.iter_mut().zip(v) {
+                    *t += x;
+                }
+                offset += g.len();
+            }
+            total
+        })?;
+        if result.x.is_empty() {
+            return Ok(None);
+        }
+        s.minimizer("joint", hw, &result.x, result.fun);
+        let mut p = inc.to_vec();
+        for (&k, &y) in free.iter().zip(&result.x) {
+            p[k] = (y.clamp(0.0, 1.0) * (lat.len(k) - 1) as f64).round() as u32;
+        }
+        let v = verdict(s, hw, goal, &p);
+        let (p, v) = refine(s, hw, goal, p, v);
+        s.local_minimum(hw, &p, v);
+        Ok(Some((p, v)))
+    }
+
+    /// One SHGO run on the relaxation along `axes` around `base`, then the
+    /// discrete refinement of each minimizer. `None` when there is nothing to vary.
+    fn level(&self, s: &mut Session, hw: usize, goal: &Goal, name: &str, axes: &[Axis], base: &[u32]) -> Result<Option<(Vec<u32>, Verdict)>> {
+        if axes.is_empty() {
+            return Ok(None);
+        }
+        let dim = axes.len();
+        let problem = s.problem;
+        let lattice_point = |q: &[u32]| -> Vec<u32> {
+            let mut p = base.to_vec();
+            for (axis, &pos) in axes.iter().zip(q) {
+                for &k in &axis.coords {
+                    p[k] = spread(pos, axis.positions, problem.lattice.len(k));
+                }
+            }
+            p
+        };
+        // Scales that make SHGO's objective and constraints of order one.
+        let base_m = s.evaluate(hw, base);
+        let scale = objective_scale(goal, &base_m);
+        let mut options = shgo::Options { iters: Some(self.shgo_iters), ..shgo::Options::default() };
+        options.local.maxeval = self.local_evals;
+        let shgo_result =
+            minimize_relaxed(s, hw, goal, name, dim, scale, &options, |session, y| interpolate(session, hw, axes, y, &lattice_point))?;
+
+        let mut starts: Vec<Vec<f64>> = shgo_result.xl.clone();
+        if !shgo_result.x.is_empty() && !starts.contains(&shgo_result.x) {
+            starts.push(shgo_result.x.clone());
+        }
+        for (x, f) in shgo_result.xl.iter().zip(&shgo_result.funl) {
+            s.minimizer(name, hw, x, *f);
+        }
+        let mut best: Option<(Vec<u32>, Verdict)> = None;
+        if starts.is_empty() {
+            // No feasible sample: descend from the base towards feasibility.
+            let v = verdict(s, hw, goal, base);
+            best = Some(refine(s, hw, goal, base.to_vec(), v));
+        }
+        for y in &starts {
+            // The rounding corners of the lattice box around the minimizer.
+            let mut corner_best: Option<(Vec<u32>, Verdict)> = None;
+            for mask in 0..1u32 << dim {
+                let q: Vec<u32> = axes
+                    .iter()
+                    .zip(y)
+                    .enumerate()
+                    .map(|(j, (axis, &yj))| {
+                        let (lo, frac) = split(yj, axis.positions);
+                        if mask >> j & 1 == 1 && frac > 0.0 {
+                            lo + 1
+                        } else {
+                            lo
+                        }
+                    })
+                    .collect();
+                let p = lattice_point(&q);
+                let v = verdict(s, hw, goal, &p);
+                if corner_best.as_ref().is_none_or(|(_, bv)| v.better_than(bv)) {
+                    corner_best = Some((p, v));
+                }
+            }
+            let (p, v) = corner_best.expect("at least one corner");
+            let (p, v) = refine(s, hw, goal, p, v);
+            s.local_minimum(hw, &p, v);
+            if best.as_ref().is_none_or(|(_, bv)| v.better_than(bv)) {
+                best = Some((p, v));
+            }
+        }
+        Ok(best)
+    }
+
+    /// The front of accuracy against `cost`: the best network within a ladder of
+    /// limits on the cost, from the cheapest network to the most accurate one.
+    /// The session keeps every evaluated network that no other beats.
+    fn pareto(&self, s: &mut Session, goal: &Goal, cost: super::Cost) -> Result<()> {
+        let metric = cost.metric().expect("pareto goals use a plain cost");
+        let others: Vec<Limit> = goal.limits.iter().copied().filter(|l| l.metric != metric).collect();
+        let own = goal.limit(metric);
+        let top = Goal { objective: Objective::MaxAccuracy, limits: goal.limits.clone() };
+        let low = Goal { objective: Objective::MinCost(cost), limits: goal.limits.clone() };
+        let (mut hi, mut lo) = (0.0f64, f64::INFINITY);
+        for hw in 0..s.problem.hardware.len() {
+            let (p, v) = self.search(s, hw, &top)?;
+            if v.feasible {
+                hi = hi.max(s.evaluate(hw, &p).cost(cost));
+            }
+            let (p, v) = self.search(s, hw, &low)?;
+            if v.feasible {
+                lo = lo.min(s.evaluate(hw, &p).cost(cost));
+            }
+        }
+        if !(lo > 0.0 && hi > lo) {
+            return Ok(());
+        }
+        let steps = self.pareto_points.max(2) - 1;
+        let span = portable::ln(hi / lo);
+        for i in 1..steps {
+            let si = lo * portable::exp(span * i as f64 / steps as f64);
+            let si = own.map_or(si, |o| si.min(o));
+            let Ok(limit) = Limit::new(metric, metric.from_si(si)) else { continue };
+            let mut limits = others.clone();
+            limits.push(limit);
+            let g = Goal { objective: Objective::MaxAccuracy, limits };
+            for hw in 0..s.problem.hardware.len() {
+                self.search(s, hw, &g)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Lattice index of axis position `pos` (of `positions`) for a coordinate with
+/// `len` values: the nearest, halves rounded up, in integers.
+#[inline]
+fn spread(pos: u32, positions: u32, len: u32) -> u32 {
+    if positions <= 1 || len <= 1 {
+        return 0;
+    }
+    let (num, den) = (pos as u64 * (len as u64 - 1), positions as u64 - 1);
+    ((2 * num + den) / (2 * den)) as u32
+}
+
+/// The lower lattice position of y ∈ [0,1] on an axis and the fraction above it.
+#[inline]
+fn split(y: f64, positions: u32) -> (u32, f64) {
+    let a = y.clamp(0.0, 1.0) * (positions - 1) as f64;
+    let lo = (a.floor() as u32).min(positions.saturating_sub(2));
+    (lo, (a - lo as f64).clamp(0.0, 1.0))
+}
+
+/// The magnitude that makes SHGO's objective of order one around `m`.
+fn objective_scale(goal: &Goal, m: &Metrics) -> f64 {
+    let scale = match goal.objective {
+        Objective::MinCost(c) => m.cost(c).abs(),
+        _ => m.score().abs(),
+    };
+    if scale > 0.0 && scale.is_finite() { scale } else { 1.0 }
+}
+
+/// SHGO on [0,1]^dim over the relaxation `values` (interpolated metrics at y):
+/// the goal's objective divided by `scale`, its limits as inequality
+/// constraints. The objective and every constraint at one point share a single
+/// relaxation, so each y is interpolated once.
+#[allow(clippy::too_many_arguments)]
+fn minimize_relaxed(
+    s: &mut Session,
+    hw: usize,
+    goal: &Goal,
+    name: &str,
+    dim: usize,
+    scale: f64,
+    options: &shgo::Options,
+    values: impl Fn(&mut Session, &[f64]) -> [f64; 6],
+) -> Result<shgo::ShgoResult> {
+    let cell = RefCell::new((s, None::<(Vec<f64>, f64, Vec<f64>)>));
+    let relax = |y: &[f64]| -> (f64, Vec<f64>) {
+        let mut guard = cell.borrow_mut();
+        let (session, last) = &mut *guard;
+        if let Some((x, f, g)) = last.as_ref() {
+            if x.as_slice() == y {
+                return (*f, g.clone());
+            }
+        }
+        let v = values(session, y);
+        let (f, g) = soft(goal, &v, scale);
+        session.relaxed(name, hw, y, f);
+        *last = Some((y.to_vec(), f, g.clone()));
+        (f, g)
+    };
+    let objective = |y: &[f64]| relax(y).0;
+    let limit_fns: Vec<LimitFn<'_>> = (0..goal.limits.len()).map(|j| Box::new(move |y: &[f64]| relax(y).1[j]) as LimitFn).collect();
+    let constraints: Vec<Constraint> = limit_fns.iter().map(|g| Constraint::ineq(g.as_ref())).collect();
+    shgo::minimize(objective, &vec![(0.0, 1.0); dim], &constraints, options)
+}
+
+/// The goal's verdict on a lattice point.
+fn verdict(s: &mut Session, hw: usize, goal: &Goal, p: &[u32]) -> Verdict {
+    judge(goal, &s.evaluate(hw, p))
+}
+
+/// Multilinear interpolation of the exact metrics of the lattice points around
+/// `y`: [score, latency, energy, area, memory, NN-Degree].
+fn interpolate(s: &mut Session, hw: usize, axes: &[Axis], y: &[f64], lattice_point: &dyn Fn(&[u32]) -> Vec<u32>) -> [f64; 6] {
+    let parts: Vec<(u32, f64)> = axes.iter().zip(y).map(|(a, &yj)| split(yj, a.positions)).collect();
+    let mut v = [0.0; 6];
+    let mut q = vec![0u32; axes.len()];
+    for mask in 0..1u32 << axes.len() {
+        let mut w = 1.0;
+        for (j, &(lo, frac)) in parts.iter().enumerate() {
+            let up = mask >> j & 1 == 1;
+            w *= if up { frac } else { 1.0 - frac };
+            q[j] = lo + up as u32;
+        }
+        if w == 0.0 {
+            continue;
+        }
+        let m: Metrics = s.evaluate(hw, &lattice_point(&q));
+        for (acc, x) in v.iter_mut().zip([m.score(), m.latency_s, m.energy_j, m.area_mm2, m.memory_bytes, m.nn_degree]) {
+            *acc += w * x;
+        }
+    }
+    v
+}
+
+/// The relaxed objective (to minimize) and limit functions (≥ 0 when met) of
+/// interpolated metrics.
+fn soft(goal: &Goal, v: &[f64; 6], scale: f64) -> (f64, Vec<f64>) {
+    use super::{Cost, Metric};
+    let metric = |m: Metric| match m {
+        Metric::Accuracy => v[0],
+        Metric::Latency => v[1],
+        Metric::Energy => v[2],
+        Metric::Area => v[3],
+        Metric::Memory => v[4],
+        Metric::Degree => v[5],
+    };
+    let cost = |c: Cost| match c {
+        Cost::Edp => v[2] * v[1],
+        Cost::Edap => v[2] * v[1] * v[3],
+        plain => metric(plain.metric().expect("a plain cost")),
+    };
+    let f = match goal.objective {
+        Objective::MinCost(c) => cost(c) / scale,
+        Objective::MaxAccuracy | Objective::Pareto(_) => -v[0] / scale,
+    };
+    let g = goal
+        .limits
+        .iter()
+        .map(|l| {
+            let ratio = metric(l.metric) / l.si();
+            if l.metric.is_floor() { ratio - 1.0 } else { 1.0 - ratio }
+        })
+        .collect();
+    (f, g)
+}
+
+/// Best-improvement descent on the lattice by single steps; with `repair`,
+/// when no step helps, also a step of one coordinate that breaks a limit,
+/// repaired by moving a coordinate of another cell as far as it takes (trading
+/// one cell's budget for another's), until no such neighbour is better.
+fn refine(s: &mut Session, hw: usize, goal: &Goal, p: Vec<u32>, v: Verdict) -> (Vec<u32>, Verdict) {
+    refine_with(s, hw, goal, p, v, false)
+}
+
+fn refine_with(s: &mut Session, hw: usize, goal: &Goal, mut p: Vec<u32>, mut v: Verdict, repair: bool) -> (Vec<u32>, Verdict) {
+    let free = s.problem.lattice.free();
+    let lens: Vec<u32> = (0..p.len()).map(|k| s.problem.lattice.len(k)).collect();
+    let step = |i: u32, up: bool, len: u32| -> Option<u32> {
+        if up {
+            (i + 1 < len).then_some(i + 1)
+        } else {
+            i.checked_sub(1)
+        }
+    };
+    for _ in 0..10_000 {
+        let mut best: Option<(Vec<u32>, Verdict)> = None;
+        let consider = |s: &mut Session, q: Vec<u32>, best: &mut Option<(Vec<u32>, Verdict)>| {
+            let qv = verdict(s, hw, goal, &q);
+            if qv.better_than(&v) && best.as_ref().is_none_or(|(_, bv)| qv.better_than(bv)) {
+                *best = Some((q, qv));
+            }
+        };
+        for &k in &free {
+            for up in [false, true] {
+                if let Some(i) = step(p[k], up, lens[k]) {
+                    let mut q = p.clone();
+                    q[k] = i;
+                    consider(s, q, &mut best);
+                }
+            }
+        }
+        if best.is_none() && repair {
+            // Move one coordinate a step; if that breaks a limit, repair it by
+            // moving another coordinate as far as needed in the direction that
+            // shrinks the violation (stopping as soon as it stops shrinking).
+            for &a in &free {
+                for up_a in [true, false] {
+                    let Some(i) = step(p[a], up_a, lens[a]) else { continue };
+                    let mut q = p.clone();
+                    q[a] = i;
+                    let qv = verdict(s, hw, goal, &q);
+                    if qv.feasible || !v.feasible {
+                        continue; // plain steps were tried above
+                    }
+                    for &b in &free {
+                        if b / PER_CELL == a / PER_CELL {
+                            continue; // trades inside a cell are the cell level's
+                        }
+                        for up_b in [true, false] {
+                            let mut r = q.clone();
+                            let mut last = qv.violation;
+                            while let Some(j) = step(r[b], up_b, lens[b]) {
+                                r[b] = j;
+                                let rv = verdict(s, hw, goal, &r);
+                                if rv.feasible {
+                                    consider(s, r.clone(), &mut best);
+                                    break;
+                                }
+                                if rv.violation >= last {
+                                    break;
+                                }
+                                last = rv.violation;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        match best {
+            Some((q, qv)) => (p, v) = (q, qv),
+            None => break,
+        }
+    }
+    (p, v)
+}

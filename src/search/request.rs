@@ -1,0 +1,107 @@
+//! A whole search as plain data (strings and numbers): what the page sends to
+//! the wasm shell and what golden tests replay natively and in wasm.
+
+use super::compare::{compare, Comparison};
+use super::{knobs, run, Evolution, Exact, ExactMethod, Flash, Goal, Problem, ProblemParams, Quality, RandomSearch, SearchResult, Solver};
+use crate::error::{Error, Result};
+use crate::hardware::{builtin, Profile};
+use crate::predictor::{self, SampleSet};
+use crate::SearchSpace;
+use serde::{Deserialize, Serialize};
+
+fn default_space() -> String {
+    "default".into()
+}
+fn default_profile() -> String {
+    "rram-imc".into()
+}
+fn default_goal() -> String {
+    "max-accuracy".into()
+}
+fn default_solver() -> String {
+    "flash".into()
+}
+fn default_evaluations() -> u64 {
+    1000
+}
+fn default_seed() -> u64 {
+    1
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Request {
+    /// Space text form, or "default" (FLASH's).
+    #[serde(default = "default_space")]
+    pub space: String,
+    /// A built-in profile name …
+    #[serde(default = "default_profile")]
+    pub profile: String,
+    /// … or a whole profile as JSON text (takes precedence).
+    #[serde(default)]
+    pub profile_json: Option<String>,
+    #[serde(default = "default_goal")]
+    pub goal: String,
+    #[serde(default)]
+    pub knobs: String,
+    /// Sample CSV text to fit the predictor on; none: the NN-Degree proxy.
+    #[serde(default)]
+    pub samples_csv: Option<String>,
+    /// flash | random | evolution | exact | exact-program | exact-enumerate
+    #[serde(default = "default_solver")]
+    pub solver: String,
+    /// Evaluations for random search and evolution.
+    #[serde(default = "default_evaluations")]
+    pub evaluations: u64,
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    #[serde(default)]
+    pub trace: bool,
+}
+
+impl Default for Request {
+    fn default() -> Self {
+        serde_json::from_str("{}").expect("every field has a default")
+    }
+}
+
+impl Request {
+    /// The checked problem; each error names its field.
+    pub fn problem(&self) -> Result<Problem> {
+        let space = if self.space == "default" { SearchSpace::flash_default() } else { SearchSpace::parse(&self.space)? };
+        let profile = match &self.profile_json {
+            Some(json) => Profile::from_json(json)?,
+            None => builtin(&self.profile)?,
+        };
+        let quality = match &self.samples_csv {
+            None => Quality::Degree,
+            Some(csv) => {
+                let set = SampleSet::from_csv(csv)?;
+                let report = predictor::fit(&set.samples)?;
+                Quality::Predictor { predictor: report.chosen, samples: report.samples, source: "the given sample set".into() }
+            }
+        };
+        ProblemParams { space, quality, profile, knobs: knobs::parse(&self.knobs)?, goal: Goal::parse(&self.goal)? }.check()
+    }
+
+    pub fn solver(&self) -> Result<Box<dyn Solver>> {
+        Ok(match self.solver.as_str() {
+            "flash" => Box::new(Flash::default()),
+            "random" => Box::new(RandomSearch { evaluations: self.evaluations, seed: self.seed }),
+            "evolution" => Box::new(Evolution::new(self.evaluations, self.seed)),
+            "exact" => Box::new(Exact { method: ExactMethod::Auto }),
+            "exact-program" => Box::new(Exact { method: ExactMethod::Program }),
+            "exact-enumerate" => Box::new(Exact { method: ExactMethod::Enumerate }),
+            other => return Err(Error::field("solver", other, "flash, random, evolution, exact, exact-program or exact-enumerate")),
+        })
+    }
+
+    pub fn run(&self) -> Result<SearchResult> {
+        run(&self.problem()?, self.solver()?.as_ref(), &mut (), self.trace)
+    }
+
+    /// FLASH against the exact optimum and the baselines (same and 100× evaluations).
+    pub fn compare(&self) -> Result<Comparison> {
+        compare(&self.problem()?, self.seed, true, 100)
+    }
+}
