@@ -16,6 +16,8 @@ pub mod search;
 pub mod predictor;
 pub mod shgo;
 pub mod space;
+#[cfg(feature = "train")]
+pub mod train;
 pub mod workload;
 
 #[cfg(target_arch = "wasm32")]

@@ -185,7 +185,7 @@ fn measure_command(args: &[String]) -> Result<String, String> {
 }
 
 /// CPU model and core count, for provenance.
-fn machine() -> String {
+pub fn machine() -> String {
     let model = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|t| t.lines().find(|l| l.starts_with("model name")).and_then(|l| l.split(':').nth(1)).map(|s| s.trim().to_string()))
@@ -195,7 +195,7 @@ fn machine() -> String {
 }
 
 /// Today's UTC date as YYYY-MM-DD (Howard Hinnant's civil-from-days).
-fn today() -> String {
+pub fn today() -> String {
     let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
     let z = (secs / 86_400) as i64 + 719_468;
     let era = z.div_euclid(146_097);

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 mod bench;
 mod hw;
 mod search;
+mod train;
 
 const USAGE: &str = "\
 flash — FLASH hardware-aware NAS (NN-Degree, workloads, accuracy predictor, hardware models)
@@ -25,6 +26,7 @@ usage:
 {HW}
 {SEARCH}
 {BENCH}
+{TRAIN}
   flash help                     this text
 
 ARCH and SPACE use the text forms of docs/space.md, e.g.
@@ -47,7 +49,7 @@ fn main() -> ExitCode {
 }
 
 fn usage() -> String {
-    USAGE.replace("{HW}", hw::USAGE).replace("{SEARCH}", search::USAGE).replace("{BENCH}", bench::USAGE)
+    USAGE.replace("{HW}", hw::USAGE).replace("{SEARCH}", search::USAGE).replace("{BENCH}", bench::USAGE).replace("{TRAIN}", train::USAGE)
 }
 
 fn json<T: serde::Serialize>(value: &T) -> Result<String, String> {
@@ -64,6 +66,7 @@ fn run(args: &[String]) -> Result<String, String> {
         "hw" => hw::run(rest),
         "search" => search::run(rest),
         "search-bench" => bench::run_bench(rest),
+        "train" => train::run(rest),
         "shgo" => shgo_command(rest),
         "space" => {
             let as_json = rest.iter().any(|a| a == "--json");
