@@ -13,3 +13,9 @@ cargo run --release --locked --quiet -- hw measure 'cifar10/dense/d4w32t10-d6w48
 echo "FLASH search against the exact optimum and the baselines (docs/benchmarks.md):"
 cargo run --release --locked --quiet -- search-bench --cases-out benches/search-cases.json
 cargo run --release --locked --quiet -- search-bench --scaling
+echo "training one network on digits, natively (one thread) and in wasm (docs/benchmarks.md):"
+cargo run --release --locked --quiet -- train --dataset digits --seeds 1 --seed 1 --jobs 1 \
+  --arch 'digits/dense/d2w8t4-d2w8t4,digits/dense/d4w16t12-d3w16t8,digits/dense/d6w32t24-d6w32t24' \
+  --out target/train-bench.csv
+grep -v '^#' target/train-bench.csv | cut -d, -f1,5,6,7
+node tests/e2e/train-bench.mjs

@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# Builds the page's WebAssembly core into www/pkg (release, no wasm-opt).
+# Builds the page's two WebAssembly modules (release, no wasm-opt):
+#   www/pkg        the core, without the trainer (what every visit loads)
+#   www/pkg-train  the core with the trainer (loaded by the training worker only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-cargo build --locked --release --lib --target wasm32-unknown-unknown
-.tools/bin/wasm-bindgen --target web --no-typescript --out-dir www/pkg \
-  target/wasm32-unknown-unknown/release/flash_nas.wasm
+wasm=target/wasm32-unknown-unknown/release/flash_nas.wasm
+cargo build --locked --release --lib --target wasm32-unknown-unknown --no-default-features
+.tools/bin/wasm-bindgen --target web --no-typescript --out-dir www/pkg "$wasm"
+cargo build --locked --release --lib --target wasm32-unknown-unknown --features train
+.tools/bin/wasm-bindgen --target web --no-typescript --out-dir www/pkg-train "$wasm"
 echo "[build] www/pkg/flash_nas_bg.wasm: $(wc -c < www/pkg/flash_nas_bg.wasm) bytes"
+echo "[build] www/pkg-train/flash_nas_bg.wasm: $(wc -c < www/pkg-train/flash_nas_bg.wasm) bytes"

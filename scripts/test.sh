@@ -10,7 +10,7 @@ cargo test --locked
 
 echo "== wasm tests in headless Chromium"
 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
-  cargo test --locked --target wasm32-unknown-unknown --test wasm
+  cargo test --locked --target wasm32-unknown-unknown --test wasm --no-default-features
 
 echo "== end-to-end test of the page"
 bash scripts/build.sh

@@ -6,6 +6,7 @@
 //! space → workload → NN-Degree → predictor, hardware cost → (later: search) → page.
 
 pub mod batch;
+pub mod chart;
 pub mod degree;
 pub mod describe;
 pub mod error;

@@ -326,6 +326,46 @@ pub fn fit(samples: &[Sample]) -> Result<FitReport> {
     Ok(FitReport { samples: samples.len(), chosen, candidates, correlations })
 }
 
+/// Seed noise: the spread of test accuracy when the same network is retrained
+/// with other seeds.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SeedNoise {
+    /// Networks trained more than once.
+    pub networks: usize,
+    pub runs: usize,
+    /// √(mean of the per-network sample variances): the noise floor of one run.
+    pub pooled_std: f64,
+    /// The largest per-network sample standard deviation.
+    pub max_std: f64,
+}
+
+/// Groups samples by architecture (text form) and measures the spread of each
+/// group of two or more runs. `None` when no network was trained twice.
+pub fn seed_noise(samples: &[Sample]) -> Option<SeedNoise> {
+    let mut groups: std::collections::BTreeMap<&str, Vec<f64>> = std::collections::BTreeMap::new();
+    for s in samples {
+        groups.entry(s.arch.as_str()).or_default().push(s.accuracy);
+    }
+    let variances: Vec<f64> = groups
+        .values()
+        .filter(|v| v.len() >= 2)
+        .map(|v| {
+            let mean = v.iter().sum::<f64>() / v.len() as f64;
+            v.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (v.len() - 1) as f64
+        })
+        .collect();
+    if variances.is_empty() {
+        return None;
+    }
+    let runs = groups.values().filter(|v| v.len() >= 2).map(Vec::len).sum();
+    Some(SeedNoise {
+        networks: variances.len(),
+        runs,
+        pooled_std: (variances.iter().sum::<f64>() / variances.len() as f64).sqrt(),
+        max_std: variances.iter().fold(0.0f64, |m, v| m.max(v.sqrt())),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -345,5 +385,25 @@ mod tests {
         // Spearman: 1 - 6·Σd²/(n(n²-1)) = 1 - 6·2/120 = 0.9.
         assert!((spearman(&x, &[1.0, 3.0, 2.0, 4.0, 5.0]).unwrap() - 0.9).abs() < 1e-12);
         assert_eq!(spearman(&x, &[1.0; 5]), None);
+    }
+
+    #[test]
+    fn seed_noise_pools_per_network_variances() {
+        let arch = |t: &str| crate::space::Architecture::parse(t).unwrap();
+        let (a, b, c) = (arch("digits/dense/d1w4t0-d1w4t0"), arch("digits/dense/d2w4t0-d1w4t0"), arch("digits/dense/d3w4t0-d1w4t0"));
+        let samples = vec![
+            Sample::new(&a, 0.90, 2),
+            Sample::new(&a, 0.92, 3),
+            Sample::new(&b, 0.80, 4),
+            Sample::new(&b, 0.86, 5),
+            Sample::new(&b, 0.83, 6),
+            Sample::new(&c, 0.5, 7),
+        ];
+        let n = seed_noise(&samples).unwrap();
+        assert_eq!((n.networks, n.runs), (2, 5));
+        // variances 0.0002 and 0.0009: pooled √0.00055, max √0.0009 = 0.03.
+        assert!((n.pooled_std - 0.00055f64.sqrt()).abs() < 1e-12);
+        assert!((n.max_std - 0.03).abs() < 1e-12);
+        assert_eq!(seed_noise(&samples[5..]), None);
     }
 }

@@ -160,3 +160,80 @@ pub fn search_compare(request: JsValue) -> Result<JsValue, JsError> {
         serde_wasm_bindgen::from_value(request).map_err(|e| JsError::new(&format!("search request: {e}")))?;
     to_js(&request.compare().map_err(core_error)?)
 }
+
+/// A sample CSV read and fitted: its provenance, samples and the predictor report.
+#[wasm_bindgen(js_name = fitSamples)]
+pub fn fit_samples(csv: &str) -> Result<JsValue, JsError> {
+    #[derive(serde::Serialize)]
+    struct Fitted {
+        set: crate::predictor::SampleSet,
+        report: crate::predictor::FitReport,
+    }
+    let set = crate::predictor::SampleSet::from_csv(csv).map_err(core_error)?;
+    let report = crate::predictor::fit(&set.samples).map_err(core_error)?;
+    to_js(&Fitted { set, report })
+}
+
+/// Trains networks on scikit-learn's digits in the browser (the trainer wasm
+/// only: the page's main wasm is built without the `train` feature).
+#[cfg(feature = "train")]
+#[wasm_bindgen]
+pub struct DigitsTrainer {
+    train: crate::train::Images,
+    test: crate::train::Images,
+}
+
+#[cfg(feature = "train")]
+#[wasm_bindgen]
+impl DigitsTrainer {
+    /// Reads digits.csv.gz (or the plain CSV) and splits it as the CLI does.
+    #[wasm_bindgen(constructor)]
+    pub fn new(digits: &[u8]) -> Result<DigitsTrainer, JsError> {
+        use crate::train::DataSet;
+        let images = DataSet::Digits.read(&[digits]).map_err(core_error)?;
+        let (train, test) = images.split(DataSet::Digits.train_images()).map_err(core_error)?;
+        Ok(DigitsTrainer { train, test })
+    }
+
+    /// The space the shipped digits set was drawn from.
+    #[wasm_bindgen(js_name = defaultSpace)]
+    pub fn default_space() -> String {
+        crate::train::DataSet::Digits.training_space().to_string()
+    }
+
+    /// The shipped digits budget's epochs.
+    #[wasm_bindgen(js_name = defaultEpochs)]
+    pub fn default_epochs() -> u32 {
+        crate::train::Budget::default_for(crate::train::DataSet::Digits).epochs
+    }
+
+    /// `n` architectures of `space` stratified over NN-Degree (text forms).
+    pub fn sample(&self, space: &str, n: u32, seed: u32) -> Result<Vec<String>, JsError> {
+        let space = SearchSpace::parse(space).map_err(core_error)?;
+        let archs = crate::train::sample::stratified(&space, n as usize, seed as u64).map_err(core_error)?;
+        Ok(archs.iter().map(|a| a.to_string()).collect())
+    }
+
+    /// Trains one network; `progress(p)` gets {epoch, epochs, step, steps, loss}
+    /// after every step. Returns the CSV row as an object with a `csv` field.
+    pub fn train(&self, arch: &str, epochs: u32, seed: u32, progress: &js_sys::Function) -> Result<JsValue, JsError> {
+        use crate::train::{record::Row, Budget, DataSet};
+        #[derive(serde::Serialize)]
+        struct Trained {
+            #[serde(flatten)]
+            row: Row,
+            csv: String,
+        }
+        let arch = Architecture::parse(arch).map_err(core_error)?;
+        let mut budget = Budget::default_for(DataSet::Digits);
+        budget.epochs = epochs;
+        let mut report = |p: &crate::train::Progress| {
+            let value = to_js(p).unwrap_or(JsValue::NULL);
+            progress.call1(&JsValue::NULL, &value).map(|r| r.as_bool() != Some(false)).unwrap_or(false)
+        };
+        let outcome = crate::train::train(&arch, &self.train, &self.test, budget, seed as u64, &mut report).map_err(core_error)?;
+        let row = Row::new(&arch, &outcome, seed as u64, &budget);
+        let csv = row.csv();
+        to_js(&Trained { row, csv })
+    }
+}

@@ -96,3 +96,12 @@ fn search_runs_match_their_snapshot() {
     let got: Vec<serde_json::Value> = requests.iter().map(|r| fingerprint::search(&r.run().unwrap())).collect();
     check("search-runs.json", serde_json::Value::Array(got));
 }
+
+/// The predictor fitted to the shipped digits set: the page shows these numbers.
+#[test]
+fn shipped_digits_fit_matches_its_snapshot() {
+    let text = std::fs::read_to_string("data/samples/digits.csv").expect("the shipped digits set");
+    let set = flash_nas::predictor::SampleSet::from_csv(&text).unwrap();
+    let report = flash_nas::predictor::fit(&set.samples).unwrap();
+    check("fit-digits.json", serde_json::to_value(&report).unwrap());
+}

@@ -91,3 +91,17 @@ fn csv_reads_provenance_and_names_bad_lines_and_columns() {
     let test_accuracy = "arch,test_accuracy\ncifar10/dense/d2w8t0,0.5\n";
     assert_eq!(SampleSet::from_csv(test_accuracy).unwrap().samples.len(), 1);
 }
+
+#[test]
+fn the_accuracy_chart_draws_every_sample_and_escapes_its_title() {
+    let samples = synthetic(12, |s| 0.5 + 0.05 * s.nn_degree.ln());
+    let svg = flash_nas::chart::accuracy_vs_degree(&samples, "<script>alert(1)</script> & co").unwrap();
+    assert!(svg.starts_with("<svg"), "{}", &svg[..40]);
+    // One dot per sample, plus the legend's.
+    assert_eq!(svg.matches("<circle").count(), samples.len() + 1);
+    assert!(!svg.contains("<script>"), "the title must be escaped");
+    assert!(svg.contains("&lt;script&gt;"));
+    assert!(svg.contains("NN-Degree") && svg.contains("test accuracy"));
+    let err = flash_nas::chart::accuracy_vs_degree(&samples[..1], "x").unwrap_err();
+    assert_eq!(err.to_string(), "number of samples = 1 is not allowed: allowed at least 2 to draw");
+}

@@ -1,6 +1,7 @@
 // The page: reads fields, calls the wasm core, writes text into the DOM.
 // It computes no model numbers itself and never inserts text as HTML.
 import init, { describe, spaceSummary, defaultSpace, classics } from './pkg/flash_nas.js';
+import { initPredictor } from './predictor.js';
 
 const $ = (id) => document.getElementById(id);
 const fmt = new Intl.NumberFormat('en-US');
@@ -81,6 +82,7 @@ async function main() {
   $('space').addEventListener('input', renderSpace);
   renderArch();
   renderSpace();
+  await initPredictor();
   $('status').hidden = true;
 }
 

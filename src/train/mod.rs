@@ -47,7 +47,7 @@ impl Budget {
     /// The documented budget of each data set (docs/accuracy.md).
     pub fn default_for(data: DataSet) -> Budget {
         match data {
-            DataSet::Digits => Budget { epochs: 12, batch: 32, lr: 3e-3, shift: 0 },
+            DataSet::Digits => Budget { epochs: 3, batch: 32, lr: 3e-3, shift: 0 },
             DataSet::Mnist => Budget { epochs: 2, batch: 64, lr: 3e-3, shift: 0 },
         }
     }
@@ -68,7 +68,7 @@ impl Budget {
         Ok(self)
     }
 
-    /// One-token form for CSV rows: `adam-lr0.003-cosine-e12-b32-shift0`.
+    /// One-token form for CSV rows: `adam-lr0.003-cosine-e3-b32-shift0`.
     pub fn label(&self) -> String {
         format!("adam-lr{}-cosine-e{}-b{}-shift{}", self.lr, self.epochs, self.batch, self.shift)
     }

@@ -167,6 +167,7 @@ impl Network {
                             _ => act(y),
                         }
                     };
+                    debug_assert_eq!(out.dims()[1..], [s.output.c as usize, s.output.h as usize, s.output.w as usize], "{}", s.name());
                     outputs[id] = Some(out);
                 }
             }

@@ -68,6 +68,44 @@ test('the space count is exact and updates as you type', async () => {
   assert.equal(await page.textContent('#count'), fmt.format(4000n ** 4n));
 });
 
+test('the predictor panel shows the native fit of the shipped digits set', async () => {
+  const want = await golden('fit-digits.json');
+  await page.waitForFunction(() => document.getElementById('fit-n').textContent !== '–');
+  assert.equal(await page.textContent('#fit-n'), String(want.samples));
+  const chosen = want.candidates.find((c) => JSON.stringify(c.model) === JSON.stringify(want.chosen.model));
+  assert.equal(await page.textContent('#fit-model'), chosen.name);
+  assert.equal(await page.textContent('#fit-mae'), chosen.loo_mae.toFixed(4));
+  assert.match(await page.textContent('#provenance'), /command: flash train --dataset digits/);
+  await page.selectOption('#sample-set', 'data/samples/mnist.csv');
+  await page.waitForFunction(() => /mnist/.test(document.getElementById('provenance').textContent));
+  assert.ok(Number(await page.textContent('#fit-n')) >= 50);
+});
+
+test('training in the worker adds a network to the digits set, and cancel stops it', async () => {
+  const before = Number((await golden('fit-digits.json')).samples);
+  await page.fill('#train-k', '0');
+  await page.click('#train-start');
+  assert.match(await page.textContent('#train-error'), /Networks = 0 is not allowed: allowed 1\.\.=20/);
+  await page.fill('#train-k', '1');
+  await page.fill('#train-seed', '7');
+  await page.click('#train-start');
+  await page.waitForSelector('#trained tbody tr', { timeout: 180000 });
+  await page.waitForFunction(() => !document.getElementById('train-start').disabled, null, { timeout: 30000 });
+  assert.equal(await page.textContent('#fit-n'), String(before + 1));
+  assert.equal(await page.inputValue('#sample-set'), 'data/samples/digits.csv');
+  const acc = Number(await page.textContent('#trained tbody tr td:nth-child(3)'));
+  assert.ok(acc > 0.1 && acc <= 1, `accuracy ${acc}`);
+  // Cancel mid-run: the worker goes, the page stays usable and keeps what it had.
+  await page.fill('#train-k', '5');
+  await page.click('#train-start');
+  await page.waitForFunction(() => /Network 1 of 5/.test(document.getElementById('train-status').textContent), null, { timeout: 60000 });
+  await page.click('#train-cancel');
+  assert.match(await page.textContent('#train-status'), /Cancelled/);
+  assert.equal(await page.isEnabled('#train-start'), true);
+  assert.equal(await page.textContent('#fit-n'), String(before + 1));
+  assert.equal(await page.isHidden('#train-error'), true);
+});
+
 test('no console errors, and a screenshot for people to look at', async () => {
   await page.fill('#arch', 'cifar10/dense/d4w32t10-d6w48t20-d3w16t0');
   await page.fill('#space', 'cifar10/dense/cells=3;d=2..11;w=8..64:8;t=0..49');

@@ -18,7 +18,10 @@ usage:
   flash space [SPACE] [--json]   the space (default: FLASH's), its exact configuration count
   flash describe ARCH            JSON: layers, totals, NN-Degree per cell
   flash degree ARCH...           NN-Degree and per-cell degrees, one line per architecture
-  flash fit SAMPLES.csv          fit the accuracy predictor; JSON report with LOO MAE, ρ, τ
+  flash fit SAMPLES.csv [--first N] [--noise NOISE.csv] [--plot FILE.svg]
+                                 fit the accuracy predictor; JSON report with LOO MAE, ρ, τ
+                                 (on the first N rows only with --first), the seed-noise std of
+                                 NOISE.csv, and a chart of accuracy against NN-Degree
   flash classics                 classic networks in the text form
   flash shgo [SPEC.json]         run SHGO on named test problems (JSON spec or list
                                  of specs, from the file or stdin); JSON reports
@@ -54,6 +57,38 @@ fn usage() -> String {
 
 fn json<T: serde::Serialize>(value: &T) -> Result<String, String> {
     serde_json::to_string_pretty(value).map_err(|e| e.to_string())
+}
+
+fn fit_command(args: &[String]) -> Result<String, String> {
+    #[derive(serde::Serialize)]
+    struct Fit {
+        #[serde(flatten)]
+        report: predictor::FitReport,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        seed_noise: Option<predictor::SeedNoise>,
+    }
+    let (positional, opts) = hw::options(args, &["first", "noise", "plot"])?;
+    let [path] = positional.as_slice() else {
+        return Err("fit takes exactly one SAMPLES.csv".into());
+    };
+    let read = |path: &str| {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+        SampleSet::from_csv(&text).map_err(|e| format!("{path}: {e}"))
+    };
+    let mut set = read(path)?;
+    let first: usize = hw::number(&opts, "first", set.samples.len(), (predictor::MIN_SAMPLES, predictor::MAX_SAMPLES))?;
+    set.samples.truncate(first);
+    let report = predictor::fit(&set.samples).map_err(|e| format!("{path}: {e}"))?;
+    let seed_noise = match hw::text_opt(&opts, "noise") {
+        Some(noise) => Some(predictor::seed_noise(&read(noise)?.samples).ok_or(format!("{noise}: no network was trained more than once"))?),
+        None => None,
+    };
+    if let Some(svg) = hw::text_opt(&opts, "plot") {
+        let title = format!("{} trained networks: {path}", set.samples.len());
+        let chart = flash_nas::chart::accuracy_vs_degree(&set.samples, &title).map_err(|e| e.to_string())?;
+        std::fs::write(svg, chart).map_err(|e| format!("cannot write {svg}: {e}"))?;
+    }
+    json(&Fit { report, seed_noise })
 }
 
 fn run(args: &[String]) -> Result<String, String> {
@@ -114,15 +149,7 @@ fn run(args: &[String]) -> Result<String, String> {
             }
             Ok(lines.join("\n"))
         }
-        "fit" => match rest {
-            [path] => {
-                let text = std::fs::read_to_string(path)
-                    .map_err(|e| format!("cannot read {path}: {e}"))?;
-                let set = SampleSet::from_csv(&text).map_err(|e| format!("{path}: {e}"))?;
-                json(&predictor::fit(&set.samples).map_err(|e| format!("{path}: {e}"))?)
-            }
-            _ => Err("fit takes exactly one SAMPLES.csv".into()),
-        },
+        "fit" => fit_command(rest),
         "classics" => Ok(CLASSICS
             .iter()
             .map(|(name, text)| format!("{name:<28} {text}"))

@@ -4,24 +4,17 @@
 use crate::hw::{machine, number, options, text_opt, today};
 use flash_nas::train::record::{self, Row};
 use flash_nas::train::{self, sample, Budget, DataSet, Images};
-use flash_nas::SearchSpace;
+use flash_nas::{Architecture, SearchSpace};
 use std::io::{IsTerminal, Write};
 use std::sync::{Arc, Mutex};
 
 pub const USAGE: &str = "\
   flash train --dataset digits|mnist --samples N --seed S --out FILE.csv
-              [--space SPACE] [--seeds K] [--jobs J] [--epochs E] [--data DIR]
+              [--space SPACE] [--arch A,B,…] [--seeds K] [--jobs J] [--epochs E] [--data DIR]
                                  train N networks sampled from SPACE (default: the data set's
-                                 training space), stratified over NN-Degree, each with seeds
-                                 S..S+K-1, J at a time (one thread each); one CSV row per run";
-
-/// The space each data set's shipped samples come from (docs/accuracy.md).
-pub fn default_space(data: DataSet) -> &'static str {
-    match data {
-        DataSet::Digits => "digits/dense/cells=2;d=1..6;w=8..32:8;t=0..24",
-        DataSet::Mnist => "mnist/dense/cells=2;d=1..4;w=4..16:4;t=0..12",
-    }
-}
+                                 training space), stratified over NN-Degree (or the networks
+                                 --arch names), each with seeds S..S+K-1, J at a time (one
+                                 thread each); one CSV row per run, progress and ETA on stderr";
 
 pub fn load(data: DataSet, dir: &str) -> Result<Images, String> {
     let files: Vec<Vec<u8>> = data
@@ -37,7 +30,7 @@ pub fn load(data: DataSet, dir: &str) -> Result<Images, String> {
 }
 
 pub fn run(args: &[String]) -> Result<String, String> {
-    let (positional, opts) = options(args, &["dataset", "samples", "seed", "out", "space", "seeds", "jobs", "epochs", "data"])?;
+    let (positional, opts) = options(args, &["dataset", "samples", "seed", "out", "space", "arch", "seeds", "jobs", "epochs", "data"])?;
     if let Some(p) = positional.first() {
         return Err(format!("train takes only options, not '{p}' (see flash help)"));
     }
@@ -49,14 +42,26 @@ pub fn run(args: &[String]) -> Result<String, String> {
     let jobs: usize = number(&opts, "jobs", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1), (1, 256))?;
     let mut budget = Budget::default_for(data);
     budget.epochs = number(&opts, "epochs", budget.epochs, (1, train::MAX_EPOCHS))?;
-    let space_text = text_opt(&opts, "space").unwrap_or(default_space(data));
+    let space_text = text_opt(&opts, "space").unwrap_or(data.training_space());
     let space = SearchSpace::parse(space_text).map_err(|e| format!("--space: {e}"))?;
     if space.frame().dataset.name != data.name() {
         return Err(format!("--space is for {} but --dataset is {}", space.frame().dataset.name, data.name()));
     }
     let images = load(data, text_opt(&opts, "data").unwrap_or("data/datasets"))?;
     let (train_set, test_set) = images.split(data.train_images()).map_err(|e| e.to_string())?;
-    let archs = sample::stratified(&space, n, seed).map_err(|e| e.to_string())?;
+    let archs = match text_opt(&opts, "arch") {
+        Some(list) => list
+            .split(',')
+            .map(|t| {
+                let arch = Architecture::parse(t).map_err(|e| format!("--arch {t}: {e}"))?;
+                match arch.frame().dataset.name == data.name() {
+                    true => Ok(arch),
+                    false => Err(format!("--arch {t} is for {} but --dataset is {}", arch.frame().dataset.name, data.name())),
+                }
+            })
+            .collect::<Result<Vec<_>, String>>()?,
+        None => sample::stratified(&space, n, seed).map_err(|e| e.to_string())?,
+    };
     let runs: Vec<(usize, u64)> = (0..archs.len()).flat_map(|a| (0..seeds).map(move |k| (a, seed + k))).collect();
 
     let started = std::time::Instant::now();
@@ -98,8 +103,8 @@ pub fn run(args: &[String]) -> Result<String, String> {
     let rows: Vec<Row> = rows.lock().unwrap().iter().map(|r| r.clone().expect("every run finished")).collect();
     let wall = started.elapsed().as_secs_f64();
     let provenance = vec![
-        format!("flash-nas sample set: {} networks of {} trained on {} ({} train / {} test images, split seed {})", rows.len(), space_text, data.name(), train_set.len(), test_set.len(), train::data::SPLIT_SEED),
-        format!("command: flash train {}", args.join(" ")),
+        format!("flash-nas sample set: {} runs of networks from {} trained on {} ({} train / {} test images, split seed {})", rows.len(), space_text, data.name(), train_set.len(), test_set.len(), train::data::SPLIT_SEED),
+        format!("command: flash train {}", args.iter().map(|a| shell_quote(a)).collect::<Vec<_>>().join(" ")),
         format!("commit: {}", commit()),
         format!("library: burn {} (flex CPU backend), flash-nas {}", BURN_VERSION, env!("CARGO_PKG_VERSION")),
         format!("budget: {} (Adam, cosine learning rate to 0, cross-entropy)", budget.label()),
@@ -109,6 +114,15 @@ pub fn run(args: &[String]) -> Result<String, String> {
     ];
     std::fs::write(out, record::csv(&provenance, &rows)).map_err(|e| format!("cannot write {out}: {e}"))?;
     Ok(format!("wrote {} rows to {out} in {wall:.0} s", rows.len()))
+}
+
+/// An argument as a POSIX shell would need it ('…' around anything but plain characters).
+fn shell_quote(arg: &str) -> String {
+    if !arg.is_empty() && arg.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:,+".contains(c)) {
+        arg.to_string()
+    } else {
+        format!("'{}'", arg.replace('\'', "'\\''"))
+    }
 }
 
 const BURN_VERSION: &str = "0.22.0";
