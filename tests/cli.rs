@@ -150,3 +150,53 @@ impl SearchSpaceCheck {
         a.cells().iter().all(|c| (2..=11).contains(&c.depth) && c.width % 8 == 0 && c.width <= 64 && c.skip <= 49)
     }
 }
+
+#[test]
+fn train_writes_a_sample_csv_with_provenance_and_names_bad_options() {
+    let dir = std::env::temp_dir().join(format!("flash-cli-train-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out_path = dir.join("t.csv");
+    let out_arg = out_path.to_str().unwrap();
+    let (code, out, err) = flash(&["train", "--dataset", "digits", "--arch", "digits/dense/d1w4t0-d1w4t2", "--seeds", "2", "--epochs", "1", "--jobs", "2", "--out", out_arg]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("wrote 2 rows to"), "{out}");
+    assert!(err.contains("2/2 ETA"), "progress on stderr: {err}");
+    let text = std::fs::read_to_string(&out_path).unwrap();
+    let set = flash_nas::predictor::SampleSet::from_csv(&text).unwrap();
+    assert_eq!(set.samples.len(), 2);
+    assert!(set.provenance.iter().any(|l| l.starts_with("command: flash train --dataset digits")), "{:?}", set.provenance);
+    assert!(text.contains(",1,adam-lr0.003-cosine-e1-b32-shift0") && text.contains(",2,adam-lr0.003-cosine-e1-b32-shift0"), "{text}");
+
+    for (args, want) in [
+        (vec!["train", "--dataset", "cifar10", "--out", out_arg], "--dataset = cifar10 is not allowed: allowed one of digits, mnist"),
+        (vec!["train", "--dataset", "digits"], "--out FILE.csv is required"),
+        (vec!["train", "--dataset", "digits", "--samples", "0", "--out", out_arg], "--samples = 0 is not allowed: allowed 1..=10000"),
+        (vec!["train", "--dataset", "digits", "--epochs", "500", "--out", out_arg], "--epochs = 500 is not allowed: allowed 1..=200"),
+        (vec!["train", "--dataset", "digits", "--arch", "mnist/dense/d1w4t0", "--out", out_arg], "--arch mnist/dense/d1w4t0 is for mnist but --dataset is digits"),
+        (vec!["train", "--dataset", "mnist", "--data", "/nonexistent", "--out", out_arg], "cannot read /nonexistent/mnist10k-images-idx3-ubyte.gz"),
+    ] {
+        let (code, _, err) = flash(&args);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(err.contains(want), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn fit_takes_the_first_rows_a_noise_set_and_draws_a_chart() {
+    let dir = std::env::temp_dir().join(format!("flash-cli-fit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let svg = dir.join("chart.svg");
+    let (code, out, err) = flash(&["fit", "data/samples/digits.csv", "--first", "25", "--noise", "data/samples/digits-noise.csv", "--plot", svg.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["samples"], 25);
+    assert_eq!(v["seed_noise"]["networks"], 5);
+    assert_eq!(v["seed_noise"]["runs"], 15);
+    assert!(std::fs::read_to_string(&svg).unwrap().matches("<circle").count() >= 25);
+    let (code, _, err) = flash(&["fit", "data/samples/digits.csv", "--noise", "data/samples/digits.csv"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no network was trained more than once"), "{err}");
+    let (code, _, err) = flash(&["fit", "data/samples/digits.csv", "--first", "2"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--first = 2 is not allowed: allowed 3..=10000"), "{err}");
+}
