@@ -17,6 +17,7 @@ pub mod search;
 pub mod predictor;
 pub mod shgo;
 pub mod space;
+pub mod state;
 #[cfg(feature = "train")]
 pub mod train;
 pub mod workload;

@@ -237,3 +237,16 @@ impl DigitsTrainer {
         to_js(&Trained { row, csv })
     }
 }
+
+/// A link's query decoded: `{state, notices}`; never fails (bad fields fall back, with a notice).
+#[wasm_bindgen(js_name = stateDecode)]
+pub fn state_decode(query: &str) -> Result<JsValue, JsError> {
+    to_js(&crate::state::State::decode(query))
+}
+
+/// The link query of a state object (as `stateDecode` returns it).
+#[wasm_bindgen(js_name = stateEncode)]
+pub fn state_encode(state: JsValue) -> Result<String, JsError> {
+    let state: crate::state::State = serde_wasm_bindgen::from_value(state).map_err(|e| JsError::new(&format!("state: {e}")))?;
+    Ok(state.encode())
+}

@@ -105,3 +105,11 @@ fn shipped_digits_fit_matches_its_snapshot() {
     let report = flash_nas::predictor::fit(&set.samples).unwrap();
     check("fit-digits.json", serde_json::to_value(&report).unwrap());
 }
+
+/// Links decoded natively; tests/wasm.rs decodes the same links in the browser.
+#[test]
+fn state_links_match_their_snapshot() {
+    let links = include_str!("golden/state-links.txt");
+    let decoded: Vec<_> = links.lines().map(|l| serde_json::json!({"link": l, "decoded": flash_nas::state::State::decode(l), "encoded": flash_nas::state::State::decode(l).state.encode()})).collect();
+    check("state-links.json", serde_json::Value::Array(decoded));
+}

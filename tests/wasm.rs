@@ -123,3 +123,19 @@ fn searches_in_wasm_match_native_bit_for_bit() {
     let bad = js_sys::JSON::parse(r#"{"goal": "max-accuracy,latency<=-1"}"#).unwrap();
     assert!(flash_nas::wasm::search_run(bad).is_err());
 }
+
+#[wasm_bindgen_test]
+fn links_decode_in_wasm_as_natively() {
+    // Written by tests/golden.rs (state_links_match_their_snapshot).
+    let links = include_str!("golden/state-links.txt");
+    let got: Vec<serde_json::Value> = links
+        .lines()
+        .map(|l| serde_json::json!({"link": l, "decoded": flash_nas::state::State::decode(l), "encoded": flash_nas::state::State::decode(l).state.encode()}))
+        .collect();
+    assert_eq!(serde_json::Value::Array(got), golden(include_str!("golden/state-links.json")));
+    let decoded = flash_nas::wasm::state_decode("v=1&seed=x").unwrap();
+    assert!(decoded.is_object());
+    let state = js_sys::JSON::parse(r#"{"space":"default","profile":"rpi4","samples":"none","goal":"max-accuracy","knobs":"","solver":"flash","seed":3,"hide":[]}"#).unwrap();
+    assert_eq!(flash_nas::wasm::state_encode(state).unwrap(), "v=1&profile=rpi4&seed=3");
+    assert!(flash_nas::wasm::state_encode(js_sys::JSON::parse(r#"{"seed": 1}"#).unwrap()).is_err());
+}

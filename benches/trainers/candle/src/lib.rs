@@ -1,3 +1,7 @@
+//! The comparison network in candle 0.11.
+
+pub const NAME: &str = "candle";
+
 use candle_core::{DType, Device, Module, ModuleT, Tensor, D};
 use candle_nn::{batch_norm, conv2d_no_bias, linear, loss, optim::{AdamW, Optimizer, ParamsAdamW}, BatchNorm, BatchNormConfig, Conv2d, Conv2dConfig, Linear, VarBuilder, VarMap};
 

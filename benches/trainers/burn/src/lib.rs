@@ -1,9 +1,24 @@
 #![allow(deprecated)]
+//! The comparison network in burn 0.22; the backend is the `ndarray` or `flex` feature.
+
+#[cfg(feature = "ndarray")]
+pub const NAME: &str = "burn-ndarray";
+#[cfg(feature = "flex")]
+pub const NAME: &str = "burn-flex";
+
+#[cfg(feature = "ndarray")]
+fn backend() -> Device {
+    Device::ndarray()
+}
+#[cfg(feature = "flex")]
+fn backend() -> Device {
+    Device::flex()
+}
 use burn::module::Module;
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::loss::CrossEntropyLossConfig;
 use burn::nn::{BatchNorm, BatchNormConfig, Linear, LinearConfig, PaddingConfig2d};
-use burn::optim::{AdamConfig, GradientsParams, Optimizer};
+use burn::optim::{AdamConfig, GradientsParams};
 use burn::tensor::{activation::relu, Device, Int, Tensor, TensorData};
 
 #[derive(Module, Debug)]
@@ -34,7 +49,7 @@ impl Net {
 
 
 pub fn train(train_x: &[f32], train_y: &[u32], test_x: &[f32], test_y: &[u32], h: usize, w: usize, width: usize, epochs: usize, batch: usize) -> (f32, f32) {
-    let dev = Device::ndarray().autodiff();
+    let dev = backend().autodiff();
     dev.seed(7);
     let mut net: Net = Net::new(&dev, width);
     let mut opt = AdamConfig::new().init();
@@ -55,8 +70,8 @@ pub fn train(train_x: &[f32], train_y: &[u32], test_x: &[f32], test_y: &[u32], h
     }
     let m = test_y.len();
     let net = net.valid();
-    let x = Tensor::<4>::from_data(TensorData::new(test_x.to_vec(), [m, 1, h, w]), &Device::ndarray());
-    let pred = net.forward(x).argmax(1).into_data().to_vec::<i64>().unwrap();
+    let x = Tensor::<4>::from_data(TensorData::new(test_x.to_vec(), [m, 1, h, w]), &backend());
+    let pred = net.forward(x).argmax(1).into_data().convert::<i64>().to_vec::<i64>().unwrap();
     let ok = pred.iter().zip(test_y).filter(|(a, b)| **a as u32 == **b).count();
     (last, ok as f32 / m as f32)
 }

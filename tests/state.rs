@@ -1,0 +1,100 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! The playground state's URL form: round trips, and hostile links that keep
+//! the good fields, fall back for the bad ones and say why.
+
+use flash_nas::state::{State, MAX_QUERY, VERSION};
+
+fn custom() -> State {
+    State {
+        space: "mnist/res/cells=2;d=1..6;w=16..64:16".into(),
+        profile: "rpi4".into(),
+        samples: "mnist".into(),
+        goal: "max-accuracy,latency<=2".into(),
+        knobs: String::new(),
+        solver: "evolution".into(),
+        seed: 9_007_199_254_740_991,
+        hide: vec!["compare".into(), "shgo".into()],
+    }
+}
+
+#[test]
+fn links_round_trip_and_write_only_what_differs() {
+    assert_eq!(State::default().encode(), format!("v={VERSION}"));
+    for state in [State::default(), custom()] {
+        let link = state.encode();
+        let back = State::decode(&format!("?{link}"));
+        assert_eq!(back.notices, vec![], "{link}");
+        assert_eq!(back.state, state, "{link}");
+        assert_eq!(back.state.encode(), link, "the same state gives the same link");
+    }
+    let link = custom().encode();
+    assert!(link.starts_with("v=1&space=mnist%2Fres%2Fcells%3D2%3Bd%3D1..6"), "{link}");
+    let imc = State { knobs: "rows+cols=64,128;adc_bits=4..8".into(), ..State::default() };
+    assert_eq!(State::decode(&imc.encode()).state, imc);
+}
+
+#[test]
+fn a_bad_field_falls_back_alone_and_is_named() {
+    let d = State::decode("v=1&profile=rpi4&seed=NaN&space=cifar10/dense/cells=3;d=0..4&goal=max-accuracy,latency<=abc");
+    assert_eq!(d.state.profile, "rpi4", "the good field stays");
+    assert_eq!((d.state.seed, d.state.space.as_str(), d.state.goal.as_str()), (1, "default", "max-accuracy"));
+    let fields: Vec<&str> = d.notices.iter().map(|n| n.field.as_str()).collect();
+    assert_eq!(fields, ["seed", "space", "goal"]);
+    assert_eq!(d.notices[0].message, "allowed an integer 0..=9007199254740991; the default is used");
+    assert!(d.notices[1].message.contains("depth d (lowest) = 0 is not allowed: allowed 1..=128") && d.notices[1].message.ends_with("; the default is used"), "{}", d.notices[1].message);
+}
+
+#[test]
+fn hostile_links_never_fail_and_never_echo_markup_as_state() {
+    let hostile = [
+        "space=<script>alert(1)</script>",
+        "profile=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E",
+        "seed=99999999999999999999999999",
+        "seed=-1",
+        "hide=result,<b>",
+        "samples=../../etc/passwd",
+        "solver=exact%00",
+        "goal=%E0%A4%A",
+        "%ZZ=%ZZ",
+        "v=2&profile=rpi4&future=1",
+        "v=banana",
+        "knobs=rows+cols=64",
+        "&&&===",
+    ];
+    for link in hostile {
+        let d = State::decode(link);
+        assert!(!d.notices.is_empty(), "{link}: a notice says what was wrong");
+        for field in [&d.state.space, &d.state.profile, &d.state.samples, &d.state.goal, &d.state.solver] {
+            assert!(!field.contains('<'), "{link}: markup reached the state");
+        }
+        assert!(d.state.request(None).problem().is_ok(), "{link}: the state that comes out always runs");
+    }
+    let newer = State::decode("v=2&profile=rpi4&future=1");
+    assert_eq!(newer.state.profile, "rpi4");
+    assert!(newer.notices[0].message.contains("newer version (schema 2)"), "{:?}", newer.notices);
+    assert_eq!(newer.notices[1].field, "future");
+    let knobs = State::decode("v=1&profile=rpi4&knobs=rows%2Bcols%3D64,128");
+    assert_eq!((knobs.state.profile.as_str(), knobs.state.knobs.as_str()), ("rpi4", ""), "knobs rpi4 lacks are dropped, the profile kept");
+    assert_eq!(knobs.notices.len(), 1);
+    assert_eq!(knobs.notices[0].field, "knobs");
+}
+
+#[test]
+fn oversized_links_and_values_are_refused_with_their_size() {
+    let long = format!("v=1&goal={}", "a".repeat(MAX_QUERY));
+    let d = State::decode(&long);
+    assert_eq!(d.state, State::default());
+    assert_eq!(d.notices.len(), 1);
+    assert!(d.notices[0].message.starts_with(&format!("the link is {} characters long: allowed at most 8192", long.len())));
+    assert!(d.notices[0].value.chars().count() <= 81, "values in notices are shortened");
+    let d = State::decode(&format!("v=1&profile=rpi4&space={}", "x".repeat(2000)));
+    assert_eq!(d.state.profile, "rpi4");
+    assert!(d.notices[0].message.starts_with("2000 characters: allowed at most 1024"), "{:?}", d.notices);
+    let twice = State::decode("v=1&seed=5&seed=6");
+    assert_eq!(twice.state.seed, 6);
+    assert!(twice.notices[0].message.contains("more than once"));
+    let unversioned = State::decode("seed=5");
+    assert_eq!(unversioned.state.seed, 5);
+    assert!(unversioned.notices[0].message.contains("no schema version"));
+    assert_eq!(State::decode("").notices, vec![]);
+}
