@@ -50,7 +50,7 @@ impl Images {
     /// the rest test.
     pub fn split(&self, train: usize) -> Result<(Images, Images)> {
         if train == 0 || train >= self.len() {
-            return Err(Error::field("train images", train, format!("1..={} (the data set has {} images)", self.len() - 1, self.len())));
+            return Err(Error::field("train images", train, format!("1..={} (the data set has {} images)", self.len().saturating_sub(1), self.len())));
         }
         let mut order: Vec<usize> = (0..self.len()).collect();
         super::shuffle(&mut order, &mut ChaCha8Rng::seed_from_u64(SPLIT_SEED));
