@@ -3,9 +3,15 @@
 //! and in wasm.
 
 use crate::error::{Error, Result};
+use crate::hardware::calibrate::Measured;
+use crate::hardware::{CostReport, Profile};
 use crate::portable::ln;
 use crate::predictor::{ModelKind, Predictor, Sample};
+use crate::search::{Cost, IterationMark, Problem, RelaxedPoint, SearchResult, Trace, TracePoint};
+use crate::space::Architecture;
+use crate::workload::{self, LayerKind, LayerSpec, Piece, Reads, Role, Skip};
 use plotters::prelude::*;
+use serde::Serialize;
 
 const SIZE: (u32, u32) = (640, 420);
 
@@ -68,6 +74,459 @@ pub fn accuracy_vs_degree(samples: &[Sample], title: &str) -> Result<String> {
             .draw()
             .map_err(|e| err(&e))?;
         root.present().map_err(|e| err(&e))?;
+    }
+    Ok(svg)
+}
+
+/// A chart and the points a pointer can read out (in the SVG's pixels).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Chart {
+    pub svg: String,
+    pub width: u32,
+    pub height: u32,
+    pub points: Vec<Hover>,
+    /// What the chart leaves out or substitutes, for the page to say.
+    pub note: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Hover {
+    pub x: i32,
+    pub y: i32,
+    pub label: String,
+}
+
+/// Most points a scatter draws: more add bytes, not information.
+pub const MAX_DRAWN: usize = 800;
+
+fn draw_err(e: &dyn std::fmt::Display) -> Error {
+    Error::Invalid(format!("chart: {e}"))
+}
+
+/// Every `k`-th index of `n`, so at most `max` (deterministic thinning).
+fn thin(n: usize, max: usize) -> impl Iterator<Item = usize> {
+    let step = n.div_ceil(max.max(1)).max(1);
+    (0..n).step_by(step)
+}
+
+/// (lo, hi) of finite values, widened when they coincide.
+fn span(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (mut lo, mut hi) = (f64::MAX, f64::MIN);
+    for v in values.filter(|v| v.is_finite()) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if lo > hi {
+        return (0.0, 1.0);
+    }
+    if hi - lo <= hi.abs() * 1e-9 {
+        let d = if hi == 0.0 { 1.0 } else { hi.abs() * 0.05 };
+        return (lo - d, hi + d);
+    }
+    (lo, hi)
+}
+
+/// A cost in the unit people read it in.
+pub fn cost_unit(cost: Cost) -> (&'static str, f64) {
+    match cost {
+        Cost::Latency => ("latency (ms)", 1e3),
+        Cost::Energy => ("energy (mJ)", 1e3),
+        Cost::Area => ("area (mm²)", 1.0),
+        Cost::Memory => ("memory (MiB)", 1.0 / (1024.0 * 1024.0)),
+        Cost::Edp => ("energy × latency (mJ·ms)", 1e6),
+        Cost::Edap => ("energy × latency × area (mJ·ms·mm²)", 1e6),
+    }
+}
+
+fn trace_cost(t: &TracePoint, cost: Cost) -> f64 {
+    match cost {
+        Cost::Latency => t.latency_s,
+        Cost::Energy => t.energy_j,
+        Cost::Area => t.area_mm2,
+        Cost::Memory => t.memory_bytes,
+        Cost::Edp => t.energy_j * t.latency_s,
+        Cost::Edap => t.energy_j * t.latency_s * t.area_mm2,
+    }
+}
+
+/// Score against a cost: every network the search evaluated (grey: breaks a
+/// limit), the front of those evaluations, and the result.
+pub fn pareto(problem: &Problem, result: &SearchResult, trace: &Trace, cost: Cost) -> Result<Chart> {
+    let (x_name, x_scale) = cost_unit(cost);
+    let score_name = if matches!(problem.quality, crate::search::Quality::Degree) { "NN-Degree" } else { "predicted accuracy" };
+    let pts: Vec<(f64, f64, &TracePoint)> = trace.evaluated.iter().map(|t| (trace_cost(t, cost) * x_scale, t.score, t)).collect();
+    if pts.is_empty() {
+        return Err(Error::Invalid("chart: nothing was evaluated".into()));
+    }
+    // The front of everything evaluated and feasible: highest score for its cost.
+    let mut feasible: Vec<&(f64, f64, &TracePoint)> = pts.iter().filter(|p| p.2.feasible).collect();
+    feasible.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.total_cmp(&a.1)));
+    let mut front: Vec<(f64, f64, &TracePoint)> = Vec::new();
+    for p in feasible {
+        if front.last().is_none_or(|q| p.1 > q.1) {
+            front.push(*p);
+        }
+    }
+    let best = result.best.as_ref().map(|b| (b.metrics.cost(cost) * x_scale, b.metrics.score(), b));
+    let positive = pts.iter().all(|p| p.0 > 0.0);
+    let (x0, x1) = span(pts.iter().map(|p| p.0));
+    let (y0, y1) = span(pts.iter().map(|p| p.1));
+    let ypad = (y1 - y0) * 0.05;
+    let mut svg = String::new();
+    let mut points = Vec::new();
+    let size = SIZE;
+    {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| draw_err(&e))?;
+        let caption = format!("{score_name} against {}: {} networks evaluated", x_name, pts.len());
+        let mut builder = ChartBuilder::on(&root);
+        builder.caption(caption, ("sans-serif", 16)).margin(12).x_label_area_size(40).y_label_area_size(60);
+        let label = |t: &TracePoint| format!("{} — {score_name} {:.4}, {x_name} {:.4}{}", problem.arch(&t.config), t.score, trace_cost(t, cost) * x_scale, if t.feasible { "" } else { " (breaks a limit)" });
+        macro_rules! body {
+            ($chart:expr) => {{
+                let mut chart = $chart;
+                chart.configure_mesh().x_desc(x_name).y_desc(score_name).light_line_style(WHITE).draw().map_err(|e| draw_err(&e))?;
+                let grey = RGBColor(150, 150, 150);
+                let idx: Vec<usize> = thin(pts.len(), MAX_DRAWN).collect();
+                chart
+                    .draw_series(idx.iter().map(|&i| {
+                        let p = &pts[i];
+                        let style = if p.2.feasible { BLUE.mix(0.35).filled() } else { grey.mix(0.35).filled() };
+                        Circle::new((p.0, p.1), 2, style)
+                    }))
+                    .map_err(|e| draw_err(&e))?
+                    .label("evaluated network (grey: breaks a limit)")
+                    .legend(|(x, y)| Circle::new((x + 10, y), 3, BLUE.mix(0.5).filled()));
+                for &i in &idx {
+                    let (x, y) = chart.backend_coord(&(pts[i].0, pts[i].1));
+                    points.push(Hover { x, y, label: label(pts[i].2) });
+                }
+                if front.len() > 1 {
+                    chart
+                        .draw_series(LineSeries::new(front.iter().map(|p| (p.0, p.1)), RGBColor(230, 120, 0).stroke_width(2)))
+                        .map_err(|e| draw_err(&e))?
+                        .label("front of the evaluated networks")
+                        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], RGBColor(230, 120, 0).stroke_width(2)));
+                }
+                for p in &front {
+                    let (x, y) = chart.backend_coord(&(p.0, p.1));
+                    points.push(Hover { x, y, label: format!("front: {}", label(p.2)) });
+                }
+                if let Some((bx, by, b)) = best {
+                    chart
+                        .draw_series(std::iter::once(TriangleMarker::new((bx, by), 8, RED.filled())))
+                        .map_err(|e| draw_err(&e))?
+                        .label("the result")
+                        .legend(|(x, y)| TriangleMarker::new((x + 10, y), 6, RED.filled()));
+                    let (x, y) = chart.backend_coord(&(bx, by));
+                    points.push(Hover { x, y, label: format!("result: {} on {} — {score_name} {:.4}, {x_name} {:.4}", b.arch, b.hardware, by, bx) });
+                }
+                chart
+                    .configure_series_labels()
+                    .position(SeriesLabelPosition::LowerRight)
+                    .background_style(WHITE.mix(0.85))
+                    .border_style(BLACK)
+                    .draw()
+                    .map_err(|e| draw_err(&e))?;
+            }};
+        }
+        if positive && x1 / x0 > 20.0 {
+            body!(builder.build_cartesian_2d((x0 * 0.9..x1 * 1.1).log_scale(), (y0 - ypad)..(y1 + ypad)).map_err(|e| draw_err(&e))?);
+        } else {
+            let xpad = (x1 - x0) * 0.05;
+            body!(builder.build_cartesian_2d((x0 - xpad)..(x1 + xpad), (y0 - ypad)..(y1 + ypad)).map_err(|e| draw_err(&e))?);
+        }
+        root.present().map_err(|e| draw_err(&e))?;
+    }
+    let note = if pts.len() > MAX_DRAWN { format!("{} of {} evaluated networks drawn (every {}th)", thin(pts.len(), MAX_DRAWN).count(), pts.len(), pts.len().div_ceil(MAX_DRAWN)) } else { String::new() };
+    Ok(Chart { svg, width: size.0, height: size.1, points, note })
+}
+
+/// SHGO's points on one level's relaxation over two of its coordinates
+/// (normalized to [0,1]), coloured by the relaxed objective, with the level's
+/// local minima; `upto` stops at one iteration (the step mode).
+#[allow(clippy::too_many_arguments)]
+pub fn shgo(trace: &Trace, level: &str, hw: usize, coords: &[usize], xi: usize, yi: Option<usize>, upto: Option<&IterationMark>, iterations: usize, step: Option<usize>, note: &str) -> Result<Chart> {
+    let names = ["depth", "width", "skip", "expansion"];
+    let end = upto.map_or(trace.relaxed.len(), |m| m.relaxed);
+    let end_min = upto.map_or(trace.minimizers.len(), |m| m.minimizers);
+    let pts: Vec<&RelaxedPoint> = trace.relaxed[..end].iter().filter(|p| p.level == level && p.hw == hw && p.x.len() == coords.len()).collect();
+    let mins: Vec<&RelaxedPoint> = trace.minimizers[..end_min].iter().filter(|p| p.level == level && p.hw == hw && p.x.len() == coords.len()).collect();
+    let at = |p: &RelaxedPoint| (p.x[xi], yi.map_or(0.5, |y| p.x[y]));
+    let finite: Vec<f64> = pts.iter().map(|p| p.f).filter(|f| f.is_finite()).collect();
+    let (f0, f1) = span(finite.iter().copied());
+    let x_name = names[coords[xi]];
+    let y_name = yi.map_or("(one coordinate only)", |y| names[coords[y]]);
+    let caption = match (upto, step) {
+        (Some(m), Some(s)) => format!("{level} level, step {} of {iterations}: SHGO iteration {}, {} vertices", s.min(iterations.saturating_sub(1)) + 1, m.iteration, m.vertices),
+        _ => format!("{level} level: {} relaxed evaluations, {} local minima", pts.len(), mins.len()),
+    };
+    let mut svg = String::new();
+    let mut points = Vec::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| draw_err(&e))?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(caption, ("sans-serif", 16))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(50)
+            .build_cartesian_2d(-0.03f64..1.03f64, -0.03f64..1.03f64)
+            .map_err(|e| draw_err(&e))?;
+        chart
+            .configure_mesh()
+            .x_desc(format!("{x_name} (0 = smallest in range, 1 = largest)"))
+            .y_desc(y_name)
+            .light_line_style(WHITE)
+            .draw()
+            .map_err(|e| draw_err(&e))?;
+        // Low f (better) is dark blue, high f yellow; infeasible points grey.
+        let colour = |f: f64| {
+            if !f.is_finite() {
+                return RGBColor(170, 170, 170);
+            }
+            let t = if f1 > f0 { ((f - f0) / (f1 - f0)).clamp(0.0, 1.0) } else { 0.0 };
+            RGBColor((40.0 + 210.0 * t) as u8, (50.0 + 170.0 * t) as u8, (150.0 - 120.0 * t) as u8)
+        };
+        let idx: Vec<usize> = thin(pts.len(), MAX_DRAWN).collect();
+        chart
+            .draw_series(idx.iter().map(|&i| Circle::new(at(pts[i]), 3, colour(pts[i].f).mix(0.8).filled())))
+            .map_err(|e| draw_err(&e))?
+            .label("sampled or searched point (dark: lower relaxed objective)")
+            .legend(|(x, y)| Circle::new((x + 10, y), 3, RGBColor(40, 50, 150).filled()));
+        for &i in &idx {
+            let (x, y) = chart.backend_coord(&at(pts[i]));
+            let coords_text: Vec<String> = pts[i].x.iter().zip(coords).map(|(v, &j)| format!("{} {v:.3}", names[j])).collect();
+            points.push(Hover { x, y, label: format!("{} — relaxed objective {:.4}", coords_text.join(", "), pts[i].f) });
+        }
+        if !mins.is_empty() {
+            chart
+                .draw_series(mins.iter().map(|p| Cross::new(at(p), 7, RED.stroke_width(3))))
+                .map_err(|e| draw_err(&e))?
+                .label("local minimum (SHGO minimizer)")
+                .legend(|(x, y)| Cross::new((x + 10, y), 5, RED.stroke_width(2)));
+            for p in &mins {
+                let (x, y) = chart.backend_coord(&at(p));
+                points.push(Hover { x, y, label: format!("local minimum, relaxed objective {:.4}", p.f) });
+            }
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .draw()
+            .map_err(|e| draw_err(&e))?;
+        root.present().map_err(|e| draw_err(&e))?;
+    }
+    Ok(Chart { svg, width: SIZE.0, height: SIZE.1, points, note: note.to_string() })
+}
+
+/// Per-layer latency of the result on its hardware, one bar per layer.
+pub fn layer_costs(report: &CostReport) -> Result<Chart> {
+    let rows: Vec<_> = report.layers.iter().collect();
+    if rows.is_empty() {
+        return Err(Error::Invalid("chart: no layers".into()));
+    }
+    let n = rows.len();
+    let (_, y1) = span(rows.iter().map(|r| r.cost.latency * 1e3));
+    let size = (SIZE.0, 320);
+    let mut svg = String::new();
+    let mut points = Vec::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| draw_err(&e))?;
+        let total = report.total.latency * 1e3;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(format!("latency per layer on {}: {} layers, {total:.4} ms in all", report.profile, n), ("sans-serif", 16))
+            .margin(12)
+            .x_label_area_size(36)
+            .y_label_area_size(60)
+            .build_cartesian_2d(0f64..n as f64, 0f64..y1.max(1e-12) * 1.08)
+            .map_err(|e| draw_err(&e))?;
+        chart.configure_mesh().x_desc("layer (in order)").y_desc("latency (ms)").light_line_style(WHITE).draw().map_err(|e| draw_err(&e))?;
+        chart
+            .draw_series(rows.iter().enumerate().map(|(i, r)| {
+                let colour = match r.kind {
+                    LayerKind::Conv => BLUE.mix(0.7),
+                    LayerKind::Depthwise => GREEN.mix(0.7),
+                    LayerKind::Linear => RED.mix(0.7),
+                    _ => RGBColor(150, 150, 150).mix(0.7),
+                };
+                Rectangle::new([(i as f64 + 0.1, 0.0), (i as f64 + 0.9, r.cost.latency * 1e3)], colour.filled())
+            }))
+            .map_err(|e| draw_err(&e))?;
+        for (i, r) in rows.iter().enumerate() {
+            let (x, y) = chart.backend_coord(&(i as f64 + 0.5, r.cost.latency * 1e3));
+            let share = if total > 0.0 { 100.0 * r.cost.latency * 1e3 / total } else { 0.0 };
+            points.push(Hover { x, y, label: format!("{}: {:.5} ms ({share:.1} %), {:.5} mJ, {} ops", r.name, r.cost.latency * 1e3, r.cost.energy * 1e3, r.ops) });
+        }
+        root.present().map_err(|e| draw_err(&e))?;
+    }
+    Ok(Chart { svg, width: size.0, height: size.1, points, note: "blue: convolution, green: depthwise, red: classifier, grey: pooling".into() })
+}
+
+/// Predicted against measured latency, before and after calibration, with y = x.
+pub fn calibration(samples: &[Measured], before: &Profile, after: &Profile) -> Result<Chart> {
+    let rows: Vec<(f64, f64, f64, &str)> = samples
+        .iter()
+        .filter_map(|s| Some((s.latency? * 1e3, s.cost(before.model()).latency * 1e3, s.cost(after.model()).latency * 1e3, s.arch.as_str())))
+        .collect();
+    if rows.len() < 2 {
+        return Err(Error::field("measured latencies", rows.len(), "at least 2 to draw"));
+    }
+    let (lo, hi) = span(rows.iter().flat_map(|r| [r.0, r.1, r.2]).filter(|v| *v > 0.0));
+    let (lo, hi) = (lo * 0.8, hi * 1.25);
+    let mut svg = String::new();
+    let mut points = Vec::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| draw_err(&e))?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(format!("{}: predicted against measured latency, {} networks", after.name(), rows.len()), ("sans-serif", 16))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(60)
+            .build_cartesian_2d((lo..hi).log_scale(), (lo..hi).log_scale())
+            .map_err(|e| draw_err(&e))?;
+        chart.configure_mesh().x_desc("measured (ms)").y_desc("predicted (ms)").light_line_style(WHITE).draw().map_err(|e| draw_err(&e))?;
+        chart.draw_series(LineSeries::new([(lo, lo), (hi, hi)], BLACK.mix(0.4))).map_err(|e| draw_err(&e))?.label("predicted = measured");
+        chart
+            .draw_series(rows.iter().map(|r| Circle::new((r.0, r.1), 3, RGBColor(150, 150, 150).filled())))
+            .map_err(|e| draw_err(&e))?
+            .label("before calibration")
+            .legend(|(x, y)| Circle::new((x + 10, y), 3, RGBColor(150, 150, 150).filled()));
+        chart
+            .draw_series(rows.iter().map(|r| Circle::new((r.0, r.2), 3, BLUE.filled())))
+            .map_err(|e| draw_err(&e))?
+            .label("calibrated")
+            .legend(|(x, y)| Circle::new((x + 10, y), 3, BLUE.filled()));
+        for r in &rows {
+            let (x, y) = chart.backend_coord(&(r.0, r.2));
+            points.push(Hover { x, y, label: format!("{}: measured {:.4} ms, calibrated {:.4} ms, before {:.4} ms", r.3, r.0, r.2, r.1) });
+        }
+        chart.configure_series_labels().position(SeriesLabelPosition::LowerRight).background_style(WHITE.mix(0.85)).border_style(BLACK).draw().map_err(|e| draw_err(&e))?;
+        root.present().map_err(|e| draw_err(&e))?;
+    }
+    Ok(Chart { svg, width: SIZE.0, height: SIZE.1, points, note: String::new() })
+}
+
+/// The network as a diagram: one row per part (stem, each cell, head), a box
+/// per layer (its role and output channels), a line from a layer to the next,
+/// and an arc for every read that skips layers (dense concatenations, residual
+/// shortcuts: dashed).
+pub fn diagram(arch: &Architecture) -> Result<String> {
+    struct Rec(Vec<(LayerSpec, Vec<Piece>, Option<Skip>)>);
+    impl workload::Sink for Rec {
+        const READS: bool = true;
+        fn layer(&mut self, spec: &LayerSpec, reads: Reads<'_>) {
+            self.0.push((*spec, reads.pieces.to_vec(), reads.shortcut));
+        }
+    }
+    let mut rec = Rec(Vec::new());
+    workload::walk(arch.frame(), arch.cells(), &mut rec);
+    let layers = rec.0;
+    let cells = arch.cells().len() as u32;
+    // Row of each layer: 0 stem, 1..=cells, cells + 1 head; transitions stay on their cell's row.
+    let mut row_of = Vec::with_capacity(layers.len());
+    let mut current = 0u32;
+    for (spec, _, _) in &layers {
+        if spec.cell > 0 {
+            current = spec.cell;
+        } else if matches!(spec.role, Role::Head | Role::GlobalPool | Role::Classifier) {
+            current = cells + 1;
+        }
+        row_of.push(current);
+    }
+    let rows = cells + 2;
+    let mut col_of = vec![0usize; layers.len()];
+    let mut per_row = vec![0usize; rows as usize];
+    for (i, &r) in row_of.iter().enumerate() {
+        col_of[i] = per_row[r as usize];
+        per_row[r as usize] += 1;
+    }
+    let (box_w, box_h, gap, row_h, left) = (46i32, 26i32, 12i32, 96i32, 80i32);
+    let max_cols = per_row.iter().copied().max().unwrap_or(1) as i32;
+    let width = (left + max_cols * (box_w + gap) + 20).max(400) as u32;
+    let height = (rows as i32 * row_h + 20) as u32;
+    let centre = |i: usize| -> (i32, i32) { (left + col_of[i] as i32 * (box_w + gap) + box_w / 2, 20 + row_of[i] as i32 * row_h + 50) };
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| draw_err(&e))?;
+        let font = ("sans-serif", 11).into_font();
+        for r in 0..rows {
+            let name = if r == 0 { "stem".to_string() } else if r == cells + 1 { "head".to_string() } else { format!("cell {r}") };
+            root.draw(&Text::new(name, (8, 20 + r as i32 * row_h + 44), ("sans-serif", 13).into_font())).map_err(|e| draw_err(&e))?;
+        }
+        let mut arcs = Vec::new();
+        for (i, (_, pieces, shortcut)) in layers.iter().enumerate() {
+            let mut sources: Vec<(u32, bool)> = pieces.iter().map(|p| (p.layer, false)).collect();
+            if let Some(Skip::Identity(p) | Skip::Projection(p)) = shortcut {
+                sources.push((p.layer, true));
+            }
+            sources.dedup();
+            for (src, dashed) in sources {
+                if src == workload::INPUT || src as usize >= i {
+                    continue;
+                }
+                arcs.push((src as usize, i, dashed));
+            }
+        }
+        for &(a, b, dashed) in &arcs {
+            let ((x0, y0), (x1, y1)) = (centre(a), centre(b));
+            let colour = if dashed { RGBColor(200, 60, 40) } else { RGBColor(60, 90, 200) };
+            if row_of[a] == row_of[b] && col_of[b] == col_of[a] + 1 && !dashed {
+                root.draw(&PathElement::new(vec![(x0 + box_w / 2, y0), (x1 - box_w / 2, y1)], BLACK.stroke_width(1))).map_err(|e| draw_err(&e))?;
+            } else if row_of[a] == row_of[b] {
+                // An arc over the row, higher for longer skips.
+                let span = (x1 - x0).abs();
+                let lift = (10 + span / 6).min(row_h / 2 - box_h / 2 - 2);
+                let pts: Vec<(i32, i32)> = (0..=16)
+                    .map(|k| {
+                        let t = k as f64 / 16.0;
+                        let x = x0 as f64 + (x1 - x0) as f64 * t;
+                        let y = (y0 - box_h / 2) as f64 - 4.0 * lift as f64 * t * (1.0 - t);
+                        (x as i32, y as i32)
+                    })
+                    .collect();
+                let style = colour.mix(if dashed { 0.9 } else { 0.45 }).stroke_width(if dashed { 2 } else { 1 });
+                root.draw(&PathElement::new(pts, style)).map_err(|e| draw_err(&e))?;
+            } else {
+                root.draw(&PathElement::new(vec![(x0, y0 + box_h / 2), (x1, y1 - box_h / 2)], colour.mix(0.35).stroke_width(1))).map_err(|e| draw_err(&e))?;
+            }
+        }
+        for (i, (spec, _, _)) in layers.iter().enumerate() {
+            let (cx, cy) = centre(i);
+            let fill = match spec.kind {
+                LayerKind::Conv => RGBColor(205, 220, 250),
+                LayerKind::Depthwise => RGBColor(205, 240, 210),
+                LayerKind::Linear => RGBColor(250, 210, 205),
+                _ => RGBColor(230, 230, 230),
+            };
+            let rect = [(cx - box_w / 2, cy - box_h / 2), (cx + box_w / 2, cy + box_h / 2)];
+            root.draw(&Rectangle::new(rect, fill.filled())).map_err(|e| draw_err(&e))?;
+            root.draw(&Rectangle::new(rect, BLACK.stroke_width(1))).map_err(|e| draw_err(&e))?;
+            let short = match spec.role {
+                Role::Stem => "stem",
+                Role::Dense => "3×3",
+                Role::Bottleneck => "1×1",
+                Role::Conv1 => "c1",
+                Role::Conv2 => "c2",
+                Role::Projection => "proj",
+                Role::Expand => "exp",
+                Role::Depthwise => "dw",
+                Role::Project => "prj",
+                Role::Transition => "tr",
+                Role::Pool => "pool",
+                Role::Head => "head",
+                Role::GlobalPool => "gap",
+                Role::Classifier => "fc",
+            };
+            root.draw(&Text::new(short.to_string(), (cx - box_w / 2 + 4, cy - 11), font.clone())).map_err(|e| draw_err(&e))?;
+            root.draw(&Text::new(format!("{}", spec.output.c), (cx - box_w / 2 + 4, cy + 1), font.clone())).map_err(|e| draw_err(&e))?;
+        }
+        root.present().map_err(|e| draw_err(&e))?;
     }
     Ok(svg)
 }

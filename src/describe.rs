@@ -44,6 +44,8 @@ pub struct SpaceSummary {
     pub per_cell: Vec<String>,
     /// What one configuration is.
     pub configuration: String,
+    /// The editor's fields.
+    pub fields: crate::space::SpaceFields,
 }
 
 pub fn summarize(space: &SearchSpace) -> SpaceSummary {
@@ -54,5 +56,6 @@ pub fn summarize(space: &SearchSpace) -> SpaceSummary {
         count_approx: format!("{:.3e}", count as f64),
         per_cell: space.cells().iter().map(|c| c.count().to_string()).collect(),
         configuration: space.configuration_meaning(),
+        fields: space.fields(),
     }
 }

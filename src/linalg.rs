@@ -48,3 +48,30 @@ mod tests {
         assert!(solve(singular, Array1::from_vec(vec![1.0, 2.0])).is_none());
     }
 }
+
+/// aᵀa, summed row by row in a fixed order. ndarray's `dot` hands matrices to
+/// matrixmultiply, whose x86 kernels use FMA when the CPU has it: the same
+/// fit would then differ in the last bits natively and in wasm.
+pub fn gram(a: &Array2<f64>) -> Array2<f64> {
+    let p = a.ncols();
+    let mut out = Array2::<f64>::zeros((p, p));
+    for row in a.rows() {
+        for i in 0..p {
+            for j in 0..p {
+                out[[i, j]] += row[i] * row[j];
+            }
+        }
+    }
+    out
+}
+
+/// aᵀb in the same fixed order as [`gram`].
+pub fn at_b(a: &Array2<f64>, b: &Array1<f64>) -> Array1<f64> {
+    let mut out = Array1::<f64>::zeros(a.ncols());
+    for (row, &y) in a.rows().into_iter().zip(b) {
+        for i in 0..a.ncols() {
+            out[i] += row[i] * y;
+        }
+    }
+    out
+}

@@ -181,11 +181,11 @@ impl Predictor {
         let z = (&x - &mean) / &scale;
         let y_mean = y.mean().expect("n ≥ 2");
         let yc = &y - y_mean;
-        let mut a = z.t().dot(&z);
+        let mut a = crate::linalg::gram(&z);
         for j in 0..p {
             a[[j, j]] += model.lambda() * n as f64;
         }
-        let b = z.t().dot(&yc);
+        let b = crate::linalg::at_b(&z, &yc);
         let coef = solve(a, b).ok_or_else(|| Error::Invalid(format!("the {} fit is singular: the features do not vary enough", model.name())))?;
         Ok(Predictor { model, intercept: y_mean, coef: coef.to_vec(), mean: mean.to_vec(), scale: scale.to_vec() })
     }

@@ -7,8 +7,10 @@
 //! the fields that differ from the defaults, in a fixed order, so the same
 //! state always gives the same link.
 
-use crate::hardware::builtin;
 use crate::hardware::profile::BUILTIN;
+use crate::hardware::{builtin, Profile};
+use crate::predictor::SampleSet;
+use crate::space::Architecture;
 use crate::search::request::Request;
 use crate::search::{knobs, Goal};
 use crate::SearchSpace;
@@ -18,32 +20,58 @@ use serde::{Deserialize, Serialize};
 pub const VERSION: u32 = 1;
 /// Longest query accepted (characters); longer links are refused whole.
 pub const MAX_QUERY: usize = 8192;
-/// Longest value of one field.
+/// Longest value of one field (but `own`).
 pub const MAX_VALUE: usize = 1024;
+/// Longest `own` value: pasted samples travel in the link up to this size,
+/// larger sets as a file the link names by fingerprint.
+pub const MAX_OWN: usize = 6000;
 /// Largest seed: the largest integer a JavaScript number holds exactly.
 pub const MAX_SEED: u64 = (1 << 53) - 1;
-/// Where the predictor's samples come from: none (the NN-Degree proxy) or a shipped set.
-pub const SAMPLE_SETS: [&str; 3] = ["none", "digits", "mnist"];
+/// Where the predictor's samples come from: none (the NN-Degree proxy), a
+/// shipped set, or the user's own (pasted or trained here; see `own`).
+pub const SAMPLE_SETS: [&str; 4] = ["none", "digits", "mnist", "own"];
+/// The shipped sample sets, compiled in so a link needs no fetch to reproduce.
+pub const SHIPPED: [(&str, &str); 2] = [
+    ("digits", include_str!("../data/samples/digits.csv")),
+    ("mnist", include_str!("../data/samples/mnist.csv")),
+];
+/// The space each shipped set's networks were drawn from (`flash train`'s).
+pub const SHIPPED_SPACES: [(&str, &str); 2] =
+    [("digits", "digits/dense/cells=2;d=1..6;w=4..32:4;t=0..24"), ("mnist", "mnist/dense/cells=2;d=1..4;w=4..16:4;t=0..12")];
+/// Costs the Pareto chart can put on its x axis.
+pub const COSTS: [&str; 6] = ["latency", "energy", "area", "memory", "edp", "edap"];
+/// Coordinates of a cell the SHGO chart can put on its axes.
+pub const COORDS: [&str; 4] = ["depth", "width", "skip", "expansion"];
 pub const SOLVERS: [&str; 4] = ["flash", "random", "evolution", "exact"];
 /// The fields of a link besides `v`, in the order they are written.
-pub const FIELDS: [&str; 8] = ["space", "profile", "samples", "goal", "knobs", "solver", "seed", "hide"];
+pub const FIELDS: [&str; 12] = ["space", "profile", "params", "samples", "own", "goal", "knobs", "solver", "seed", "cost", "shgo", "hide"];
 /// Panels a classroom link may hide.
 pub const PANELS: [&str; 9] = ["hardware", "space", "predictor", "goal", "result", "pareto", "shgo", "layers", "compare"];
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct State {
     /// Space text form, or "default" (FLASH's).
     pub space: String,
     /// A built-in hardware profile.
     pub profile: String,
+    /// Edits of the profile's parameters: `key=value;key=value` (tuned by
+    /// hand, fitted by calibration or measured in this browser).
+    pub params: String,
     /// One of [`SAMPLE_SETS`].
     pub samples: String,
+    /// The user's own samples (`samples=own`): rows `arch@accuracy|…` when they
+    /// fit in the link, else `file:ROWS:FINGERPRINT` naming a CSV file.
+    pub own: String,
     pub goal: String,
     pub knobs: String,
     /// One of [`SOLVERS`].
     pub solver: String,
     pub seed: u64,
+    /// The Pareto chart's cost axis (when the goal is not a Pareto goal), one of [`COSTS`].
+    pub cost: String,
+    /// The SHGO chart: `LEVEL:X,Y`, LEVEL `shared` or `cellN`, X and Y of [`COORDS`].
+    pub shgo: String,
     /// Hidden panels, sorted, without repeats.
     pub hide: Vec<String>,
 }
@@ -53,11 +81,15 @@ impl Default for State {
         State {
             space: "default".into(),
             profile: "rram-imc".into(),
+            params: String::new(),
             samples: "none".into(),
+            own: String::new(),
             goal: "max-accuracy".into(),
             knobs: String::new(),
             solver: "flash".into(),
             seed: 1,
+            cost: "latency".into(),
+            shgo: "shared:depth,width".into(),
             hide: Vec::new(),
         }
     }
@@ -103,11 +135,29 @@ impl State {
                 builtin(value).map_err(|_| format!("allowed {}", one_of(&BUILTIN.map(|(n, _)| n))))?;
                 self.profile = value.to_string();
             }
+            "params" => {
+                parse_params(value)?;
+                self.params = value.to_string();
+            }
             "samples" => {
                 if !SAMPLE_SETS.contains(&value) {
                     return Err(format!("allowed {}", one_of(&SAMPLE_SETS)));
                 }
                 self.samples = value.to_string();
+            }
+            "own" => {
+                OwnSamples::parse(value)?;
+                self.own = value.to_string();
+            }
+            "cost" => {
+                if !COSTS.contains(&value) {
+                    return Err(format!("allowed {}", one_of(&COSTS)));
+                }
+                self.cost = value.to_string();
+            }
+            "shgo" => {
+                ShgoAxes::parse(value)?;
+                self.shgo = value.to_string();
             }
             "goal" => {
                 Goal::parse(value).map_err(|e| e.to_string())?;
@@ -179,8 +229,9 @@ impl State {
                 notice(&k, &v, format!("unknown field, ignored: the fields are v, {}", FIELDS.join(", ")));
                 continue;
             }
-            if v.chars().count() > MAX_VALUE {
-                notice(&k, &v, format!("{} characters: allowed at most {MAX_VALUE}; the default is used", v.chars().count()));
+            let max = if k == "own" { MAX_OWN } else { MAX_VALUE };
+            if v.chars().count() > max {
+                notice(&k, &v, format!("{} characters: allowed at most {max}; the default is used", v.chars().count()));
                 continue;
             }
             if let Err(message) = state.set(&k, &v) {
@@ -190,18 +241,35 @@ impl State {
         // Fields that are fine alone but not together (knobs the profile lacks, say):
         // reset them one at a time, most specific first, until the whole is valid.
         let defaults = State::default();
-        for field in ["knobs", "goal", "space", "profile"] {
-            let Err(e) = state.request(None).problem() else { break };
+        // Own samples without the rows (they are in a file the page asks for)
+        // are judged with the proxy: the goal must not need them to parse.
+        let own_file = state.samples == "own" && OwnSamples::parse(&state.own).is_ok_and(|o| matches!(o, OwnSamples::File { .. }));
+        if state.samples == "own" && state.own.is_empty() {
+            notice("own", "", "samples=own needs the rows in own; the NN-Degree proxy is used".into());
+            state.samples = defaults.samples.clone();
+        }
+        for field in ["knobs", "goal", "space", "params", "profile"] {
+            // A file-backed own set is judged as any fitted set (a shipped one).
+            let mut probe = state.clone();
+            if own_file {
+                (probe.samples, probe.own) = ("digits".into(), String::new());
+            }
+            let Err(e) = probe.request_with(None).and_then(|r| r.problem()) else { break };
             let (current, default) = match field {
                 "knobs" => (&mut state.knobs, &defaults.knobs),
                 "goal" => (&mut state.goal, &defaults.goal),
                 "space" => (&mut state.space, &defaults.space),
+                "params" => (&mut state.params, &defaults.params),
                 _ => (&mut state.profile, &defaults.profile),
             };
             if current != default {
                 notice(field, current, format!("{e}; the default is used"));
                 *current = default.clone();
             }
+        }
+        if state.samples != "own" && !state.own.is_empty() {
+            notice("own", &state.own, "given without samples=own; ignored".into());
+            state.own.clear();
         }
         Decoded { state, notices }
     }
@@ -214,7 +282,9 @@ impl State {
         let text_fields = [
             ("space", &self.space, &d.space),
             ("profile", &self.profile, &d.profile),
+            ("params", &self.params, &d.params),
             ("samples", &self.samples, &d.samples),
+            ("own", &self.own, &d.own),
             ("goal", &self.goal, &d.goal),
             ("knobs", &self.knobs, &d.knobs),
             ("solver", &self.solver, &d.solver),
@@ -227,10 +297,56 @@ impl State {
         if self.seed != d.seed {
             out.append_pair("seed", &self.seed.to_string());
         }
+        for (key, value, default) in [("cost", &self.cost, &d.cost), ("shgo", &self.shgo, &d.shgo)] {
+            if value != default {
+                out.append_pair(key, value);
+            }
+        }
         if !self.hide.is_empty() {
             out.append_pair("hide", &self.hide.join(","));
         }
         out.finish()
+    }
+
+    /// The hardware profile: the built-in one with the state's edits.
+    pub fn profile(&self) -> crate::Result<Profile> {
+        let base = builtin(&self.profile)?;
+        let edits = parse_params(&self.params).map_err(|e| crate::Error::field("params", &self.params, e))?;
+        if edits.is_empty() {
+            return Ok(base);
+        }
+        let changes: Vec<(&str, f64)> = edits.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        base.with_values(&changes, "edited in the playground (the link's params)")
+    }
+
+    /// The sample CSV the predictor fits: a shipped set, the link's own rows,
+    /// or `own_file` when the link names a file by fingerprint. `None`: the
+    /// NN-Degree proxy. An error says what is missing.
+    pub fn samples_csv(&self, own_file: Option<&str>) -> std::result::Result<Option<String>, String> {
+        match self.samples.as_str() {
+            "own" => match OwnSamples::parse(&self.own)? {
+                OwnSamples::Rows(rows) => Ok(Some(OwnSamples::csv(&rows))),
+                OwnSamples::File { rows, fingerprint } => match own_file {
+                    Some(text) if fingerprint_of(text) == fingerprint => Ok(Some(text.to_string())),
+                    Some(text) => Err(format!(
+                        "the loaded file has fingerprint {:08x}, the link names {fingerprint:08x} ({rows} rows): load the file the link was made with",
+                        fingerprint_of(text)
+                    )),
+                    None => Err(format!(
+                        "the link's own sample set ({rows} rows, fingerprint {fingerprint:08x}) is too large for a link: load its CSV file in the predictor panel to reproduce the result"
+                    )),
+                },
+            },
+            "none" => Ok(None),
+            name => Ok(SHIPPED.iter().find(|(n, _)| *n == name).map(|(_, text)| text.to_string())),
+        }
+    }
+
+    /// The search this state asks for, with `own_file` as in [`State::samples_csv`].
+    pub fn request_with(&self, own_file: Option<&str>) -> crate::Result<Request> {
+        let samples_csv = self.samples_csv(own_file).map_err(|e| crate::Error::field("own", shorten(&self.own), e))?;
+        let profile_json = if self.params.is_empty() { None } else { Some(self.profile()?.to_json()) };
+        Ok(Request { profile_json, ..self.request(samples_csv) })
     }
 
     /// The search this state asks for; `samples_csv` is the chosen set's text
@@ -246,5 +362,140 @@ impl State {
             seed: self.seed,
             ..Request::default()
         }
+    }
+}
+
+/// Parses `key=value;key=value` profile edits (keys checked against the profile later).
+pub fn parse_params(text: &str) -> std::result::Result<Vec<(String, f64)>, String> {
+    let mut out: Vec<(String, f64)> = Vec::new();
+    for part in text.split(';').filter(|p| !p.trim().is_empty()) {
+        let (k, v) = part.split_once('=').ok_or_else(|| format!("'{}' is not key=value: allowed key=value;key=value with keys of the profile's parameters", shorten(part)))?;
+        let k = k.trim();
+        if k.is_empty() || !k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(format!("'{}' is not a parameter key: allowed letters, digits and _", shorten(k)));
+        }
+        let v: f64 = v.trim().parse().ok().filter(|v: &f64| v.is_finite()).ok_or_else(|| format!("{k} = '{}' is not a number: allowed a finite number", shorten(v)))?;
+        if out.iter().any(|(key, _)| key == k) {
+            return Err(format!("{k} is given twice: allowed once"));
+        }
+        out.push((k.to_string(), v));
+    }
+    Ok(out)
+}
+
+/// The `params` text of a profile's differences from its built-in base, in
+/// the base's parameter order (so one profile gives one link).
+pub fn params_text(base: &Profile, edited: &Profile) -> String {
+    base.specs()
+        .iter()
+        .filter_map(|spec| {
+            let (a, b) = (base.value(spec.key)?, edited.value(spec.key)?);
+            (a != b).then(|| format!("{}={}", spec.key, crate::hardware::params::fmt_num(b)))
+        })
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// FNV-1a (32 bits) of a text's lines, trimmed of trailing white space and
+/// line-ending differences: the fingerprint by which a link names a file.
+pub fn fingerprint_of(text: &str) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for line in text.lines() {
+        for b in line.trim_end().bytes().chain(std::iter::once(b'\n')) {
+            h ^= b as u32;
+            h = h.wrapping_mul(0x0100_0193);
+        }
+    }
+    h
+}
+
+/// The user's own samples as the link carries them.
+#[derive(Clone, Debug, PartialEq)]
+pub enum OwnSamples {
+    /// (architecture, accuracy) rows, small enough for the link.
+    Rows(Vec<(String, f64)>),
+    /// A CSV file the link cannot carry, named by row count and fingerprint.
+    File { rows: usize, fingerprint: u32 },
+}
+
+impl OwnSamples {
+    pub fn parse(text: &str) -> std::result::Result<OwnSamples, String> {
+        if let Some(rest) = text.strip_prefix("file:") {
+            let bad = || format!("'{}' is not file:ROWS:FINGERPRINT: allowed ROWS 1..={} and an 8-digit hex fingerprint", shorten(rest), crate::predictor::MAX_SAMPLES);
+            let (rows, fp) = rest.split_once(':').ok_or_else(bad)?;
+            let rows: usize = rows.parse().ok().filter(|r| (1..=crate::predictor::MAX_SAMPLES).contains(r)).ok_or_else(bad)?;
+            if fp.len() != 8 {
+                return Err(bad());
+            }
+            let fingerprint = u32::from_str_radix(fp, 16).map_err(|_| bad())?;
+            return Ok(OwnSamples::File { rows, fingerprint });
+        }
+        let mut rows = Vec::new();
+        for (i, row) in text.split('|').enumerate() {
+            let (arch, acc) = row.rsplit_once('@').ok_or_else(|| format!("row {} '{}' is not arch@accuracy: allowed rows arch@accuracy separated by |", i + 1, shorten(row)))?;
+            let arch = Architecture::parse(arch).map_err(|e| format!("row {}: {e}", i + 1))?;
+            let acc: f64 = acc.parse().ok().filter(|a| (0.0..=1.0).contains(a)).ok_or_else(|| format!("row {} accuracy '{}' is not allowed: allowed a fraction in 0..=1", i + 1, shorten(acc)))?;
+            rows.push((arch.to_string(), acc));
+        }
+        if rows.len() < 2 {
+            return Err("fewer than 2 rows: allowed at least 2 arch@accuracy rows".into());
+        }
+        Ok(OwnSamples::Rows(rows))
+    }
+
+    /// The `own` value for a pasted CSV: its rows when they fit in [`MAX_OWN`]
+    /// characters, else the file's row count and fingerprint.
+    pub fn of_csv(text: &str) -> crate::Result<String> {
+        let set = SampleSet::from_csv(text)?;
+        if set.samples.len() < 2 {
+            return Err(crate::Error::field("samples", set.samples.len(), "at least 2 rows"));
+        }
+        let rows: Vec<String> = set.samples.iter().map(|s| format!("{}@{}", s.arch, s.accuracy)).collect();
+        let inline = rows.join("|");
+        let encoded = form_urlencoded::byte_serialize(inline.as_bytes()).count();
+        if encoded <= MAX_OWN && inline.chars().count() <= MAX_OWN {
+            Ok(inline)
+        } else {
+            Ok(format!("file:{}:{:08x}", set.samples.len(), fingerprint_of(text)))
+        }
+    }
+
+    /// A sample CSV of inline rows.
+    pub fn csv(rows: &[(String, f64)]) -> String {
+        let mut out = String::from("# samples carried in the link (own=…)\narch,accuracy\n");
+        for (arch, acc) in rows {
+            out.push_str(&format!("\"{arch}\",{acc}\n"));
+        }
+        out
+    }
+}
+
+/// The SHGO chart's choice: a FLASH level and two of its coordinates.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShgoAxes {
+    /// `shared`, or `cell N` (1-based), as the search's trace names levels.
+    pub level: String,
+    pub x: usize,
+    pub y: usize,
+}
+
+impl ShgoAxes {
+    pub fn parse(text: &str) -> std::result::Result<ShgoAxes, String> {
+        let bad = || format!("allowed LEVEL:X,Y with LEVEL shared or cell1..cell64 and X, Y two different of {}", COORDS.join(", "));
+        let (level, axes) = text.split_once(':').ok_or_else(bad)?;
+        let level = match level {
+            "shared" => "shared".to_string(),
+            l => {
+                let n: usize = l.strip_prefix("cell").and_then(|n| n.parse().ok()).filter(|n| (1..=64).contains(n)).ok_or_else(bad)?;
+                format!("cell {n}")
+            }
+        };
+        let (x, y) = axes.split_once(',').ok_or_else(bad)?;
+        let find = |name: &str| COORDS.iter().position(|c| *c == name).ok_or_else(bad);
+        let (x, y) = (find(x)?, find(y)?);
+        if x == y {
+            return Err(bad());
+        }
+        Ok(ShgoAxes { level, x, y })
     }
 }

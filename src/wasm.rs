@@ -250,3 +250,81 @@ pub fn state_encode(state: JsValue) -> Result<String, JsError> {
     let state: crate::state::State = serde_wasm_bindgen::from_value(state).map_err(|e| JsError::new(&format!("state: {e}")))?;
     Ok(state.encode())
 }
+
+/// A link's search, run once; the page asks it for views, steps and exports.
+#[wasm_bindgen]
+pub struct Playground(crate::playground::Playground);
+
+#[wasm_bindgen]
+impl Playground {
+    /// `query`: the link's query; `own_file`: the CSV a link names by fingerprint.
+    #[wasm_bindgen(constructor)]
+    pub fn new(query: &str, own_file: Option<String>) -> Playground {
+        Playground(crate::playground::Playground::open(query, own_file.as_deref()))
+    }
+
+    pub fn view(&self) -> Result<JsValue, JsError> {
+        to_js(&self.0.view())
+    }
+
+    /// The SHGO chart up to one iteration of its level (0-based).
+    #[wasm_bindgen(js_name = shgoStep)]
+    pub fn shgo_step(&self, step: u32) -> Result<JsValue, JsError> {
+        to_js(&self.0.shgo_chart(Some(step as usize)).map(|(c, _)| c))
+    }
+
+    #[wasm_bindgen(js_name = traceCsv)]
+    pub fn trace_csv(&self) -> String {
+        self.0.trace_csv()
+    }
+
+    pub fn compare(&self) -> Result<JsValue, JsError> {
+        to_js(&self.0.compare().map_err(|e| JsError::new(&e))?)
+    }
+}
+
+/// The `own` value of a pasted sample CSV (its rows, or its fingerprint when too large for a link).
+#[wasm_bindgen(js_name = ownSamples)]
+pub fn own_samples(csv: &str) -> Result<String, JsError> {
+    crate::state::OwnSamples::of_csv(csv).map_err(core_error)
+}
+
+/// Calibrates the link's profile on measured samples (CSV): report, `params` text, chart.
+#[wasm_bindgen(js_name = playgroundCalibrate)]
+pub fn playground_calibrate(query: &str, csv: &str) -> Result<JsValue, JsError> {
+    let state = crate::state::State::decode(query).state;
+    to_js(&crate::playground::calibrate(&state, csv).map_err(core_error)?)
+}
+
+/// The `params` text after setting one parameter of the link's profile (checked).
+#[wasm_bindgen(js_name = editParams)]
+pub fn edit_params(query: &str, key: &str, value: f64) -> Result<String, JsError> {
+    let state = crate::state::State::decode(query).state;
+    crate::playground::edit_params(&state, key, value).map_err(core_error)
+}
+
+/// The `params` text of the `device` profile with this browser's measured roofs.
+#[wasm_bindgen(js_name = deviceParams)]
+pub fn device_params(gemm_gflops: f64, copy_gbs: f64) -> Result<String, JsError> {
+    crate::playground::device_params(gemm_gflops, copy_gbs).map_err(core_error)
+}
+
+/// `n` architectures drawn from a space with a seed (the measurement's networks).
+#[wasm_bindgen(js_name = sampleArchs)]
+pub fn sample_archs(space: &str, n: u32, seed: u32) -> Result<Vec<String>, JsError> {
+    crate::playground::sample_archs(space, n, seed as u64).map_err(core_error)
+}
+
+/// A state from the page's fields, checked as a link would be: `{state, notices}`
+/// (each notice names the field the page marks).
+#[wasm_bindgen(js_name = stateCheck)]
+pub fn state_check(state: JsValue) -> Result<JsValue, JsError> {
+    let state: crate::state::State = serde_wasm_bindgen::from_value(state).map_err(|e| JsError::new(&format!("state: {e}")))?;
+    to_js(&crate::state::State::decode(&state.encode()))
+}
+
+/// The space a shipped sample set's networks were drawn from ("" for none).
+#[wasm_bindgen(js_name = shippedSpace)]
+pub fn shipped_space(name: &str) -> String {
+    crate::state::SHIPPED_SPACES.iter().find(|(n, _)| *n == name).map(|(_, s)| s.to_string()).unwrap_or_default()
+}

@@ -200,3 +200,50 @@ fn fit_takes_the_first_rows_a_noise_set_and_draws_a_chart() {
     assert_eq!(code, 2);
     assert!(err.contains("--first = 2 is not allowed: allowed 3..=10000"), "{err}");
 }
+
+#[test]
+fn playground_reproduces_a_shared_link_like_the_page() {
+    // The golden views come from Playground::open natively; the page (tests/e2e) and
+    // the wasm build (tests/wasm.rs) check against the same file.
+    let views: Vec<serde_json::Value> = serde_json::from_str(include_str!("golden/playground-views.json")).unwrap();
+    let links: Vec<&str> = include_str!("golden/playground-links.txt").lines().collect();
+    for (link, want) in links.iter().zip(&views).take(4) {
+        let (code, out, err) = flash(&["playground", &format!("https://example.org/flash/?{link}")]);
+        assert_eq!(code, 0, "{err}");
+        let got: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(got["link"], want["link"]);
+        let (r, w) = (&got["result"], &want["result"]);
+        for key in ["message", "feasible", "evaluations", "relaxed_evaluations"] {
+            assert_eq!(r[key], w[key], "{link}: {key}");
+        }
+        for key in ["arch", "hardware", "metrics"] {
+            assert_eq!(r["best"][key], w["best"][key], "{link}: best {key}");
+        }
+        assert_eq!(r["pareto"].as_array().map(Vec::len), w["pareto"].as_array().map(Vec::len), "{link}");
+    }
+    let (code, _, err) = flash(&["playground", "v=1", "--view", "--pytorch"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("one of"), "{err}");
+}
+
+#[test]
+fn exported_pytorch_builds_every_family_with_the_workload_parameters() {
+    // A shape-only stand-in for torch (tests/support/torch_shapes/check.py) runs the module.
+    let dir = std::env::temp_dir().join(format!("flash-pytorch-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, arch) in flash_nas::space::CLASSICS {
+        let (code, code_text, err) = flash(&["pytorch", arch]);
+        assert_eq!(code, 0, "{name}: {err}");
+        let path = dir.join("net.py");
+        std::fs::write(&path, &code_text).unwrap();
+        let out = Command::new("python3").arg("tests/support/torch_shapes/check.py").arg(&path).output().expect("python3");
+        assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+        let params = flash_nas::workload::totals(flash_nas::Architecture::parse(arch).unwrap().frame(), flash_nas::Architecture::parse(arch).unwrap().cells()).params;
+        assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("parameters={params}")), "{name}");
+    }
+    // The link's text is a Python string literal, whatever it holds.
+    let (code, text, _) = flash(&["playground", "v=1&seed=7&x=%22%22%22%27%3Bimport+os", "--pytorch"]);
+    assert_eq!(code, 0);
+    assert!(text.contains("LINK = \"?v=1&seed=7\""), "the link is the canonical one");
+    std::fs::remove_dir_all(&dir).ok();
+}

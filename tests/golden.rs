@@ -113,3 +113,28 @@ fn state_links_match_their_snapshot() {
     let decoded: Vec<_> = links.lines().map(|l| serde_json::json!({"link": l, "decoded": flash_nas::state::State::decode(l), "encoded": flash_nas::state::State::decode(l).state.encode()})).collect();
     check("state-links.json", serde_json::Value::Array(decoded));
 }
+
+/// The playground's results for shared links, natively: the page (tests/e2e),
+/// `flash playground` (tests/cli.rs) and the wasm build (tests/wasm.rs) must
+/// show exactly these.
+#[test]
+fn playground_links_match_their_snapshot() {
+    let links = include_str!("golden/playground-links.txt");
+    let got: Vec<serde_json::Value> = links.lines().map(|l| fingerprint::playground(&flash_nas::playground::Playground::open(l, None))).collect();
+    check("playground-views.json", serde_json::Value::Array(got));
+}
+
+/// The charts the page draws for fixed links, byte for byte (tests/wasm.rs
+/// draws them in the browser and compares with these files).
+#[test]
+fn playground_charts_match_their_snapshot() {
+    for (name, svg) in fingerprint::playground_charts() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/charts").join(name);
+        if std::env::var_os("UPDATE_GOLDEN").is_some() {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &svg).unwrap();
+        }
+        let want = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("missing {}; run with UPDATE_GOLDEN=1", path.display()));
+        assert!(svg == want, "{name} changed; if deliberate, rerun with UPDATE_GOLDEN=1 and look at the chart");
+    }
+}

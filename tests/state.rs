@@ -2,17 +2,21 @@
 //! The playground state's URL form: round trips, and hostile links that keep
 //! the good fields, fall back for the bad ones and say why.
 
-use flash_nas::state::{State, MAX_QUERY, VERSION};
+use flash_nas::state::{fingerprint_of, OwnSamples, State, MAX_OWN, MAX_QUERY, VERSION};
 
 fn custom() -> State {
     State {
         space: "mnist/res/cells=2;d=1..6;w=16..64:16".into(),
         profile: "rpi4".into(),
+        params: "bandwidth_gbs=3.5".into(),
         samples: "mnist".into(),
-        goal: "max-accuracy,latency<=2".into(),
+        own: String::new(),
+        goal: "max-accuracy,latency<=2,accuracy>=0.8".into(),
         knobs: String::new(),
         solver: "evolution".into(),
         seed: 9_007_199_254_740_991,
+        cost: "energy".into(),
+        shgo: "cell2:width,skip".into(),
         hide: vec!["compare".into(), "shgo".into()],
     }
 }
@@ -97,4 +101,59 @@ fn oversized_links_and_values_are_refused_with_their_size() {
     assert_eq!(unversioned.state.seed, 5);
     assert!(unversioned.notices[0].message.contains("no schema version"));
     assert_eq!(State::decode("").notices, vec![]);
+}
+
+#[test]
+fn profile_edits_are_checked_against_the_profile() {
+    let ok = State::decode("v=1&profile=rpi4&params=bandwidth_gbs%3D3.5");
+    assert!(ok.notices.is_empty(), "{:?}", ok.notices);
+    assert_eq!(ok.state.profile().unwrap().value("bandwidth_gbs"), Some(3.5));
+    // Out of range, unknown key, not a number: the edits go, the profile stays, the notice says why.
+    for (params, words) in [("bandwidth_gbs%3D-4", "params.bandwidth_gbs"), ("nonsense%3D1", "params.nonsense"), ("bandwidth_gbs%3Dlots", "not a number")] {
+        let d = State::decode(&format!("v=1&profile=rpi4&params={params}"));
+        assert_eq!((d.state.profile.as_str(), d.state.params.as_str()), ("rpi4", ""), "{params}");
+        assert!(d.notices.iter().any(|n| n.field == "params" && n.message.contains(words)), "{params}: {:?}", d.notices);
+    }
+}
+
+#[test]
+fn own_samples_travel_in_the_link_or_by_fingerprint() {
+    let csv = "arch,accuracy\ndigits/dense/d2w8t2-d2w16t4,0.61\ndigits/dense/d4w16t8-d3w32t8,0.83\ndigits/dense/d3w8t0-d2w8t0,0.55\n";
+    let own = OwnSamples::of_csv(csv).unwrap();
+    assert!(!own.starts_with("file:"), "three rows fit in a link: {own}");
+    let state = State { samples: "own".into(), own: own.clone(), goal: "max-accuracy,accuracy>=0.5".into(), ..State::default() };
+    let back = State::decode(&state.encode());
+    assert!(back.notices.is_empty(), "{:?}", back.notices);
+    assert_eq!(back.state, state);
+    let fitted = back.state.samples_csv(None).unwrap().unwrap();
+    assert_eq!(flash_nas::predictor::SampleSet::from_csv(&fitted).unwrap().samples.len(), 3);
+    // A set too large for a link is named by rows and fingerprint; the file must match it.
+    let big = std::fs::read_to_string("data/samples/digits.csv").unwrap();
+    let mut grown = big.clone();
+    for _ in 0..2 {
+        grown.push_str(&big.lines().filter(|l| !l.starts_with('#')).skip(1).collect::<Vec<_>>().join("\n"));
+        grown.push('\n');
+    }
+    let named = OwnSamples::of_csv(&grown).unwrap();
+    assert_eq!(named, format!("file:300:{:08x}", fingerprint_of(&grown)));
+    assert!(MAX_OWN < flash_nas::state::MAX_QUERY);
+    let linked = State { samples: "own".into(), own: named, ..State::default() };
+    let d = State::decode(&linked.encode());
+    assert!(d.notices.is_empty(), "{:?}", d.notices);
+    assert!(d.state.samples_csv(None).unwrap_err().contains("load its CSV file"));
+    assert!(d.state.samples_csv(Some(&big)).unwrap_err().contains("fingerprint"));
+    assert!(d.state.samples_csv(Some(&grown.replace('\n', "\r\n"))).is_ok(), "line endings do not change the fingerprint");
+    // Rows that do not parse fall back to the proxy with a named notice.
+    let bad = State::decode("v=1&samples=own&own=digits%2Fdense%2Fd2w8t2%400.5%7Cnope%402");
+    assert_eq!(bad.state.samples, "none");
+    assert!(bad.notices.iter().any(|n| n.field == "own"), "{:?}", bad.notices);
+}
+
+#[test]
+fn chart_choices_are_checked() {
+    let d = State::decode("v=1&cost=speed&shgo=cell0%3Adepth%2Cdepth");
+    assert_eq!((d.state.cost.as_str(), d.state.shgo.as_str()), ("latency", "shared:depth,width"));
+    assert_eq!(d.notices.len(), 2, "{:?}", d.notices);
+    let ok = State::decode("v=1&cost=edp&shgo=cell3%3Askip%2Cwidth");
+    assert!(ok.notices.is_empty(), "{:?}", ok.notices);
 }

@@ -135,7 +135,42 @@ fn links_decode_in_wasm_as_natively() {
     assert_eq!(serde_json::Value::Array(got), golden(include_str!("golden/state-links.json")));
     let decoded = flash_nas::wasm::state_decode("v=1&seed=x").unwrap();
     assert!(decoded.is_object());
+    // Fields a state object leaves out take their defaults.
     let state = js_sys::JSON::parse(r#"{"space":"default","profile":"rpi4","samples":"none","goal":"max-accuracy","knobs":"","solver":"flash","seed":3,"hide":[]}"#).unwrap();
     assert_eq!(flash_nas::wasm::state_encode(state).unwrap(), "v=1&profile=rpi4&seed=3");
-    assert!(flash_nas::wasm::state_encode(js_sys::JSON::parse(r#"{"seed": 1}"#).unwrap()).is_err());
+    assert!(flash_nas::wasm::state_encode(js_sys::JSON::parse(r#"{"seed": "one"}"#).unwrap()).is_err());
+}
+
+#[wasm_bindgen_test]
+fn shared_links_give_the_native_results_and_charts_in_wasm() {
+    // Written by tests/golden.rs (playground_links_match_their_snapshot and
+    // playground_charts_match_their_snapshot): the same results, and the same chart bytes.
+    let links = include_str!("golden/playground-links.txt");
+    let want = golden(include_str!("golden/playground-views.json"));
+    for (i, l) in links.lines().enumerate() {
+        let got = fingerprint::playground(&flash_nas::playground::Playground::open(l, None));
+        for key in ["link", "notices", "error"] {
+            assert_eq!(got[key], want[i][key], "{l}: {key}");
+        }
+        for key in ["message", "evaluations", "relaxed_evaluations", "local_minima", "best", "pareto"] {
+            assert_eq!(got["result"][key], want[i]["result"][key], "{l}: {key}");
+        }
+    }
+    let want = [
+        include_str!("golden/charts/rpi4-pareto.svg"),
+        include_str!("golden/charts/rpi4-shgo.svg"),
+        include_str!("golden/charts/rpi4-shgo-step2.svg"),
+        include_str!("golden/charts/rpi4-layers.svg"),
+        include_str!("golden/charts/rpi4-diagram.svg"),
+        include_str!("golden/charts/sram-pareto.svg"),
+        include_str!("golden/charts/sram-predictor.svg"),
+    ];
+    for ((name, svg), want) in fingerprint::playground_charts().into_iter().zip(want) {
+        assert!(svg == want, "{name} differs from the native chart");
+    }
+    // The shell's playground object: a view, a step, the trace.
+    let pg = flash_nas::wasm::Playground::new("v=1&profile=rpi4", None);
+    assert!(pg.view().unwrap().is_object());
+    assert!(pg.shgo_step(0).unwrap().is_object());
+    assert!(pg.trace_csv().lines().count() > 10);
 }

@@ -1,47 +1,32 @@
-// The predictor panel: loads a shipped sample set, shows the core's fit, and
-// drives the training worker. Text only goes into the DOM as textContent.
-import { fitSamples } from './pkg/flash_nas.js';
-
-const $ = (id) => document.getElementById(id);
-const sets = new Map(); // path → CSV text, with rows trained here appended
+// The predictor panel's own data: pasted or loaded sample CSVs and networks
+// trained here in a worker. The fit itself comes with each search result (the
+// core fits the state's samples); this module only turns data into the
+// state's `own` field. Text only goes into the DOM as textContent.
+let ctx = null; // {app, edited, ownSamples, showError}
 let worker = null;
+const $ = (id) => document.getElementById(id);
 
-function showError(box, message) {
-  box.hidden = !message;
-  box.textContent = message || '';
+/** The CSV a link names by fingerprint (own=file:…), if the user has loaded it. */
+export function ownFile() {
+  return ctx?.app.state?.own?.startsWith('file:') ? ctx.app.ownText : undefined;
 }
 
-const num = (x, digits) => (x === null || x === undefined ? '–' : x.toFixed(digits));
-
-function render(path) {
-  let fitted;
+function useOwn(text, where) {
+  let own;
   try {
-    fitted = fitSamples(sets.get(path));
+    own = ctx.ownSamples(text);
   } catch (e) {
-    showError($('fit-error'), `${path}: ${e.message || e}`);
-    $('fit').classList.add('stale');
-    return;
+    ctx.showError(null, $('own-error'), `${where}: ${e.message || e}`);
+    return false;
   }
-  showError($('fit-error'), '');
-  $('fit').classList.remove('stale');
-  const r = fitted.report;
-  const chosen = r.candidates.find((c) => JSON.stringify(c.model) === JSON.stringify(r.chosen.model));
-  const degree = r.correlations.find((f) => f.feature === 'nn_degree');
-  $('fit-n').textContent = String(fitted.set.samples.length);
-  $('fit-model').textContent = chosen.name;
-  $('fit-mae').textContent = num(chosen.loo_mae, 4);
-  $('fit-rank').textContent = `${num(chosen.loo_spearman, 3)} / ${num(chosen.loo_kendall, 3)}`;
-  $('fit-degree').textContent = `${num(degree.spearman, 3)} / ${num(degree.kendall, 3)}`;
-  $('provenance').textContent = fitted.set.provenance.join('\n');
-}
-
-async function load(path) {
-  if (!sets.has(path)) {
-    const response = await fetch(path);
-    if (!response.ok) throw new Error(`cannot load ${path} (HTTP ${response.status})`);
-    sets.set(path, await response.text());
-  }
-  render(path);
+  ctx.showError(null, $('own-error'), '');
+  ctx.app.ownText = text;
+  const ok = ctx.edited({ samples: 'own', own });
+  $('sample-set').value = ctx.app.state.samples;
+  $('share-status').textContent = own.startsWith('file:')
+    ? 'Your samples are too large for a link: the link names them by row count and fingerprint. Download them (predictor panel) and send the file with the link.'
+    : 'Your samples travel in the link.';
+  return ok;
 }
 
 function cell(text) {
@@ -58,23 +43,36 @@ function setRunning(running) {
 function readField(id, lo, hi) {
   const input = $(id);
   const v = Number(input.value);
-  const ok = Number.isInteger(v) && v >= lo && v <= hi;
+  const ok = input.value.trim() !== '' && Number.isInteger(v) && v >= lo && v <= hi;
   input.setAttribute('aria-invalid', ok ? 'false' : 'true');
   if (!ok) throw new Error(`${input.labels[0].textContent} = ${input.value} is not allowed: allowed ${lo}..=${hi}`);
   return v;
 }
 
-function startTraining() {
+async function baseText() {
+  if (ctx.app.ownText) return ctx.app.ownText;
+  const response = await fetch('data/samples/digits.csv');
+  if (!response.ok) throw new Error(`cannot load data/samples/digits.csv (HTTP ${response.status})`);
+  return response.text();
+}
+
+async function startTraining() {
   let k, seed;
   try {
     k = readField('train-k', 1, 20);
     seed = readField('train-seed', 0, 4294967295);
   } catch (e) {
-    showError($('train-error'), e.message);
+    ctx.showError(null, $('train-error'), e.message);
     return;
   }
-  showError($('train-error'), '');
-  const path = 'data/samples/digits.csv';
+  ctx.showError(null, $('train-error'), '');
+  let text;
+  try {
+    text = await baseText();
+  } catch (e) {
+    ctx.showError(null, $('train-error'), e.message);
+    return;
+  }
   worker = new Worker(new URL('./train-worker.js', import.meta.url), { type: 'module' });
   setRunning(true);
   $('train-status').textContent = 'Loading the trainer…';
@@ -89,30 +87,25 @@ function startTraining() {
       $('train-status').textContent = `Network ${data.i + 1} of ${k}: ${data.arch}, epoch ${data.epoch}/${data.epochs}, loss ${data.loss.toFixed(3)}`;
     } else if (data.type === 'row') {
       $('train-all').value = data.i + 1;
-      const text = sets.get(path);
-      sets.set(path, `${text.endsWith('\n') ? text : `${text}\n`}${data.row.csv}\n`);
+      text = `${text.endsWith('\n') ? text : `${text}\n`}${data.row.csv}\n`;
       const tr = document.createElement('tr');
       tr.append(cell(data.row.arch), cell(data.row.nn_degree.toFixed(2)), cell(data.row.test_accuracy.toFixed(4)), cell(data.row.seconds.toFixed(2)));
       $('trained').tBodies[0].append(tr);
-      $('sample-set').value = path;
-      render(path);
+      useOwn(text, 'trained networks');
     } else if (data.type === 'done') {
       $('train-status').textContent = `Trained ${k} networks and refitted the predictor.`;
       stop();
     } else if (data.type === 'error') {
-      showError($('train-error'), data.message);
+      ctx.showError(null, $('train-error'), data.message);
       $('train-status').textContent = 'Training stopped.';
       stop();
     }
   };
   worker.onerror = (e) => {
-    showError($('train-error'), `The training worker failed: ${e.message || 'it could not start'}. Build it with scripts/build.sh.`);
+    ctx.showError(null, $('train-error'), `The training worker failed: ${e.message || 'it could not start'}. Build it with scripts/build.sh.`);
     stop();
   };
-  load(path).then(() => worker.postMessage({ k, seed }), (e) => {
-    showError($('train-error'), e.message);
-    stop();
-  });
+  worker.postMessage({ k, seed });
 }
 
 function stop() {
@@ -122,13 +115,30 @@ function stop() {
   $('train-network').value = 0;
 }
 
-export async function initPredictor() {
-  const select = $('sample-set');
-  select.addEventListener('change', () => load(select.value).catch((e) => showError($('fit-error'), e.message)));
+export function initPredictor(context) {
+  ctx = context;
+  $('own-use').addEventListener('click', () => useOwn($('own-csv').value, 'pasted samples'));
+  $('own-file').addEventListener('change', async () => {
+    const file = $('own-file').files[0];
+    if (!file) return;
+    if (file.size > 4 * 1024 * 1024) {
+      ctx.showError(null, $('own-error'), `${file.name}: ${file.size} bytes: allowed at most 4 MiB`);
+      return;
+    }
+    const text = await file.text();
+    const named = ctx.app.state.own.startsWith('file:') ? ctx.app.state.own : null;
+    if (named && ctx.ownSamples(text) === named) {
+      // The file this link names: the link stays, the search now has its rows.
+      ctx.app.ownText = text;
+      ctx.showError(null, $('own-error'), '');
+      ctx.rerun();
+      return;
+    }
+    useOwn(text, file.name);
+  });
   $('train-start').addEventListener('click', startTraining);
   $('train-cancel').addEventListener('click', () => {
     stop();
     $('train-status').textContent = 'Cancelled; the networks trained so far stay in the set.';
   });
-  await load(select.value).catch((e) => showError($('fit-error'), e.message));
 }

@@ -237,7 +237,7 @@ fn fit_target(profile: &Profile, start: &[f64], samples: &[&Measured], target: T
         let p = predictions(&m, samples, target);
         Ok(Array1::from_iter(p.iter().zip(&measured).map(|(p, y)| (p - y) / y)))
     };
-    let cost = |r: &Array1<f64>| r.dot(r);
+    let cost = |r: &Array1<f64>| r.iter().map(|v| v * v).sum::<f64>();
     let mut values = start.to_vec();
     let mut r = residuals(&values)?;
     let mut current = cost(&r);
@@ -262,8 +262,8 @@ fn fit_target(profile: &Profile, start: &[f64], samples: &[&Measured], target: T
                 jac[[k, j]] = (rj[k] - r[k]) / h;
             }
         }
-        let jtj = jac.t().dot(&jac);
-        let g = jac.t().dot(&r);
+        let jtj = crate::linalg::gram(&jac);
+        let g = crate::linalg::at_b(&jac, &r);
         for j in 0..p {
             identified[j] |= jtj[[j, j]] > 1e-18;
         }

@@ -22,12 +22,16 @@ pub enum Quality {
 }
 
 impl Quality {
-    /// Predicted accuracy, or `None` for the NN-Degree proxy.
+    /// Predicted accuracy, or `None` for the NN-Degree proxy. A fit in ln
+    /// features grows without bound, so networks beyond the samples' range
+    /// would be predicted past 100 %: accuracy is a fraction, so it is clamped
+    /// to [0, 1], and among networks predicted perfect the goal's tiebreak
+    /// (the cheaper one) decides (docs/predictor.md).
     #[inline]
     pub fn accuracy(&self, nn_degree: f64, params: u64, macs: u64) -> Option<f64> {
         match self {
             Quality::Degree => None,
-            Quality::Predictor { predictor, .. } => Some(predictor.predict(nn_degree, params, macs)),
+            Quality::Predictor { predictor, .. } => Some(predictor.predict(nn_degree, params, macs).clamp(0.0, 1.0)),
         }
     }
 

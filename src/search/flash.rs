@@ -361,7 +361,19 @@ fn minimize_relaxed(
     let objective = |y: &[f64]| relax(y).0;
     let limit_fns: Vec<LimitFn<'_>> = (0..goal.limits.len()).map(|j| Box::new(move |y: &[f64]| relax(y).1[j]) as LimitFn).collect();
     let constraints: Vec<Constraint> = limit_fns.iter().map(|g| Constraint::ineq(g.as_ref())).collect();
-    shgo::minimize(objective, &vec![(0.0, 1.0); dim], &constraints, options)
+    // SHGO's iterations reach the search's observer (the page's step mode).
+    struct Iterations<'c, 's, 'p> {
+        cell: &'c RefCell<(&'s mut Session<'p>, Option<(Vec<f64>, f64, Vec<f64>)>)>,
+        name: &'c str,
+        hw: usize,
+    }
+    impl shgo::Observer for Iterations<'_, '_, '_> {
+        fn iteration(&mut self, state: &shgo::IterationState) {
+            self.cell.borrow_mut().0.iteration(self.name, self.hw, state);
+        }
+    }
+    let mut iterations = Iterations { cell: &cell, name, hw };
+    shgo::minimize_observed(objective, &vec![(0.0, 1.0); dim], &constraints, options, &mut iterations)
 }
 
 /// The goal's verdict on a lattice point.

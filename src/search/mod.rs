@@ -109,6 +109,8 @@ pub trait Observer {
     fn relaxed(&mut self, _level: &str, _hw: usize, _x: &[f64], _f: f64) {}
     /// A local minimum SHGO reported at a level.
     fn minimizer(&mut self, _level: &str, _hw: usize, _x: &[f64], _f: f64) {}
+    /// The end of one SHGO iteration at a level (the page's step mode).
+    fn iteration(&mut self, _level: &str, _hw: usize, _state: &crate::shgo::IterationState) {}
 }
 
 impl Observer for () {}
@@ -122,8 +124,28 @@ pub struct Trace {
     pub relaxed: Vec<RelaxedPoint>,
     /// SHGO's local minima on the relaxations.
     pub minimizers: Vec<RelaxedPoint>,
+    /// The end of every SHGO iteration, in order: how far the other lists had
+    /// grown by then (the page steps through a search with these).
+    pub iterations: Vec<IterationMark>,
     /// Whether points were left out past the limit.
     pub truncated: bool,
+}
+
+/// Where one SHGO iteration of a FLASH level ended.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct IterationMark {
+    pub level: String,
+    pub hw: usize,
+    /// SHGO's iteration number within its run (1-based).
+    pub iteration: usize,
+    /// Lengths of `relaxed`, `minimizers` and `evaluated` at the end of it.
+    pub relaxed: usize,
+    pub minimizers: usize,
+    pub evaluated: usize,
+    /// Vertices of SHGO's complex (or samples) by then.
+    pub vertices: usize,
+    /// SHGO's lowest relaxed value by then.
+    pub best: Option<f64>,
 }
 
 /// Most points of each kind a trace keeps.
@@ -177,7 +199,28 @@ impl Observer for Trace {
     }
 
     fn minimizer(&mut self, level: &str, hw: usize, x: &[f64], f: f64) {
+        if self.minimizers.len() >= TRACE_LIMIT {
+            self.truncated = true;
+            return;
+        }
         self.minimizers.push(RelaxedPoint { level: level.to_string(), hw, x: x.to_vec(), f });
+    }
+
+    fn iteration(&mut self, level: &str, hw: usize, state: &crate::shgo::IterationState) {
+        if self.iterations.len() >= TRACE_LIMIT {
+            self.truncated = true;
+            return;
+        }
+        self.iterations.push(IterationMark {
+            level: level.to_string(),
+            hw,
+            iteration: state.iteration,
+            relaxed: self.relaxed.len(),
+            minimizers: self.minimizers.len(),
+            evaluated: self.evaluated.len(),
+            vertices: state.vertices,
+            best: state.best.as_ref().map(|b| b.1),
+        });
     }
 }
 
@@ -207,6 +250,12 @@ impl Observer for Both<'_> {
         self.first.minimizer(level, hw, x, f);
         if let Some(t) = &mut self.trace {
             t.minimizer(level, hw, x, f);
+        }
+    }
+    fn iteration(&mut self, level: &str, hw: usize, state: &crate::shgo::IterationState) {
+        self.first.iteration(level, hw, state);
+        if let Some(t) = &mut self.trace {
+            t.iteration(level, hw, state);
         }
     }
 }
@@ -289,6 +338,10 @@ impl<'a> Session<'a> {
 
     pub fn minimizer(&mut self, level: &str, hw: usize, x: &[f64], f: f64) {
         self.observer.minimizer(level, hw, x, f);
+    }
+
+    pub fn iteration(&mut self, level: &str, hw: usize, state: &crate::shgo::IterationState) {
+        self.observer.iteration(level, hw, state);
     }
 
     /// A network the solver reports as a local minimum (FLASH: each SHGO

@@ -620,6 +620,33 @@ impl SearchSpace {
     }
 }
 
+/// A space as the page's editor shows it: the frame (dataset, family and
+/// options, as the text form writes them) and each cell's ranges.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SpaceFields {
+    pub dataset: String,
+    pub family: String,
+    /// `dataset/family(options)/`, the text form's prefix.
+    pub frame: String,
+    /// Per cell: d, w, t, e in the RANGE syntax, and the stride.
+    pub cells: Vec<[String; 5]>,
+}
+
+impl SearchSpace {
+    pub fn fields(&self) -> SpaceFields {
+        let frame = text::print_frame(&self.frame);
+        let mut parts = frame.split('/');
+        let dataset = parts.next().unwrap_or_default().to_string();
+        let family = parts.next().unwrap_or_default().split('(').next().unwrap_or_default().to_string();
+        let cells = self
+            .cells
+            .iter()
+            .map(|c| [text::print_range(&c.depth), text::print_range(&c.width), text::print_range(&c.skip), text::print_range(&c.expansion), c.stride.to_string()])
+            .collect();
+        SpaceFields { dataset, family, frame, cells }
+    }
+}
+
 impl std::fmt::Display for SearchSpace {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&text::print_space(&self.frame, &self.cells))

@@ -201,7 +201,7 @@ pub(super) fn parse_architecture(text: &str) -> Result<ArchitectureParams> {
     Ok(ArchitectureParams { dataset: frame.dataset, family: frame.family, options: frame.options, cells })
 }
 
-fn print_frame(frame: &Frame) -> String {
+pub(super) fn print_frame(frame: &Frame) -> String {
     let o = &frame.options;
     let d = Options::defaults(frame.family);
     let mut opts = Vec::new();
@@ -266,7 +266,7 @@ fn parse_range(cur: &mut Cursor, field: &str) -> Result<ValueRange> {
     Ok(ValueRange { lo, hi, step })
 }
 
-fn print_range(r: &ValueRange) -> String {
+pub(super) fn print_range(r: &ValueRange) -> String {
     match (r.lo, r.lo == r.hi, r.step) {
         (ALL, _, _) => "*".into(),
         (lo, true, _) => lo.to_string(),

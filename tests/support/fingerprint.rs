@@ -14,3 +14,33 @@ pub fn search(r: &flash_nas::search::SearchResult) -> serde_json::Value {
         "relaxed_evaluations": r.relaxed_evaluations,
     })
 }
+
+/// What a shared link must reproduce: its canonical link, notices, the search.
+#[allow(dead_code)]
+pub fn playground(pg: &flash_nas::playground::Playground) -> serde_json::Value {
+    serde_json::json!({
+        "link": pg.state.encode(),
+        "notices": pg.notices,
+        "result": pg.result().ok().map(search),
+        "error": pg.result().err(),
+    })
+}
+
+/// The charts of two fixed links, as files under tests/golden/charts/.
+#[allow(dead_code)]
+pub fn playground_charts() -> Vec<(&'static str, String)> {
+    use flash_nas::playground::Playground;
+    let a = Playground::open("v=1&profile=rpi4&goal=max-accuracy%2Clatency%3C%3D2", None).view();
+    let b = Playground::open("v=1&space=digits%2Fdense%2Fcells%3D2%3Bd%3D1..6%3Bw%3D4..32%3A4%3Bt%3D0..24&profile=sram-imc&samples=digits&goal=pareto-energy&seed=7", None).view();
+    let step = Playground::open("v=1&profile=rpi4&goal=max-accuracy%2Clatency%3C%3D2", None).shgo_chart(Some(1)).map(|(c, _)| c.svg);
+    let best = a.best.expect("a network");
+    vec![
+        ("rpi4-pareto.svg", a.pareto.expect("a chart").svg),
+        ("rpi4-shgo.svg", a.shgo.expect("a chart").svg),
+        ("rpi4-shgo-step2.svg", step.expect("a chart")),
+        ("rpi4-layers.svg", a.layers.expect("a chart").svg),
+        ("rpi4-diagram.svg", best.diagram),
+        ("sram-pareto.svg", b.pareto.expect("a chart").svg),
+        ("sram-predictor.svg", b.predictor.expect("a fit").chart.expect("a chart")),
+    ]
+}

@@ -30,6 +30,14 @@ usage:
 {SEARCH}
 {BENCH}
 {TRAIN}
+  flash playground 'LINK' [--own OWN.csv] [--view | --pytorch | --trace-csv | --compare]
+                                 the playground's search for a shared link (its query, from
+                                 '?v=1&…'): JSON {link, notices, result}, the same as the page;
+                                 --own: the CSV file a link names by fingerprint; --view: all the
+                                 page shows (charts as SVG); --pytorch: the network as a PyTorch
+                                 module; --trace-csv: every evaluated network; --compare: FLASH
+                                 against the exact optimum, random search and evolution
+  flash pytorch ARCH             the network as a PyTorch nn.Module (Python source)
   flash help                     this text
 
 ARCH and SPACE use the text forms of docs/space.md, e.g.
@@ -91,6 +99,42 @@ fn fit_command(args: &[String]) -> Result<String, String> {
     json(&Fit { report, seed_noise })
 }
 
+fn playground_command(args: &[String]) -> Result<String, String> {
+    const FLAGS: [&str; 4] = ["--view", "--pytorch", "--trace-csv", "--compare"];
+    let flags: Vec<&str> = args.iter().map(String::as_str).filter(|a| FLAGS.contains(a)).collect();
+    let rest: Vec<String> = args.iter().filter(|a| !FLAGS.contains(&a.as_str())).cloned().collect();
+    let (positional, opts) = hw::options(&rest, &["own"])?;
+    let [link] = positional.as_slice() else {
+        return Err("playground takes exactly one LINK (the page's query, e.g. '?v=1&profile=rpi4')".into());
+    };
+    let query = link.split_once('?').map_or(link.as_str(), |(_, q)| q);
+    let own = match hw::text_opt(&opts, "own") {
+        Some(path) => Some(std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?),
+        None => None,
+    };
+    let pg = flash_nas::playground::Playground::open(query, own.as_deref());
+    if flags.len() > 1 {
+        return Err(format!("playground takes one of {} at a time", FLAGS.join(", ")));
+    }
+    match flags.first().copied() {
+        Some("--view") => json(&pg.view()),
+        Some("--pytorch") => pg.view().best.map(|b| b.pytorch).ok_or_else(|| pg.result().err().unwrap_or("no network was found").to_string()),
+        Some("--trace-csv") => Ok(pg.trace_csv()),
+        Some("--compare") => json(&pg.compare()?),
+        _ => {
+            #[derive(serde::Serialize)]
+            struct Out<'a> {
+                link: String,
+                notices: &'a [flash_nas::state::Notice],
+                result: Option<flash_nas::search::SearchResult>,
+                error: Option<&'a str>,
+            }
+            let result = pg.result().ok().map(|r| flash_nas::search::SearchResult { trace: None, ..r.clone() });
+            json(&Out { link: pg.state.encode(), notices: &pg.notices, result, error: pg.result().err() })
+        }
+    }
+}
+
 fn run(args: &[String]) -> Result<String, String> {
     let (command, rest) = match args.split_first() {
         Some((c, r)) => (c.as_str(), r),
@@ -150,6 +194,11 @@ fn run(args: &[String]) -> Result<String, String> {
             Ok(lines.join("\n"))
         }
         "fit" => fit_command(rest),
+        "playground" => playground_command(rest),
+        "pytorch" => match rest {
+            [text] => Ok(flash_nas::export::pytorch(&Architecture::parse(text).map_err(|e| e.to_string())?, "")),
+            _ => Err("pytorch takes exactly one ARCH".into()),
+        },
         "classics" => Ok(CLASSICS
             .iter()
             .map(|(name, text)| format!("{name:<28} {text}"))

@@ -1,0 +1,330 @@
+//! The playground: one link's whole search and everything the page shows of it
+//! (docs/playground.md). The page and `flash playground` both call
+//! [`Playground::open`], so a shared link gives the same result in the browser
+//! and on the command line.
+
+use crate::chart::{self, Chart};
+use crate::describe::{describe, Description};
+use crate::hardware::profile::ProfileView;
+use crate::hardware::{self, CostReport, Profile};
+use crate::predictor::{self, SampleSet};
+use crate::search::compare::{compare, Comparison};
+use crate::search::evaluate::PER_CELL;
+use crate::search::{run, Cost, Objective, Problem, SearchResult, Trace};
+use crate::space::Architecture;
+use crate::state::{Decoded, Notice, ShgoAxes, State, COORDS};
+use serde::Serialize;
+
+/// A link's search, run.
+pub struct Playground {
+    pub state: State,
+    pub notices: Vec<Notice>,
+    problem: Option<Problem>,
+    /// The search's result, or why it could not run.
+    outcome: Result<SearchResult, String>,
+    samples: Option<SampleSet>,
+}
+
+/// What the page shows for a link.
+#[derive(Clone, Debug, Serialize)]
+pub struct View {
+    /// The canonical query of the state (without '?').
+    pub link: String,
+    pub state: State,
+    pub notices: Vec<Notice>,
+    /// The profile the search ran on, with the link's edits.
+    pub profile: Option<ProfileView>,
+    pub predictor: Option<PredictorView>,
+    /// Why the search could not run (the state's problem).
+    pub error: Option<String>,
+    /// The search's result, without its trace.
+    pub result: Option<SearchResult>,
+    pub best: Option<BestView>,
+    pub pareto: Option<Chart>,
+    pub shgo: Option<Chart>,
+    /// SHGO iterations of the chart's level, for the step mode.
+    pub steps: usize,
+    pub layers: Option<Chart>,
+    /// The command that reproduces this result.
+    pub command: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PredictorView {
+    pub source: String,
+    pub rows: usize,
+    pub provenance: Vec<String>,
+    pub report: predictor::FitReport,
+    pub chart: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct BestView {
+    pub description: Description,
+    /// The cost on the hardware configuration the search chose.
+    pub cost: CostReport,
+    /// Cells, layers and skip connections as SVG.
+    pub diagram: String,
+    pub pytorch: String,
+}
+
+impl Playground {
+    /// Decodes a link and runs its search; `own_file` is the CSV a link names
+    /// by fingerprint (`own=file:…`). Never fails: what cannot be used becomes
+    /// a notice, and a search that cannot run becomes the view's error.
+    pub fn open(query: &str, own_file: Option<&str>) -> Playground {
+        let Decoded { state, mut notices } = State::decode(query);
+        Self::run_state(state, &mut notices, own_file)
+    }
+
+    fn run_state(state: State, notices: &mut Vec<Notice>, own_file: Option<&str>) -> Playground {
+        let samples_csv = match state.samples_csv(own_file) {
+            Ok(csv) => csv,
+            Err(message) => {
+                notices.push(Notice { field: "own".into(), value: String::new(), message: format!("{message}; until then the NN-Degree proxy ranks networks") });
+                None
+            }
+        };
+        let samples = samples_csv.as_deref().and_then(|csv| SampleSet::from_csv(csv).ok());
+        if let Some(set) = &samples {
+            extrapolation(&state, set, notices);
+        }
+        let mut request = match state.request_with(own_file) {
+            Ok(r) => r,
+            Err(_) => crate::search::request::Request { samples_csv: None, ..state.request(None) },
+        };
+        request.samples_csv = samples_csv;
+        request.trace = true;
+        let problem = request.problem();
+        let outcome = match (&problem, request.solver()) {
+            (Ok(p), Ok(solver)) => run(p, solver.as_ref(), &mut (), true).map_err(|e| e.to_string()),
+            (Err(e), _) => Err(e.to_string()),
+            (_, Err(e)) => Err(e.to_string()),
+        };
+        Playground { state, notices: std::mem::take(notices), problem: problem.ok(), outcome, samples }
+    }
+
+    pub fn result(&self) -> Result<&SearchResult, &str> {
+        self.outcome.as_ref().map_err(String::as_str)
+    }
+
+    fn trace(&self) -> Option<&Trace> {
+        self.outcome.as_ref().ok().and_then(|r| r.trace.as_ref())
+    }
+
+    /// Index of the hardware configuration the best network runs on.
+    fn best_hw(&self) -> usize {
+        let (Some(p), Ok(r)) = (&self.problem, &self.outcome) else { return 0 };
+        r.best.as_ref().and_then(|b| p.hardware.iter().position(|h| h.label() == b.hardware)).unwrap_or(0)
+    }
+
+    pub fn view(&self) -> View {
+        let result = self.outcome.as_ref().ok().map(|r| SearchResult { trace: None, ..r.clone() });
+        let best = match (&self.problem, &result) {
+            (Some(p), Some(r)) => r.best.as_ref().and_then(|b| {
+                let arch = Architecture::parse(&b.arch).ok()?;
+                let profile = &p.hardware[self.best_hw()].profile;
+                Some(BestView {
+                    description: describe(&arch),
+                    cost: hardware::report(profile, &arch),
+                    diagram: chart::diagram(&arch).unwrap_or_default(),
+                    pytorch: crate::export::pytorch(&arch, &self.link()),
+                })
+            }),
+            _ => None,
+        };
+        let (shgo, steps) = match self.shgo_chart(None) {
+            Some((c, n)) => (Some(c), n),
+            None => (None, 0),
+        };
+        View {
+            link: self.state.encode(),
+            state: self.state.clone(),
+            notices: self.notices.clone(),
+            profile: self.state.profile().ok().map(|p| p.view()),
+            predictor: self.predictor_view(),
+            error: self.outcome.as_ref().err().cloned(),
+            pareto: self.pareto_chart(),
+            shgo,
+            steps,
+            layers: best.as_ref().and_then(|b| chart::layer_costs(&b.cost).ok()),
+            best,
+            result,
+            command: self.command(),
+        }
+    }
+
+    fn link(&self) -> String {
+        format!("?{}", self.state.encode())
+    }
+
+    /// `flash playground '?…'`: the CLI line that gives this result.
+    pub fn command(&self) -> String {
+        let mut cmd = format!("flash playground '{}'", self.link().replace('\'', "'\\''"));
+        if let Some(path) = self.state.own.strip_prefix("file:").map(|_| "OWN.csv") {
+            cmd.push_str(&format!(" --own {path}"));
+        }
+        cmd
+    }
+
+    fn predictor_view(&self) -> Option<PredictorView> {
+        let set = self.samples.as_ref()?;
+        let report = predictor::fit(&set.samples).ok()?;
+        let source = match self.state.samples.as_str() {
+            "own" => "your own samples".to_string(),
+            name => format!("data/samples/{name}.csv (shipped)"),
+        };
+        let title = format!("{} trained networks: {source}", set.samples.len());
+        Some(PredictorView {
+            source,
+            rows: set.samples.len(),
+            provenance: set.provenance.clone(),
+            chart: chart::accuracy_vs_degree(&set.samples, &title).ok(),
+            report,
+        })
+    }
+
+    /// The cost the Pareto chart puts on x: the goal's, else the state's choice.
+    fn chart_cost(&self) -> Cost {
+        match self.problem.as_ref().map(|p| p.goal.objective) {
+            Some(Objective::Pareto(c)) | Some(Objective::MinCost(c)) => c,
+            _ => Cost::ALL.into_iter().find(|c| c.name() == self.state.cost).unwrap_or(Cost::Latency),
+        }
+    }
+
+    /// Score against cost of every evaluated network, its front, the result.
+    pub fn pareto_chart(&self) -> Option<Chart> {
+        let (p, r, trace) = (self.problem.as_ref()?, self.outcome.as_ref().ok()?, self.trace()?);
+        chart::pareto(p, r, trace, self.chart_cost()).ok()
+    }
+
+    /// The SHGO chart of the state's level and axes, up to iteration `step`
+    /// (0-based among that level's iterations; `None`: all), and how many
+    /// iterations the level ran.
+    pub fn shgo_chart(&self, step: Option<usize>) -> Option<(Chart, usize)> {
+        let (p, trace) = (self.problem.as_ref()?, self.trace()?);
+        let axes = ShgoAxes::parse(&self.state.shgo).ok()?;
+        let hw = self.best_hw();
+        let lat = &p.lattice;
+        let cells = lat.cells_count();
+        // The coordinates the level's SHGO runs over, as the search sets them up.
+        let (level, coords): (String, Vec<usize>) = match axes.level.strip_prefix("cell ").and_then(|n| n.parse::<usize>().ok()) {
+            Some(n) if n <= cells => (axes.level.clone(), (0..PER_CELL).filter(|&j| lat.len((n - 1) * PER_CELL + j) > 1).collect()),
+            _ => ("shared".to_string(), (0..PER_CELL).filter(|&j| (0..cells).any(|c| lat.len(c * PER_CELL + j) > 1)).collect()),
+        };
+        let mut notes = Vec::new();
+        if level != axes.level {
+            notes.push(format!("the space has no {}; showing the shared level", axes.level));
+        }
+        let mut pick = |want: usize, other: Option<usize>| -> Option<usize> {
+            coords.iter().position(|&j| j == want).or_else(|| {
+                let alt = coords.iter().position(|&j| Some(j) != other.map(|o| coords[o]))?;
+                notes.push(format!("{} is fixed at this level; showing {}", COORDS[want], COORDS[coords[alt]]));
+                Some(alt)
+            })
+        };
+        let xi = pick(axes.x, None)?;
+        let yi = if coords.len() > 1 { pick(axes.y, Some(xi)).filter(|&y| y != xi) } else { None };
+        let marks: Vec<_> = trace.iterations.iter().filter(|m| m.level == level && m.hw == hw).collect();
+        let upto = step.map(|s| marks.get(s.min(marks.len().saturating_sub(1))).copied()).unwrap_or(None);
+        let c = chart::shgo(trace, &level, hw, &coords, xi, yi, upto, marks.len(), step, &notes.join("; ")).ok()?;
+        Some((c, marks.len()))
+    }
+
+    /// Every evaluated network of the trace as CSV.
+    pub fn trace_csv(&self) -> String {
+        let (Some(p), Some(trace)) = (&self.problem, self.trace()) else { return String::new() };
+        let mut out = format!("# flash-nas search trace of {}\n# {}\n", self.link(), self.command());
+        out.push_str("order,hardware,arch,score,latency_ms,energy_mj,area_mm2,memory_mib,feasible\n");
+        for (i, t) in trace.evaluated.iter().enumerate() {
+            out.push_str(&format!(
+                "{},{},\"{}\",{},{},{},{},{},{}\n",
+                i + 1,
+                p.hardware[t.hw].label(),
+                p.arch(&t.config),
+                t.score,
+                t.latency_s * 1e3,
+                t.energy_j * 1e3,
+                t.area_mm2,
+                t.memory_bytes / (1024.0 * 1024.0),
+                t.feasible
+            ));
+        }
+        out
+    }
+
+    /// FLASH against the exact optimum and the baselines for this link.
+    pub fn compare(&self) -> Result<Comparison, String> {
+        let p = self.problem.as_ref().ok_or_else(|| self.outcome.as_ref().err().cloned().unwrap_or_default())?;
+        compare(p, self.state.seed, true, 100).map_err(|e| e.to_string())
+    }
+}
+
+/// Calibrates the state's profile on measured samples (CSV): the report, the
+/// `params` text that carries the calibrated values in a link, and a chart of
+/// predicted against measured latency.
+#[derive(Clone, Debug, Serialize)]
+pub struct Calibration {
+    pub report: hardware::calibrate::CalibrationReport,
+    pub params: String,
+    pub chart: Option<Chart>,
+}
+
+pub fn calibrate(state: &State, csv: &str) -> crate::Result<Calibration> {
+    use hardware::calibrate;
+    let profile = state.profile()?;
+    let set = calibrate::Measurements::from_csv(csv)?;
+    let folds = set.samples.len().clamp(2, 5);
+    let report = calibrate::calibrate(&profile, &set.samples, folds, None)?;
+    let calibrated = report.calibrated.clone().check()?;
+    let base = hardware::builtin(&state.profile)?;
+    let chart = chart::calibration(&set.samples, &profile, &calibrated).ok();
+    Ok(Calibration { params: crate::state::params_text(&base, &calibrated), report, chart })
+}
+
+/// The `params` text of the measured `device` profile (from `hwProbe`'s roofs).
+pub fn device_params(gemm_gflops: f64, copy_gbs: f64) -> crate::Result<String> {
+    let probe = hardware::measure::Probe { gemm_gflops, copy_gbs };
+    let measured = hardware::measure::device_profile(&probe, "in this browser")?;
+    Ok(crate::state::params_text(&hardware::builtin("device")?, &measured))
+}
+
+/// The `params` text of a profile edited field by field: each edit is checked
+/// against its parameter's range and the error names it.
+pub fn edit_params(state: &State, key: &str, value: f64) -> crate::Result<String> {
+    let current: Profile = state.profile()?;
+    let edited = current.with_values(&[(key, value)], "edited in the playground")?;
+    Ok(crate::state::params_text(&hardware::builtin(&state.profile)?, &edited))
+}
+
+/// Most networks one in-browser measurement times.
+pub const MAX_MEASURED: u32 = 64;
+
+/// `n` architectures of a space (text form or `default`), seeded: the
+/// networks the page times to calibrate "this device".
+pub fn sample_archs(space: &str, n: u32, seed: u64) -> crate::Result<Vec<String>> {
+    use rand::SeedableRng;
+    if !(1..=MAX_MEASURED).contains(&n) {
+        return Err(crate::Error::field("networks to measure", n, format!("1..={MAX_MEASURED}")));
+    }
+    let space = if space == "default" { crate::SearchSpace::flash_default() } else { crate::SearchSpace::parse(space)? };
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    Ok((0..n).map(|_| space.sample(&mut rng).to_string()).collect())
+}
+
+/// A predictor fitted on one data set's networks says little about another's:
+/// say so when the space's data set is not the samples'.
+fn extrapolation(state: &State, set: &SampleSet, notices: &mut Vec<Notice>) {
+    let space = if state.space == "default" { crate::SearchSpace::flash_default() } else { match crate::SearchSpace::parse(&state.space) { Ok(s) => s, Err(_) => return } };
+    let dataset = space.fields().dataset;
+    let sets: std::collections::BTreeSet<String> = set.samples.iter().filter_map(|s| s.arch.split('/').next().map(str::to_string)).collect();
+    if !sets.contains(&dataset) {
+        let trained = sets.into_iter().collect::<Vec<_>>().join(", ");
+        let hint = crate::state::SHIPPED_SPACES.iter().find(|(n, _)| *n == state.samples).map(|(_, s)| format!("; the networks were drawn from {s}")).unwrap_or_default();
+        notices.push(Notice {
+            field: "samples".into(),
+            value: state.samples.clone(),
+            message: format!("the predictor was fitted on {trained} networks but the space is {dataset}: its accuracies extrapolate (they can pass 1){hint}"),
+        });
+    }
+}

@@ -1,0 +1,117 @@
+// The hardware panel's measurement and calibration: the core calibrates, this
+// module moves text between the fields, the worker and the state's `params`.
+import { chartInto } from './charts.js';
+
+let ctx = null; // {app, edited, currentQuery, playgroundCalibrate, deviceParams, showError}
+let worker = null;
+const $ = (id) => document.getElementById(id);
+
+function dl(pairs) {
+  return pairs.map(([k, v]) => {
+    const div = document.createElement('div');
+    const dt = document.createElement('dt');
+    const dd = document.createElement('dd');
+    dt.textContent = k;
+    dd.textContent = v;
+    div.append(dt, dd);
+    return div;
+  });
+}
+
+const pct = (x) => (x === null || x === undefined ? '–' : `${x.toFixed(1)} %`);
+const tau = (x) => (x === null || x === undefined ? '–' : x.toFixed(3));
+
+/** Calibrates the profile of `query` on `csv`; on success the state takes the fitted values. */
+function calibrate(query, csv, profile) {
+  let c;
+  try {
+    c = ctx.playgroundCalibrate(query, csv);
+  } catch (e) {
+    ctx.showError($('calib-csv'), $('calib-error'), String(e.message || e));
+    return false;
+  }
+  ctx.showError($('calib-csv'), $('calib-error'), '');
+  const rows = [];
+  for (const t of c.report.targets) {
+    rows.push([`${t.target} MAPE before → fitted`, `${pct(t.prior.mape)} → ${pct(t.fitted.mape)}`]);
+    if (t.cross_validated) rows.push([`${t.target} MAPE, ${c.report.folds}-fold`, pct(t.cross_validated.mape)]);
+    rows.push([`${t.target} Kendall τ`, tau(t.fitted.kendall_tau)]);
+  }
+  rows.push(['samples', String(c.report.samples)]);
+  $('calib-fit').replaceChildren(...dl(rows));
+  chartInto($('calib-chart'), c.chart);
+  $('calib-chart').closest('details').open = true;
+  ctx.edited({ profile, params: c.params, knobs: '' });
+  return true;
+}
+
+function setRunning(running) {
+  $('measure-start').disabled = running;
+  $('measure-cancel').disabled = !running;
+}
+
+function stop() {
+  worker?.terminate();
+  worker = null;
+  setRunning(false);
+}
+
+function measure() {
+  const n = Number($('measure-n').value);
+  if (!Number.isInteger(n) || n < 2 || n > 64) {
+    ctx.showError($('measure-n'), $('calib-error'), `Networks = ${$('measure-n').value} is not allowed: allowed 2..=64`);
+    return;
+  }
+  ctx.showError($('measure-n'), $('calib-error'), '');
+  const space = ctx.app.state.space;
+  const seed = Number(ctx.app.state.seed % 4294967296);
+  let probe = null;
+  const lines = ['# measured in this browser by the flash-nas playground', `# ${navigator.userAgent}`, 'arch,latency_ms'];
+  worker = new Worker(new URL('./measure-worker.js', import.meta.url), { type: 'module' });
+  setRunning(true);
+  $('measure-progress').max = n + 1;
+  $('measure-progress').value = 0;
+  $('measure-status').textContent = 'Probing compute and memory roofs…';
+  worker.onmessage = ({ data }) => {
+    if (data.type === 'probe') {
+      probe = data.probe;
+      $('measure-progress').value = 1;
+      $('measure-status').textContent = `GEMM ${probe.gemm_gflops.toFixed(1)} GFLOP/s, copy ${probe.copy_gbs.toFixed(1)} GB/s; timing networks…`;
+    } else if (data.type === 'timed') {
+      lines.push(`"${data.arch}",${data.median_ms}`);
+      $('measure-progress').value = data.i + 2;
+      $('measure-status').textContent = `Network ${data.i + 1} of ${data.n}: ${data.median_ms.toFixed(2)} ms`;
+    } else if (data.type === 'done') {
+      stop();
+      const csv = `${lines.join('\n')}\n`;
+      $('calib-csv').value = csv;
+      let params;
+      try {
+        params = ctx.deviceParams(probe.gemm_gflops, probe.copy_gbs);
+      } catch (e) {
+        ctx.showError(null, $('calib-error'), String(e.message || e));
+        return;
+      }
+      const query = `v=1&profile=device&params=${encodeURIComponent(params)}`;
+      if (calibrate(query, csv, 'device')) $('measure-status').textContent = `Measured ${n} networks; the device profile is calibrated on them.`;
+    } else if (data.type === 'error') {
+      stop();
+      ctx.showError(null, $('calib-error'), `The measurement failed: ${data.message}`);
+    }
+  };
+  worker.onerror = (e) => {
+    stop();
+    ctx.showError(null, $('calib-error'), `The measurement worker failed: ${e.message || 'it could not start'}`);
+  };
+  worker.postMessage({ space, n, seed });
+}
+
+export function initHardware(context) {
+  ctx = context;
+  $('calib-run').addEventListener('click', () => calibrate(ctx.currentQuery(), $('calib-csv').value, ctx.app.state.profile));
+  $('measure-start').addEventListener('click', measure);
+  $('measure-cancel').addEventListener('click', () => {
+    stop();
+    $('measure-status').textContent = 'Cancelled; nothing changed.';
+  });
+}

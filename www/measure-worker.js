@@ -1,0 +1,21 @@
+// The measurement worker: probes this browser's roofs and times forward passes
+// of networks sampled from the space, off the page's thread. In: {space, n,
+// seed}; out: {type: 'probe'|'timed'|'done'|'error', ...}. Cancel is the page
+// terminating this worker.
+import init, { hwProbe, hwMeasure, sampleArchs } from './pkg/flash_nas.js';
+
+self.onmessage = async ({ data }) => {
+  try {
+    await init();
+    const probe = hwProbe();
+    self.postMessage({ type: 'probe', probe });
+    const archs = sampleArchs(data.space, data.n, data.seed);
+    for (const [i, arch] of archs.entries()) {
+      const t = hwMeasure(arch, 3, data.seed);
+      self.postMessage({ type: 'timed', i, n: archs.length, arch, median_ms: t.median * 1e3, mad_ms: t.mad * 1e3 });
+    }
+    self.postMessage({ type: 'done' });
+  } catch (e) {
+    self.postMessage({ type: 'error', message: String(e?.message || e) });
+  }
+};

@@ -1,0 +1,40 @@
+// The search worker: runs a link's search in the wasm core off the page's
+// thread, so typing never stalls. It keeps the last search for the step mode
+// and the exports. Messages in: {id, type: 'run', query, own} | {id, type:
+// 'step', step} | {id, type: 'trace'} | {id, type: 'compare', query, own}; out:
+// {id, type, ...result} or {id, type: 'error', message}. The page terminates
+// and restarts this worker when an edit arrives during a long search.
+import init, { Playground } from './pkg/flash_nas.js';
+
+const ready = init();
+let last = null;
+
+self.onmessage = async ({ data }) => {
+  const { id, type } = data;
+  try {
+    await ready;
+    if (type === 'run') {
+      const start = performance.now();
+      last?.free();
+      last = null;
+      last = new Playground(data.query, data.own ?? undefined);
+      const view = last.view();
+      self.postMessage({ id, type, view, ms: performance.now() - start });
+    } else if (type === 'step') {
+      self.postMessage({ id, type, chart: last ? last.shgoStep(data.step) : null });
+    } else if (type === 'trace') {
+      self.postMessage({ id, type, csv: last ? last.traceCsv() : '' });
+    } else if (type === 'compare') {
+      const start = performance.now();
+      const pg = new Playground(data.query, data.own ?? undefined);
+      try {
+        self.postMessage({ id, type, comparison: pg.compare(), ms: performance.now() - start });
+      } finally {
+        pg.free();
+      }
+    }
+  } catch (e) {
+    // A panic in the core arrives here as a RuntimeError: the page reports it and restarts us.
+    self.postMessage({ id, type: 'error', message: String(e?.message || e), stack: String(e?.stack || '') });
+  }
+};
