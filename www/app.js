@@ -5,7 +5,7 @@
 // core draws (plotters escapes every label), parsed as SVG, never as HTML.
 import init, {
   describe, spaceSummary, defaultSpace, classics, hwProfiles, stateDecode, stateEncode, stateCheck,
-  editParams, ownSamples, playgroundCalibrate, deviceParams,
+  editParams, ownSamples, playgroundCalibrate, deviceParams, shippedSpace,
 } from './pkg/flash_nas.js';
 import { initPredictor, ownFile } from './predictor.js';
 import { initHardware } from './hardware.js';
@@ -187,7 +187,7 @@ function renderCompare(c, ms) {
     r.feasible ? 'yes' : 'no',
   ));
   $('compare-table').tBodies[0].replaceChildren(...rows);
-  $('compare-status').textContent = `${c.exact_message} (all solvers: ${(ms / 1000).toFixed(2)} s in this browser)`;
+  $('compare-status').textContent = `${c.exact_message || 'Gaps against the exact optimum.'} All solvers took ${(ms / 1000).toFixed(2)} s in this browser.`;
 }
 
 // ---------------------------------------------------------------- state ↔ fields
@@ -352,6 +352,11 @@ export function commit(state) {
   history.replaceState(null, '', `?${link}`);
   $('link').value = location.href;
   for (const p of PANELS) $(`panel-${p}`).hidden = state.hide.includes(p);
+  // Selects an edit elsewhere can change (calibration picks the device profile, training the own set).
+  $('profile').value = state.profile;
+  $('sample-set').value = state.samples;
+  $('solver').value = state.solver;
+  $('cost').value = state.cost;
   app.editedAt = performance.now();
   runSearch(link);
 }
@@ -536,7 +541,14 @@ function wire() {
       $('sample-set').value = app.state.samples;
       return;
     }
-    edited({ samples: $('sample-set').value });
+    const samples = $('sample-set').value;
+    // A shipped set predicts its own data set's networks: move the default space to theirs.
+    const space = shippedSpace(samples);
+    if (space && app.state.space === 'default') {
+      if (edited({ samples, space })) fillControls(app.state);
+      return;
+    }
+    edited({ samples });
   });
   const goalFromInputs = soon(() => { $('goal').value = goalFromFields(); edited({ goal: $('goal').value }); });
   $('objective').addEventListener('change', goalFromInputs);
@@ -606,10 +618,10 @@ async function main() {
   const decoded = stateDecode(location.search.length > 1 ? location.search : location.hash);
   app.state = decoded.state;
   if (decoded.notices.length) showNotices(decoded.notices, 'This link had values that could not be used; the defaults are used for them:');
+  wire();
   fillControls(app.state);
   history.replaceState(null, '', `?${stateEncode(app.state)}`);
   $('link').value = location.href;
-  wire();
   initExplorer();
   initPredictor({ app, edited, ownSamples, showError, rerun: () => { app.editedAt = performance.now(); runSearch(stateEncode(app.state)); } });
   initHardware({ app, edited, currentQuery, playgroundCalibrate, deviceParams, showError });

@@ -58,8 +58,9 @@ function stop() {
 
 function measure() {
   const n = Number($('measure-n').value);
-  if (!Number.isInteger(n) || n < 2 || n > 64) {
-    ctx.showError($('measure-n'), $('calib-error'), `Networks = ${$('measure-n').value} is not allowed: allowed 2..=64`);
+  // Calibration fits up to 5 parameters and checks them on held-out networks: at least 8.
+  if (!Number.isInteger(n) || n < 8 || n > 64) {
+    ctx.showError($('measure-n'), $('calib-error'), `Networks = ${$('measure-n').value} is not allowed: allowed 8..=64`);
     return;
   }
   ctx.showError($('measure-n'), $('calib-error'), '');
@@ -93,7 +94,9 @@ function measure() {
         return;
       }
       const query = `v=1&profile=device&params=${encodeURIComponent(params)}`;
-      if (calibrate(query, csv, 'device')) $('measure-status').textContent = `Measured ${n} networks; the device profile is calibrated on them.`;
+      $('measure-status').textContent = calibrate(query, csv, 'device')
+        ? `Measured ${n} networks; the device profile is calibrated on them.`
+        : `Measured ${n} networks, but the calibration failed (below); the measurements are in the CSV field.`;
     } else if (data.type === 'error') {
       stop();
       ctx.showError(null, $('calib-error'), `The measurement failed: ${data.message}`);

@@ -1,23 +1,45 @@
-// End to end: the page in headless Chromium shows what the native core computes.
+// End to end: the playground in headless Chromium shows what the native core
+// computes for the same link, survives hostile links, and its exports parse.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, mkdir } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { root, serve, browser } from './harness.mjs';
 
 const golden = async (name) => JSON.parse(await readFile(join(root, 'tests/golden', name), 'utf8'));
 const fmt = new Intl.NumberFormat('en-US');
+const shots = join(root, 'target/e2e');
 let server, url, context, page;
 const consoleErrors = [];
+
+const runs = (p) => p.evaluate(() => Number(document.body.dataset.runs || 0));
+// Waits until the page has shown a search newer than `n`.
+const after_ = (p, n, timeout = 30000) => p.waitForFunction((b) => Number(document.body.dataset.runs || 0) > b, n, { timeout });
+async function open(p, query = '') {
+  await p.goto(`${url}${query}`);
+  await after_(p, 0);
+}
+// Does `action` and waits for the search it causes.
+async function edit(p, action) {
+  const n = await runs(p);
+  await action();
+  await after_(p, n);
+}
+
+function watch(p) {
+  p.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  p.on('pageerror', (e) => consoleErrors.push(String(e)));
+  p.on('dialog', (d) => { consoleErrors.push(`a dialog opened: ${d.message()}`); d.dismiss(); });
+}
 
 before(async () => {
   ({ server, url } = await serve());
   context = await browser();
   page = await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
-  page.on('pageerror', (e) => consoleErrors.push(String(e)));
-  await page.goto(url);
-  await page.waitForFunction(() => document.getElementById('status').hidden, null, { timeout: 30000 });
+  watch(page);
+  await mkdir(shots, { recursive: true });
+  await open(page);
 });
 
 after(async () => {
@@ -25,63 +47,287 @@ after(async () => {
   server?.close();
 });
 
-test('the default architecture shows the native numbers', async () => {
-  const want = await golden('describe-flash-dense.json');
-  assert.equal(await page.inputValue('#arch'), want.arch);
-  assert.equal(await page.textContent('#nn-degree'), want.nn_degree.toFixed(3));
-  assert.equal(await page.textContent('#params'), fmt.format(want.totals.params));
-  assert.equal(await page.textContent('#macs'), fmt.format(want.totals.macs));
-  assert.equal(await page.locator('#layers tbody tr').count(), want.layers.length);
+test('a shared link shows, in a fresh browser, exactly what flash playground computes', async () => {
+  const links = (await readFile(join(root, 'tests/golden/playground-links.txt'), 'utf8')).trim().split('\n');
+  const views = await golden('playground-views.json');
+  const fresh = await browser();
+  try {
+    const p = await fresh.newPage();
+    watch(p);
+    for (const [i, link] of links.entries()) {
+      await open(p, `?${link}`);
+      const want = views[i];
+      assert.equal(await p.textContent('#r-arch'), want.result.best.arch, link);
+      assert.equal((await p.textContent('#result-message')).replace(/^Infeasible: /, ''), want.result.message, link);
+      assert.match(await p.textContent('#r-search'), new RegExp(`${fmt.format(want.result.evaluations)} evaluations`), link);
+      assert.equal(await p.inputValue('#link'), `${url}?${want.link}`, `${link}: the canonical link`);
+      const noticeText = await p.textContent('#notices');
+      for (const n of want.notices.filter((x) => x.field !== 'samples')) assert.ok(noticeText.includes(n.field), `${link}: notice ${n.field}`);
+    }
+  } finally {
+    await fresh.close();
+  }
 });
 
-test('typing updates the numbers and a bad value is explained inline', async () => {
-  const want = await golden('describe-resnet20.json');
-  await page.fill('#arch', want.arch);
-  assert.equal(await page.textContent('#params'), fmt.format(want.totals.params));
-  assert.equal(await page.textContent('#nn-degree'), want.nn_degree.toFixed(3));
-  await page.fill('#arch', 'cifar10/res(shortcut=pad)/d0w16-d3w32-d3w64');
-  const message = await page.textContent('#arch-error');
-  assert.match(message, /cell 1 depth d = 0/);
-  assert.match(message, /1\.\.=128/);
-  assert.equal(await page.getAttribute('#arch', 'aria-invalid'), 'true');
-  // The last valid result stays on screen.
-  assert.equal(await page.textContent('#params'), fmt.format(want.totals.params));
-  await page.fill('#arch', want.arch);
-  assert.equal(await page.isHidden('#arch-error'), true);
+test('editing a range updates the exact count and the result, and the link follows', async () => {
+  await open(page);
+  const before = await page.textContent('#r-arch');
+  assert.equal(await page.textContent('#count'), fmt.format(64000000000n));
+  await edit(page, () => page.fill('#space-table tbody tr:first-child input[data-key="d"]', '2..3'));
+  assert.equal(await page.textContent('#count'), fmt.format(2n * 8n * 50n * 4000n * 4000n));
+  assert.match(await page.inputValue('#space'), /c1\.d=2\.\.3/);
+  assert.notEqual(await page.textContent('#r-arch'), before);
+  assert.match(await page.textContent('#r-arch'), /^cifar10\/dense\/d3w/);
+  assert.match(page.url(), /space=/);
+  // The text form drives the table too.
+  await edit(page, () => page.fill('#space', 'digits/res/cells=2;d=1..4;w=8..32:8'));
+  assert.equal(await page.textContent('#count'), fmt.format(16n * 16n));
+  assert.equal(await page.locator('#space-table tbody tr').count(), 2);
+  assert.equal(await page.inputValue('#space-family'), 'res');
+  assert.match(await page.textContent('#r-arch'), /^digits\/res\//);
 });
 
-test('choosing a classic network fills the field', async () => {
-  await page.selectOption('#examples', { label: 'MobileNetV2 1.0 (224)' });
-  assert.equal(await page.textContent('#params'), fmt.format(3504872));
-  await page.fill('#arch', 'cifar10/dense/d2w8t0');
-  assert.equal(await page.inputValue('#examples'), '', 'an edited network is no longer the classic');
+test('every built-in profile runs, and a bad parameter is named with its range', async () => {
+  await open(page);
+  const profiles = await page.$$eval('#profile option', (os) => os.map((o) => o.value));
+  assert.ok(profiles.length >= 8);
+  for (const name of profiles) {
+    if (name !== await page.inputValue('#profile')) await edit(page, () => page.selectOption('#profile', name));
+    assert.match(await page.textContent('#result-message'), /on /, name);
+    assert.match(await page.textContent('#profile-desc'), /\w/, name);
+    assert.ok(await page.locator('#params tbody tr').count() > 0, name);
+  }
+  await page.selectOption('#profile', 'rpi4');
+  await page.waitForFunction(() => /rpi4/.test(document.getElementById('r-hardware').textContent));
+  await page.click('#panel-hardware summary');
+  const field = page.locator('#params input[data-key="bandwidth_gbs"]');
+  await field.fill('-3');
+  await field.dispatchEvent('change');
+  assert.match(await page.textContent('#params-error'), /params\.bandwidth_gbs.*allowed/);
+  assert.equal(await field.getAttribute('aria-invalid'), 'true');
+  await edit(page, async () => { await field.fill('2'); await field.dispatchEvent('change'); });
+  assert.match(page.url(), /params=bandwidth_gbs%3D2/);
+  assert.equal(await page.isHidden('#params-error'), true);
 });
 
-test('the space count is exact and updates as you type', async () => {
-  const want = await golden('space-default.json');
-  assert.equal(await page.inputValue('#space'), want.space);
-  assert.equal(await page.textContent('#count'), fmt.format(BigInt(want.count)));
-  await page.fill('#space', 'cifar10/dense/cells=4;d=2..11;w=8..64:8;t=0..49');
-  assert.equal(await page.textContent('#count'), fmt.format(4000n ** 4n));
-  await page.fill('#space', 'cifar10/dense/cells=3;d=9..2');
-  assert.match(await page.textContent('#space-error'), /first value is at most its last/);
-  assert.equal(await page.textContent('#count'), fmt.format(4000n ** 4n));
+test('hostile links show notices, keep the good fields and run nothing from the URL', async () => {
+  const hostile = [
+    '?v=99&space=%3Cscript%3Ealert(1)%3C%2Fscript%3E&seed=1e999&goal=NaN&profile=rpi4&hide=%3Cimg%20src%3Dx%20onerror%3Dalert(2)%3E',
+    `?v=1&goal=${'x'.repeat(9000)}`,
+    '?v=1&own=%3Csvg%20onload%3Dalert(3)%3E&samples=own&params=a%3D%3Cb%3E&shgo=%22%3E%3Cscript%3E',
+    '?v=1&seed=-1&cost=NaN&solver=eval&space=cifar10%2Fdense%2Fcells%3D99999999999999999999',
+    '?%zz&v=1&knobs=rows%3D1e308',
+  ];
+  for (const q of hostile) {
+    await open(page, q);
+    assert.equal(await page.isVisible('#notices'), true, q);
+    assert.ok((await page.textContent('#result-message')).length > 0, `${q}: a result is shown`);
+    const injected = await page.evaluate(() => ({
+      scripts: document.querySelectorAll('script').length,
+      imgs: document.querySelectorAll('img').length,
+      handlers: [...document.querySelectorAll('*')].filter((e) => [...e.attributes].some((a) => a.name.startsWith('on'))).length,
+    }));
+    assert.deepEqual(injected, { scripts: 1, imgs: 0, handlers: 0 }, q);
+  }
+  await open(page, hostile[0]);
+  assert.equal(await page.inputValue('#profile'), 'rpi4', 'the good field stays');
+  const notices = await page.textContent('#notices');
+  for (const field of ['space', 'seed', 'goal', 'hide', 'v']) assert.match(notices, new RegExp(`${field}`), field);
+  assert.match(page.url(), /\?v=1&profile=rpi4$/, 'the link is rewritten to the checked state');
 });
 
-test('the predictor panel shows the native fit of the shipped digits set', async () => {
+test('a bad edit is marked where it was typed and the last valid result stays', async () => {
+  await open(page);
+  const before = await page.textContent('#r-arch');
+  await page.fill('#goal', 'max-accuracy,latency<=-1');
+  await page.waitForFunction(() => !document.getElementById('goal-error').hidden);
+  assert.match(await page.textContent('#goal-error'), /latency/);
+  assert.equal(await page.getAttribute('#goal', 'aria-invalid'), 'true');
+  assert.equal(await page.textContent('#r-arch'), before);
+  assert.doesNotMatch(page.url(), /goal=/);
+  await edit(page, () => page.fill('#lim-latency', '1'));
+  assert.match(page.url(), /goal=max-accuracy%2Clatency%3C%3D1/);
+  assert.equal(await page.isHidden('#goal-error'), true);
+  await page.fill('#seed', '-5');
+  await page.waitForFunction(() => !document.getElementById('seed-error').hidden);
+  assert.match(await page.textContent('#seed-error'), /0\.\.=9007199254740991/);
+});
+
+test('step mode walks SHGO one iteration at a time', async () => {
+  await open(page, '?v=1&profile=rpi4&goal=max-accuracy%2Clatency%3C%3D2');
+  const label = await page.textContent('#step-label');
+  const total = Number(/all (\d+) iterations/.exec(label)[1]);
+  assert.ok(total >= 2, label);
+  await page.click('#step-next');
+  await page.waitForFunction(() => /iteration 1 of/.test(document.getElementById('step-label').textContent));
+  assert.match(await page.textContent('#shgo-chart svg'), /step 1 of \d+: SHGO iteration 1/);
+  await page.click('#step-next');
+  await page.waitForFunction(() => /iteration 2 of/.test(document.getElementById('step-label').textContent));
+  const step2 = await readFile(join(root, 'tests/golden/charts/rpi4-shgo-step2.svg'), 'utf8');
+  const caption = (await page.$eval('#shgo-chart svg text', (t) => t.textContent)).trim();
+  assert.match(caption, /step 2 of/);
+  assert.ok(step2.includes(caption), `the page's chart is the native golden one: ${caption}`);
+  await page.click('#step-all');
+  assert.match(await page.textContent('#step-label'), /all \d+ iterations/);
+  // The chart reads out values with the keyboard.
+  await page.focus('#pareto-chart');
+  await page.keyboard.press('ArrowRight');
+  assert.match(await page.textContent('#tooltip'), /cifar10\/dense\//);
+  assert.equal(await page.isVisible('#tooltip'), true);
+});
+
+test('the result, trace, network and charts export as files that parse', async () => {
+  await open(page, '?v=1&profile=rpi4&goal=max-accuracy%2Clatency%3C%3D2');
+  await page.click('nav.share summary');
+  const save = async (button) => {
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+    return { name: dl.suggestedFilename(), body: await readFile(await dl.path()) };
+  };
+  const json = JSON.parse((await save('#export-json')).body);
+  assert.equal(json.result.best.arch, await page.textContent('#r-arch'));
+  assert.match(json.command, /^flash playground '\?v=1&profile=rpi4/);
+  const csv = (await save('#export-csv')).body.toString().trim().split('\n').filter((l) => !l.startsWith('#'));
+  assert.equal(csv[0], 'order,hardware,arch,score,latency_ms,energy_mj,area_mm2,memory_mib,feasible');
+  assert.ok(csv.length > 100 && csv.slice(1).every((l) => l.split(',').length === 9), 'every row has 9 columns');
+  const py = await save('#export-pytorch');
+  const pyPath = join(shots, 'flash_network.py');
+  await (await import('node:fs/promises')).writeFile(pyPath, py.body);
+  const checked = execFileSync('python3', [join(root, 'tests/support/torch_shapes/check.py'), pyPath]).toString();
+  assert.match(checked, /^ok cifar10\/dense\//);
+  const cli = (await save('#export-cli')).body.toString();
+  assert.match(cli, /flash playground/);
+  for (const chart of ['pareto', 'shgo', 'layers', 'diagram']) {
+    await page.selectOption('#export-chart', chart);
+    const svg = (await save('#export-svg')).body.toString();
+    assert.match(svg, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/, chart);
+    const png = (await save('#export-png')).body;
+    assert.deepEqual([...png.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], `${chart} is a PNG`);
+  }
+});
+
+test('the predictor: a shipped set shows the native fit, own samples travel in the link', async () => {
+  await open(page);
+  await edit(page, () => page.selectOption('#sample-set', 'digits'));
+  assert.match(await page.inputValue('#space'), /^digits\/dense\//, 'the space moves to the set\'s own');
   const want = await golden('fit-digits.json');
-  await page.waitForFunction(() => document.getElementById('fit-n').textContent !== '–');
   assert.equal(await page.textContent('#fit-n'), String(want.samples));
   const chosen = want.candidates.find((c) => JSON.stringify(c.model) === JSON.stringify(want.chosen.model));
   assert.equal(await page.textContent('#fit-model'), chosen.name);
   assert.equal(await page.textContent('#fit-mae'), chosen.loo_mae.toFixed(4));
   assert.match(await page.textContent('#provenance'), /command: flash train --dataset digits/);
-  await page.selectOption('#sample-set', 'data/samples/mnist.csv');
-  await page.waitForFunction(() => /mnist/.test(document.getElementById('provenance').textContent));
-  assert.ok(Number(await page.textContent('#fit-n')) >= 50);
+  assert.equal(await page.locator('#predictor-chart svg').count(), 1);
+  assert.match(await page.textContent('#r-accuracy'), /^\d\.\d{4}$/);
+  // Pasted samples go into the link; a fresh browser reproduces the fit from the link alone.
+  await page.click('#panel-predictor details:nth-of-type(2) summary');
+  await page.fill('#own-csv', 'arch,accuracy\ndigits/dense/d2w8t2-d2w16t4,0.61\ndigits/dense/d4w16t8-d3w32t8,0.83\ndigits/dense/d3w8t0-d2w8t0,0.55\n');
+  await edit(page, () => page.click('#own-use'));
+  assert.match(page.url(), /samples=own&own=digits/);
+  assert.equal(await page.textContent('#fit-n'), '3');
+  const link = page.url();
+  const fresh = await browser();
+  try {
+    const p = await fresh.newPage();
+    watch(p);
+    await p.goto(link);
+    await after_(p, 0);
+    assert.equal(await p.textContent('#fit-n'), '3');
+    assert.equal(await p.textContent('#r-arch'), await page.textContent('#r-arch'));
+  } finally {
+    await fresh.close();
+  }
+  // A bad paste is named and changes nothing.
+  await page.fill('#own-csv', 'arch,accuracy\ndigits/dense/d2w8t2,150\n');
+  await page.click('#own-use');
+  assert.match(await page.textContent('#own-error'), /accuracy.*0\.\.=1/);
+  assert.equal(page.url(), link);
 });
 
-test('training in the worker adds a network to the digits set, and cancel stops it', async () => {
+test('a link too large for its samples names the file, and loading it reproduces the result', async () => {
+  const digits = await readFile(join(root, 'data/samples/digits.csv'), 'utf8');
+  const rows = digits.split('\n').filter((l) => l && !l.startsWith('#')).slice(1);
+  const big = `${digits.trimEnd()}\n${rows.join('\n')}\n${rows.join('\n')}\n`;
+  const file = join(shots, 'own-300.csv');
+  await (await import('node:fs/promises')).writeFile(file, big);
+  await open(page);
+  await page.click('#panel-predictor details:nth-of-type(2) summary');
+  await edit(page, () => page.setInputFiles('#own-file', file));
+  assert.match(page.url(), /own=file%3A300%3A[0-9a-f]{8}/);
+  assert.match(await page.textContent('#share-status'), /too large for a link/);
+  const result = await page.textContent('#r-arch');
+  const fresh = await browser();
+  try {
+    const p = await fresh.newPage();
+    watch(p);
+    await p.goto(page.url());
+    await after_(p, 0);
+    assert.match(await p.textContent('#own-error'), /300 rows.*load its CSV file/);
+    await p.click('#panel-predictor details:nth-of-type(2) summary');
+    const n = await runs(p);
+    await p.setInputFiles('#own-file', file);
+    await after_(p, n);
+    assert.equal(await p.textContent('#fit-n'), '300');
+    assert.equal(await p.textContent('#r-arch'), result);
+  } finally {
+    await fresh.close();
+  }
+});
+
+test('a classroom link hides the panels it names', async () => {
+  await open(page, '?v=1&hide=compare%2Cshgo');
+  assert.equal(await page.isHidden('#panel-shgo'), true);
+  assert.equal(await page.isHidden('#panel-compare'), true);
+  assert.equal(await page.isVisible('#panel-result'), true);
+  await page.click('nav.share details:nth-of-type(2) summary');
+  await edit(page, () => page.uncheck('#hide-panels input[value="shgo"]'));
+  assert.equal(await page.isVisible('#panel-shgo'), true);
+  assert.match(page.url(), /hide=compare$/);
+});
+
+test('the comparison with the exact optimum and the baselines fills in', async () => {
+  await open(page, '?v=1&profile=rpi4&goal=max-accuracy%2Clatency%3C%3D2');
+  await page.waitForFunction(() => document.querySelectorAll('#compare-table tbody tr').length >= 5, null, { timeout: 60000 });
+  const solvers = await page.$$eval('#compare-table tbody tr td:first-child', (tds) => tds.map((t) => t.textContent));
+  assert.ok(solvers.includes('flash') && solvers.includes('exact'), solvers.join());
+  const exactGap = await page.textContent('#compare-table tbody tr:nth-child(2) td:nth-child(2)');
+  assert.equal(exactGap, '0.00 %');
+});
+
+test('pasted measurements calibrate the profile and the fit is drawn', async () => {
+  await open(page, '?v=1&profile=device');
+  const csv = await readFile(join(root, 'data/measurements/epyc-2core-default-space.csv'), 'utf8');
+  await page.click('#panel-hardware details:nth-of-type(3) summary');
+  await page.fill('#calib-csv', csv);
+  await edit(page, () => page.click('#calib-run'));
+  assert.match(await page.textContent('#calib-fit'), /latency MAPE/);
+  assert.equal(await page.locator('#calib-chart svg').count(), 1);
+  assert.match(page.url(), /profile=device&params=/);
+  await page.fill('#calib-csv', 'arch,latency_ms\nnot-an-arch,3\n');
+  await page.click('#calib-run');
+  assert.match(await page.textContent('#calib-error'), /line 2/);
+});
+
+test('this device: measured in a worker, calibrated, and cancellable', async () => {
+  // Tiny networks: each pass is far under the browser's 0.1 ms clock, so the timer loops.
+  await open(page, '?v=1&space=digits%2Fdense%2Fcells%3D2%3Bd%3D1..4%3Bw%3D4..16%3A4%3Bt%3D0..8');
+  await page.click('#panel-hardware details:nth-of-type(2) summary');
+  await page.fill('#measure-n', '2');
+  await page.click('#measure-start');
+  assert.match(await page.textContent('#calib-error'), /Networks = 2 is not allowed: allowed 8\.\.=64/);
+  await page.fill('#measure-n', '8');
+  await page.click('#measure-start');
+  await page.waitForFunction(() => /Measured 8 networks;/.test(document.getElementById('measure-status').textContent), null, { timeout: 120000 });
+  assert.match(await page.textContent('#calib-fit'), /latency MAPE/);
+  assert.equal(await page.inputValue('#profile'), 'device');
+  assert.match(page.url(), /profile=device&params=/);
+  await page.fill('#measure-n', '64');
+  await page.click('#measure-start');
+  await page.click('#measure-cancel');
+  assert.match(await page.textContent('#measure-status'), /Cancelled/);
+  assert.equal(await page.isEnabled('#measure-start'), true);
+});
+
+test('training in the worker adds networks to your own set, and cancel stops it', async () => {
+  await open(page, '?v=1&samples=digits&space=digits%2Fdense%2Fcells%3D2%3Bd%3D1..6%3Bw%3D4..32%3A4%3Bt%3D0..24');
   const before = Number((await golden('fit-digits.json')).samples);
   await page.fill('#train-k', '0');
   await page.click('#train-start');
@@ -91,11 +337,11 @@ test('training in the worker adds a network to the digits set, and cancel stops 
   await page.click('#train-start');
   await page.waitForSelector('#trained tbody tr', { timeout: 180000 });
   await page.waitForFunction(() => !document.getElementById('train-start').disabled, null, { timeout: 30000 });
-  assert.equal(await page.textContent('#fit-n'), String(before + 1));
-  assert.equal(await page.inputValue('#sample-set'), 'data/samples/digits.csv');
+  await page.waitForFunction((n) => document.getElementById('fit-n').textContent === String(n), before + 1);
+  assert.equal(await page.inputValue('#sample-set'), 'own');
+  assert.match(page.url(), /samples=own&own=/);
   const acc = Number(await page.textContent('#trained tbody tr td:nth-child(3)'));
   assert.ok(acc > 0.1 && acc <= 1, `accuracy ${acc}`);
-  // Cancel mid-run: the worker goes, the page stays usable and keeps what it had.
   await page.fill('#train-k', '5');
   await page.click('#train-start');
   await page.waitForFunction(() => /Network 1 of 5/.test(document.getElementById('train-status').textContent), null, { timeout: 60000 });
@@ -103,20 +349,34 @@ test('training in the worker adds a network to the digits set, and cancel stops 
   assert.match(await page.textContent('#train-status'), /Cancelled/);
   assert.equal(await page.isEnabled('#train-start'), true);
   assert.equal(await page.textContent('#fit-n'), String(before + 1));
-  assert.equal(await page.isHidden('#train-error'), true);
 });
 
-test('no console errors, and a screenshot for people to look at', async () => {
-  await page.fill('#arch', 'cifar10/dense/d4w32t10-d6w48t20-d3w16t0');
-  await page.fill('#space', 'cifar10/dense/cells=3;d=2..11;w=8..64:8;t=0..49');
-  await mkdir(join(root, 'target/e2e'), { recursive: true });
-  await page.screenshot({ path: join(root, 'target/e2e/page.png'), fullPage: true });
+test('the explorer of one network still shows the native numbers', async () => {
+  await open(page);
+  const want = await golden('describe-resnet20.json');
+  await page.fill('#arch', want.arch);
+  assert.equal(await page.textContent('#params-count'), fmt.format(want.totals.params));
+  assert.equal(await page.textContent('#nn-degree'), want.nn_degree.toFixed(3));
+  await page.fill('#arch', 'cifar10/res(shortcut=pad)/d0w16-d3w32-d3w64');
+  assert.match(await page.textContent('#arch-error'), /cell 1 depth d = 0/);
+  assert.equal(await page.textContent('#params-count'), fmt.format(want.totals.params));
+});
+
+test('no console errors, and screenshots for people to look at', async () => {
+  await open(page, '?v=1&profile=rpi4&goal=pareto-latency');
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.screenshot({ path: join(shots, 'page.png'), fullPage: true });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: join(shots, 'page-dark.png'), fullPage: true });
+  await page.emulateMedia({ colorScheme: 'light' });
   assert.deepEqual(consoleErrors, []);
 });
 
 test('a phone-width screen has no horizontal page scroll', async () => {
   await page.setViewportSize({ width: 375, height: 800 });
+  await open(page);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `page overflows by ${overflow}px`);
-  await page.screenshot({ path: join(root, 'target/e2e/page-phone.png'), fullPage: true });
+  await page.screenshot({ path: join(shots, 'page-phone.png'), fullPage: true });
+  assert.deepEqual(consoleErrors, []);
 });
