@@ -7,6 +7,8 @@ bash scripts/setup.sh --test
 cargo bench --locked --bench core -- --noplot
 bash scripts/build.sh
 node tests/e2e/bench.mjs
+echo "the playground: page load and edit → results in headless Chromium (docs/benchmarks.md):"
+node tests/e2e/page-bench.mjs
 echo "native forward passes (the same networks as the wasm timer above):"
 cargo run --release --locked --quiet -- hw measure 'cifar10/dense/d4w32t10-d6w48t20-d3w16t0' \
   'cifar10/res(shortcut=pad)/d3w16-d3w32-d3w64' 'mnist/mobile/d2w16e6-d2w24e6' --repeats 9 --seed 1

@@ -33,22 +33,6 @@ pub fn solve(mut a: Array2<f64>, mut b: Array1<f64>) -> Option<Array1<f64>> {
     x.iter().all(|v| v.is_finite()).then_some(x)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn solve_recovers_a_known_system_and_refuses_a_singular_one() {
-        let a = Array2::from_shape_vec((3, 3), vec![2.0, 1.0, -1.0, -3.0, -1.0, 2.0, -2.0, 1.0, 2.0]).unwrap();
-        let x = solve(a, Array1::from_vec(vec![8.0, -11.0, -3.0])).unwrap();
-        for (got, want) in x.iter().zip([2.0, 3.0, -1.0]) {
-            assert!((got - want).abs() < 1e-12);
-        }
-        let singular = Array2::from_shape_vec((2, 2), vec![1.0, 2.0, 2.0, 4.0]).unwrap();
-        assert!(solve(singular, Array1::from_vec(vec![1.0, 2.0])).is_none());
-    }
-}
-
 /// aᵀa, summed row by row in a fixed order. ndarray's `dot` hands matrices to
 /// matrixmultiply, whose x86 kernels use FMA when the CPU has it: the same
 /// fit would then differ in the last bits natively and in wasm.
@@ -74,4 +58,20 @@ pub fn at_b(a: &Array2<f64>, b: &Array1<f64>) -> Array1<f64> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn solve_recovers_a_known_system_and_refuses_a_singular_one() {
+        let a = Array2::from_shape_vec((3, 3), vec![2.0, 1.0, -1.0, -3.0, -1.0, 2.0, -2.0, 1.0, 2.0]).unwrap();
+        let x = solve(a, Array1::from_vec(vec![8.0, -11.0, -3.0])).unwrap();
+        for (got, want) in x.iter().zip([2.0, 3.0, -1.0]) {
+            assert!((got - want).abs() < 1e-12);
+        }
+        let singular = Array2::from_shape_vec((2, 2), vec![1.0, 2.0, 2.0, 4.0]).unwrap();
+        assert!(solve(singular, Array1::from_vec(vec![1.0, 2.0])).is_none());
+    }
 }

@@ -136,7 +136,7 @@ fn own_samples_travel_in_the_link_or_by_fingerprint() {
     }
     let named = OwnSamples::of_csv(&grown).unwrap();
     assert_eq!(named, format!("file:300:{:08x}", fingerprint_of(&grown)));
-    assert!(MAX_OWN < flash_nas::state::MAX_QUERY);
+    const { assert!(MAX_OWN < flash_nas::state::MAX_QUERY) };
     let linked = State { samples: "own".into(), own: named, ..State::default() };
     let d = State::decode(&linked.encode());
     assert!(d.notices.is_empty(), "{:?}", d.notices);

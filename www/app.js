@@ -140,6 +140,9 @@ function ask(message) {
 }
 
 export function runSearch(query) {
+  clearTimeout(compareTimer);
+  compareWorker?.terminate();
+  compareWorker = null;
   if (busy) {
     // A long search (the exact solver, say) is stale now: stop it rather than queue behind it.
     if (performance.now() - app.sentAt > 150) {
@@ -156,10 +159,19 @@ export function runSearch(query) {
   worker.postMessage({ id: latestRun, type: 'run', query, own: ownFile() });
 }
 
+let compareTimer = null;
+// The comparison runs the exact optimum (up to seconds): it starts once typing
+// pauses, so it never competes with the searches an edit asks for.
 function runCompare(query) {
+  clearTimeout(compareTimer);
   compareWorker?.terminate();
   compareWorker = null;
   if (app.state.hide.includes('compare')) return;
+  $('compare-status').textContent = 'The comparison starts when you stop editing…';
+  compareTimer = setTimeout(() => startCompare(query), 600);
+}
+
+function startCompare(query) {
   $('compare-status').textContent = 'Running the exact optimum and the baselines…';
   $('compare-table').tBodies[0].replaceChildren();
   compareWorker = new Worker(new URL('./search-worker.js', import.meta.url), { type: 'module' });

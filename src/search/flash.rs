@@ -362,8 +362,9 @@ fn minimize_relaxed(
     let limit_fns: Vec<LimitFn<'_>> = (0..goal.limits.len()).map(|j| Box::new(move |y: &[f64]| relax(y).1[j]) as LimitFn).collect();
     let constraints: Vec<Constraint> = limit_fns.iter().map(|g| Constraint::ineq(g.as_ref())).collect();
     // SHGO's iterations reach the search's observer (the page's step mode).
+    type Shared<'s, 'p> = RefCell<(&'s mut Session<'p>, Option<(Vec<f64>, f64, Vec<f64>)>)>;
     struct Iterations<'c, 's, 'p> {
-        cell: &'c RefCell<(&'s mut Session<'p>, Option<(Vec<f64>, f64, Vec<f64>)>)>,
+        cell: &'c Shared<'s, 'p>,
         name: &'c str,
         hw: usize,
     }
