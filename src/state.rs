@@ -241,20 +241,12 @@ impl State {
         // Fields that are fine alone but not together (knobs the profile lacks, say):
         // reset them one at a time, most specific first, until the whole is valid.
         let defaults = State::default();
-        // Own samples without the rows (they are in a file the page asks for)
-        // are judged with the proxy: the goal must not need them to parse.
-        let own_file = state.samples == "own" && OwnSamples::parse(&state.own).is_ok_and(|o| matches!(o, OwnSamples::File { .. }));
         if state.samples == "own" && state.own.is_empty() {
             notice("own", "", "samples=own needs the rows in own; the NN-Degree proxy is used".into());
             state.samples = defaults.samples.clone();
         }
         for field in ["knobs", "goal", "space", "params", "profile"] {
-            // A file-backed own set is judged as any fitted set (a shipped one).
-            let mut probe = state.clone();
-            if own_file {
-                (probe.samples, probe.own) = ("digits".into(), String::new());
-            }
-            let Err(e) = probe.request_with(None).and_then(|r| r.problem()) else { break };
+            let Err(e) = state.runs() else { break };
             let (current, default) = match field {
                 "knobs" => (&mut state.knobs, &defaults.knobs),
                 "goal" => (&mut state.goal, &defaults.goal),
@@ -306,6 +298,23 @@ impl State {
             out.append_pair("hide", &self.hide.join(","));
         }
         out.finish()
+    }
+
+    /// Whether the search this state asks for can run: the problem is checked
+    /// as `request_with` builds it, but with a stand-in predictor wherever
+    /// samples are chosen (what a fitted one predicts does not change whether
+    /// the goal, profile, knobs and space fit together, and a fit costs a
+    /// leave-one-out pass over the samples at every link decoded).
+    fn runs(&self) -> crate::Result<()> {
+        use crate::search::{ProblemParams, Quality};
+        let space = if self.space == "default" { SearchSpace::flash_default() } else { SearchSpace::parse(&self.space)? };
+        let quality = if self.samples == "none" {
+            Quality::Degree
+        } else {
+            let predictor = crate::predictor::Predictor { model: crate::predictor::ModelKind::LogDegree, intercept: 0.5, coef: vec![0.1], mean: vec![0.0], scale: vec![1.0] };
+            Quality::Predictor { predictor, samples: 0, source: "a stand-in for the check".into() }
+        };
+        ProblemParams { space, quality, profile: self.profile()?, knobs: knobs::parse(&self.knobs)?, goal: Goal::parse(&self.goal)? }.check().map(|_| ())
     }
 
     /// The hardware profile: the built-in one with the state's edits.

@@ -328,3 +328,28 @@ pub fn state_check(state: JsValue) -> Result<JsValue, JsError> {
 pub fn shipped_space(name: &str) -> String {
     crate::state::SHIPPED_SPACES.iter().find(|(n, _)| *n == name).map(|(_, s)| s.to_string()).unwrap_or_default()
 }
+
+/// The message of the last panic in the core (empty: none). A panic aborts the
+/// call with a bare `RuntimeError: unreachable`; the page reads this to say what
+/// failed, with the link, and restarts its worker.
+static LAST_PANIC: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
+
+#[wasm_bindgen(start)]
+fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        if let Ok(mut last) = LAST_PANIC.lock() {
+            *last = info.to_string();
+        }
+    }));
+}
+
+#[wasm_bindgen(js_name = lastPanic)]
+pub fn last_panic() -> String {
+    LAST_PANIC.lock().map(|s| s.clone()).unwrap_or_default()
+}
+
+/// Fault injection for the page's tests: panics inside the core, as a bug would.
+#[wasm_bindgen(js_name = faultPanic)]
+pub fn fault_panic(what: &str) {
+    panic!("fault injected by the page's test: {what}");
+}

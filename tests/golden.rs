@@ -138,3 +138,21 @@ fn playground_charts_match_their_snapshot() {
         assert!(svg == want, "{name} changed; if deliberate, rerun with UPDATE_GOLDEN=1 and look at the chart");
     }
 }
+
+#[path = "support/random_states.rs"]
+mod random_states;
+
+/// 1,000 random states' searches, natively; tests/wasm.rs runs the same states in
+/// the browser and must give the same digest for every one.
+#[test]
+fn random_states_match_their_snapshot() {
+    let links = random_states::links(1000, 2027);
+    let got: Vec<serde_json::Value> = links
+        .iter()
+        .map(|l| {
+            let o = random_states::outcome(l, fingerprint::search);
+            serde_json::json!({"link": l, "digest": random_states::digest(&o)})
+        })
+        .collect();
+    check("random-states.json", serde_json::Value::Array(got));
+}

@@ -174,3 +174,19 @@ fn shared_links_give_the_native_results_and_charts_in_wasm() {
     assert!(pg.shgo_step(0).unwrap().is_object());
     assert!(pg.trace_csv().lines().count() > 10);
 }
+
+#[path = "support/random_states.rs"]
+mod random_states;
+
+#[wasm_bindgen_test]
+fn a_thousand_random_states_search_as_natively() {
+    // Written by tests/golden.rs (random_states_match_their_snapshot).
+    let want = golden(include_str!("golden/random-states.json"));
+    let want = want.as_array().unwrap();
+    assert_eq!(want.len(), 1000);
+    for w in want {
+        let link = w["link"].as_str().unwrap();
+        let o = random_states::outcome(link, fingerprint::search);
+        assert_eq!(random_states::digest(&o), w["digest"].as_str().unwrap(), "{link}: {o}");
+    }
+}

@@ -24,6 +24,16 @@ export const app = {
   profiles: [],
   step: null, // null: the whole search; k: SHGO chart up to iteration k
   timings: [], // edit → results, ms (read by tests/e2e/bench)
+  watchdogMs: 20000, // a search silent this long is taken for a dead worker
+};
+
+/** Fault injection for the page's tests (tests/e2e): 'panic', 'crash', 'hang' or 'kill'. */
+app.injectFault = (fault) => {
+  if (fault === 'kill') {
+    worker.terminate(); // dies without a word, as a killed worker does
+    return;
+  }
+  worker.postMessage({ id: nextId++, type: 'fault', fault });
 };
 
 function showError(input, box, message) {
@@ -71,6 +81,12 @@ export function showNotices(notices, what) {
 
 // ---------------------------------------------------------------- the search worker
 
+// A fault stays on screen until the next edit (a result arriving does not hide it).
+function showFault(text) {
+  $('fault').textContent = text;
+  $('fault').hidden = false;
+}
+
 let worker = null;
 let busy = false;
 let compareWorker = null;
@@ -90,27 +106,28 @@ function startWorker() {
 }
 
 function workerFailed(why) {
+  disarm();
   worker?.terminate();
   startWorker();
-  $('status').hidden = false;
-  $('status').textContent = `${why}; it was restarted and your state is kept (link: ${location.href}).`;
+  showFault(`${why}; it was restarted and your state is kept (link: ${location.href}).`);
   if (app.state) runSearch(stateEncode(app.state));
 }
 
 function onWorkerMessage(data) {
   if (data.type === 'error') {
     busy = false;
+    disarm();
     const resolve = waiting.get(data.id);
     if (resolve) { waiting.delete(data.id); resolve(null); }
     // A panic leaves the core's memory in an unknown state: start a fresh worker.
     worker.terminate();
     startWorker();
-    $('status').hidden = false;
-    $('status').textContent = `The core failed on this state: ${data.message}. The worker was restarted; report it with this link: ${location.href}`;
+    showFault(`The core failed on this state: ${data.message}. The worker was restarted and your state is kept; report it with this link: ${location.href}`);
     return;
   }
   if (data.type === 'run') {
     busy = false;
+    disarm();
     if (data.id === latestRun) {
       app.view = data.view;
       app.step = null;
@@ -139,6 +156,40 @@ function ask(message) {
   });
 }
 
+// A search that has not answered: after 400 ms the page offers Cancel; after
+// app.watchdogMs it takes the worker for dead (killed, or stuck), starts a new
+// one and sends the state again, once.
+let watchdog = null;
+let slow = null;
+function arm(query) {
+  clearTimeout(watchdog);
+  clearTimeout(slow);
+  slow = setTimeout(() => { $('search-running').hidden = false; }, 400);
+  watchdog = setTimeout(() => {
+    if (!busy) return;
+    if (app.retried === query) {
+      cancelSearch(`The search did not answer in ${app.watchdogMs / 1000} s twice; it was stopped`);
+      return;
+    }
+    app.retried = query;
+    workerFailed(`the search worker did not answer in ${app.watchdogMs / 1000} s`);
+  }, app.watchdogMs);
+}
+
+function disarm() {
+  clearTimeout(watchdog);
+  clearTimeout(slow);
+  $('search-running').hidden = true;
+}
+
+export function cancelSearch(why = 'Cancelled') {
+  disarm();
+  worker.terminate();
+  startWorker();
+  pendingQuery = null;
+  showFault(`${why}: the results shown are from the last search that finished. Edit anything to search again.`);
+}
+
 export function runSearch(query) {
   clearTimeout(compareTimer);
   compareWorker?.terminate();
@@ -156,6 +207,7 @@ export function runSearch(query) {
   latestRun = nextId++;
   busy = true;
   app.sentAt = performance.now();
+  arm(query);
   worker.postMessage({ id: latestRun, type: 'run', query, own: ownFile() });
 }
 
@@ -357,6 +409,7 @@ function changesTouch(box, changes) {
 }
 
 export function commit(state) {
+  $('fault').hidden = true;
   const before = app.state ? stateEncode(app.state) : null;
   app.state = state;
   const link = stateEncode(state);
@@ -583,6 +636,7 @@ function wire() {
     return edited({ shgo: `${$('shgo-level').value}:${$('shgo-x').value},${$('shgo-y').value}` });
   };
   for (const id of ['shgo-level', 'shgo-x', 'shgo-y']) $(id).addEventListener('change', shgoChoice);
+  $('search-cancel').addEventListener('click', () => cancelSearch());
   $('step-next').addEventListener('click', () => step(1));
   $('step-prev').addEventListener('click', () => step(-1));
   $('step-all').addEventListener('click', () => { app.step = null; renderShgo(app.view.shgo, app.view.steps); });

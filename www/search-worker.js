@@ -2,9 +2,9 @@
 // thread, so typing never stalls. It keeps the last search for the step mode
 // and the exports. Messages in: {id, type: 'run', query, own} | {id, type:
 // 'step', step} | {id, type: 'trace'} | {id, type: 'compare', query, own}; out:
-// {id, type, ...result} or {id, type: 'error', message}. The page terminates
+// {id, type, ...result} or {id, type: 'error', message} (a panic's own message). The page terminates
 // and restarts this worker when an edit arrives during a long search.
-import init, { Playground } from './pkg/flash_nas.js';
+import init, { Playground, lastPanic, faultPanic } from './pkg/flash_nas.js';
 
 const ready = init();
 let last = null;
@@ -24,6 +24,11 @@ self.onmessage = async ({ data }) => {
       self.postMessage({ id, type, chart: last ? last.shgoStep(data.step) : null });
     } else if (type === 'trace') {
       self.postMessage({ id, type, csv: last ? last.traceCsv() : '' });
+    } else if (type === 'fault') {
+      // Fault injection (the page's tests): a panic in the core, or the worker dying.
+      if (data.fault === 'panic') faultPanic('a panic');
+      if (data.fault === 'crash') setTimeout(() => { throw new Error('fault injected: the worker crashed'); });
+      if (data.fault === 'hang') { const end = Date.now() + 60000; while (Date.now() < end) { /* a search that never answers */ } }
     } else if (type === 'compare') {
       const start = performance.now();
       const pg = new Playground(data.query, data.own ?? undefined);
@@ -35,6 +40,8 @@ self.onmessage = async ({ data }) => {
     }
   } catch (e) {
     // A panic in the core arrives here as a RuntimeError: the page reports it and restarts us.
-    self.postMessage({ id, type: 'error', message: String(e?.message || e), stack: String(e?.stack || '') });
+    let panic = '';
+    try { panic = lastPanic(); } catch { /* the core may be unusable after a panic */ }
+    self.postMessage({ id, type: 'error', message: panic || String(e?.message || e), stack: String(e?.stack || '') });
   }
 };

@@ -72,6 +72,43 @@ pub struct Report {
     pub seconds: f64,
 }
 
+/// Largest values a spec may ask for: a spec is untrusted input (the CLI's
+/// stdin, `shgoRun` in the page), and these bound its time and memory.
+pub const MAX_N: usize = 100_000;
+pub const MAX_ITERS: usize = 100;
+pub const MAX_FEV: usize = 10_000_000;
+pub const MAX_LOCAL_ITER: usize = 10_000;
+pub const MAX_REPEATS: usize = 10_000;
+
+/// Checks a spec's sizes and values; the error names the field and the range.
+pub fn check(spec: &Spec) -> Result<()> {
+    let field = |field: &str, value: String, allowed: String| Err(Error::Field { field: field.into(), value, allowed });
+    if let Some(n) = spec.n.filter(|n| !(1..=MAX_N).contains(n)) {
+        return field("n", n.to_string(), format!("1..={MAX_N}"));
+    }
+    if let Some(i) = spec.iters.filter(|i| !(1..=MAX_ITERS).contains(i)) {
+        return field("iters", i.to_string(), format!("1..={MAX_ITERS}"));
+    }
+    if let Some(m) = spec.maxfev.filter(|m| !(1..=MAX_FEV).contains(m)) {
+        return field("maxfev", m.to_string(), format!("1..={MAX_FEV}"));
+    }
+    if let Some(l) = spec.local_iter.filter(|l| !(1..=MAX_LOCAL_ITER).contains(l)) {
+        return field("local_iter", l.to_string(), format!("1..={MAX_LOCAL_ITER}"));
+    }
+    if !(1..=MAX_REPEATS).contains(&spec.repeats) {
+        return field("repeats", spec.repeats.to_string(), format!("1..={MAX_REPEATS}"));
+    }
+    if let Some(f) = spec.f_min.filter(|f| !f.is_finite()) {
+        return field("f_min", f.to_string(), "a finite number".into());
+    }
+    // f_min alone stops only if it is reached: bound the run with iters or maxfev too.
+    if spec.f_min.is_some() && spec.iters.is_none() && spec.maxfev.is_none() {
+        return field("f_min", "without iters or maxfev".into(), "with iters or maxfev as well, so the run ends if f_min is never reached".into());
+    }
+    spec.problem()?;
+    spec.options().map(|_| ())
+}
+
 impl Spec {
     fn options(&self) -> Result<Options> {
         let sampling_method = match self.sampling.as_str() {
@@ -125,6 +162,7 @@ pub fn solve(problem: &Problem, options: &Options) -> Result<ShgoResult> {
 
 /// Runs a spec `repeats` times and reports the last result with the median time.
 pub fn run(spec: &Spec) -> Result<Report> {
+    check(spec)?;
     let problem = spec.problem()?;
     let options = spec.options()?;
     let repeats = spec.repeats.clamp(1, 10_000);

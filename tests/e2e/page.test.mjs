@@ -362,6 +362,107 @@ test('the explorer of one network still shows the native numbers', async () => {
   assert.equal(await page.textContent('#params-count'), fmt.format(want.totals.params));
 });
 
+test('faults: a crashed, killed or panicking worker is restarted, the state kept, and a long search can be cancelled', async () => {
+  const fresh = await browser();
+  try {
+    const p = await fresh.newPage();
+    await open(p, '?v=1&profile=rpi4');
+    const link = p.url();
+    // A panic in the core: reported with its message and the link; the worker restarts.
+    await p.evaluate(() => window.flashApp.injectFault('panic'));
+    await p.waitForFunction(() => !document.getElementById('fault').hidden);
+    assert.match(await p.textContent('#fault'), /fault injected by the page's test: a panic/);
+    assert.ok((await p.textContent('#fault')).includes(link), 'the report carries the link');
+    await edit(p, () => p.fill('#seed', '5'));
+    assert.equal(await p.isHidden('#fault'), true, 'the next edit clears it');
+    assert.match(p.url(), /seed=5/);
+    // A crash (an uncaught error in the worker): restarted, the state searched again.
+    let n = await runs(p);
+    await p.evaluate(() => window.flashApp.injectFault('crash'));
+    await after_(p, n);
+    assert.match(await p.textContent('#fault'), /the search worker stopped.*restarted and your state is kept/);
+    assert.match(p.url(), /seed=5/);
+    // Killed without a word: the watchdog notices the silence and starts a new worker.
+    await p.evaluate(() => { window.flashApp.watchdogMs = 1500; window.flashApp.injectFault('kill'); });
+    await edit(p, () => p.fill('#seed', '6'));
+    assert.match(await p.textContent('#fault'), /did not answer in 1\.5 s/);
+    assert.match(await p.textContent('#r-search'), /evaluations/);
+    // A long search (the exact optimum of the default space) can be cancelled.
+    await p.evaluate(() => { window.flashApp.watchdogMs = 20000; });
+    await p.selectOption('#solver', 'exact');
+    await p.waitForSelector('#search-running:not([hidden])', { timeout: 10000 });
+    const before = await p.textContent('#r-arch');
+    await p.click('#search-cancel');
+    assert.match(await p.textContent('#fault'), /Cancelled: the results shown are from the last search/);
+    assert.equal(await p.isHidden('#search-running'), true);
+    assert.equal(await p.textContent('#r-arch'), before);
+    await edit(p, () => p.selectOption('#solver', 'flash'));
+    assert.equal(await p.isHidden('#fault'), true);
+  } finally {
+    await fresh.close();
+  }
+});
+
+test('no clipboard and no storage: the page still works and says what to do', async () => {
+  const fresh = await browser();
+  try {
+    const p = await fresh.newPage();
+    await p.addInitScript(() => {
+      Object.defineProperty(navigator, 'clipboard', { get: () => undefined });
+      for (const name of ['localStorage', 'sessionStorage']) {
+        Object.defineProperty(window, name, { get: () => { throw new DOMException('denied', 'SecurityError'); } });
+      }
+    });
+    const errors = [];
+    p.on('pageerror', (e) => errors.push(String(e)));
+    await open(p, '?v=1&profile=rpi4');
+    await p.click('#copy-link');
+    assert.match(await p.textContent('#share-status'), /clipboard is not available.*Ctrl\+C/);
+    assert.equal(await p.evaluate(() => document.activeElement.id), 'link', 'the link is selected to copy by hand');
+    await edit(p, () => p.fill('#seed', '9'));
+    assert.deepEqual(errors, []);
+  } finally {
+    await fresh.close();
+  }
+});
+
+test('script payloads typed or pasted into every field never run', async () => {
+  const fresh = await browser();
+  try {
+    const p = await fresh.newPage();
+    const errors = [];
+    p.on('pageerror', (e) => errors.push(String(e)));
+    await open(p);
+    const payload = '"><img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script><svg onload="window.__pwned=3">';
+    await p.evaluate(() => { for (const d of document.querySelectorAll('details')) d.open = true; });
+    const fields = await p.$$eval('input[type="text"]:not([readonly]), input:not([type]), textarea', (els) => els.map((e) => e.id).filter(Boolean));
+    assert.ok(fields.length >= 6, fields.join());
+    for (const id of fields) {
+      await p.fill(`#${id}`, payload);
+      await p.waitForTimeout(80);
+    }
+    for (const id of ['#own-use', '#calib-run']) {
+      await p.fill(id === '#own-use' ? '#own-csv' : '#calib-csv', `arch,accuracy,latency_ms\n"${payload}",0.5,3\n${payload}\n`);
+      await p.click(id);
+    }
+    await p.fill('#space-table tbody tr:first-child input[data-key="d"]', payload);
+    await p.waitForTimeout(300);
+    const state = await p.evaluate(() => ({
+      pwned: window.__pwned,
+      scripts: document.querySelectorAll('script').length,
+      imgs: document.querySelectorAll('img').length,
+      handlers: [...document.querySelectorAll('*')].filter((e) => [...e.attributes].some((a) => a.name.startsWith('on'))).length,
+    }));
+    assert.deepEqual(state, { pwned: undefined, scripts: 1, imgs: 0, handlers: 0 });
+    // Each field said what was wrong in words, as text.
+    assert.match(await p.textContent('#own-error'), /arch/);
+    assert.match(await p.textContent('#calib-error'), /line/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await fresh.close();
+  }
+});
+
 test('no console errors, and screenshots for people to look at', async () => {
   await open(page, '?v=1&profile=rpi4&goal=pareto-latency');
   await page.setViewportSize({ width: 1400, height: 900 });
