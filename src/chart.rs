@@ -9,7 +9,7 @@ use crate::portable::ln;
 use crate::predictor::{ModelKind, Predictor, Sample};
 use crate::search::{Cost, IterationMark, Problem, RelaxedPoint, SearchResult, Trace, TracePoint};
 use crate::space::Architecture;
-use crate::workload::{self, LayerKind, LayerSpec, Piece, Reads, Role, Skip};
+use crate::workload::{self, LayerKind, LayerReads, Role, Skip};
 use plotters::prelude::*;
 use serde::Serialize;
 
@@ -66,13 +66,7 @@ pub fn accuracy_vs_degree(samples: &[Sample], title: &str) -> Result<String> {
             .map_err(|e| err(&e))?
             .label("a + b·ln(NN-Degree), least squares")
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], RED.stroke_width(2)));
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()
-            .map_err(|e| err(&e))?;
+        legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         root.present().map_err(|e| err(&e))?;
     }
     Ok(svg)
@@ -101,6 +95,11 @@ pub const MAX_DRAWN: usize = 800;
 
 fn draw_err(e: &dyn std::fmt::Display) -> Error {
     Error::Invalid(format!("chart: {e}"))
+}
+
+/// The legend box every chart uses.
+fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(chart: &mut ChartContext<'a, DB, CT>, at: SeriesLabelPosition) -> Result<()> {
+    chart.configure_series_labels().position(at).background_style(WHITE.mix(0.85)).border_style(BLACK).draw().map_err(|e| draw_err(&e))
 }
 
 /// Every `k`-th index of `n`, so at most `max` (deterministic thinning).
@@ -138,23 +137,12 @@ pub fn cost_unit(cost: Cost) -> (&'static str, f64) {
     }
 }
 
-fn trace_cost(t: &TracePoint, cost: Cost) -> f64 {
-    match cost {
-        Cost::Latency => t.latency_s,
-        Cost::Energy => t.energy_j,
-        Cost::Area => t.area_mm2,
-        Cost::Memory => t.memory_bytes,
-        Cost::Edp => t.energy_j * t.latency_s,
-        Cost::Edap => t.energy_j * t.latency_s * t.area_mm2,
-    }
-}
-
 /// Score against a cost: every network the search evaluated (grey: breaks a
 /// limit), the front of those evaluations, and the result.
 pub fn pareto(problem: &Problem, result: &SearchResult, trace: &Trace, cost: Cost) -> Result<Chart> {
     let (x_name, x_scale) = cost_unit(cost);
     let score_name = if matches!(problem.quality, crate::search::Quality::Degree) { "NN-Degree" } else { "predicted accuracy" };
-    let pts: Vec<(f64, f64, &TracePoint)> = trace.evaluated.iter().map(|t| (trace_cost(t, cost) * x_scale, t.score, t)).collect();
+    let pts: Vec<(f64, f64, &TracePoint)> = trace.evaluated.iter().map(|t| (t.cost(cost) * x_scale, t.score, t)).collect();
     if pts.is_empty() {
         return Err(Error::Invalid("chart: nothing was evaluated".into()));
     }
@@ -181,7 +169,7 @@ pub fn pareto(problem: &Problem, result: &SearchResult, trace: &Trace, cost: Cos
         let caption = format!("{score_name} against {}: {} networks evaluated", x_name, pts.len());
         let mut builder = ChartBuilder::on(&root);
         builder.caption(caption, ("sans-serif", 16)).margin(12).x_label_area_size(40).y_label_area_size(60);
-        let label = |t: &TracePoint| format!("{} — {score_name} {:.4}, {x_name} {:.4}{}", problem.arch(&t.config), t.score, trace_cost(t, cost) * x_scale, if t.feasible { "" } else { " (breaks a limit)" });
+        let label = |t: &TracePoint| format!("{} — {score_name} {:.4}, {x_name} {:.4}{}", problem.arch(&t.config), t.score, t.cost(cost) * x_scale, if t.feasible { "" } else { " (breaks a limit)" });
         macro_rules! body {
             ($chart:expr) => {{
                 let mut chart = $chart;
@@ -221,13 +209,7 @@ pub fn pareto(problem: &Problem, result: &SearchResult, trace: &Trace, cost: Cos
                     let (x, y) = chart.backend_coord(&(bx, by));
                     points.push(Hover { x, y, label: format!("result: {} on {} — {score_name} {:.4}, {x_name} {:.4}", b.arch, b.hardware, by, bx) });
                 }
-                chart
-                    .configure_series_labels()
-                    .position(SeriesLabelPosition::LowerRight)
-                    .background_style(WHITE.mix(0.85))
-                    .border_style(BLACK)
-                    .draw()
-                    .map_err(|e| draw_err(&e))?;
+                legend(&mut chart, SeriesLabelPosition::LowerRight)?;
             }};
         }
         if positive && x1 / x0 > 20.0 {
@@ -310,13 +292,7 @@ pub fn shgo(trace: &Trace, level: &str, hw: usize, coords: &[usize], xi: usize, 
                 points.push(Hover { x, y, label: format!("local minimum, relaxed objective {:.4}", p.f) });
             }
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()
-            .map_err(|e| draw_err(&e))?;
+        legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         root.present().map_err(|e| draw_err(&e))?;
     }
     Ok(Chart { svg, width: SIZE.0, height: SIZE.1, points, note: note.to_string() })
@@ -405,7 +381,7 @@ pub fn calibration(samples: &[Measured], before: &Profile, after: &Profile) -> R
             let (x, y) = chart.backend_coord(&(r.0, r.2));
             points.push(Hover { x, y, label: format!("{}: measured {:.4} ms, calibrated {:.4} ms, before {:.4} ms", r.3, r.0, r.2, r.1) });
         }
-        chart.configure_series_labels().position(SeriesLabelPosition::LowerRight).background_style(WHITE.mix(0.85)).border_style(BLACK).draw().map_err(|e| draw_err(&e))?;
+        legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         root.present().map_err(|e| draw_err(&e))?;
     }
     Ok(Chart { svg, width: SIZE.0, height: SIZE.1, points, note: String::new() })
@@ -416,21 +392,12 @@ pub fn calibration(samples: &[Measured], before: &Profile, after: &Profile) -> R
 /// and an arc for every read that skips layers (dense concatenations, residual
 /// shortcuts: dashed).
 pub fn diagram(arch: &Architecture) -> Result<String> {
-    struct Rec(Vec<(LayerSpec, Vec<Piece>, Option<Skip>)>);
-    impl workload::Sink for Rec {
-        const READS: bool = true;
-        fn layer(&mut self, spec: &LayerSpec, reads: Reads<'_>) {
-            self.0.push((*spec, reads.pieces.to_vec(), reads.shortcut));
-        }
-    }
-    let mut rec = Rec(Vec::new());
-    workload::walk(arch.frame(), arch.cells(), &mut rec);
-    let layers = rec.0;
+    let layers = workload::layer_reads(arch);
     let cells = arch.cells().len() as u32;
     // Row of each layer: 0 stem, 1..=cells, cells + 1 head; transitions stay on their cell's row.
     let mut row_of = Vec::with_capacity(layers.len());
     let mut current = 0u32;
-    for (spec, _, _) in &layers {
+    for LayerReads { spec, .. } in &layers {
         if spec.cell > 0 {
             current = spec.cell;
         } else if matches!(spec.role, Role::Head | Role::GlobalPool | Role::Classifier) {
@@ -460,7 +427,7 @@ pub fn diagram(arch: &Architecture) -> Result<String> {
             root.draw(&Text::new(name, (8, 20 + r as i32 * row_h + 44), ("sans-serif", 13).into_font())).map_err(|e| draw_err(&e))?;
         }
         let mut arcs = Vec::new();
-        for (i, (_, pieces, shortcut)) in layers.iter().enumerate() {
+        for (i, LayerReads { pieces, shortcut, .. }) in layers.iter().enumerate() {
             let mut sources: Vec<(u32, bool)> = pieces.iter().map(|p| (p.layer, false)).collect();
             if let Some(Skip::Identity(p) | Skip::Projection(p)) = shortcut {
                 sources.push((p.layer, true));
@@ -496,7 +463,7 @@ pub fn diagram(arch: &Architecture) -> Result<String> {
                 root.draw(&PathElement::new(vec![(x0, y0 + box_h / 2), (x1, y1 - box_h / 2)], colour.mix(0.35).stroke_width(1))).map_err(|e| draw_err(&e))?;
             }
         }
-        for (i, (spec, _, _)) in layers.iter().enumerate() {
+        for (i, LayerReads { spec, .. }) in layers.iter().enumerate() {
             let (cx, cy) = centre(i);
             let fill = match spec.kind {
                 LayerKind::Conv => RGBColor(205, 220, 250),

@@ -3,7 +3,7 @@
 //! reads, as the trainer wires them; docs/playground.md).
 
 use crate::space::{Architecture, Family};
-use crate::workload::{self, LayerKind, LayerSpec, Piece, Reads, Role, Skip, INPUT};
+use crate::workload::{self, LayerKind, LayerReads, Piece, Role, Skip, INPUT};
 
 /// A Python string literal of any text: JSON's escaping is valid Python, so a
 /// name cannot close the string or inject code.
@@ -18,15 +18,7 @@ fn piece(p: &Piece) -> String {
 
 /// A self-contained Python module: `Net()` is the network of `arch`.
 pub fn pytorch(arch: &Architecture, link: &str) -> String {
-    struct Rec(Vec<(LayerSpec, Vec<Piece>, Option<Skip>)>);
-    impl workload::Sink for Rec {
-        const READS: bool = true;
-        fn layer(&mut self, spec: &LayerSpec, reads: Reads<'_>) {
-            self.0.push((*spec, reads.pieces.to_vec(), reads.shortcut));
-        }
-    }
-    let mut rec = Rec(Vec::new());
-    workload::walk(arch.frame(), arch.cells(), &mut rec);
+    let layers = workload::layer_reads(arch);
     let family = match arch.frame().family {
         Family::Dense => "dense",
         Family::Res => "res",
@@ -34,7 +26,7 @@ pub fn pytorch(arch: &Architecture, link: &str) -> String {
         Family::Mobile => "mobile",
     };
     let mut rows = String::new();
-    for (spec, pieces, shortcut) in &rec.0 {
+    for LayerReads { spec, pieces, shortcut } in &layers {
         let kind = match spec.kind {
             LayerKind::Conv => "conv",
             LayerKind::Depthwise => "depthwise",
@@ -70,7 +62,7 @@ pub fn pytorch(arch: &Architecture, link: &str) -> String {
             spec.output.w,
         ));
     }
-    let (c, h, w) = rec.0.first().map_or((0, 0, 0), |(s, _, _)| (s.input.c, s.input.h, s.input.w));
+    let (c, h, w) = layers.first().map_or((0, 0, 0), |l| (l.spec.input.c, l.spec.input.h, l.spec.input.w));
     let params = workload::totals(arch.frame(), arch.cells()).params;
     format!(
         r#""""A network found by flash-nas, as a PyTorch module.

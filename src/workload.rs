@@ -254,6 +254,31 @@ pub fn layers(arch: &Architecture) -> Vec<Layer> {
     c.0
 }
 
+/// One layer with the channels it reads and the shortcut added to its output, owned.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LayerReads {
+    pub spec: LayerSpec,
+    pub pieces: Vec<Piece>,
+    pub shortcut: Option<Skip>,
+}
+
+struct RecordReads(Vec<LayerReads>);
+
+impl Sink for RecordReads {
+    const READS: bool = true;
+    fn layer(&mut self, spec: &LayerSpec, reads: Reads<'_>) {
+        self.0.push(LayerReads { spec: *spec, pieces: reads.pieces.to_vec(), shortcut: reads.shortcut });
+    }
+}
+
+/// Every layer with its reads, in walk order: what the trainer, the diagram and
+/// the PyTorch export wire their networks from.
+pub fn layer_reads(arch: &Architecture) -> Vec<LayerReads> {
+    let mut r = RecordReads(Vec::new());
+    walk(arch.frame(), arch.cells(), &mut r);
+    r.0
+}
+
 /// Channels a dense layer reads besides its predecessor: `min(t, available)`.
 #[inline]
 fn skip_take(skip: u32, available: u32) -> u32 {

@@ -670,10 +670,20 @@ function wire() {
   $('export-cli').addEventListener('click', () => download('flash-search.txt', `${$('cli-text').textContent}\n`, 'text/plain'));
   const chartSvg = () => {
     const v = app.view;
-    return { pareto: v.pareto?.svg, shgo: document.querySelector('#shgo-chart svg')?.outerHTML ?? v.shgo?.svg, layers: v.layers?.svg, diagram: v.best?.diagram, predictor: v.predictor?.chart }[$('export-chart').value];
+    return { pareto: v.pareto?.svg, shgo: ((el) => (el ? new XMLSerializer().serializeToString(el) : v.shgo?.svg))(document.querySelector('#shgo-chart svg')), layers: v.layers?.svg, diagram: v.best?.diagram, predictor: v.predictor?.chart }[$('export-chart').value];
   };
-  $('export-svg').addEventListener('click', () => { const s = chartSvg(); if (s) downloadSvg(`flash-${$('export-chart').value}.svg`, s); });
-  $('export-png').addEventListener('click', () => { const s = chartSvg(); if (s) downloadPng(`flash-${$('export-chart').value}.png`, s); });
+  const exportChart = (as) => {
+    const s = chartSvg();
+    const name = `flash-${$('export-chart').value}.${as}`;
+    if (!s) {
+      $('share-status').textContent = `There is no ${$('export-chart').selectedOptions[0].textContent} chart for this state to export.`;
+      return;
+    }
+    if (as === 'svg') downloadSvg(name, s);
+    else downloadPng(name, s, (why) => { $('share-status').textContent = `The PNG could not be drawn: ${why}; the SVG export works.`; });
+  };
+  $('export-svg').addEventListener('click', () => exportChart('svg'));
+  $('export-png').addEventListener('click', () => exportChart('png'));
   $('own-download').addEventListener('click', () => { if (app.ownText) download('flash-own-samples.csv', app.ownText, 'text/csv'); });
 }
 

@@ -89,7 +89,7 @@ export function downloadSvg(name, svg) {
 }
 
 /** Rasterizes the SVG at twice its size and downloads it as PNG. */
-export function downloadPng(name, svgText) {
+export function downloadPng(name, svgText, failed = () => {}) {
   const svg = parseSvg(svgText);
   const [, , w, h] = (svg?.getAttribute('viewBox') || '0 0 640 420').split(/\s+/).map(Number);
   const url = URL.createObjectURL(new Blob([svgText], { type: 'image/svg+xml' }));
@@ -103,6 +103,7 @@ export function downloadPng(name, svgText) {
     ctx.drawImage(img, 0, 0, w, h);
     URL.revokeObjectURL(url);
     canvas.toBlob((blob) => {
+      if (!blob) { failed('the canvas gave no image'); return; }
       const a = document.createElement('a');
       a.href = URL.createObjectURL(blob);
       a.download = name;
@@ -110,6 +111,10 @@ export function downloadPng(name, svgText) {
       a.click();
       a.remove();
     }, 'image/png');
+  };
+  img.onerror = () => {
+    URL.revokeObjectURL(url);
+    failed('the browser could not load the SVG as an image');
   };
   img.src = url;
 }

@@ -10,7 +10,7 @@
 //! mobile conv-BN-ReLU6 with a linear projection.
 
 use crate::space::{Architecture, Family};
-use crate::workload::{self, LayerKind, LayerSpec, Piece, Reads, Role, Skip, INPUT};
+use crate::workload::{self, LayerKind, LayerSpec, Piece, Role, Skip, INPUT};
 use burn::module::Module;
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::pool::AvgPool2dConfig;
@@ -37,21 +37,12 @@ pub struct Plan {
     pub steps: Vec<Step>,
 }
 
-struct Record(Vec<Step>);
-
-impl workload::Sink for Record {
-    const READS: bool = true;
-    fn layer(&mut self, spec: &LayerSpec, reads: Reads<'_>) {
-        self.0.push(Step { spec: *spec, pieces: reads.pieces.to_vec(), shortcut: reads.shortcut, conv: None, norm: None });
-    }
-}
-
 impl Plan {
     pub fn of(arch: &Architecture) -> Plan {
-        let mut record = Record(Vec::new());
-        workload::walk(arch.frame(), arch.cells(), &mut record);
+        let mut steps: Vec<Step> =
+            workload::layer_reads(arch).into_iter().map(|l| Step { spec: l.spec, pieces: l.pieces, shortcut: l.shortcut, conv: None, norm: None }).collect();
         let (mut convs, mut norms) = (0, 0);
-        for step in &mut record.0 {
+        for step in &mut steps {
             if matches!(step.spec.kind, LayerKind::Conv | LayerKind::Depthwise) {
                 step.conv = Some(convs);
                 convs += 1;
@@ -61,7 +52,7 @@ impl Plan {
                 norms += 1;
             }
         }
-        Plan { family: arch.frame().family, steps: record.0 }
+        Plan { family: arch.frame().family, steps }
     }
 }
 
