@@ -25,6 +25,8 @@ pub const MAX_VALUE: usize = 1024;
 /// Longest `own` value: pasted samples travel in the link up to this size,
 /// larger sets as a file the link names by fingerprint.
 pub const MAX_OWN: usize = 6000;
+/// Most notices a decoded link lists (the last one counts the rest).
+pub const MAX_NOTICES: usize = 20;
 /// Largest seed: the largest integer a JavaScript number holds exactly.
 pub const MAX_SEED: u64 = (1 << 53) - 1;
 /// Where the predictor's samples come from: none (the NN-Degree proxy), a
@@ -262,6 +264,13 @@ impl State {
         if state.samples != "own" && !state.own.is_empty() {
             notice("own", &state.own, "given without samples=own; ignored".into());
             state.own.clear();
+        }
+        // A link of thousands of junk fields would give thousands of notices (found by
+        // fuzzing): list the first ones and count the rest.
+        if notices.len() > MAX_NOTICES {
+            let more = notices.len() - (MAX_NOTICES - 1);
+            notices.truncate(MAX_NOTICES - 1);
+            notices.push(Notice { field: "link".into(), value: String::new(), message: format!("and {more} more values that could not be used (not listed)") });
         }
         Decoded { state, notices }
     }

@@ -19,7 +19,7 @@ pub fn state(data: &[u8]) {
     let again = State::decode(&link);
     assert_eq!(again.state, d.state, "decode(encode(s)) = s for {link}");
     assert!(again.notices.is_empty(), "a checked state's own link has notices: {link}: {:?}", again.notices);
-    assert!(d.notices.len() <= flash_nas::state::FIELDS.len() * 4 + 8, "notices are bounded");
+    assert!(d.notices.len() <= flash_nas::state::MAX_NOTICES, "{} notices: they are bounded", d.notices.len());
 }
 
 /// The architecture text form: canonical text parses back to itself; metrics are finite.
