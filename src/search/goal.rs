@@ -31,6 +31,19 @@ pub enum Cost {
 impl Cost {
     pub const ALL: [Cost; 6] = [Cost::Latency, Cost::Energy, Cost::Area, Cost::Memory, Cost::Edp, Cost::Edap];
 
+    /// This cost of a network from its latency (s), energy (J), area (mm²) and memory (bytes).
+    #[inline]
+    pub fn of(self, latency_s: f64, energy_j: f64, area_mm2: f64, memory_bytes: f64) -> f64 {
+        match self {
+            Cost::Latency => latency_s,
+            Cost::Energy => energy_j,
+            Cost::Area => area_mm2,
+            Cost::Memory => memory_bytes,
+            Cost::Edp => energy_j * latency_s,
+            Cost::Edap => energy_j * latency_s * area_mm2,
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Cost::Latency => "latency",

@@ -166,14 +166,7 @@ pub struct TracePoint {
 impl TracePoint {
     /// The point's cost of a kind, as [`Metrics::cost`] computes it.
     pub fn cost(&self, cost: Cost) -> f64 {
-        match cost {
-            Cost::Latency => self.latency_s,
-            Cost::Energy => self.energy_j,
-            Cost::Area => self.area_mm2,
-            Cost::Memory => self.memory_bytes,
-            Cost::Edp => self.energy_j * self.latency_s,
-            Cost::Edap => self.energy_j * self.latency_s * self.area_mm2,
-        }
+        cost.of(self.latency_s, self.energy_j, self.area_mm2, self.memory_bytes)
     }
 }
 
