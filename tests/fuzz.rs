@@ -9,7 +9,9 @@ mod checks;
 
 use std::path::Path;
 
-fn replay(target: &str, check: fn(&[u8])) -> usize {
+type Check = fn(&[u8]);
+
+fn replay(target: &str, check: Check) -> usize {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
     let mut n = 0;
     for dir in ["corpus", "regressions"] {
@@ -29,7 +31,7 @@ fn replay(target: &str, check: fn(&[u8])) -> usize {
 
 #[test]
 fn every_kept_input_passes_its_check() {
-    let targets: [(&str, fn(&[u8])); 7] = [
+    let targets: [(&str, Check); 7] = [
         ("state", checks::state),
         ("arch", checks::arch),
         ("space", checks::space),
