@@ -10,7 +10,7 @@ use crate::hardware::{self, CostReport, Profile};
 use crate::predictor::{self, SampleSet};
 use crate::search::compare::{compare, Comparison};
 use crate::search::evaluate::PER_CELL;
-use crate::search::{run, Cost, Objective, Problem, SearchResult, Trace};
+use crate::search::{run, Cost, Objective, Problem, Quality, SearchResult, Trace};
 use crate::space::Architecture;
 use crate::state::{Decoded, Notice, ShgoAxes, State, COORDS};
 use serde::Serialize;
@@ -23,6 +23,8 @@ pub struct Playground {
     /// The search's result, or why it could not run.
     outcome: Result<SearchResult, String>,
     samples: Option<SampleSet>,
+    /// The fit of `samples` the search used.
+    report: Option<predictor::FitReport>,
 }
 
 /// What the page shows for a link.
@@ -85,23 +87,31 @@ impl Playground {
                 None
             }
         };
-        let samples = samples_csv.as_deref().and_then(|csv| SampleSet::from_csv(csv).ok());
-        if let Some(set) = &samples {
-            extrapolation(&state, set, notices);
-        }
-        let mut request = match state.request_with(own_file) {
-            Ok(r) => r,
-            Err(_) => crate::search::request::Request { samples_csv: None, ..state.request(None) },
+        // The samples are parsed and fitted once, for the search and for the fit's panel.
+        let fitted = samples_csv.as_deref().map(|csv| {
+            let set = SampleSet::from_csv(csv)?;
+            let report = predictor::fit(&set.samples)?;
+            Ok::<_, crate::Error>((set, report))
+        });
+        let (samples, report) = match &fitted {
+            Some(Ok((set, report))) => {
+                extrapolation(&state, set, notices);
+                (Some(set.clone()), Some(report.clone()))
+            }
+            _ => (None, None),
         };
-        request.samples_csv = samples_csv;
-        request.trace = true;
-        let problem = request.problem();
+        let problem = state.hardware_request().and_then(|request| match fitted {
+            None => request.problem_with(Quality::Degree),
+            Some(Ok((_, report))) => request.problem_with(Quality::fitted(&report)),
+            Some(Err(e)) => Err(e),
+        });
+        let request = state.request(None);
         let outcome = match (&problem, request.solver()) {
             (Ok(p), Ok(solver)) => run(p, solver.as_ref(), &mut (), true).map_err(|e| e.to_string()),
             (Err(e), _) => Err(e.to_string()),
             (_, Err(e)) => Err(e.to_string()),
         };
-        Playground { state, notices: std::mem::take(notices), problem: problem.ok(), outcome, samples }
+        Playground { state, notices: std::mem::take(notices), problem: problem.ok(), outcome, samples, report }
     }
 
     pub fn result(&self) -> Result<&SearchResult, &str> {
@@ -168,8 +178,7 @@ impl Playground {
     }
 
     fn predictor_view(&self) -> Option<PredictorView> {
-        let set = self.samples.as_ref()?;
-        let report = predictor::fit(&set.samples).ok()?;
+        let (set, report) = (self.samples.as_ref()?, self.report.clone()?);
         let source = match self.state.samples.as_str() {
             "own" => "your own samples".to_string(),
             name => format!("data/samples/{name}.csv (shipped)"),

@@ -363,8 +363,13 @@ impl State {
     /// The search this state asks for, with `own_file` as in [`State::samples_csv`].
     pub fn request_with(&self, own_file: Option<&str>) -> crate::Result<Request> {
         let samples_csv = self.samples_csv(own_file).map_err(|e| crate::Error::field("own", shorten(&self.own), e))?;
+        Ok(Request { samples_csv, ..self.hardware_request()? })
+    }
+
+    /// The search without samples, on the profile with the state's edits.
+    pub fn hardware_request(&self) -> crate::Result<Request> {
         let profile_json = if self.params.is_empty() { None } else { Some(self.profile()?.to_json()) };
-        Ok(Request { profile_json, ..self.request(samples_csv) })
+        Ok(Request { profile_json, ..self.request(None) })
     }
 
     /// The search this state asks for; `samples_csv` is the chosen set's text

@@ -157,3 +157,14 @@ fn chart_choices_are_checked() {
     let ok = State::decode("v=1&cost=edp&shgo=cell3%3Askip%2Cwidth");
     assert!(ok.notices.is_empty(), "{:?}", ok.notices);
 }
+
+#[test]
+fn a_missing_own_file_keeps_the_profile_edits() {
+    // The search falls back to the NN-Degree proxy, but still on the edited profile.
+    let link = "v=1&profile=rpi4&params=bandwidth_gbs%3D2&samples=own&own=file%3A300%3A0123abcd";
+    let pg = flash_nas::playground::Playground::open(link, None);
+    assert!(pg.notices.iter().any(|n| n.field == "own" && n.message.contains("load its CSV file")), "{:?}", pg.notices);
+    let edited = flash_nas::playground::Playground::open("v=1&profile=rpi4&params=bandwidth_gbs%3D2", None);
+    let (a, b) = (pg.result().unwrap(), edited.result().unwrap());
+    assert_eq!(a.best.as_ref().unwrap().metrics, b.best.as_ref().unwrap().metrics);
+}

@@ -35,6 +35,11 @@ impl Quality {
         }
     }
 
+    /// The predictor a fit chose.
+    pub fn fitted(report: &crate::predictor::FitReport) -> Quality {
+        Quality::Predictor { predictor: report.chosen.clone(), samples: report.samples, source: "the given sample set".into() }
+    }
+
     pub fn describe(&self) -> String {
         match self {
             Quality::Degree => "NN-Degree (no sample set given: the search ranks by NN-Degree, FLASH's accuracy proxy)".into(),

@@ -68,18 +68,21 @@ impl Default for Request {
 impl Request {
     /// The checked problem; each error names its field.
     pub fn problem(&self) -> Result<Problem> {
+        let quality = match &self.samples_csv {
+            None => Quality::Degree,
+            Some(csv) => Quality::fitted(&predictor::fit(&SampleSet::from_csv(csv)?.samples)?),
+        };
+        self.problem_with(quality)
+    }
+
+    /// The checked problem with an accuracy model already at hand (the
+    /// playground fits its samples once for the search and the fit's panel);
+    /// `samples_csv` is not read.
+    pub fn problem_with(&self, quality: Quality) -> Result<Problem> {
         let space = if self.space == "default" { SearchSpace::flash_default() } else { SearchSpace::parse(&self.space)? };
         let profile = match &self.profile_json {
             Some(json) => Profile::from_json(json)?,
             None => builtin(&self.profile)?,
-        };
-        let quality = match &self.samples_csv {
-            None => Quality::Degree,
-            Some(csv) => {
-                let set = SampleSet::from_csv(csv)?;
-                let report = predictor::fit(&set.samples)?;
-                Quality::Predictor { predictor: report.chosen, samples: report.samples, source: "the given sample set".into() }
-            }
         };
         ProblemParams { space, quality, profile, knobs: knobs::parse(&self.knobs)?, goal: Goal::parse(&self.goal)? }.check()
     }
