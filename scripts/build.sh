@@ -2,11 +2,15 @@
 # Builds the page's two WebAssembly modules (release, no wasm-opt):
 #   www/pkg        the core, without the trainer (what every visit loads)
 #   www/pkg-train  the core with the trainer, wasm SIMD on (loaded by the training worker only)
+# FLASH_TEST_HOOKS=1 builds www/pkg with the test-only fault hook (cargo feature test-hooks),
+# which the end-to-end tests use; the page built without it cannot panic on purpose.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 wasm=target/wasm32-unknown-unknown/release/flash_nas.wasm
-cargo build --locked --release --lib --target wasm32-unknown-unknown --no-default-features
+hooks=()
+[ "${FLASH_TEST_HOOKS:-0}" = 1 ] && hooks=(--features test-hooks)
+cargo build --locked --release --lib --target wasm32-unknown-unknown --no-default-features "${hooks[@]}"
 .tools/bin/wasm-bindgen --target web --no-typescript --out-dir www/pkg "$wasm"
 # The trainer with wasm SIMD (every current browser has it; 10-17 % faster training), in its own
 # target folder so the two builds' flags never invalidate each other.

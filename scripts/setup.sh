@@ -15,6 +15,13 @@ WBG_VERSION=$(pin wasm-bindgen-cli)
 TOOLS=$(pin root)
 say() { printf '[setup] %s\n' "$*"; }
 
+for component in rustfmt clippy; do
+  if ! rustup component list --installed | grep -q "^$component"; then
+    say "adding rust component $component"
+    rustup component add "$component"
+  fi
+done
+
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding rust target wasm32-unknown-unknown"
   rustup target add wasm32-unknown-unknown

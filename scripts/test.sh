@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# Every test: native (cargo test), wasm in headless Chromium, and the page end to end.
+# Every test: format and lints, native (cargo test), wasm in headless Chromium, and the page
+# end to end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
 export PATH="$PWD/.tools/bin:$PATH"
+
+echo "== format and lints"
+cargo fmt --check
+cargo clippy --locked --all-targets -- -D warnings
+cargo clippy --locked --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
 
 echo "== native tests"
 cargo test --locked
@@ -12,6 +18,15 @@ echo "== wasm tests in headless Chromium"
 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
   cargo test --locked --target wasm32-unknown-unknown --test wasm --no-default-features
 
-echo "== end-to-end test of the page"
+echo "== the release page has no test hook"
 bash scripts/build.sh
+if grep -q faultPanic www/pkg/flash_nas.js; then
+  echo "www/pkg exports faultPanic: the release build must not have the test-hooks feature" >&2
+  exit 1
+fi
+echo "ok: www/pkg has no faultPanic"
+
+echo "== end-to-end test of the page (built with the test hooks)"
+FLASH_TEST_HOOKS=1 bash scripts/build.sh
 node --test tests/e2e/
+# www/pkg now has the hook; scripts/serve.sh (and scripts/build.sh) rebuild it without.

@@ -1,18 +1,20 @@
 //! flash-nas: FLASH hardware-aware neural architecture search.
 //!
 //! A platform-free core (no I/O, no OS randomness; the only clocks are SHGO's
-//! time limit and the forward-pass timer, through `web-time`) that the `flash`
+//! time limit and the forward-pass timer, in `clock`) that the `flash`
 //! CLI and the WebAssembly page share. Data flows one way (docs/architecture.md):
 //! space → workload → NN-Degree → predictor, hardware cost → (later: search) → page.
 
 pub mod batch;
 pub mod chart;
+pub mod clock;
 pub mod degree;
 pub mod describe;
 pub mod error;
 pub mod export;
+pub mod form;
 pub mod hardware;
-mod linalg;
+pub mod linalg;
 pub mod portable;
 pub mod search;
 pub mod playground;

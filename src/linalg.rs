@@ -60,6 +60,19 @@ pub fn at_b(a: &Array2<f64>, b: &Array1<f64>) -> Array1<f64> {
     out
 }
 
+/// Ordinary least squares: the `x` minimizing |a·x − b|² (normal equations
+/// in the fixed order of [`gram`]); `None` for a rank-deficient `a`.
+pub fn least_squares(a: &Array2<f64>, b: &Array1<f64>) -> Option<Array1<f64>> {
+    solve(gram(a), at_b(a, b))
+}
+
+/// The straight line y ≈ intercept + slope·x through points: `(intercept, slope)`.
+pub fn fit_line(points: &[(f64, f64)]) -> Option<(f64, f64)> {
+    let a = Array2::from_shape_fn((points.len(), 2), |(i, j)| if j == 0 { 1.0 } else { points[i].0 });
+    let b = Array1::from_iter(points.iter().map(|p| p.1));
+    least_squares(&a, &b).map(|x| (x[0], x[1]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,5 +86,13 @@ mod tests {
         }
         let singular = Array2::from_shape_vec((2, 2), vec![1.0, 2.0, 2.0, 4.0]).unwrap();
         assert!(solve(singular, Array1::from_vec(vec![1.0, 2.0])).is_none());
+    }
+
+    #[test]
+    fn fit_line_matches_the_closed_form_of_simple_regression() {
+        // Hand computation: x̄ = 2.5, ȳ = 4.75, Sxy = 9, Sxx = 5 → slope 1.8, intercept 4.75 − 1.8·2.5 = 0.25.
+        let (a, b) = fit_line(&[(1.0, 2.0), (2.0, 4.0), (3.0, 5.5), (4.0, 7.5)]).unwrap();
+        assert!((b - 1.8).abs() < 1e-12 && (a - 0.25).abs() < 1e-12, "{a} {b}");
+        assert!(fit_line(&[(1.0, 1.0), (1.0, 2.0)]).is_none(), "one x value: no unique line");
     }
 }

@@ -298,10 +298,18 @@ pub fn device_params(gemm_gflops: f64, copy_gbs: f64) -> crate::Result<String> {
     Ok(crate::state::params_text(&hardware::builtin("device")?, &measured))
 }
 
-/// The `params` text of a profile edited field by field: each edit is checked
-/// against its parameter's range and the error names it.
-pub fn edit_params(state: &State, key: &str, value: f64) -> crate::Result<String> {
+/// The `params` text of a profile edited field by field: `text` is what was
+/// typed; it must be a number within its parameter's range, and the error names
+/// the parameter and the range.
+pub fn edit_params(state: &State, key: &str, text: &str) -> crate::Result<String> {
     let current: Profile = state.profile()?;
+    let value = match text.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() => v,
+        _ => {
+            let allowed = current.specs().iter().find(|s| s.key == key).map_or("a number".to_string(), |s| format!("a number in {}..={}", s.min, s.max));
+            return Err(crate::Error::field(format!("params.{key}"), format!("\"{}\"", text.trim()), allowed));
+        }
+    };
     let edited = current.with_values(&[(key, value)], "edited in the playground")?;
     Ok(crate::state::params_text(&hardware::builtin(&state.profile)?, &edited))
 }
@@ -313,10 +321,9 @@ pub const MAX_MEASURED: u32 = 64;
 /// networks the page times to calibrate "this device".
 pub fn sample_archs(space: &str, n: u32, seed: u64) -> crate::Result<Vec<String>> {
     use rand::SeedableRng;
-    if !(1..=MAX_MEASURED).contains(&n) {
-        return Err(crate::Error::field("networks to measure", n, format!("1..={MAX_MEASURED}")));
-    }
-    let space = if space == "default" { crate::SearchSpace::flash_default() } else { crate::SearchSpace::parse(space)? };
+    // The same range the page's field offers (form::measured_networks).
+    crate::form::number("measure-networks", &n.to_string())?;
+    let space = crate::SearchSpace::resolve(space)?;
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
     Ok((0..n).map(|_| space.sample(&mut rng).to_string()).collect())
 }
@@ -324,12 +331,12 @@ pub fn sample_archs(space: &str, n: u32, seed: u64) -> crate::Result<Vec<String>
 /// A predictor fitted on one data set's networks says little about another's:
 /// say so when the space's data set is not the samples'.
 fn extrapolation(state: &State, set: &SampleSet, notices: &mut Vec<Notice>) {
-    let space = if state.space == "default" { crate::SearchSpace::flash_default() } else { match crate::SearchSpace::parse(&state.space) { Ok(s) => s, Err(_) => return } };
+    let Ok(space) = crate::SearchSpace::resolve(&state.space) else { return };
     let dataset = space.fields().dataset;
     let sets: std::collections::BTreeSet<String> = set.samples.iter().filter_map(|s| s.arch.split('/').next().map(str::to_string)).collect();
     if !sets.contains(&dataset) {
         let trained = sets.into_iter().collect::<Vec<_>>().join(", ");
-        let hint = crate::state::SHIPPED_SPACES.iter().find(|(n, _)| *n == state.samples).map(|(_, s)| format!("; the networks were drawn from {s}")).unwrap_or_default();
+        let hint = crate::predictor::shipped(&state.samples).map(|set| format!("; the networks were drawn from {}", set.space)).unwrap_or_default();
         notices.push(Notice {
             field: "samples".into(),
             value: state.samples.clone(),

@@ -19,6 +19,34 @@ use crate::portable::ln;
 use ndarray::{Array1, Array2};
 use serde::Serialize;
 
+/// A sample set this project trained and ships (data/samples/): the CSV,
+/// compiled in so a link needs no fetch to reproduce, and the space its
+/// networks were drawn from (`flash train`'s default for that data set).
+pub struct ShippedSet {
+    pub name: &'static str,
+    pub space: &'static str,
+    pub csv: &'static str,
+}
+
+/// The shipped sets: the one place their names, spaces and files are written.
+pub const SHIPPED: [ShippedSet; 2] = [
+    ShippedSet {
+        name: "digits",
+        space: "digits/dense/cells=2;d=1..6;w=4..32:4;t=0..24",
+        csv: include_str!("../data/samples/digits.csv"),
+    },
+    ShippedSet {
+        name: "mnist",
+        space: "mnist/dense/cells=2;d=1..4;w=4..16:4;t=0..12",
+        csv: include_str!("../data/samples/mnist.csv"),
+    },
+];
+
+/// The shipped set of this name.
+pub fn shipped(name: &str) -> Option<&'static ShippedSet> {
+    SHIPPED.iter().find(|set| set.name == name)
+}
+
 pub const RIDGE_LAMBDAS: [f64; 4] = [0.01, 0.1, 1.0, 10.0];
 /// Fewest samples a fit accepts: leave-one-out needs two points left to fit a line.
 pub const MIN_SAMPLES: usize = 3;

@@ -15,6 +15,7 @@ use crate::search::request::Request;
 use crate::search::{knobs, Goal};
 use crate::SearchSpace;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// The schema version this build writes and reads.
 pub const VERSION: u32 = 1;
@@ -32,14 +33,6 @@ pub const MAX_SEED: u64 = (1 << 53) - 1;
 /// Where the predictor's samples come from: none (the NN-Degree proxy), a
 /// shipped set, or the user's own (pasted or trained here; see `own`).
 pub const SAMPLE_SETS: [&str; 4] = ["none", "digits", "mnist", "own"];
-/// The shipped sample sets, compiled in so a link needs no fetch to reproduce.
-pub const SHIPPED: [(&str, &str); 2] = [
-    ("digits", include_str!("../data/samples/digits.csv")),
-    ("mnist", include_str!("../data/samples/mnist.csv")),
-];
-/// The space each shipped set's networks were drawn from (`flash train`'s).
-pub const SHIPPED_SPACES: [(&str, &str); 2] =
-    [("digits", "digits/dense/cells=2;d=1..6;w=4..32:4;t=0..24"), ("mnist", "mnist/dense/cells=2;d=1..4;w=4..16:4;t=0..12")];
 /// Costs the Pareto chart can put on its x axis.
 pub const COSTS: [&str; 6] = ["latency", "energy", "area", "memory", "edp", "edap"];
 /// Coordinates of a cell the SHGO chart can put on its axes.
@@ -81,7 +74,7 @@ pub struct State {
 impl Default for State {
     fn default() -> Self {
         State {
-            space: "default".into(),
+            space: crate::space::DEFAULT_ALIAS.into(),
             profile: "rram-imc".into(),
             params: String::new(),
             samples: "none".into(),
@@ -128,9 +121,7 @@ impl State {
     fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
         match key {
             "space" => {
-                if value != "default" {
-                    SearchSpace::parse(value).map_err(|e| e.to_string())?;
-                }
+                SearchSpace::resolve(value).map_err(|e| e.to_string())?;
                 self.space = value.to_string();
             }
             "profile" => {
@@ -275,6 +266,43 @@ impl State {
         Decoded { state, notices }
     }
 
+    /// This state with some fields changed as a person typed them, checked as
+    /// a link would be: `changes` maps field names to their text (a list for
+    /// `hide`, a number for `seed` also accepted). Two rules of the editor live
+    /// here, not in the page: a space equal to FLASH's default is stored as the
+    /// alias (the link stays short), and choosing a shipped sample set while
+    /// the space is the default moves the space to the one its networks were
+    /// drawn from (a predictor says little about another data set).
+    pub fn edit(&self, changes: &BTreeMap<String, serde_json::Value>) -> Decoded {
+        let mut pairs: Vec<(String, String)> = form_urlencoded::parse(self.encode().as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+        let mut set = |key: &str, value: String| {
+            pairs.retain(|(k, _)| k != key);
+            pairs.push((key.to_string(), value));
+        };
+        for (key, value) in changes {
+            let text = match value {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Array(items) => items.iter().map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string)).collect::<Vec<_>>().join(","),
+                serde_json::Value::Null => String::new(),
+                other => other.to_string(),
+            };
+            let text = if key == "space" { space_value(&text) } else { text };
+            set(key, text);
+        }
+        if let Some(serde_json::Value::String(samples)) = changes.get("samples") {
+            if let (Some(shipped), false) = (crate::predictor::shipped(samples), changes.contains_key("space")) {
+                if self.space == crate::space::DEFAULT_ALIAS {
+                    set("space", shipped.space.to_string());
+                }
+            }
+        }
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in &pairs {
+            query.append_pair(k, v);
+        }
+        State::decode(&query.finish())
+    }
+
     /// The link's query (without '?'): the version, then each field that differs from the default.
     pub fn encode(&self) -> String {
         let d = State::default();
@@ -316,7 +344,7 @@ impl State {
     /// leave-one-out pass over the samples at every link decoded).
     fn runs(&self) -> crate::Result<()> {
         use crate::search::{ProblemParams, Quality};
-        let space = if self.space == "default" { SearchSpace::flash_default() } else { SearchSpace::parse(&self.space)? };
+        let space = SearchSpace::resolve(&self.space)?;
         let quality = if self.samples == "none" {
             Quality::Degree
         } else {
@@ -356,7 +384,7 @@ impl State {
                 },
             },
             "none" => Ok(None),
-            name => Ok(SHIPPED.iter().find(|(n, _)| *n == name).map(|(_, text)| text.to_string())),
+            name => Ok(crate::predictor::shipped(name).map(|set| set.csv.to_string())),
         }
     }
 
@@ -385,6 +413,14 @@ impl State {
             seed: self.seed,
             ..Request::default()
         }
+    }
+}
+
+/// A space as the state stores it: FLASH's default as its alias, any other as typed.
+fn space_value(text: &str) -> String {
+    match SearchSpace::resolve(text) {
+        Ok(space) if space.to_string() == SearchSpace::flash_default().to_string() => crate::space::DEFAULT_ALIAS.to_string(),
+        _ => text.to_string(),
     }
 }
 

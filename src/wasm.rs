@@ -26,15 +26,11 @@ pub fn describe(arch: &str) -> Result<JsValue, JsError> {
     ))
 }
 
-/// Canonical form and exact configuration count of a space in the text form.
+/// Canonical form and exact configuration count of a space in the text form
+/// (or the default space's alias).
 #[wasm_bindgen(js_name = spaceSummary)]
 pub fn space_summary(space: &str) -> Result<JsValue, JsError> {
-    to_js(&summarize(&SearchSpace::parse(space).map_err(core_error)?))
-}
-
-#[wasm_bindgen(js_name = defaultSpace)]
-pub fn default_space() -> String {
-    SearchSpace::flash_default().to_string()
+    to_js(&summarize(&SearchSpace::resolve(space).map_err(core_error)?))
 }
 
 /// `[[name, text], …]` of the classic networks.
@@ -51,7 +47,7 @@ pub struct Batch(batch::Batch);
 impl Batch {
     #[wasm_bindgen(constructor)]
     pub fn new(space: &str, seed: u32, n: u32) -> Result<Batch, JsError> {
-        let space = SearchSpace::parse(space).map_err(core_error)?;
+        let space = SearchSpace::resolve(space).map_err(core_error)?;
         Ok(Batch(batch::Batch::random(&space, seed as u64, n as usize)))
     }
 
@@ -117,31 +113,17 @@ pub fn hw_calibrate(profile_json: &str, csv: &str, folds: u32, train: u32) -> Re
 
 /// Times `repeats` forward passes of `arch` in this browser (one warm-up first).
 #[wasm_bindgen(js_name = hwMeasure)]
-pub fn hw_measure(arch: &str, repeats: u32, seed: u32) -> Result<JsValue, JsError> {
+pub fn hw_measure(arch: &str, repeats: u32, seed: f64) -> Result<JsValue, JsError> {
     use crate::hardware::measure;
     let arch = Architecture::parse(arch).map_err(core_error)?;
     let net = measure::Network::new(&arch, seed as u64).map_err(core_error)?;
     to_js(&measure::time(&net, repeats).map_err(core_error)?)
 }
 
-/// The logits of one forward pass (for checking the wasm timer computes what the native one does).
-#[wasm_bindgen(js_name = hwForward)]
-pub fn hw_forward(arch: &str, seed: u32) -> Result<Vec<f32>, JsError> {
-    let arch = Architecture::parse(arch).map_err(core_error)?;
-    Ok(crate::hardware::measure::Network::new(&arch, seed as u64).map_err(core_error)?.forward().to_vec())
-}
-
 /// This browser's single-thread GEMM throughput and copy bandwidth.
 #[wasm_bindgen(js_name = hwProbe)]
 pub fn hw_probe() -> Result<JsValue, JsError> {
     to_js(&crate::hardware::measure::probe())
-}
-
-/// The `device` profile (JSON text) with measured roofs (from `hwProbe`).
-#[wasm_bindgen(js_name = hwDeviceProfile)]
-pub fn hw_device_profile(gemm_gflops: f64, copy_gbs: f64, note: &str) -> Result<String, JsError> {
-    let probe = crate::hardware::measure::Probe { gemm_gflops, copy_gbs };
-    Ok(crate::hardware::measure::device_profile(&probe, note).map_err(core_error)?.to_json())
 }
 
 /// Runs a search (`search::request::Request` as a JS object: space, profile or
@@ -151,27 +133,6 @@ pub fn search_run(request: JsValue) -> Result<JsValue, JsError> {
     let request: crate::search::request::Request =
         serde_wasm_bindgen::from_value(request).map_err(|e| JsError::new(&format!("search request: {e}")))?;
     to_js(&request.run().map_err(core_error)?)
-}
-
-/// FLASH against the exact optimum, random search and evolution on one request.
-#[wasm_bindgen(js_name = searchCompare)]
-pub fn search_compare(request: JsValue) -> Result<JsValue, JsError> {
-    let request: crate::search::request::Request =
-        serde_wasm_bindgen::from_value(request).map_err(|e| JsError::new(&format!("search request: {e}")))?;
-    to_js(&request.compare().map_err(core_error)?)
-}
-
-/// A sample CSV read and fitted: its provenance, samples and the predictor report.
-#[wasm_bindgen(js_name = fitSamples)]
-pub fn fit_samples(csv: &str) -> Result<JsValue, JsError> {
-    #[derive(serde::Serialize)]
-    struct Fitted {
-        set: crate::predictor::SampleSet,
-        report: crate::predictor::FitReport,
-    }
-    let set = crate::predictor::SampleSet::from_csv(csv).map_err(core_error)?;
-    let report = crate::predictor::fit(&set.samples).map_err(core_error)?;
-    to_js(&Fitted { set, report })
 }
 
 /// Trains networks on scikit-learn's digits in the browser (the trainer wasm
@@ -298,7 +259,7 @@ pub fn playground_calibrate(query: &str, csv: &str) -> Result<JsValue, JsError> 
 
 /// The `params` text after setting one parameter of the link's profile (checked).
 #[wasm_bindgen(js_name = editParams)]
-pub fn edit_params(query: &str, key: &str, value: f64) -> Result<String, JsError> {
+pub fn edit_params(query: &str, key: &str, value: &str) -> Result<String, JsError> {
     let state = crate::state::State::decode(query).state;
     crate::playground::edit_params(&state, key, value).map_err(core_error)
 }
@@ -311,22 +272,89 @@ pub fn device_params(gemm_gflops: f64, copy_gbs: f64) -> Result<String, JsError>
 
 /// `n` architectures drawn from a space with a seed (the measurement's networks).
 #[wasm_bindgen(js_name = sampleArchs)]
-pub fn sample_archs(space: &str, n: u32, seed: u32) -> Result<Vec<String>, JsError> {
+pub fn sample_archs(space: &str, n: u32, seed: f64) -> Result<Vec<String>, JsError> {
     crate::playground::sample_archs(space, n, seed as u64).map_err(core_error)
 }
 
-/// A state from the page's fields, checked as a link would be: `{state, notices}`
-/// (each notice names the field the page marks).
-#[wasm_bindgen(js_name = stateCheck)]
-pub fn state_check(state: JsValue) -> Result<JsValue, JsError> {
-    let state: crate::state::State = serde_wasm_bindgen::from_value(state).map_err(|e| JsError::new(&format!("state: {e}")))?;
-    to_js(&crate::state::State::decode(&state.encode()))
+/// What the page's controls offer: choices, labels, ranges and defaults (`form::Schema`).
+#[wasm_bindgen]
+pub fn schema() -> Result<JsValue, JsError> {
+    to_js(&crate::form::schema())
 }
 
-/// The space a shipped sample set's networks were drawn from ("" for none).
-#[wasm_bindgen(js_name = shippedSpace)]
-pub fn shipped_space(name: &str) -> String {
-    crate::state::SHIPPED_SPACES.iter().find(|(n, _)| *n == name).map(|(_, s)| s.to_string()).unwrap_or_default()
+/// A page edit checked as a link would be: `{state, notices, query}` (`State::edit`).
+#[wasm_bindgen(js_name = stateEdit)]
+pub fn state_edit(state: JsValue, changes: JsValue) -> Result<JsValue, JsError> {
+    #[derive(serde::Serialize)]
+    struct Edited {
+        #[serde(flatten)]
+        decoded: crate::state::Decoded,
+        query: String,
+    }
+    let state: crate::state::State = serde_wasm_bindgen::from_value(state).map_err(|e| JsError::new(&format!("state: {e}")))?;
+    let changes: std::collections::BTreeMap<String, serde_json::Value> =
+        serde_wasm_bindgen::from_value(changes).map_err(|e| JsError::new(&format!("changes: {e}")))?;
+    let decoded = state.edit(&changes);
+    let query = decoded.state.encode();
+    to_js(&Edited { decoded, query })
+}
+
+/// A goal text's fields: `{objective, limits: {key: text}}` (read leniently).
+#[wasm_bindgen(js_name = goalForm)]
+pub fn goal_form(goal: &str) -> Result<JsValue, JsError> {
+    to_js(&crate::form::GoalForm::read(goal))
+}
+
+/// The goal text of `{objective, limits}`.
+#[wasm_bindgen(js_name = goalText)]
+pub fn goal_text(form: JsValue) -> Result<String, JsError> {
+    let form: crate::form::GoalForm = serde_wasm_bindgen::from_value(form).map_err(|e| JsError::new(&format!("goal fields: {e}")))?;
+    Ok(form.text())
+}
+
+/// The space text of the structured editor's fields (`form::SpaceForm`).
+#[wasm_bindgen(js_name = spaceText)]
+pub fn space_text(form: JsValue) -> Result<String, JsError> {
+    let form: crate::form::SpaceForm = serde_wasm_bindgen::from_value(form).map_err(|e| JsError::new(&format!("space fields: {e}")))?;
+    Ok(form.text())
+}
+
+/// The SHGO chart's `{level, x, y}` of a state's `shgo` text.
+#[wasm_bindgen(js_name = shgoForm)]
+pub fn shgo_form(shgo: &str) -> Result<JsValue, JsError> {
+    to_js(&crate::form::ShgoForm::read(shgo).map_err(|e| JsError::new(&e))?)
+}
+
+/// The `shgo` text of a level and two coordinates.
+#[wasm_bindgen(js_name = shgoText)]
+pub fn shgo_text(level: &str, x: &str, y: &str) -> String {
+    crate::form::shgo_text(level, x, y)
+}
+
+/// The SHGO chart's levels for a space of `cells` cells: `[{value, label}]`.
+#[wasm_bindgen(js_name = shgoLevels)]
+pub fn shgo_levels(cells: u32) -> Result<JsValue, JsError> {
+    to_js(&crate::form::shgo_levels(cells as usize))
+}
+
+/// An integer field typed by a person (`form::number`); the error names the field and range.
+#[wasm_bindgen(js_name = formNumber)]
+pub fn form_number(key: &str, text: &str) -> Result<f64, JsError> {
+    Ok(crate::form::number(key, text).map_err(core_error)? as f64)
+}
+
+/// The measurement CSV of timings (`hwMeasure`'s), with `#` provenance lines.
+#[wasm_bindgen(js_name = measurementCsv)]
+pub fn measurement_csv(provenance: Vec<String>, timings: JsValue) -> Result<String, JsError> {
+    let timings: Vec<crate::hardware::measure::Timing> =
+        serde_wasm_bindgen::from_value(timings).map_err(|e| JsError::new(&format!("timings: {e}")))?;
+    Ok(crate::hardware::measure::csv(&provenance, &timings))
+}
+
+/// The shipped sample set that networks trained in the page are added to (`form::TRAINED_INTO`).
+#[wasm_bindgen(js_name = trainingBaseCsv)]
+pub fn training_base_csv() -> String {
+    crate::form::trained_into().csv.to_string()
 }
 
 /// The message of the last panic in the core (empty: none). A panic aborts the
@@ -348,7 +376,10 @@ pub fn last_panic() -> String {
     LAST_PANIC.lock().map(|s| s.clone()).unwrap_or_default()
 }
 
-/// Fault injection for the page's tests: panics inside the core, as a bug would.
+/// Fault injection for the page's tests: panics inside the core, as a bug
+/// would. Only in builds with the `test-hooks` feature (the page's end-to-end
+/// test build); the release page has no way to panic on purpose.
+#[cfg(feature = "test-hooks")]
 #[wasm_bindgen(js_name = faultPanic)]
 pub fn fault_panic(what: &str) {
     panic!("fault injected by the page's test: {what}");

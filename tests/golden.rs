@@ -156,3 +156,14 @@ fn random_states_match_their_snapshot() {
         .collect();
     check("random-states.json", serde_json::Value::Array(got));
 }
+
+/// The forward-pass timer's logits for one network, natively: tests/wasm.rs
+/// computes the same pass in the browser and compares (to rounding: the GEMM
+/// kernels' summation order differs between x86 and wasm). Their independent
+/// check is tests/hardware.rs's naive convolution.
+#[test]
+fn forward_logits_match_their_snapshot() {
+    let arch = Architecture::parse("digits/res/d2w16-d2w32").unwrap();
+    let net = flash_nas::hardware::measure::Network::new(&arch, 1).unwrap();
+    check("forward-logits.json", serde_json::json!({"arch": arch.to_string(), "seed": 1, "logits": net.forward().to_vec()}));
+}

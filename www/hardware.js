@@ -1,5 +1,6 @@
 // The hardware panel's measurement and calibration: the core calibrates, this
 // module moves text between the fields, the worker and the state's `params`.
+import { formNumber, measurementCsv, stateEdit } from './pkg/flash_nas.js';
 import { chartInto } from './charts.js';
 
 let ctx = null; // {app, edited, currentQuery, playgroundCalibrate, deviceParams, showError}
@@ -57,17 +58,17 @@ function stop() {
 }
 
 function measure() {
-  const n = Number($('measure-n').value);
-  // Calibration fits up to 5 parameters and checks them on held-out networks: at least 8.
-  if (!Number.isInteger(n) || n < 8 || n > 64) {
-    ctx.showError($('measure-n'), $('calib-error'), `Networks = ${$('measure-n').value} is not allowed: allowed 8..=64`);
+  let n;
+  try {
+    n = formNumber('measure-networks', $('measure-n').value);
+  } catch (e) {
+    ctx.showError($('measure-n'), $('calib-error'), String(e.message || e));
     return;
   }
   ctx.showError($('measure-n'), $('calib-error'), '');
-  const space = ctx.app.state.space;
-  const seed = Number(ctx.app.state.seed % 4294967296);
+  const { space, seed } = ctx.app.state;
   let probe = null;
-  const lines = ['# measured in this browser by the flash-nas playground', `# ${navigator.userAgent}`, 'arch,latency_ms'];
+  const timings = [];
   worker = new Worker(new URL('./measure-worker.js', import.meta.url), { type: 'module' });
   setRunning(true);
   $('measure-progress').max = n + 1;
@@ -79,12 +80,12 @@ function measure() {
       $('measure-progress').value = 1;
       $('measure-status').textContent = `GEMM ${probe.gemm_gflops.toFixed(1)} GFLOP/s, copy ${probe.copy_gbs.toFixed(1)} GB/s; timing networks…`;
     } else if (data.type === 'timed') {
-      lines.push(`"${data.arch}",${data.median_ms}`);
+      timings.push(data.timing);
       $('measure-progress').value = data.i + 2;
-      $('measure-status').textContent = `Network ${data.i + 1} of ${data.n}: ${data.median_ms.toFixed(2)} ms`;
+      $('measure-status').textContent = `Network ${data.i + 1} of ${data.n}: ${(data.timing.median * 1e3).toFixed(2)} ms`;
     } else if (data.type === 'done') {
       stop();
-      const csv = `${lines.join('\n')}\n`;
+      const csv = measurementCsv(['measured in this browser by the flash-nas playground', navigator.userAgent], timings);
       $('calib-csv').value = csv;
       let params;
       try {
@@ -93,7 +94,7 @@ function measure() {
         ctx.showError(null, $('calib-error'), String(e.message || e));
         return;
       }
-      const query = `v=1&profile=device&params=${encodeURIComponent(params)}`;
+      const { query } = stateEdit(ctx.app.state, { profile: 'device', params, knobs: '' });
       $('measure-status').textContent = calibrate(query, csv, 'device')
         ? `Measured ${n} networks; the device profile is calibrated on them.`
         : `Measured ${n} networks, but the calibration failed (below); the measurements are in the CSV field.`;

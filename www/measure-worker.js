@@ -12,7 +12,7 @@ self.onmessage = async ({ data }) => {
     const archs = sampleArchs(data.space, data.n, data.seed);
     for (const [i, arch] of archs.entries()) {
       const t = hwMeasure(arch, 3, data.seed);
-      self.postMessage({ type: 'timed', i, n: archs.length, arch, median_ms: t.median * 1e3, mad_ms: t.mad * 1e3 });
+      self.postMessage({ type: 'timed', i, n: archs.length, arch, timing: t });
     }
     self.postMessage({ type: 'done' });
   } catch (e) {

@@ -2,6 +2,8 @@
 // trained here in a worker. The fit itself comes with each search result (the
 // core fits the state's samples); this module only turns data into the
 // state's `own` field. Text only goes into the DOM as textContent.
+import { formNumber, trainingBaseCsv } from './pkg/flash_nas.js';
+
 let ctx = null; // {app, edited, ownSamples, showError}
 let worker = null;
 const $ = (id) => document.getElementById(id);
@@ -40,39 +42,33 @@ function setRunning(running) {
   $('train-cancel').disabled = !running;
 }
 
-function readField(id, lo, hi) {
+// The core reads the number and names the field and its range when it is not allowed.
+function readField(id, key) {
   const input = $(id);
-  const v = Number(input.value);
-  const ok = input.value.trim() !== '' && Number.isInteger(v) && v >= lo && v <= hi;
-  input.setAttribute('aria-invalid', ok ? 'false' : 'true');
-  if (!ok) throw new Error(`${input.labels[0].textContent} = ${input.value} is not allowed: allowed ${lo}..=${hi}`);
-  return v;
+  try {
+    const v = formNumber(key, input.value);
+    input.setAttribute('aria-invalid', 'false');
+    return v;
+  } catch (e) {
+    input.setAttribute('aria-invalid', 'true');
+    throw e;
+  }
 }
 
-async function baseText() {
-  if (ctx.app.ownText) return ctx.app.ownText;
-  const response = await fetch('data/samples/digits.csv');
-  if (!response.ok) throw new Error(`cannot load data/samples/digits.csv (HTTP ${response.status})`);
-  return response.text();
-}
+// Training in the page adds networks to your own set, or to the shipped digits set.
+const baseText = () => ctx.app.ownText || trainingBaseCsv();
 
 async function startTraining() {
   let k, seed;
   try {
-    k = readField('train-k', 1, 20);
-    seed = readField('train-seed', 0, 4294967295);
+    k = readField('train-k', 'train-networks');
+    seed = readField('train-seed', 'train-seed');
   } catch (e) {
-    ctx.showError(null, $('train-error'), e.message);
+    ctx.showError(null, $('train-error'), String(e.message || e));
     return;
   }
   ctx.showError(null, $('train-error'), '');
-  let text;
-  try {
-    text = await baseText();
-  } catch (e) {
-    ctx.showError(null, $('train-error'), e.message);
-    return;
-  }
+  let text = baseText();
   worker = new Worker(new URL('./train-worker.js', import.meta.url), { type: 'module' });
   setRunning(true);
   $('train-status').textContent = 'Loading the trainer…';
@@ -121,8 +117,10 @@ export function initPredictor(context) {
   $('own-file').addEventListener('change', async () => {
     const file = $('own-file').files[0];
     if (!file) return;
-    if (file.size > 4 * 1024 * 1024) {
-      ctx.showError(null, $('own-error'), `${file.name}: ${file.size} bytes: allowed at most 4 MiB`);
+    try {
+      formNumber('own-file-bytes', String(file.size));
+    } catch (e) {
+      ctx.showError(null, $('own-error'), `${file.name}: ${e.message || e}`);
       return;
     }
     const text = await file.text();

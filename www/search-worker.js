@@ -4,7 +4,9 @@
 // 'step', step} | {id, type: 'trace'} | {id, type: 'compare', query, own}; out:
 // {id, type, ...result} or {id, type: 'error', message} (a panic's own message). The page terminates
 // and restarts this worker when an edit arrives during a long search.
-import init, { Playground, lastPanic, faultPanic } from './pkg/flash_nas.js';
+import init, * as core from './pkg/flash_nas.js';
+
+const { Playground, lastPanic } = core;
 
 const ready = init();
 let last = null;
@@ -26,7 +28,11 @@ self.onmessage = async ({ data }) => {
       self.postMessage({ id, type, csv: last ? last.traceCsv() : '' });
     } else if (type === 'fault') {
       // Fault injection (the page's tests): a panic in the core, or the worker dying.
-      if (data.fault === 'panic') faultPanic('a panic');
+      // The panic hook exists only in the test build (cargo feature test-hooks).
+      if (data.fault === 'panic') {
+        if (!core.faultPanic) throw new Error('fault injection is only in the test build');
+        core.faultPanic('a panic');
+      }
       if (data.fault === 'crash') setTimeout(() => { throw new Error('fault injected: the worker crashed'); });
       if (data.fault === 'hang') { const end = Date.now() + 60000; while (Date.now() < end) { /* a search that never answers */ } }
     } else if (type === 'compare') {

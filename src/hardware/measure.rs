@@ -14,7 +14,7 @@ use ndarray::{s, Array1, Array2, Array3, ArrayView3, Axis};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
-use web_time::Instant;
+use crate::clock::Instant;
 
 /// Largest network the timer builds: activations (f32) of all layers together.
 pub const MAX_ACTIVATIONS: u64 = 64 * 1024 * 1024;
@@ -291,7 +291,7 @@ pub fn conv_naive(x: &Array3<f32>, w: &ndarray::Array4<f32>, stride: usize, grou
 }
 
 /// Repeated timings of one network.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct Timing {
     pub arch: String,
     pub macs: u64,
@@ -305,6 +305,26 @@ pub struct Timing {
     pub max: f64,
     pub mad: f64,
     pub runs: Vec<f64>,
+}
+
+/// The header of a measurement CSV (`flash hw measure`, the page's "this device").
+pub const CSV_HEADER: &str = "arch,latency_ms,latency_min_ms,latency_max_ms,latency_mad_ms,repeats,macs,params";
+
+impl Timing {
+    /// This timing's row under [`CSV_HEADER`] (the architecture quoted when its text has a comma).
+    pub fn csv_row(&self) -> String {
+        let arch = if self.arch.contains([',', '"']) { format!("\"{}\"", self.arch.replace('"', "\"\"")) } else { self.arch.clone() };
+        format!("{arch},{:.6},{:.6},{:.6},{:.6},{},{},{}", self.median * 1e3, self.min * 1e3, self.max * 1e3, self.mad * 1e3, self.repeats, self.macs, self.params)
+    }
+}
+
+/// A measurement CSV that `hw calibrate` and the page's calibration read:
+/// each provenance line as a `#` comment, the header, a row per timing.
+pub fn csv(provenance: &[String], timings: &[Timing]) -> String {
+    let mut lines: Vec<String> = provenance.iter().map(|p| format!("# {}", p.replace(['\n', '\r'], " "))).collect();
+    lines.push(CSV_HEADER.to_string());
+    lines.extend(timings.iter().map(Timing::csv_row));
+    lines.join("\n") + "\n"
 }
 
 /// Shortest timed run: passes below it are timed in loops.

@@ -144,7 +144,7 @@ impl Flash {
         let free: Vec<usize> = groups.iter().flatten().copied().collect();
         let from: Vec<f64> = free.iter().map(|&k| inc[k] as f64 / (lat.len(k) - 1) as f64).collect();
         let m0 = s.evaluate(hw, inc);
-        let at_inc = [m0.score(), m0.latency_s, m0.energy_j, m0.area_mm2, m0.memory_bytes, m0.nn_degree];
+        let at_inc = Relaxed::of(&m0);
         let scale = objective_scale(goal, &m0);
         let mut options = shgo::Options {
             n: Some(1),
@@ -156,7 +156,7 @@ impl Flash {
         // The additive (cut-HDMR) relaxation: each cell's interpolated change
         // from the incumbent, summed.
         let result = minimize_relaxed(s, hw, goal, "joint", free.len(), scale, &options, |session, y| {
-            let mut total = at_inc.map(|v| -(groups.len() as f64 - 1.0) * v);
+            let mut total = at_inc.times(-(groups.len() as f64 - 1.0));
             let mut offset = 0;
             for g in &groups {
                 let axes: Vec<Axis> = g.iter().map(|&k| Axis { positions: lat.len(k), coords: vec![k] }).collect();
@@ -168,9 +168,7 @@ impl Flash {
                     p
                 };
                 let v = interpolate(session, hw, &axes, &y[offset..offset + g.len()], &point);
-                for (t, x) in total.iter_mut().zip(v) {
-                    *t += x;
-                }
+                total.add_scaled(1.0, &v);
                 offset += g.len();
             }
             total
@@ -341,7 +339,7 @@ fn minimize_relaxed(
     dim: usize,
     scale: f64,
     options: &shgo::Options,
-    values: impl Fn(&mut Session, &[f64]) -> [f64; 6],
+    values: impl Fn(&mut Session, &[f64]) -> Relaxed,
 ) -> Result<shgo::ShgoResult> {
     let cell = RefCell::new((s, None::<(Vec<f64>, f64, Vec<f64>)>));
     let relax = |y: &[f64]| -> (f64, Vec<f64>) {
@@ -382,11 +380,64 @@ fn verdict(s: &mut Session, hw: usize, goal: &Goal, p: &[u32]) -> Verdict {
     judge(goal, &s.evaluate(hw, p))
 }
 
-/// Multilinear interpolation of the exact metrics of the lattice points around
-/// `y`: [score, latency, energy, area, memory, NN-Degree].
-fn interpolate(s: &mut Session, hw: usize, axes: &[Axis], y: &[f64], lattice_point: &dyn Fn(&[u32]) -> Vec<u32>) -> [f64; 6] {
+/// The metrics the relaxation interpolates, in the units [`Metrics`] carries.
+#[derive(Clone, Copy, Debug, Default)]
+struct Relaxed {
+    score: f64,
+    latency_s: f64,
+    energy_j: f64,
+    area_mm2: f64,
+    memory_bytes: f64,
+    nn_degree: f64,
+}
+
+impl Relaxed {
+    fn of(m: &Metrics) -> Relaxed {
+        Relaxed { score: m.score(), latency_s: m.latency_s, energy_j: m.energy_j, area_mm2: m.area_mm2, memory_bytes: m.memory_bytes, nn_degree: m.nn_degree }
+    }
+
+    fn fields(&mut self) -> [&mut f64; 6] {
+        [&mut self.score, &mut self.latency_s, &mut self.energy_j, &mut self.area_mm2, &mut self.memory_bytes, &mut self.nn_degree]
+    }
+
+    /// Every field times `k`.
+    fn times(mut self, k: f64) -> Relaxed {
+        for v in self.fields() {
+            *v *= k;
+        }
+        self
+    }
+
+    /// self += w · other, field by field.
+    fn add_scaled(&mut self, w: f64, other: &Relaxed) {
+        let mut other = *other;
+        for (acc, x) in self.fields().into_iter().zip(other.fields()) {
+            *acc += w * *x;
+        }
+    }
+
+    fn metric(&self, m: super::Metric) -> f64 {
+        use super::Metric;
+        match m {
+            Metric::Accuracy => self.score,
+            Metric::Latency => self.latency_s,
+            Metric::Energy => self.energy_j,
+            Metric::Area => self.area_mm2,
+            Metric::Memory => self.memory_bytes,
+            Metric::Degree => self.nn_degree,
+        }
+    }
+
+    /// A goal's cost of the interpolated metrics: the one formula, [`Cost::of`](super::Cost::of).
+    fn cost(&self, c: super::Cost) -> f64 {
+        c.of(self.latency_s, self.energy_j, self.area_mm2, self.memory_bytes)
+    }
+}
+
+/// Multilinear interpolation of the exact metrics of the lattice points around `y`.
+fn interpolate(s: &mut Session, hw: usize, axes: &[Axis], y: &[f64], lattice_point: &dyn Fn(&[u32]) -> Vec<u32>) -> Relaxed {
     let parts: Vec<(u32, f64)> = axes.iter().zip(y).map(|(a, &yj)| split(yj, a.positions)).collect();
-    let mut v = [0.0; 6];
+    let mut v = Relaxed::default();
     let mut q = vec![0u32; axes.len()];
     for mask in 0..1u32 << axes.len() {
         let mut w = 1.0;
@@ -399,39 +450,23 @@ fn interpolate(s: &mut Session, hw: usize, axes: &[Axis], y: &[f64], lattice_poi
             continue;
         }
         let m: Metrics = s.evaluate(hw, &lattice_point(&q));
-        for (acc, x) in v.iter_mut().zip([m.score(), m.latency_s, m.energy_j, m.area_mm2, m.memory_bytes, m.nn_degree]) {
-            *acc += w * x;
-        }
+        v.add_scaled(w, &Relaxed::of(&m));
     }
     v
 }
 
 /// The relaxed objective (to minimize) and limit functions (≥ 0 when met) of
 /// interpolated metrics.
-fn soft(goal: &Goal, v: &[f64; 6], scale: f64) -> (f64, Vec<f64>) {
-    use super::{Cost, Metric};
-    let metric = |m: Metric| match m {
-        Metric::Accuracy => v[0],
-        Metric::Latency => v[1],
-        Metric::Energy => v[2],
-        Metric::Area => v[3],
-        Metric::Memory => v[4],
-        Metric::Degree => v[5],
-    };
-    let cost = |c: Cost| match c {
-        Cost::Edp => v[2] * v[1],
-        Cost::Edap => v[2] * v[1] * v[3],
-        plain => metric(plain.metric().expect("a plain cost")),
-    };
+fn soft(goal: &Goal, v: &Relaxed, scale: f64) -> (f64, Vec<f64>) {
     let f = match goal.objective {
-        Objective::MinCost(c) => cost(c) / scale,
-        Objective::MaxAccuracy | Objective::Pareto(_) => -v[0] / scale,
+        Objective::MinCost(c) => v.cost(c) / scale,
+        Objective::MaxAccuracy | Objective::Pareto(_) => -v.score / scale,
     };
     let g = goal
         .limits
         .iter()
         .map(|l| {
-            let ratio = metric(l.metric) / l.si();
+            let ratio = v.metric(l.metric) / l.si();
             if l.metric.is_floor() { ratio - 1.0 } else { 1.0 - ratio }
         })
         .collect();

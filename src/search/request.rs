@@ -10,7 +10,7 @@ use crate::SearchSpace;
 use serde::{Deserialize, Serialize};
 
 fn default_space() -> String {
-    "default".into()
+    crate::space::DEFAULT_ALIAS.into()
 }
 fn default_profile() -> String {
     "rram-imc".into()
@@ -79,7 +79,7 @@ impl Request {
     /// playground fits its samples once for the search and the fit's panel);
     /// `samples_csv` is not read.
     pub fn problem_with(&self, quality: Quality) -> Result<Problem> {
-        let space = if self.space == "default" { SearchSpace::flash_default() } else { SearchSpace::parse(&self.space)? };
+        let space = SearchSpace::resolve(&self.space)?;
         let profile = match &self.profile_json {
             Some(json) => Profile::from_json(json)?,
             None => builtin(&self.profile)?,

@@ -2,7 +2,7 @@
 //! and what the benchmark script compares with scipy.
 
 use serde::{Deserialize, Serialize};
-use web_time::Instant;
+use crate::clock::Instant;
 
 use super::problems::{self, Problem};
 use super::{minimize, Constraint, LocalMethod, LocalOptions, Options, SamplingMethod, ShgoResult};

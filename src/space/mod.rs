@@ -10,7 +10,7 @@
 //! values ([`Architecture`], [`SearchSpace`]) only through `check()`, so code that
 //! holds a checked value never re-validates (linfa's ParamGuard pattern).
 
-mod text;
+pub(crate) mod text;
 
 use crate::error::{Error, Result};
 use rand::Rng;
@@ -500,6 +500,9 @@ impl CellRanges {
     }
 }
 
+/// The name links, requests and the CLI use for FLASH's default space.
+pub const DEFAULT_ALIAS: &str = "default";
+
 /// Unchecked search space.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SpaceParams {
@@ -551,6 +554,16 @@ impl SearchSpace {
 
     pub fn parse(text: &str) -> Result<SearchSpace> {
         text::parse_space(text)?.check()
+    }
+
+    /// A space as links, requests and the CLI name it: the text form, or
+    /// [`DEFAULT_ALIAS`] for FLASH's own space (the one place the alias is read).
+    pub fn resolve(text: &str) -> Result<SearchSpace> {
+        if text == DEFAULT_ALIAS {
+            Ok(SearchSpace::flash_default())
+        } else {
+            SearchSpace::parse(text)
+        }
     }
 
     pub fn frame(&self) -> &Frame {

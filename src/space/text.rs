@@ -266,7 +266,7 @@ fn parse_range(cur: &mut Cursor, field: &str) -> Result<ValueRange> {
     Ok(ValueRange { lo, hi, step })
 }
 
-pub(super) fn print_range(r: &ValueRange) -> String {
+pub(crate) fn print_range(r: &ValueRange) -> String {
     match (r.lo, r.lo == r.hi, r.step) {
         (ALL, _, _) => "*".into(),
         (lo, true, _) => lo.to_string(),

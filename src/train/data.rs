@@ -91,10 +91,7 @@ impl DataSet {
     /// The space its shipped sample set was drawn from (docs/accuracy.md): DenseNet-type
     /// cells small enough that the whole set trains in minutes on two cores.
     pub fn training_space(self) -> &'static str {
-        match self {
-            DataSet::Digits => "digits/dense/cells=2;d=1..6;w=4..32:4;t=0..24",
-            DataSet::Mnist => "mnist/dense/cells=2;d=1..4;w=4..16:4;t=0..12",
-        }
+        crate::predictor::shipped(self.name()).expect("every data set has a shipped set").space
     }
 
     /// Files under data/datasets/ that hold it.

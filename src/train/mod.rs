@@ -116,7 +116,7 @@ pub fn train(arch: &Architecture, train: &Images, test: &Images, budget: Budget,
     if train.is_empty() || test.is_empty() {
         return Err(Error::Invalid("training needs at least one training and one test image".into()));
     }
-    let start = web_time::Instant::now();
+    let start = crate::clock::Instant::now();
     let device = Device::flex().autodiff();
     device.seed(seed);
     let mut net = Network::new(arch, &device);

@@ -1,7 +1,7 @@
 //! `flash search-bench`: FLASH against the exact optimum and the baselines on
 //! every built-in profile at three limit levels (docs/benchmarks.md).
 
-use crate::hw::{number, options, text_opt};
+use crate::args::{number, options, text_opt};
 use flash_nas::hardware::{builtin, profile::BUILTIN};
 use flash_nas::search::compare::compare;
 use flash_nas::search::{run, Exact, Flash, Goal, Metric, Problem, ProblemParams, Quality};
@@ -56,11 +56,9 @@ fn timed(space: &SearchSpace, profile: &str, repeats: usize) -> Result<(f64, u64
 
 /// Least-squares fit of log t = log a + b·log x: (a, b).
 fn power_law(points: &[(f64, f64)]) -> (f64, f64) {
-    let n = points.len() as f64;
-    let (lx, ly): (Vec<f64>, Vec<f64>) = points.iter().map(|(x, y)| (x.ln(), y.ln())).unzip();
-    let (mx, my) = (lx.iter().sum::<f64>() / n, ly.iter().sum::<f64>() / n);
-    let b = lx.iter().zip(&ly).map(|(x, y)| (x - mx) * (y - my)).sum::<f64>() / lx.iter().map(|x| (x - mx).powi(2)).sum::<f64>();
-    ((my - b * mx).exp(), b)
+    let logs: Vec<(f64, f64)> = points.iter().map(|(x, y)| (x.ln(), y.ln())).collect();
+    let (log_a, b) = flash_nas::linalg::fit_line(&logs).unwrap_or((f64::NAN, f64::NAN));
+    (log_a.exp(), b)
 }
 
 /// Search time as cells grow 3 → 6 → 10 and as the per-cell ranges widen.
@@ -101,10 +99,7 @@ pub fn run_bench(rest: &[String]) -> Result<String, String> {
     if flags {
         return scaling(text_opt(&opts, "profiles").unwrap_or("rram-imc"), number(&opts, "repeats", 5, (1, 1000))?);
     }
-    let space = match text_opt(&opts, "space") {
-        None | Some("default") => SearchSpace::flash_default(),
-        Some(t) => SearchSpace::parse(t).map_err(|e| format!("--space: {e}"))?,
-    };
+    let space = SearchSpace::resolve(text_opt(&opts, "space").unwrap_or(flash_nas::space::DEFAULT_ALIAS)).map_err(|e| format!("--space: {e}"))?;
     let profiles: Vec<String> = match text_opt(&opts, "profiles") {
         Some(list) => list.split(',').map(str::to_string).collect(),
         None => BUILTIN.iter().map(|(n, _)| n.to_string()).collect(),

@@ -2,10 +2,12 @@
 
 use flash_nas::hardware::calibrate::{self, Measurements};
 use flash_nas::hardware::measure::{self, Network};
-use flash_nas::hardware::{self, builtin, profile::BUILTIN, Profile};
+use flash_nas::hardware::{self, builtin, profile::BUILTIN};
 use flash_nas::{Architecture, SearchSpace};
 use rand::SeedableRng;
 use std::io::{IsTerminal, Write};
+
+use crate::args::{json, load_profile, machine, number, options, text_opt, today};
 
 pub const USAGE: &str = "\
   flash hw list                  built-in hardware profiles
@@ -19,61 +21,6 @@ pub const USAGE: &str = "\
                                  time forward passes on this machine (batch 1, fp32, one
                                  thread); CSV of median latencies, for hw calibrate
 PROFILE is a built-in name (flash hw list) or a profile JSON file.";
-
-pub fn json<T: serde::Serialize>(value: &T) -> Result<String, String> {
-    serde_json::to_string_pretty(value).map_err(|e| e.to_string())
-}
-
-pub fn load_profile(name: &str) -> Result<Profile, String> {
-    if name.ends_with(".json") {
-        let text = std::fs::read_to_string(name).map_err(|e| format!("cannot read {name}: {e}"))?;
-        Profile::from_json(&text).map_err(|e| format!("{name}: {e}"))
-    } else {
-        builtin(name).map_err(|e| e.to_string())
-    }
-}
-
-/// Positional arguments and `--key value` options.
-pub type Parsed<'a> = (Vec<&'a String>, Vec<(&'a str, &'a str)>);
-
-/// Splits `--key value` options from positional arguments.
-pub fn options<'a>(args: &'a [String], keys: &[&str]) -> Result<Parsed<'a>, String> {
-    let mut positional = Vec::new();
-    let mut opts = Vec::new();
-    let mut i = 0;
-    while i < args.len() {
-        let a = &args[i];
-        if let Some(key) = a.strip_prefix("--") {
-            if !keys.contains(&key) {
-                return Err(format!("unknown option --{key}: allowed {}", keys.iter().map(|k| format!("--{k}")).collect::<Vec<_>>().join(", ")));
-            }
-            let value = args.get(i + 1).ok_or_else(|| format!("--{key} needs a value"))?;
-            opts.push((key, value.as_str()));
-            i += 2;
-        } else {
-            positional.push(a);
-            i += 1;
-        }
-    }
-    Ok((positional, opts))
-}
-
-pub fn number<T>(opts: &[(&str, &str)], key: &str, default: T, range: (T, T)) -> Result<T, String>
-where
-    T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy,
-{
-    match opts.iter().rev().find(|(k, _)| *k == key) {
-        None => Ok(default),
-        Some((_, v)) => match v.parse::<T>() {
-            Ok(n) if n >= range.0 && n <= range.1 => Ok(n),
-            _ => Err(format!("--{key} = {v} is not allowed: allowed {}..={}", range.0, range.1)),
-        },
-    }
-}
-
-pub fn text_opt<'a>(opts: &[(&'a str, &'a str)], key: &str) -> Option<&'a str> {
-    opts.iter().rev().find(|(k, _)| *k == key).map(|(_, v)| *v)
-}
 
 pub fn run(rest: &[String]) -> Result<String, String> {
     let (command, args) = match rest.split_first() {
@@ -130,7 +77,7 @@ fn measure_command(args: &[String]) -> Result<String, String> {
     let repeats: u32 = number(&opts, "repeats", 5, (1, measure::MAX_REPEATS))?;
     let mut archs: Vec<Architecture> = pos.iter().map(|a| Architecture::parse(a).map_err(|e| format!("{a}: {e}"))).collect::<Result<_, _>>()?;
     if let Some(space) = text_opt(&opts, "space") {
-        let space = if space == "default" { SearchSpace::flash_default() } else { SearchSpace::parse(space).map_err(|e| e.to_string())? };
+        let space = SearchSpace::resolve(space).map_err(|e| e.to_string())?;
         let n: usize = number(&opts, "samples", 25, (1, calibrate::MAX_SAMPLES))?;
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
         archs.extend((0..n).map(|_| space.sample(&mut rng)));
@@ -143,20 +90,20 @@ fn measure_command(args: &[String]) -> Result<String, String> {
     let probe = measure::probe();
     let machine = machine();
     let date = today();
-    let mut csv = vec![
-        format!("# flash hw measure: forward passes, batch 1, fp32, one thread, {repeats} timed runs after one warm-up; latency = median"),
-        format!("# command: flash hw measure {}", args.join(" ")),
-        format!("# machine: {machine}; date: {date}; flash-nas {}", env!("CARGO_PKG_VERSION")),
-        format!("# probe: gemm_gflops={:.2} copy_gbs={:.2}", probe.gemm_gflops, probe.copy_gbs),
-        "arch,latency_ms,latency_min_ms,latency_max_ms,latency_mad_ms,repeats,macs,params".to_string(),
+    let provenance = vec![
+        format!("flash hw measure: forward passes, batch 1, fp32, one thread, {repeats} timed runs after one warm-up; latency = median"),
+        format!("command: flash hw measure {}", args.join(" ")),
+        format!("machine: {machine}; date: {date}; flash-nas {}", env!("CARGO_PKG_VERSION")),
+        format!("probe: gemm_gflops={:.2} copy_gbs={:.2}", probe.gemm_gflops, probe.copy_gbs),
     ];
-    let started = web_time::Instant::now();
+    let mut timings = Vec::with_capacity(archs.len());
+    let started = std::time::Instant::now();
     let tty = std::io::stderr().is_terminal();
     let total = archs.len();
     for (i, arch) in archs.iter().enumerate() {
         let net = Network::new(arch, seed.wrapping_add(i as u64)).map_err(|e| format!("{arch}: {e}"))?;
         let t = measure::time(&net, repeats).map_err(|e| e.to_string())?;
-        csv.push(format!("{},{:.6},{:.6},{:.6},{:.6},{},{},{}", t.arch, t.median * 1e3, t.min * 1e3, t.max * 1e3, t.mad * 1e3, t.repeats, t.macs, t.params));
+        timings.push(t);
         let done = i + 1;
         let elapsed = started.elapsed().as_secs_f64();
         let eta = elapsed / done as f64 * (total - done) as f64;
@@ -174,37 +121,12 @@ fn measure_command(args: &[String]) -> Result<String, String> {
         let profile = measure::device_profile(&probe, &format!("on {machine}, {date}")).map_err(|e| e.to_string())?;
         std::fs::write(out, profile.to_json() + "\n").map_err(|e| format!("cannot write {out}: {e}"))?;
     }
-    let text = csv.join("\n");
+    let text = measure::csv(&provenance, &timings);
     match text_opt(&opts, "out") {
         Some(out) => {
-            std::fs::write(out, text + "\n").map_err(|e| format!("cannot write {out}: {e}"))?;
+            std::fs::write(out, text).map_err(|e| format!("cannot write {out}: {e}"))?;
             Ok(format!("wrote {total} samples to {out}"))
         }
-        None => Ok(text),
+        None => Ok(text.trim_end().to_string()),
     }
-}
-
-/// CPU model and core count, for provenance.
-pub fn machine() -> String {
-    let model = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|t| t.lines().find(|l| l.starts_with("model name")).and_then(|l| l.split(':').nth(1)).map(|s| s.trim().to_string()))
-        .unwrap_or_else(|| std::env::consts::ARCH.to_string());
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    format!("{model}, {cores} cores ({} {})", std::env::consts::OS, std::env::consts::ARCH)
-}
-
-/// Today's UTC date as YYYY-MM-DD (Howard Hinnant's civil-from-days).
-pub fn today() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    let z = (secs / 86_400) as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
-    format!("{y:04}-{m:02}-{d:02}")
 }

@@ -4,8 +4,11 @@ use flash_nas::describe::{describe, summarize};
 use flash_nas::predictor::{self, SampleSet};
 use flash_nas::space::CLASSICS;
 use flash_nas::{degree, Architecture, SearchSpace};
+use args::json;
+use std::io::Write;
 use std::process::ExitCode;
 
+mod args;
 mod bench;
 mod hw;
 mod search;
@@ -49,8 +52,17 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(&args) {
         Ok(out) => {
-            println!("{out}");
-            ExitCode::SUCCESS
+            // A reader that stops early (`flash search --trace | head`) closes the pipe:
+            // stop quietly, as Unix tools do, instead of panicking in println!.
+            let mut stdout = std::io::stdout().lock();
+            match writeln!(stdout, "{out}").and_then(|()| stdout.flush()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("flash: cannot write the output: {e}");
+                    ExitCode::from(2)
+                }
+            }
         }
         Err(message) => {
             eprintln!("flash: {message}");
@@ -63,10 +75,6 @@ fn usage() -> String {
     USAGE.replace("{HW}", hw::USAGE).replace("{SEARCH}", search::USAGE).replace("{BENCH}", bench::USAGE).replace("{TRAIN}", train::USAGE)
 }
 
-fn json<T: serde::Serialize>(value: &T) -> Result<String, String> {
-    serde_json::to_string_pretty(value).map_err(|e| e.to_string())
-}
-
 fn fit_command(args: &[String]) -> Result<String, String> {
     #[derive(serde::Serialize)]
     struct Fit {
@@ -75,7 +83,7 @@ fn fit_command(args: &[String]) -> Result<String, String> {
         #[serde(skip_serializing_if = "Option::is_none")]
         seed_noise: Option<predictor::SeedNoise>,
     }
-    let (positional, opts) = hw::options(args, &["first", "noise", "plot"])?;
+    let (positional, opts) = args::options(args, &["first", "noise", "plot"])?;
     let [path] = positional.as_slice() else {
         return Err("fit takes exactly one SAMPLES.csv".into());
     };
@@ -84,14 +92,14 @@ fn fit_command(args: &[String]) -> Result<String, String> {
         SampleSet::from_csv(&text).map_err(|e| format!("{path}: {e}"))
     };
     let mut set = read(path)?;
-    let first: usize = hw::number(&opts, "first", set.samples.len(), (predictor::MIN_SAMPLES, predictor::MAX_SAMPLES))?;
+    let first: usize = args::number(&opts, "first", set.samples.len(), (predictor::MIN_SAMPLES, predictor::MAX_SAMPLES))?;
     set.samples.truncate(first);
     let report = predictor::fit(&set.samples).map_err(|e| format!("{path}: {e}"))?;
-    let seed_noise = match hw::text_opt(&opts, "noise") {
+    let seed_noise = match args::text_opt(&opts, "noise") {
         Some(noise) => Some(predictor::seed_noise(&read(noise)?.samples).ok_or(format!("{noise}: no network was trained more than once"))?),
         None => None,
     };
-    if let Some(svg) = hw::text_opt(&opts, "plot") {
+    if let Some(svg) = args::text_opt(&opts, "plot") {
         let title = format!("{} trained networks: {path}", set.samples.len());
         let chart = flash_nas::chart::accuracy_vs_degree(&set.samples, &title).map_err(|e| e.to_string())?;
         std::fs::write(svg, chart).map_err(|e| format!("cannot write {svg}: {e}"))?;
@@ -103,12 +111,12 @@ fn playground_command(args: &[String]) -> Result<String, String> {
     const FLAGS: [&str; 4] = ["--view", "--pytorch", "--trace-csv", "--compare"];
     let flags: Vec<&str> = args.iter().map(String::as_str).filter(|a| FLAGS.contains(a)).collect();
     let rest: Vec<String> = args.iter().filter(|a| !FLAGS.contains(&a.as_str())).cloned().collect();
-    let (positional, opts) = hw::options(&rest, &["own"])?;
+    let (positional, opts) = args::options(&rest, &["own"])?;
     let [link] = positional.as_slice() else {
         return Err("playground takes exactly one LINK (the page's query, e.g. '?v=1&profile=rpi4')".into());
     };
     let query = link.split_once('?').map_or(link.as_str(), |(_, q)| q);
-    let own = match hw::text_opt(&opts, "own") {
+    let own = match args::text_opt(&opts, "own") {
         Some(path) => Some(std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?),
         None => None,
     };
@@ -152,7 +160,7 @@ fn run(args: &[String]) -> Result<String, String> {
             let texts: Vec<&String> = rest.iter().filter(|a| *a != "--json").collect();
             let space = match texts.as_slice() {
                 [] => SearchSpace::flash_default(),
-                [text] => SearchSpace::parse(text).map_err(|e| e.to_string())?,
+                [text] => SearchSpace::resolve(text).map_err(|e| e.to_string())?,
                 _ => return Err("space takes at most one SPACE".into()),
             };
             let s = summarize(&space);

@@ -1,9 +1,9 @@
 //! `flash search`: the FLASH search, the baselines and the exact optimum.
 
-use crate::hw::{json, number, options, text_opt};
-use flash_nas::search::compare::{compare, Comparison};
+use crate::args::{json, number, options, text_opt};
+use flash_nas::search::compare::Comparison;
 use flash_nas::search::request::Request;
-use flash_nas::search::{self, show, Metric, Problem, SearchResult};
+use flash_nas::search::{self, show, Metric, SearchResult};
 
 pub const USAGE: &str = "\
   flash search [--space SPACE] [--profile PROFILE] [--goal GOAL] [--seed S]
@@ -27,36 +27,38 @@ pub fn run(rest: &[String]) -> Result<String, String> {
         return Err(format!("search takes only options, not '{p}' (see flash help)"));
     }
     let read = |path: &str| std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"));
-    let profile = text_opt(&opts, "profile").unwrap_or("rram-imc");
+    // The request's own defaults are the CLI's: only what is given replaces them.
+    let d = Request::default();
+    let profile = text_opt(&opts, "profile").unwrap_or(&d.profile);
     let request = Request {
-        space: text_opt(&opts, "space").unwrap_or("default").to_string(),
+        space: text_opt(&opts, "space").unwrap_or(&d.space).to_string(),
         profile: profile.to_string(),
         profile_json: if profile.ends_with(".json") { Some(read(profile)?) } else { None },
-        goal: text_opt(&opts, "goal").unwrap_or("max-accuracy").to_string(),
-        knobs: text_opt(&opts, "knobs").unwrap_or("").to_string(),
+        goal: text_opt(&opts, "goal").unwrap_or(&d.goal).to_string(),
+        knobs: text_opt(&opts, "knobs").unwrap_or(&d.knobs).to_string(),
         samples_csv: text_opt(&opts, "samples").map(read).transpose()?,
-        solver: text_opt(&opts, "solver").unwrap_or("flash").to_string(),
-        evaluations: number(&opts, "evaluations", 1000, (1, search::baselines::MAX_EVALUATIONS))?,
-        seed: number(&opts, "seed", 1, (0, u64::MAX))?,
+        solver: text_opt(&opts, "solver").unwrap_or(&d.solver).to_string(),
+        evaluations: number(&opts, "evaluations", d.evaluations, (1, search::baselines::MAX_EVALUATIONS))?,
+        seed: number(&opts, "seed", d.seed, (0, u64::MAX))?,
         trace: flags.contains(&"--trace"),
     };
-    let problem = request.problem().map_err(|e| e.to_string())?;
     let human = flags.contains(&"--human");
     if request.solver == "compare" {
-        let c = compare(&problem, request.seed, true, 100).map_err(|e| e.to_string())?;
+        let c = request.compare().map_err(|e| e.to_string())?;
         return if human { Ok(comparison_table(&c)) } else { json(&c) };
     }
-    let solver = request.solver().map_err(|e| format!("--{e}"))?;
-    let trace = request.trace;
-    let result = search::run(&problem, solver.as_ref(), &mut (), trace).map_err(|e| e.to_string())?;
+    let result = request.run().map_err(|e| match e {
+        flash_nas::Error::Field { ref field, .. } if field == "solver" => format!("--{e}"),
+        e => e.to_string(),
+    })?;
     if human {
-        Ok(table(&problem, &result))
+        Ok(table(&result))
     } else {
         json(&result)
     }
 }
 
-fn table(problem: &Problem, r: &SearchResult) -> String {
+fn table(r: &SearchResult) -> String {
     let mut out = vec![
         format!("solver:       {}", r.solver),
         format!("space:        {}", r.space),
@@ -80,7 +82,8 @@ fn table(problem: &Problem, r: &SearchResult) -> String {
         out.push(format!("  MACs        {}", m.macs));
         out.push(format!("  latency     {}", show(Metric::Latency, m.latency_s)));
         out.push(format!("  energy      {}", show(Metric::Energy, m.energy_j)));
-        if problem.hardware[0].profile.kind() == flash_nas::hardware::params::ModelKind::Imc {
+        // Fixed-silicon targets (CPUs, GPUs, the Edge TPU) report no area.
+        if m.area_mm2 > 0.0 {
             out.push(format!("  area        {}", show(Metric::Area, m.area_mm2)));
         }
         out.push(format!("  memory      {}", show(Metric::Memory, m.memory_bytes)));

@@ -1,7 +1,7 @@
 //! `flash train`: trains networks sampled from a space on a real data set and
 //! writes the sample CSV the predictor reads (docs/accuracy.md).
 
-use crate::hw::{machine, number, options, text_opt, today};
+use crate::args::{machine, number, options, text_opt, today};
 use flash_nas::train::record::{self, Row};
 use flash_nas::train::{self, sample, Budget, DataSet, Images};
 use flash_nas::{Architecture, SearchSpace};

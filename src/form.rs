@@ -1,0 +1,323 @@
+//! What the page's controls offer, and how their values become state text.
+//!
+//! The page holds no grammar, default or range: it fills its selects and
+//! number fields from [`schema`], builds goal, space and SHGO-chart text with
+//! [`GoalForm::text`], [`SpaceForm::text`] and [`shgo_text`], reads them back
+//! with [`GoalForm::read`] and [`ShgoForm::read`], and checks every number a
+//! person types with [`number`]. Every edit then goes through
+//! [`State::edit`](crate::state::State::edit), the same checks a link gets.
+
+use crate::error::{Error, Result};
+use crate::search::{Cost, Metric};
+use crate::space::{text::print_range, CellRanges, Family, DATASETS};
+use crate::state::{self, ShgoAxes, State};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One option of a select: the value the state holds and what a person reads.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+}
+
+fn choice(value: impl Into<String>, label: impl Into<String>) -> Choice {
+    Choice { value: value.into(), label: label.into() }
+}
+
+/// A goal limit's field: `key op value unit`, with the values it allows.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LimitField {
+    pub key: &'static str,
+    /// `<=` for costs, `>=` for floors.
+    pub op: &'static str,
+    /// The unit the value is written in ("" for plain numbers).
+    pub unit: &'static str,
+    pub label: String,
+    pub min: f64,
+    pub max: f64,
+}
+
+/// An integer field: its allowed range and the value it starts with.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NumberField {
+    pub key: &'static str,
+    /// The name an error gives the field.
+    pub label: &'static str,
+    pub min: f64,
+    pub max: f64,
+    pub default: f64,
+}
+
+/// Largest own-samples file the page reads (bytes).
+pub const MAX_OWN_FILE: u64 = 4 * 1024 * 1024;
+/// The shipped set networks trained in the page join (the page trains on its data set, digits).
+pub const TRAINED_INTO: &str = "digits";
+
+pub fn trained_into() -> &'static crate::predictor::ShippedSet {
+    crate::predictor::shipped(TRAINED_INTO).expect("TRAINED_INTO names a shipped set")
+}
+
+/// Most networks one training run in the browser trains.
+pub const MAX_TRAINED: u32 = 20;
+
+/// Networks timed to calibrate "this device": calibration needs at least
+/// [`MIN_SAMPLES`](crate::hardware::calibrate::MIN_SAMPLES) (it fits up to five
+/// parameters and checks them on held-out networks).
+pub fn measured_networks() -> NumberField {
+    NumberField {
+        key: "measure-networks",
+        label: "Networks",
+        min: crate::hardware::calibrate::MIN_SAMPLES as f64,
+        max: crate::playground::MAX_MEASURED as f64,
+        default: 12.0,
+    }
+}
+
+/// The integer fields outside the state (the state's seed is checked by [`State::edit`]).
+pub fn numbers() -> Vec<NumberField> {
+    vec![
+        measured_networks(),
+        NumberField { key: "train-networks", label: "Networks", min: 1.0, max: MAX_TRAINED as f64, default: 3.0 },
+        NumberField { key: "train-seed", label: "Seed", min: 0.0, max: u32::MAX as f64, default: 1.0 },
+        NumberField { key: "own-file-bytes", label: "own samples file size", min: 0.0, max: MAX_OWN_FILE as f64, default: 0.0 },
+    ]
+}
+
+/// Reads an integer field typed by a person; the error names the field and its range.
+pub fn number(key: &str, text: &str) -> Result<u64> {
+    let field = numbers().into_iter().find(|f| f.key == key).ok_or_else(|| {
+        Error::field("number field", key, numbers().iter().map(|f| f.key).collect::<Vec<_>>().join(", "))
+    })?;
+    let allowed = || format!("{}..={}", field.min, field.max);
+    let value: u64 = text.trim().parse().map_err(|_| Error::field(field.label, text.trim(), allowed()))?;
+    if (value as f64) < field.min || (value as f64) > field.max {
+        return Err(Error::field(field.label, value, allowed()));
+    }
+    Ok(value)
+}
+
+/// Everything the page's controls offer.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Schema {
+    pub objectives: Vec<Choice>,
+    pub limits: Vec<LimitField>,
+    pub datasets: Vec<Choice>,
+    pub families: Vec<Choice>,
+    /// Cells a space may have.
+    pub cells: NumberField,
+    pub solvers: Vec<Choice>,
+    pub sample_sets: Vec<Choice>,
+    /// The Pareto chart's cost axis.
+    pub costs: Vec<Choice>,
+    /// A cell's coordinates the SHGO chart can plot.
+    pub coords: Vec<Choice>,
+    /// Panels a classroom link may hide.
+    pub panels: Vec<Choice>,
+    /// The state's seed.
+    pub seed: NumberField,
+    /// Integer fields outside the state (measurement, training, file size).
+    pub numbers: Vec<NumberField>,
+    /// The schema version links carry.
+    pub version: u32,
+}
+
+fn objective_label(value: &str) -> String {
+    let cost_label = |c: Cost| match c {
+        Cost::Latency => "latency",
+        Cost::Energy => "energy",
+        Cost::Area => "area (IMC)",
+        Cost::Memory => "memory",
+        Cost::Edp => "energy × latency",
+        Cost::Edap => "energy × latency × area (IMC)",
+    };
+    if value == "max-accuracy" {
+        return "maximize accuracy (or NN-Degree)".into();
+    }
+    for c in Cost::ALL {
+        if value == format!("min-{}", c.name()) {
+            return format!("minimize {}", cost_label(c));
+        }
+        if value == format!("pareto-{}", c.name()) {
+            return format!("Pareto front: accuracy vs {}", cost_label(c));
+        }
+    }
+    value.to_string()
+}
+
+/// Every objective the goal grammar accepts, in the order a select lists them.
+pub fn objectives() -> Vec<String> {
+    let mut out = vec!["max-accuracy".to_string()];
+    out.extend(Cost::ALL.iter().map(|c| format!("min-{}", c.name())));
+    // A front is traced by limiting the cost, and only plain costs have limits.
+    out.extend(Cost::ALL.iter().filter(|c| c.metric().is_some()).map(|c| format!("pareto-{}", c.name())));
+    out
+}
+
+pub fn schema() -> Schema {
+    let family_label = |f: Family| match f {
+        Family::Dense => "dense (DenseNet)",
+        Family::Res => "res (ResNet)",
+        Family::WideRes => "wres (Wide-ResNet)",
+        Family::Mobile => "mobile (MobileNetV2)",
+    };
+    let solver_label = |s: &'static str| -> &'static str { match s {
+        "flash" => "FLASH (hierarchical SHGO)",
+        "random" => "random search",
+        "evolution" => "aging evolution",
+        "exact" => "exact optimum",
+        other => other,
+    } };
+    let set_label = |s: &str| match s {
+        "none" => "NN-Degree alone (no trained networks)".to_string(),
+        "own" => "your own samples (pasted, loaded or trained here)".to_string(),
+        "digits" => "digits (scikit-learn, 8×8): shipped set".to_string(),
+        "mnist" => "MNIST (10,000-image subset, 28×28): shipped set".to_string(),
+        other => format!("{other}: shipped set"),
+    };
+    let (lo, hi) = crate::space::limits::CELLS;
+    Schema {
+        objectives: objectives().into_iter().map(|o| choice(o.clone(), objective_label(&o))).collect(),
+        limits: Metric::ALL
+            .iter()
+            .map(|&m| {
+                let (min, max) = m.range();
+                let op = if m.is_floor() { ">=" } else { "<=" };
+                let name = if m == Metric::Degree { "NN-Degree" } else { m.name() };
+                LimitField { key: m.name(), op, unit: m.unit(), label: format!("{name} {}", if m.is_floor() { "≥" } else { "≤" }), min, max }
+            })
+            .collect(),
+        datasets: DATASETS.iter().map(|d| choice(d.name, d.name)).collect(),
+        families: Family::ALL.iter().map(|&f| choice(f.name(), family_label(f))).collect(),
+        cells: NumberField { key: "cells", label: "number of cells", min: lo as f64, max: hi as f64, default: 3.0 },
+        solvers: state::SOLVERS.iter().map(|s| choice(*s, solver_label(s))).collect(),
+        sample_sets: state::SAMPLE_SETS.iter().map(|s| choice(*s, set_label(s))).collect(),
+        costs: state::COSTS.iter().map(|c| choice(*c, *c)).collect(),
+        coords: state::COORDS.iter().map(|c| choice(*c, *c)).collect(),
+        panels: state::PANELS.iter().map(|p| choice(*p, *p)).collect(),
+        seed: NumberField { key: "seed", label: "seed", min: 0.0, max: state::MAX_SEED as f64, default: State::default().seed as f64 },
+        numbers: numbers(),
+        version: state::VERSION,
+    }
+}
+
+/// A goal as the page's fields hold it: the objective and each limit's value text.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GoalForm {
+    pub objective: String,
+    /// Limit key (`latency`, …, `degree`) → the value as typed ("" or absent: no limit).
+    pub limits: BTreeMap<String, String>,
+}
+
+impl GoalForm {
+    /// The fields of a goal text, read leniently (a person may be half-way
+    /// through typing it): the head is the objective, each part that reads
+    /// `KEY OP VALUE` with a known key and its own operator fills that limit.
+    pub fn read(text: &str) -> GoalForm {
+        let mut parts = text.split(',');
+        let objective = parts.next().unwrap_or("").trim().to_string();
+        let mut limits = BTreeMap::new();
+        for part in parts {
+            for m in Metric::ALL {
+                let op = if m.is_floor() { ">=" } else { "<=" };
+                if let Some(value) = part.trim().strip_prefix(m.name()).and_then(|r| r.strip_prefix(op)) {
+                    limits.insert(m.name().to_string(), value.to_string());
+                }
+            }
+        }
+        GoalForm { objective, limits }
+    }
+
+    /// The goal text of the fields: the objective, then every limit given, in
+    /// the grammar's metric order (unchecked: the state's check names a bad value).
+    pub fn text(&self) -> String {
+        let mut parts = vec![self.objective.trim().to_string()];
+        for m in Metric::ALL {
+            if let Some(v) = self.limits.get(m.name()).map(|v| v.trim()).filter(|v| !v.is_empty()) {
+                let op = if m.is_floor() { ">=" } else { "<=" };
+                parts.push(format!("{}{op}{v}", m.name()));
+            }
+        }
+        parts.join(",")
+    }
+}
+
+/// The structured space editor's fields.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SpaceForm {
+    pub dataset: String,
+    pub family: String,
+    /// The cells field as typed.
+    pub cells: String,
+    /// Per row of the table: d, w, t, e as typed (rows beyond the last repeat it).
+    pub rows: Vec<Vec<String>>,
+    /// The last valid space text: its frame options and skip budgets are kept
+    /// while the data set and family stay the same.
+    pub previous: String,
+}
+
+impl SpaceForm {
+    /// The space text form of the editor's fields (unchecked: the space's
+    /// check names a bad value). A cell field left empty takes the family's
+    /// default; a new data set or family starts from its own frame and skip budgets.
+    pub fn text(&self) -> String {
+        let previous = crate::SearchSpace::resolve(&self.previous).ok().map(|s| s.fields());
+        let same = previous.as_ref().filter(|p| p.dataset == self.dataset && p.family == self.family);
+        let frame = same.map_or_else(|| format!("{}/{}/", self.dataset, self.family), |p| p.frame.clone());
+        let family = Family::by_name(&self.family).ok();
+        let mut items = vec![format!("cells={}", self.cells.trim())];
+        if let (Ok(n), Some(family)) = (self.cells.trim().parse::<usize>(), family) {
+            let keys: &[&str] = if family == Family::Mobile { &["d", "w", "t", "e"] } else { &["d", "w", "t"] };
+            for i in 0..n.min(crate::space::limits::CELLS.1 as usize) {
+                let defaults = CellRanges::defaults(family, i);
+                let row = self.rows.get(i.min(self.rows.len().saturating_sub(1)));
+                for (j, key) in keys.iter().enumerate() {
+                    let typed = row.and_then(|r| r.get(j)).map(|v| v.trim()).unwrap_or("");
+                    let default = match *key {
+                        "t" => print_range(&defaults.skip),
+                        "e" => print_range(&defaults.expansion),
+                        _ => String::new(),
+                    };
+                    // Skip budgets mean different things in different families: a new
+                    // family starts from its own.
+                    let value = if *key == "t" && same.is_none() { default } else if typed.is_empty() { default } else { typed.to_string() };
+                    if !value.is_empty() {
+                        items.push(format!("c{}.{key}={value}", i + 1));
+                    }
+                }
+            }
+        }
+        format!("{frame}{}", items.join(";"))
+    }
+}
+
+/// The SHGO chart's choice as its fields hold it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ShgoForm {
+    /// `shared` or `cellN`, as the link writes it.
+    pub level: String,
+    pub x: String,
+    pub y: String,
+}
+
+impl ShgoForm {
+    pub fn read(text: &str) -> std::result::Result<ShgoForm, String> {
+        let axes = ShgoAxes::parse(text)?;
+        let level = text.split(':').next().unwrap_or_default().to_string();
+        Ok(ShgoForm { level, x: state::COORDS[axes.x].into(), y: state::COORDS[axes.y].into() })
+    }
+}
+
+/// The `shgo` text of a level and two coordinates (unchecked).
+pub fn shgo_text(level: &str, x: &str, y: &str) -> String {
+    format!("{level}:{x},{y}")
+}
+
+/// The SHGO chart's levels for a space of `cells` cells.
+pub fn shgo_levels(cells: usize) -> Vec<Choice> {
+    let mut out = vec![choice("shared", "shared (all cells)")];
+    out.extend((1..=cells).map(|i| choice(format!("cell{i}"), format!("cell {i}"))));
+    out
+}

@@ -1,0 +1,124 @@
+//! What a search evaluated, kept for the page's charts, step mode and the
+//! trace CSV: a [`Trace`] is an [`Observer`] that records every exact
+//! evaluation, every point SHGO evaluated on a relaxation, its local minima and
+//! where each SHGO iteration ended.
+
+use super::{Cost, Observer, Point};
+use serde::Serialize;
+
+/// Everything a search evaluated, for plotting (the page's charts).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Trace {
+    /// Exactly evaluated networks, in evaluation order (at most [`TRACE_LIMIT`]).
+    pub evaluated: Vec<TracePoint>,
+    /// SHGO's sampling and local-search points on the relaxations.
+    pub relaxed: Vec<RelaxedPoint>,
+    /// SHGO's local minima on the relaxations.
+    pub minimizers: Vec<RelaxedPoint>,
+    /// The end of every SHGO iteration, in order: how far the other lists had
+    /// grown by then (the page steps through a search with these).
+    pub iterations: Vec<IterationMark>,
+    /// Whether points were left out past the limit.
+    pub truncated: bool,
+}
+
+/// Where one SHGO iteration of a FLASH level ended.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct IterationMark {
+    pub level: String,
+    pub hw: usize,
+    /// SHGO's iteration number within its run (1-based).
+    pub iteration: usize,
+    /// Lengths of `relaxed`, `minimizers` and `evaluated` at the end of it.
+    pub relaxed: usize,
+    pub minimizers: usize,
+    pub evaluated: usize,
+    /// Vertices of SHGO's complex (or samples) by then.
+    pub vertices: usize,
+    /// SHGO's lowest relaxed value by then.
+    pub best: Option<f64>,
+}
+
+/// Most points of each kind a trace keeps.
+pub const TRACE_LIMIT: usize = 100_000;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TracePoint {
+    pub hw: usize,
+    pub config: Vec<u32>,
+    pub score: f64,
+    pub latency_s: f64,
+    pub energy_j: f64,
+    pub area_mm2: f64,
+    pub memory_bytes: f64,
+    pub feasible: bool,
+}
+
+impl TracePoint {
+    /// The point's cost of a kind, as [`Metrics::cost`](super::Metrics::cost) computes it.
+    pub fn cost(&self, cost: Cost) -> f64 {
+        cost.of(self.latency_s, self.energy_j, self.area_mm2, self.memory_bytes)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RelaxedPoint {
+    pub level: String,
+    pub hw: usize,
+    pub x: Vec<f64>,
+    pub f: f64,
+}
+
+impl Observer for Trace {
+    fn evaluated(&mut self, p: &Point) {
+        if self.evaluated.len() >= TRACE_LIMIT {
+            self.truncated = true;
+            return;
+        }
+        let m = &p.metrics;
+        self.evaluated.push(TracePoint {
+            hw: p.hw,
+            config: p.config.clone(),
+            score: m.score(),
+            latency_s: m.latency_s,
+            energy_j: m.energy_j,
+            area_mm2: m.area_mm2,
+            memory_bytes: m.memory_bytes,
+            feasible: p.verdict.feasible,
+        });
+    }
+
+    fn relaxed(&mut self, level: &str, hw: usize, x: &[f64], f: f64) {
+        if self.relaxed.len() >= TRACE_LIMIT {
+            self.truncated = true;
+            return;
+        }
+        self.relaxed.push(RelaxedPoint { level: level.to_string(), hw, x: x.to_vec(), f });
+    }
+
+    fn minimizer(&mut self, level: &str, hw: usize, x: &[f64], f: f64) {
+        if self.minimizers.len() >= TRACE_LIMIT {
+            self.truncated = true;
+            return;
+        }
+        self.minimizers.push(RelaxedPoint { level: level.to_string(), hw, x: x.to_vec(), f });
+    }
+
+    fn iteration(&mut self, level: &str, hw: usize, state: &crate::shgo::IterationState) {
+        if self.iterations.len() >= TRACE_LIMIT {
+            self.truncated = true;
+            return;
+        }
+        self.iterations.push(IterationMark {
+            level: level.to_string(),
+            hw,
+            iteration: state.iteration,
+            relaxed: self.relaxed.len(),
+            minimizers: self.minimizers.len(),
+            evaluated: self.evaluated.len(),
+            vertices: state.vertices,
+            best: state.best.as_ref().map(|b| b.1),
+        });
+    }
+}
+
