@@ -38,7 +38,10 @@ impl Batch {
 
     /// Σ NN-Degree over the batch (closed form).
     pub fn degrees(&self) -> f64 {
-        self.cells.chunks_exact(self.cells_per_arch).map(|c| degree::nn_degree(&self.frame, c)).sum()
+        self.cells
+            .chunks_exact(self.cells_per_arch)
+            .map(|c| degree::nn_degree(&self.frame, c))
+            .sum()
     }
 
     /// Σ (NN-Degree + MACs + params) over the batch: what one objective evaluation needs.

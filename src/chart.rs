@@ -52,7 +52,11 @@ pub fn accuracy_vs_degree(samples: &[Sample], title: &str) -> Result<String> {
             .draw()
             .map_err(|e| err(&e))?;
         chart
-            .draw_series(samples.iter().map(|s| Circle::new((s.nn_degree, s.accuracy), 3, BLUE.mix(0.7).filled())))
+            .draw_series(
+                samples
+                    .iter()
+                    .map(|s| Circle::new((s.nn_degree, s.accuracy), 3, BLUE.mix(0.7).filled())),
+            )
             .map_err(|e| err(&e))?
             .label("trained network")
             .legend(|(x, y)| Circle::new((x + 10, y), 3, BLUE.filled()));
@@ -98,8 +102,17 @@ fn draw_err(e: &dyn std::fmt::Display) -> Error {
 }
 
 /// The legend box every chart uses.
-fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(chart: &mut ChartContext<'a, DB, CT>, at: SeriesLabelPosition) -> Result<()> {
-    chart.configure_series_labels().position(at).background_style(WHITE.mix(0.85)).border_style(BLACK).draw().map_err(|e| draw_err(&e))
+fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    at: SeriesLabelPosition,
+) -> Result<()> {
+    chart
+        .configure_series_labels()
+        .position(at)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .draw()
+        .map_err(|e| draw_err(&e))
 }
 
 /// Every `k`-th index of `n`, so at most `max` (deterministic thinning).
@@ -139,10 +152,20 @@ pub fn cost_unit(cost: Cost) -> (&'static str, f64) {
 
 /// Score against a cost: every network the search evaluated (grey: breaks a
 /// limit), the front of those evaluations, and the result.
-pub fn pareto(problem: &Problem, result: &SearchResult, trace: &Trace, cost: Cost) -> Result<Chart> {
+pub fn pareto(
+    problem: &Problem,
+    result: &SearchResult,
+    trace: &Trace,
+    cost: Cost,
+) -> Result<Chart> {
     let (x_name, x_scale) = cost_unit(cost);
-    let score_name = if matches!(problem.quality, crate::search::Quality::Degree) { "NN-Degree" } else { "predicted accuracy" };
-    let pts: Vec<(f64, f64, &TracePoint)> = trace.evaluated.iter().map(|t| (t.cost(cost) * x_scale, t.score, t)).collect();
+    let score_name = if matches!(problem.quality, crate::search::Quality::Degree) {
+        "NN-Degree"
+    } else {
+        "predicted accuracy"
+    };
+    let pts: Vec<(f64, f64, &TracePoint)> =
+        trace.evaluated.iter().map(|t| (t.cost(cost) * x_scale, t.score, t)).collect();
     if pts.is_empty() {
         return Err(Error::Invalid("chart: nothing was evaluated".into()));
     }
@@ -168,18 +191,40 @@ pub fn pareto(problem: &Problem, result: &SearchResult, trace: &Trace, cost: Cos
         root.fill(&WHITE).map_err(|e| draw_err(&e))?;
         let caption = format!("{score_name} against {}: {} networks evaluated", x_name, pts.len());
         let mut builder = ChartBuilder::on(&root);
-        builder.caption(caption, ("sans-serif", 16)).margin(12).x_label_area_size(40).y_label_area_size(60);
-        let label = |t: &TracePoint| format!("{} — {score_name} {:.4}, {x_name} {:.4}{}", problem.arch(&t.config), t.score, t.cost(cost) * x_scale, if t.feasible { "" } else { " (breaks a limit)" });
+        builder
+            .caption(caption, ("sans-serif", 16))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(60);
+        let label = |t: &TracePoint| {
+            format!(
+                "{} — {score_name} {:.4}, {x_name} {:.4}{}",
+                problem.arch(&t.config),
+                t.score,
+                t.cost(cost) * x_scale,
+                if t.feasible { "" } else { " (breaks a limit)" }
+            )
+        };
         macro_rules! body {
             ($chart:expr) => {{
                 let mut chart = $chart;
-                chart.configure_mesh().x_desc(x_name).y_desc(score_name).light_line_style(WHITE).draw().map_err(|e| draw_err(&e))?;
+                chart
+                    .configure_mesh()
+                    .x_desc(x_name)
+                    .y_desc(score_name)
+                    .light_line_style(WHITE)
+                    .draw()
+                    .map_err(|e| draw_err(&e))?;
                 let grey = RGBColor(150, 150, 150);
                 let idx: Vec<usize> = thin(pts.len(), MAX_DRAWN).collect();
                 chart
                     .draw_series(idx.iter().map(|&i| {
                         let p = &pts[i];
-                        let style = if p.2.feasible { BLUE.mix(0.35).filled() } else { grey.mix(0.35).filled() };
+                        let style = if p.2.feasible {
+                            BLUE.mix(0.35).filled()
+                        } else {
+                            grey.mix(0.35).filled()
+                        };
                         Circle::new((p.0, p.1), 2, style)
                     }))
                     .map_err(|e| draw_err(&e))?
@@ -191,10 +236,18 @@ pub fn pareto(problem: &Problem, result: &SearchResult, trace: &Trace, cost: Cos
                 }
                 if front.len() > 1 {
                     chart
-                        .draw_series(LineSeries::new(front.iter().map(|p| (p.0, p.1)), RGBColor(230, 120, 0).stroke_width(2)))
+                        .draw_series(LineSeries::new(
+                            front.iter().map(|p| (p.0, p.1)),
+                            RGBColor(230, 120, 0).stroke_width(2),
+                        ))
                         .map_err(|e| draw_err(&e))?
                         .label("front of the evaluated networks")
-                        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], RGBColor(230, 120, 0).stroke_width(2)));
+                        .legend(|(x, y)| {
+                            PathElement::new(
+                                vec![(x, y), (x + 20, y)],
+                                RGBColor(230, 120, 0).stroke_width(2),
+                            )
+                        });
                 }
                 for p in &front {
                     let (x, y) = chart.backend_coord(&(p.0, p.1));
@@ -202,25 +255,49 @@ pub fn pareto(problem: &Problem, result: &SearchResult, trace: &Trace, cost: Cos
                 }
                 if let Some((bx, by, b)) = best {
                     chart
-                        .draw_series(std::iter::once(TriangleMarker::new((bx, by), 8, RED.filled())))
+                        .draw_series(std::iter::once(TriangleMarker::new(
+                            (bx, by),
+                            8,
+                            RED.filled(),
+                        )))
                         .map_err(|e| draw_err(&e))?
                         .label("the result")
                         .legend(|(x, y)| TriangleMarker::new((x + 10, y), 6, RED.filled()));
                     let (x, y) = chart.backend_coord(&(bx, by));
-                    points.push(Hover { x, y, label: format!("result: {} on {} — {score_name} {:.4}, {x_name} {:.4}", b.arch, b.hardware, by, bx) });
+                    points.push(Hover {
+                        x,
+                        y,
+                        label: format!(
+                            "result: {} on {} — {score_name} {:.4}, {x_name} {:.4}",
+                            b.arch, b.hardware, by, bx
+                        ),
+                    });
                 }
                 legend(&mut chart, SeriesLabelPosition::LowerRight)?;
             }};
         }
         if positive && x1 / x0 > 20.0 {
-            body!(builder.build_cartesian_2d((x0 * 0.9..x1 * 1.1).log_scale(), (y0 - ypad)..(y1 + ypad)).map_err(|e| draw_err(&e))?);
+            body!(builder
+                .build_cartesian_2d((x0 * 0.9..x1 * 1.1).log_scale(), (y0 - ypad)..(y1 + ypad))
+                .map_err(|e| draw_err(&e))?);
         } else {
             let xpad = (x1 - x0) * 0.05;
-            body!(builder.build_cartesian_2d((x0 - xpad)..(x1 + xpad), (y0 - ypad)..(y1 + ypad)).map_err(|e| draw_err(&e))?);
+            body!(builder
+                .build_cartesian_2d((x0 - xpad)..(x1 + xpad), (y0 - ypad)..(y1 + ypad))
+                .map_err(|e| draw_err(&e))?);
         }
         root.present().map_err(|e| draw_err(&e))?;
     }
-    let note = if pts.len() > MAX_DRAWN { format!("{} of {} evaluated networks drawn (every {}th)", thin(pts.len(), MAX_DRAWN).count(), pts.len(), pts.len().div_ceil(MAX_DRAWN)) } else { String::new() };
+    let note = if pts.len() > MAX_DRAWN {
+        format!(
+            "{} of {} evaluated networks drawn (every {}th)",
+            thin(pts.len(), MAX_DRAWN).count(),
+            pts.len(),
+            pts.len().div_ceil(MAX_DRAWN)
+        )
+    } else {
+        String::new()
+    };
     Ok(Chart { svg, width: size.0, height: size.1, points, note })
 }
 
@@ -228,20 +305,44 @@ pub fn pareto(problem: &Problem, result: &SearchResult, trace: &Trace, cost: Cos
 /// (normalized to [0,1]), coloured by the relaxed objective, with the level's
 /// local minima; `upto` stops at one iteration (the step mode).
 #[allow(clippy::too_many_arguments)]
-pub fn shgo(trace: &Trace, level: &str, hw: usize, coords: &[usize], xi: usize, yi: Option<usize>, upto: Option<&IterationMark>, iterations: usize, step: Option<usize>, note: &str) -> Result<Chart> {
+pub fn shgo(
+    trace: &Trace,
+    level: &str,
+    hw: usize,
+    coords: &[usize],
+    xi: usize,
+    yi: Option<usize>,
+    upto: Option<&IterationMark>,
+    iterations: usize,
+    step: Option<usize>,
+    note: &str,
+) -> Result<Chart> {
     let names = ["depth", "width", "skip", "expansion"];
     let end = upto.map_or(trace.relaxed.len(), |m| m.relaxed);
     let end_min = upto.map_or(trace.minimizers.len(), |m| m.minimizers);
-    let pts: Vec<&RelaxedPoint> = trace.relaxed[..end].iter().filter(|p| p.level == level && p.hw == hw && p.x.len() == coords.len()).collect();
-    let mins: Vec<&RelaxedPoint> = trace.minimizers[..end_min].iter().filter(|p| p.level == level && p.hw == hw && p.x.len() == coords.len()).collect();
+    let pts: Vec<&RelaxedPoint> = trace.relaxed[..end]
+        .iter()
+        .filter(|p| p.level == level && p.hw == hw && p.x.len() == coords.len())
+        .collect();
+    let mins: Vec<&RelaxedPoint> = trace.minimizers[..end_min]
+        .iter()
+        .filter(|p| p.level == level && p.hw == hw && p.x.len() == coords.len())
+        .collect();
     let at = |p: &RelaxedPoint| (p.x[xi], yi.map_or(0.5, |y| p.x[y]));
     let finite: Vec<f64> = pts.iter().map(|p| p.f).filter(|f| f.is_finite()).collect();
     let (f0, f1) = span(finite.iter().copied());
     let x_name = names[coords[xi]];
     let y_name = yi.map_or("(one coordinate only)", |y| names[coords[y]]);
     let caption = match (upto, step) {
-        (Some(m), Some(s)) => format!("{level} level, step {} of {iterations}: SHGO iteration {}, {} vertices", s.min(iterations.saturating_sub(1)) + 1, m.iteration, m.vertices),
-        _ => format!("{level} level: {} relaxed evaluations, {} local minima", pts.len(), mins.len()),
+        (Some(m), Some(s)) => format!(
+            "{level} level, step {} of {iterations}: SHGO iteration {}, {} vertices",
+            s.min(iterations.saturating_sub(1)) + 1,
+            m.iteration,
+            m.vertices
+        ),
+        _ => {
+            format!("{level} level: {} relaxed evaluations, {} local minima", pts.len(), mins.len())
+        }
     };
     let mut svg = String::new();
     let mut points = Vec::new();
@@ -272,14 +373,21 @@ pub fn shgo(trace: &Trace, level: &str, hw: usize, coords: &[usize], xi: usize, 
         };
         let idx: Vec<usize> = thin(pts.len(), MAX_DRAWN).collect();
         chart
-            .draw_series(idx.iter().map(|&i| Circle::new(at(pts[i]), 3, colour(pts[i].f).mix(0.8).filled())))
+            .draw_series(
+                idx.iter().map(|&i| Circle::new(at(pts[i]), 3, colour(pts[i].f).mix(0.8).filled())),
+            )
             .map_err(|e| draw_err(&e))?
             .label("sampled or searched point (dark: lower relaxed objective)")
             .legend(|(x, y)| Circle::new((x + 10, y), 3, RGBColor(40, 50, 150).filled()));
         for &i in &idx {
             let (x, y) = chart.backend_coord(&at(pts[i]));
-            let coords_text: Vec<String> = pts[i].x.iter().zip(coords).map(|(v, &j)| format!("{} {v:.3}", names[j])).collect();
-            points.push(Hover { x, y, label: format!("{} — relaxed objective {:.4}", coords_text.join(", "), pts[i].f) });
+            let coords_text: Vec<String> =
+                pts[i].x.iter().zip(coords).map(|(v, &j)| format!("{} {v:.3}", names[j])).collect();
+            points.push(Hover {
+                x,
+                y,
+                label: format!("{} — relaxed objective {:.4}", coords_text.join(", "), pts[i].f),
+            });
         }
         if !mins.is_empty() {
             chart
@@ -289,7 +397,11 @@ pub fn shgo(trace: &Trace, level: &str, hw: usize, coords: &[usize], xi: usize, 
                 .legend(|(x, y)| Cross::new((x + 10, y), 5, RED.stroke_width(2)));
             for p in &mins {
                 let (x, y) = chart.backend_coord(&at(p));
-                points.push(Hover { x, y, label: format!("local minimum, relaxed objective {:.4}", p.f) });
+                points.push(Hover {
+                    x,
+                    y,
+                    label: format!("local minimum, relaxed objective {:.4}", p.f),
+                });
             }
         }
         legend(&mut chart, SeriesLabelPosition::UpperRight)?;
@@ -314,13 +426,25 @@ pub fn layer_costs(report: &CostReport) -> Result<Chart> {
         root.fill(&WHITE).map_err(|e| draw_err(&e))?;
         let total = report.total.latency * 1e3;
         let mut chart = ChartBuilder::on(&root)
-            .caption(format!("latency per layer on {}: {} layers, {total:.4} ms in all", report.profile, n), ("sans-serif", 16))
+            .caption(
+                format!(
+                    "latency per layer on {}: {} layers, {total:.4} ms in all",
+                    report.profile, n
+                ),
+                ("sans-serif", 16),
+            )
             .margin(12)
             .x_label_area_size(36)
             .y_label_area_size(60)
             .build_cartesian_2d(0f64..n as f64, 0f64..y1.max(1e-12) * 1.08)
             .map_err(|e| draw_err(&e))?;
-        chart.configure_mesh().x_desc("layer (in order)").y_desc("latency (ms)").light_line_style(WHITE).draw().map_err(|e| draw_err(&e))?;
+        chart
+            .configure_mesh()
+            .x_desc("layer (in order)")
+            .y_desc("latency (ms)")
+            .light_line_style(WHITE)
+            .draw()
+            .map_err(|e| draw_err(&e))?;
         chart
             .draw_series(rows.iter().enumerate().map(|(i, r)| {
                 let colour = match r.kind {
@@ -329,24 +453,50 @@ pub fn layer_costs(report: &CostReport) -> Result<Chart> {
                     LayerKind::Linear => RED.mix(0.7),
                     _ => RGBColor(150, 150, 150).mix(0.7),
                 };
-                Rectangle::new([(i as f64 + 0.1, 0.0), (i as f64 + 0.9, r.cost.latency * 1e3)], colour.filled())
+                Rectangle::new(
+                    [(i as f64 + 0.1, 0.0), (i as f64 + 0.9, r.cost.latency * 1e3)],
+                    colour.filled(),
+                )
             }))
             .map_err(|e| draw_err(&e))?;
         for (i, r) in rows.iter().enumerate() {
             let (x, y) = chart.backend_coord(&(i as f64 + 0.5, r.cost.latency * 1e3));
             let share = if total > 0.0 { 100.0 * r.cost.latency * 1e3 / total } else { 0.0 };
-            points.push(Hover { x, y, label: format!("{}: {:.5} ms ({share:.1} %), {:.5} mJ, {} ops", r.name, r.cost.latency * 1e3, r.cost.energy * 1e3, r.ops) });
+            points.push(Hover {
+                x,
+                y,
+                label: format!(
+                    "{}: {:.5} ms ({share:.1} %), {:.5} mJ, {} ops",
+                    r.name,
+                    r.cost.latency * 1e3,
+                    r.cost.energy * 1e3,
+                    r.ops
+                ),
+            });
         }
         root.present().map_err(|e| draw_err(&e))?;
     }
-    Ok(Chart { svg, width: size.0, height: size.1, points, note: "blue: convolution, green: depthwise, red: classifier, grey: pooling".into() })
+    Ok(Chart {
+        svg,
+        width: size.0,
+        height: size.1,
+        points,
+        note: "blue: convolution, green: depthwise, red: classifier, grey: pooling".into(),
+    })
 }
 
 /// Predicted against measured latency, before and after calibration, with y = x.
 pub fn calibration(samples: &[Measured], before: &Profile, after: &Profile) -> Result<Chart> {
     let rows: Vec<(f64, f64, f64, &str)> = samples
         .iter()
-        .filter_map(|s| Some((s.latency? * 1e3, s.cost(before.model()).latency * 1e3, s.cost(after.model()).latency * 1e3, s.arch.as_str())))
+        .filter_map(|s| {
+            Some((
+                s.latency? * 1e3,
+                s.cost(before.model()).latency * 1e3,
+                s.cost(after.model()).latency * 1e3,
+                s.arch.as_str(),
+            ))
+        })
         .collect();
     if rows.len() < 2 {
         return Err(Error::field("measured latencies", rows.len(), "at least 2 to draw"));
@@ -359,16 +509,34 @@ pub fn calibration(samples: &[Measured], before: &Profile, after: &Profile) -> R
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
         root.fill(&WHITE).map_err(|e| draw_err(&e))?;
         let mut chart = ChartBuilder::on(&root)
-            .caption(format!("{}: predicted against measured latency, {} networks", after.name(), rows.len()), ("sans-serif", 16))
+            .caption(
+                format!(
+                    "{}: predicted against measured latency, {} networks",
+                    after.name(),
+                    rows.len()
+                ),
+                ("sans-serif", 16),
+            )
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(60)
             .build_cartesian_2d((lo..hi).log_scale(), (lo..hi).log_scale())
             .map_err(|e| draw_err(&e))?;
-        chart.configure_mesh().x_desc("measured (ms)").y_desc("predicted (ms)").light_line_style(WHITE).draw().map_err(|e| draw_err(&e))?;
-        chart.draw_series(LineSeries::new([(lo, lo), (hi, hi)], BLACK.mix(0.4))).map_err(|e| draw_err(&e))?.label("predicted = measured");
         chart
-            .draw_series(rows.iter().map(|r| Circle::new((r.0, r.1), 3, RGBColor(150, 150, 150).filled())))
+            .configure_mesh()
+            .x_desc("measured (ms)")
+            .y_desc("predicted (ms)")
+            .light_line_style(WHITE)
+            .draw()
+            .map_err(|e| draw_err(&e))?;
+        chart
+            .draw_series(LineSeries::new([(lo, lo), (hi, hi)], BLACK.mix(0.4)))
+            .map_err(|e| draw_err(&e))?
+            .label("predicted = measured");
+        chart
+            .draw_series(
+                rows.iter().map(|r| Circle::new((r.0, r.1), 3, RGBColor(150, 150, 150).filled())),
+            )
             .map_err(|e| draw_err(&e))?
             .label("before calibration")
             .legend(|(x, y)| Circle::new((x + 10, y), 3, RGBColor(150, 150, 150).filled()));
@@ -379,7 +547,14 @@ pub fn calibration(samples: &[Measured], before: &Profile, after: &Profile) -> R
             .legend(|(x, y)| Circle::new((x + 10, y), 3, BLUE.filled()));
         for r in &rows {
             let (x, y) = chart.backend_coord(&(r.0, r.2));
-            points.push(Hover { x, y, label: format!("{}: measured {:.4} ms, calibrated {:.4} ms, before {:.4} ms", r.3, r.0, r.2, r.1) });
+            points.push(Hover {
+                x,
+                y,
+                label: format!(
+                    "{}: measured {:.4} ms, calibrated {:.4} ms, before {:.4} ms",
+                    r.3, r.0, r.2, r.1
+                ),
+            });
         }
         legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         root.present().map_err(|e| draw_err(&e))?;
@@ -416,15 +591,28 @@ pub fn diagram(arch: &Architecture) -> Result<String> {
     let max_cols = per_row.iter().copied().max().unwrap_or(1) as i32;
     let width = (left + max_cols * (box_w + gap) + 20).max(400) as u32;
     let height = (rows as i32 * row_h + 20) as u32;
-    let centre = |i: usize| -> (i32, i32) { (left + col_of[i] as i32 * (box_w + gap) + box_w / 2, 20 + row_of[i] as i32 * row_h + 50) };
+    let centre = |i: usize| -> (i32, i32) {
+        (left + col_of[i] as i32 * (box_w + gap) + box_w / 2, 20 + row_of[i] as i32 * row_h + 50)
+    };
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| draw_err(&e))?;
         let font = ("sans-serif", 11).into_font();
         for r in 0..rows {
-            let name = if r == 0 { "stem".to_string() } else if r == cells + 1 { "head".to_string() } else { format!("cell {r}") };
-            root.draw(&Text::new(name, (8, 20 + r as i32 * row_h + 44), ("sans-serif", 13).into_font())).map_err(|e| draw_err(&e))?;
+            let name = if r == 0 {
+                "stem".to_string()
+            } else if r == cells + 1 {
+                "head".to_string()
+            } else {
+                format!("cell {r}")
+            };
+            root.draw(&Text::new(
+                name,
+                (8, 20 + r as i32 * row_h + 44),
+                ("sans-serif", 13).into_font(),
+            ))
+            .map_err(|e| draw_err(&e))?;
         }
         let mut arcs = Vec::new();
         for (i, LayerReads { pieces, shortcut, .. }) in layers.iter().enumerate() {
@@ -444,7 +632,11 @@ pub fn diagram(arch: &Architecture) -> Result<String> {
             let ((x0, y0), (x1, y1)) = (centre(a), centre(b));
             let colour = if dashed { RGBColor(200, 60, 40) } else { RGBColor(60, 90, 200) };
             if row_of[a] == row_of[b] && col_of[b] == col_of[a] + 1 && !dashed {
-                root.draw(&PathElement::new(vec![(x0 + box_w / 2, y0), (x1 - box_w / 2, y1)], BLACK.stroke_width(1))).map_err(|e| draw_err(&e))?;
+                root.draw(&PathElement::new(
+                    vec![(x0 + box_w / 2, y0), (x1 - box_w / 2, y1)],
+                    BLACK.stroke_width(1),
+                ))
+                .map_err(|e| draw_err(&e))?;
             } else if row_of[a] == row_of[b] {
                 // An arc over the row, higher for longer skips.
                 let span = (x1 - x0).abs();
@@ -457,10 +649,18 @@ pub fn diagram(arch: &Architecture) -> Result<String> {
                         (x as i32, y as i32)
                     })
                     .collect();
-                let style = colour.mix(if dashed { 0.9 } else { 0.45 }).stroke_width(if dashed { 2 } else { 1 });
+                let style = colour.mix(if dashed { 0.9 } else { 0.45 }).stroke_width(if dashed {
+                    2
+                } else {
+                    1
+                });
                 root.draw(&PathElement::new(pts, style)).map_err(|e| draw_err(&e))?;
             } else {
-                root.draw(&PathElement::new(vec![(x0, y0 + box_h / 2), (x1, y1 - box_h / 2)], colour.mix(0.35).stroke_width(1))).map_err(|e| draw_err(&e))?;
+                root.draw(&PathElement::new(
+                    vec![(x0, y0 + box_h / 2), (x1, y1 - box_h / 2)],
+                    colour.mix(0.35).stroke_width(1),
+                ))
+                .map_err(|e| draw_err(&e))?;
             }
         }
         for (i, LayerReads { spec, .. }) in layers.iter().enumerate() {
@@ -490,8 +690,14 @@ pub fn diagram(arch: &Architecture) -> Result<String> {
                 Role::GlobalPool => "gap",
                 Role::Classifier => "fc",
             };
-            root.draw(&Text::new(short.to_string(), (cx - box_w / 2 + 4, cy - 11), font.clone())).map_err(|e| draw_err(&e))?;
-            root.draw(&Text::new(format!("{}", spec.output.c), (cx - box_w / 2 + 4, cy + 1), font.clone())).map_err(|e| draw_err(&e))?;
+            root.draw(&Text::new(short.to_string(), (cx - box_w / 2 + 4, cy - 11), font.clone()))
+                .map_err(|e| draw_err(&e))?;
+            root.draw(&Text::new(
+                format!("{}", spec.output.c),
+                (cx - box_w / 2 + 4, cy + 1),
+                font.clone(),
+            ))
+            .map_err(|e| draw_err(&e))?;
         }
         root.present().map_err(|e| draw_err(&e))?;
     }

@@ -30,7 +30,11 @@ fn capped_sum(t: u32, c: u64, w: u64, n: u64) -> u64 {
 
 #[inline]
 fn capped(t: u32, available: u64) -> u64 {
-    if t == ALL { available } else { (t as u64).min(available) }
+    if t == ALL {
+        available
+    } else {
+        (t as u64).min(available)
+    }
 }
 
 /// (edge count, node count) of one cell's channel graph, and the channel count
@@ -142,7 +146,10 @@ pub fn per_cell(frame: &Frame, cells: &[Cell]) -> Vec<f64> {
 /// bottleneck). There ḡ_c = w + T/d (docs/nn-degree.md).
 #[inline]
 fn is_flash_dense(frame: &Frame) -> bool {
-    frame.family == Family::Dense && frame.options.bottleneck == 0 && frame.options.compression_milli.is_none() && frame.options.stem.is_none()
+    frame.family == Family::Dense
+        && frame.options.bottleneck == 0
+        && frame.options.compression_milli.is_none()
+        && frame.options.stem.is_none()
 }
 
 /// NN-Degree g = Σ_c ḡ_c (closed form, no allocation).
@@ -198,7 +205,10 @@ impl GraphBuilder {
             let l = p.layer as usize;
             assert!(l < self.layer_first_node.len(), "piece reads a layer not yet built");
             assert!(self.layer_first_node[l] != u64::MAX, "piece reads a layer without channels");
-            assert!(p.start + p.len <= self.layer_channels[l], "piece reads past a layer's channels");
+            assert!(
+                p.start + p.len <= self.layer_channels[l],
+                "piece reads past a layer's channels"
+            );
         }
     }
 }
@@ -245,7 +255,12 @@ impl Sink for GraphBuilder {
 
 /// NN-Degree from the explicit channel graph.
 pub fn graph(arch: &Architecture) -> GraphDegree {
-    let mut b = GraphBuilder { layer_first_node: Vec::new(), layer_channels: Vec::new(), in_degree: Vec::new(), node_cell: Vec::new() };
+    let mut b = GraphBuilder {
+        layer_first_node: Vec::new(),
+        layer_channels: Vec::new(),
+        in_degree: Vec::new(),
+        node_cell: Vec::new(),
+    };
     workload::walk(arch.frame(), arch.cells(), &mut b);
     let mut cells = vec![CellGraph::default(); arch.cells().len()];
     let mut edges = 0;

@@ -16,7 +16,11 @@ pub enum Error {
 }
 
 impl Error {
-    pub fn field(field: impl Into<String>, value: impl fmt::Display, allowed: impl Into<String>) -> Self {
+    pub fn field(
+        field: impl Into<String>,
+        value: impl fmt::Display,
+        allowed: impl Into<String>,
+    ) -> Self {
         Error::Field { field: field.into(), value: value.to_string(), allowed: allowed.into() }
     }
 

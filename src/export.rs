@@ -62,7 +62,8 @@ pub fn pytorch(arch: &Architecture, link: &str) -> String {
             spec.output.w,
         ));
     }
-    let (c, h, w) = layers.first().map_or((0, 0, 0), |l| (l.spec.input.c, l.spec.input.h, l.spec.input.w));
+    let (c, h, w) =
+        layers.first().map_or((0, 0, 0), |l| (l.spec.input.c, l.spec.input.h, l.spec.input.w));
     let params = workload::totals(arch.frame(), arch.cells()).params;
     format!(
         r#""""A network found by flash-nas, as a PyTorch module.

@@ -78,19 +78,42 @@ pub fn measured_networks() -> NumberField {
 pub fn numbers() -> Vec<NumberField> {
     vec![
         measured_networks(),
-        NumberField { key: "train-networks", label: "Networks", min: 1.0, max: MAX_TRAINED as f64, default: 3.0 },
-        NumberField { key: "train-seed", label: "Seed", min: 0.0, max: u32::MAX as f64, default: 1.0 },
-        NumberField { key: "own-file-bytes", label: "own samples file size", min: 0.0, max: MAX_OWN_FILE as f64, default: 0.0 },
+        NumberField {
+            key: "train-networks",
+            label: "Networks",
+            min: 1.0,
+            max: MAX_TRAINED as f64,
+            default: 3.0,
+        },
+        NumberField {
+            key: "train-seed",
+            label: "Seed",
+            min: 0.0,
+            max: u32::MAX as f64,
+            default: 1.0,
+        },
+        NumberField {
+            key: "own-file-bytes",
+            label: "own samples file size",
+            min: 0.0,
+            max: MAX_OWN_FILE as f64,
+            default: 0.0,
+        },
     ]
 }
 
 /// Reads an integer field typed by a person; the error names the field and its range.
 pub fn number(key: &str, text: &str) -> Result<u64> {
     let field = numbers().into_iter().find(|f| f.key == key).ok_or_else(|| {
-        Error::field("number field", key, numbers().iter().map(|f| f.key).collect::<Vec<_>>().join(", "))
+        Error::field(
+            "number field",
+            key,
+            numbers().iter().map(|f| f.key).collect::<Vec<_>>().join(", "),
+        )
     })?;
     let allowed = || format!("{}..={}", field.min, field.max);
-    let value: u64 = text.trim().parse().map_err(|_| Error::field(field.label, text.trim(), allowed()))?;
+    let value: u64 =
+        text.trim().parse().map_err(|_| Error::field(field.label, text.trim(), allowed()))?;
     if (value as f64) < field.min || (value as f64) > field.max {
         return Err(Error::field(field.label, value, allowed()));
     }
@@ -150,7 +173,9 @@ pub fn objectives() -> Vec<String> {
     let mut out = vec!["max-accuracy".to_string()];
     out.extend(Cost::ALL.iter().map(|c| format!("min-{}", c.name())));
     // A front is traced by limiting the cost, and only plain costs have limits.
-    out.extend(Cost::ALL.iter().filter(|c| c.metric().is_some()).map(|c| format!("pareto-{}", c.name())));
+    out.extend(
+        Cost::ALL.iter().filter(|c| c.metric().is_some()).map(|c| format!("pareto-{}", c.name())),
+    );
     out
 }
 
@@ -161,13 +186,15 @@ pub fn schema() -> Schema {
         Family::WideRes => "wres (Wide-ResNet)",
         Family::Mobile => "mobile (MobileNetV2)",
     };
-    let solver_label = |s: &'static str| -> &'static str { match s {
-        "flash" => "FLASH (hierarchical SHGO)",
-        "random" => "random search",
-        "evolution" => "aging evolution",
-        "exact" => "exact optimum",
-        other => other,
-    } };
+    let solver_label = |s: &'static str| -> &'static str {
+        match s {
+            "flash" => "FLASH (hierarchical SHGO)",
+            "random" => "random search",
+            "evolution" => "aging evolution",
+            "exact" => "exact optimum",
+            other => other,
+        }
+    };
     let set_label = |s: &str| match s {
         "none" => "NN-Degree alone (no trained networks)".to_string(),
         "own" => "your own samples (pasted, loaded or trained here)".to_string(),
@@ -177,25 +204,47 @@ pub fn schema() -> Schema {
     };
     let (lo, hi) = crate::space::limits::CELLS;
     Schema {
-        objectives: objectives().into_iter().map(|o| choice(o.clone(), objective_label(&o))).collect(),
+        objectives: objectives()
+            .into_iter()
+            .map(|o| choice(o.clone(), objective_label(&o)))
+            .collect(),
         limits: Metric::ALL
             .iter()
             .map(|&m| {
                 let (min, max) = m.range();
                 let op = if m.is_floor() { ">=" } else { "<=" };
                 let name = if m == Metric::Degree { "NN-Degree" } else { m.name() };
-                LimitField { key: m.name(), op, unit: m.unit(), label: format!("{name} {}", if m.is_floor() { "≥" } else { "≤" }), min, max }
+                LimitField {
+                    key: m.name(),
+                    op,
+                    unit: m.unit(),
+                    label: format!("{name} {}", if m.is_floor() { "≥" } else { "≤" }),
+                    min,
+                    max,
+                }
             })
             .collect(),
         datasets: DATASETS.iter().map(|d| choice(d.name, d.name)).collect(),
         families: Family::ALL.iter().map(|&f| choice(f.name(), family_label(f))).collect(),
-        cells: NumberField { key: "cells", label: "number of cells", min: lo as f64, max: hi as f64, default: 3.0 },
+        cells: NumberField {
+            key: "cells",
+            label: "number of cells",
+            min: lo as f64,
+            max: hi as f64,
+            default: 3.0,
+        },
         solvers: state::SOLVERS.iter().map(|s| choice(*s, solver_label(s))).collect(),
         sample_sets: state::SAMPLE_SETS.iter().map(|s| choice(*s, set_label(s))).collect(),
         costs: state::COSTS.iter().map(|c| choice(*c, *c)).collect(),
         coords: state::COORDS.iter().map(|c| choice(*c, *c)).collect(),
         panels: state::PANELS.iter().map(|p| choice(*p, *p)).collect(),
-        seed: NumberField { key: "seed", label: "seed", min: 0.0, max: state::MAX_SEED as f64, default: State::default().seed as f64 },
+        seed: NumberField {
+            key: "seed",
+            label: "seed",
+            min: 0.0,
+            max: state::MAX_SEED as f64,
+            default: State::default().seed as f64,
+        },
         numbers: numbers(),
         version: state::VERSION,
     }
@@ -221,7 +270,9 @@ impl GoalForm {
         for part in parts {
             for m in Metric::ALL {
                 let op = if m.is_floor() { ">=" } else { "<=" };
-                if let Some(value) = part.trim().strip_prefix(m.name()).and_then(|r| r.strip_prefix(op)) {
+                if let Some(value) =
+                    part.trim().strip_prefix(m.name()).and_then(|r| r.strip_prefix(op))
+                {
                     limits.insert(m.name().to_string(), value.to_string());
                 }
             }
@@ -264,12 +315,15 @@ impl SpaceForm {
     /// default; a new data set or family starts from its own frame and skip budgets.
     pub fn text(&self) -> String {
         let previous = crate::SearchSpace::resolve(&self.previous).ok().map(|s| s.fields());
-        let same = previous.as_ref().filter(|p| p.dataset == self.dataset && p.family == self.family);
-        let frame = same.map_or_else(|| format!("{}/{}/", self.dataset, self.family), |p| p.frame.clone());
+        let same =
+            previous.as_ref().filter(|p| p.dataset == self.dataset && p.family == self.family);
+        let frame =
+            same.map_or_else(|| format!("{}/{}/", self.dataset, self.family), |p| p.frame.clone());
         let family = Family::by_name(&self.family).ok();
         let mut items = vec![format!("cells={}", self.cells.trim())];
         if let (Ok(n), Some(family)) = (self.cells.trim().parse::<usize>(), family) {
-            let keys: &[&str] = if family == Family::Mobile { &["d", "w", "t", "e"] } else { &["d", "w", "t"] };
+            let keys: &[&str] =
+                if family == Family::Mobile { &["d", "w", "t", "e"] } else { &["d", "w", "t"] };
             for i in 0..n.min(crate::space::limits::CELLS.1 as usize) {
                 let defaults = CellRanges::defaults(family, i);
                 let row = self.rows.get(i.min(self.rows.len().saturating_sub(1)));
@@ -282,7 +336,8 @@ impl SpaceForm {
                     };
                     // Skip budgets mean different things in different families: a new
                     // family starts from its own.
-                    let value = if *key == "t" && same.is_none() { default } else if typed.is_empty() { default } else { typed.to_string() };
+                    let fresh_skip = *key == "t" && same.is_none();
+                    let value = if fresh_skip || typed.is_empty() { default } else { typed.to_string() };
                     if !value.is_empty() {
                         items.push(format!("c{}.{key}={value}", i + 1));
                     }

@@ -68,7 +68,8 @@ pub fn least_squares(a: &Array2<f64>, b: &Array1<f64>) -> Option<Array1<f64>> {
 
 /// The straight line y ≈ intercept + slope·x through points: `(intercept, slope)`.
 pub fn fit_line(points: &[(f64, f64)]) -> Option<(f64, f64)> {
-    let a = Array2::from_shape_fn((points.len(), 2), |(i, j)| if j == 0 { 1.0 } else { points[i].0 });
+    let a =
+        Array2::from_shape_fn((points.len(), 2), |(i, j)| if j == 0 { 1.0 } else { points[i].0 });
     let b = Array1::from_iter(points.iter().map(|p| p.1));
     least_squares(&a, &b).map(|x| (x[0], x[1]))
 }
@@ -79,7 +80,9 @@ mod tests {
 
     #[test]
     fn solve_recovers_a_known_system_and_refuses_a_singular_one() {
-        let a = Array2::from_shape_vec((3, 3), vec![2.0, 1.0, -1.0, -3.0, -1.0, 2.0, -2.0, 1.0, 2.0]).unwrap();
+        let a =
+            Array2::from_shape_vec((3, 3), vec![2.0, 1.0, -1.0, -3.0, -1.0, 2.0, -2.0, 1.0, 2.0])
+                .unwrap();
         let x = solve(a, Array1::from_vec(vec![8.0, -11.0, -3.0])).unwrap();
         for (got, want) in x.iter().zip([2.0, 3.0, -1.0]) {
             assert!((got - want).abs() < 1e-12);

@@ -83,7 +83,11 @@ impl Playground {
         let samples_csv = match state.samples_csv(own_file) {
             Ok(csv) => csv,
             Err(message) => {
-                notices.push(Notice { field: "own".into(), value: String::new(), message: format!("{message}; until then the NN-Degree proxy ranks networks") });
+                notices.push(Notice {
+                    field: "own".into(),
+                    value: String::new(),
+                    message: format!("{message}; until then the NN-Degree proxy ranks networks"),
+                });
                 None
             }
         };
@@ -107,11 +111,20 @@ impl Playground {
         });
         let request = state.request(None);
         let outcome = match (&problem, request.solver()) {
-            (Ok(p), Ok(solver)) => run(p, solver.as_ref(), &mut (), true).map_err(|e| e.to_string()),
+            (Ok(p), Ok(solver)) => {
+                run(p, solver.as_ref(), &mut (), true).map_err(|e| e.to_string())
+            }
             (Err(e), _) => Err(e.to_string()),
             (_, Err(e)) => Err(e.to_string()),
         };
-        Playground { state, notices: std::mem::take(notices), problem: problem.ok(), outcome, samples, report }
+        Playground {
+            state,
+            notices: std::mem::take(notices),
+            problem: problem.ok(),
+            outcome,
+            samples,
+            report,
+        }
     }
 
     pub fn result(&self) -> Result<&SearchResult, &str> {
@@ -125,7 +138,10 @@ impl Playground {
     /// Index of the hardware configuration the best network runs on.
     fn best_hw(&self) -> usize {
         let (Some(p), Ok(r)) = (&self.problem, &self.outcome) else { return 0 };
-        r.best.as_ref().and_then(|b| p.hardware.iter().position(|h| h.label() == b.hardware)).unwrap_or(0)
+        r.best
+            .as_ref()
+            .and_then(|b| p.hardware.iter().position(|h| h.label() == b.hardware))
+            .unwrap_or(0)
     }
 
     pub fn view(&self) -> View {
@@ -197,7 +213,9 @@ impl Playground {
     fn chart_cost(&self) -> Cost {
         match self.problem.as_ref().map(|p| p.goal.objective) {
             Some(Objective::Pareto(c)) | Some(Objective::MinCost(c)) => c,
-            _ => Cost::ALL.into_iter().find(|c| c.name() == self.state.cost).unwrap_or(Cost::Latency),
+            _ => {
+                Cost::ALL.into_iter().find(|c| c.name() == self.state.cost).unwrap_or(Cost::Latency)
+            }
         }
     }
 
@@ -217,10 +235,19 @@ impl Playground {
         let lat = &p.lattice;
         let cells = lat.cells_count();
         // The coordinates the level's SHGO runs over, as the search sets them up.
-        let (level, coords): (String, Vec<usize>) = match axes.level.strip_prefix("cell ").and_then(|n| n.parse::<usize>().ok()) {
-            Some(n) if n <= cells => (axes.level.clone(), (0..PER_CELL).filter(|&j| lat.len((n - 1) * PER_CELL + j) > 1).collect()),
-            _ => ("shared".to_string(), (0..PER_CELL).filter(|&j| (0..cells).any(|c| lat.len(c * PER_CELL + j) > 1)).collect()),
-        };
+        let (level, coords): (String, Vec<usize>) =
+            match axes.level.strip_prefix("cell ").and_then(|n| n.parse::<usize>().ok()) {
+                Some(n) if n <= cells => (
+                    axes.level.clone(),
+                    (0..PER_CELL).filter(|&j| lat.len((n - 1) * PER_CELL + j) > 1).collect(),
+                ),
+                _ => (
+                    "shared".to_string(),
+                    (0..PER_CELL)
+                        .filter(|&j| (0..cells).any(|c| lat.len(c * PER_CELL + j) > 1))
+                        .collect(),
+                ),
+            };
         let mut notes = Vec::new();
         if level != axes.level {
             notes.push(format!("the space has no {}; showing the shared level", axes.level));
@@ -228,23 +255,43 @@ impl Playground {
         let mut pick = |want: usize, other: Option<usize>| -> Option<usize> {
             coords.iter().position(|&j| j == want).or_else(|| {
                 let alt = coords.iter().position(|&j| Some(j) != other.map(|o| coords[o]))?;
-                notes.push(format!("{} is fixed at this level; showing {}", COORDS[want], COORDS[coords[alt]]));
+                notes.push(format!(
+                    "{} is fixed at this level; showing {}",
+                    COORDS[want], COORDS[coords[alt]]
+                ));
                 Some(alt)
             })
         };
         let xi = pick(axes.x, None)?;
         let yi = if coords.len() > 1 { pick(axes.y, Some(xi)).filter(|&y| y != xi) } else { None };
-        let marks: Vec<_> = trace.iterations.iter().filter(|m| m.level == level && m.hw == hw).collect();
-        let upto = step.map(|s| marks.get(s.min(marks.len().saturating_sub(1))).copied()).unwrap_or(None);
-        let c = chart::shgo(trace, &level, hw, &coords, xi, yi, upto, marks.len(), step, &notes.join("; ")).ok()?;
+        let marks: Vec<_> =
+            trace.iterations.iter().filter(|m| m.level == level && m.hw == hw).collect();
+        let upto =
+            step.map(|s| marks.get(s.min(marks.len().saturating_sub(1))).copied()).unwrap_or(None);
+        let c = chart::shgo(
+            trace,
+            &level,
+            hw,
+            &coords,
+            xi,
+            yi,
+            upto,
+            marks.len(),
+            step,
+            &notes.join("; "),
+        )
+        .ok()?;
         Some((c, marks.len()))
     }
 
     /// Every evaluated network of the trace as CSV.
     pub fn trace_csv(&self) -> String {
         let (Some(p), Some(trace)) = (&self.problem, self.trace()) else { return String::new() };
-        let mut out = format!("# flash-nas search trace of {}\n# {}\n", self.link(), self.command());
-        out.push_str("order,hardware,arch,score,latency_ms,energy_mj,area_mm2,memory_mib,feasible\n");
+        let mut out =
+            format!("# flash-nas search trace of {}\n# {}\n", self.link(), self.command());
+        out.push_str(
+            "order,hardware,arch,score,latency_ms,energy_mj,area_mm2,memory_mib,feasible\n",
+        );
         for (i, t) in trace.evaluated.iter().enumerate() {
             out.push_str(&format!(
                 "{},{},\"{}\",{},{},{},{},{},{}\n",
@@ -264,7 +311,10 @@ impl Playground {
 
     /// FLASH against the exact optimum and the baselines for this link.
     pub fn compare(&self) -> Result<Comparison, String> {
-        let p = self.problem.as_ref().ok_or_else(|| self.outcome.as_ref().err().cloned().unwrap_or_default())?;
+        let p = self
+            .problem
+            .as_ref()
+            .ok_or_else(|| self.outcome.as_ref().err().cloned().unwrap_or_default())?;
         compare(p, self.state.seed, true, 100).map_err(|e| e.to_string())
     }
 }
@@ -306,8 +356,15 @@ pub fn edit_params(state: &State, key: &str, text: &str) -> crate::Result<String
     let value = match text.trim().parse::<f64>() {
         Ok(v) if v.is_finite() => v,
         _ => {
-            let allowed = current.specs().iter().find(|s| s.key == key).map_or("a number".to_string(), |s| format!("a number in {}..={}", s.min, s.max));
-            return Err(crate::Error::field(format!("params.{key}"), format!("\"{}\"", text.trim()), allowed));
+            let allowed =
+                current.specs().iter().find(|s| s.key == key).map_or("a number".to_string(), |s| {
+                    format!("a number in {}..={}", s.min, s.max)
+                });
+            return Err(crate::Error::field(
+                format!("params.{key}"),
+                format!("\"{}\"", text.trim()),
+                allowed,
+            ));
         }
     };
     let edited = current.with_values(&[(key, value)], "edited in the playground")?;
@@ -333,10 +390,13 @@ pub fn sample_archs(space: &str, n: u32, seed: u64) -> crate::Result<Vec<String>
 fn extrapolation(state: &State, set: &SampleSet, notices: &mut Vec<Notice>) {
     let Ok(space) = crate::SearchSpace::resolve(&state.space) else { return };
     let dataset = space.fields().dataset;
-    let sets: std::collections::BTreeSet<String> = set.samples.iter().filter_map(|s| s.arch.split('/').next().map(str::to_string)).collect();
+    let sets: std::collections::BTreeSet<String> =
+        set.samples.iter().filter_map(|s| s.arch.split('/').next().map(str::to_string)).collect();
     if !sets.contains(&dataset) {
         let trained = sets.into_iter().collect::<Vec<_>>().join(", ");
-        let hint = crate::predictor::shipped(&state.samples).map(|set| format!("; the networks were drawn from {}", set.space)).unwrap_or_default();
+        let hint = crate::predictor::shipped(&state.samples)
+            .map(|set| format!("; the networks were drawn from {}", set.space))
+            .unwrap_or_default();
         notices.push(Notice {
             field: "samples".into(),
             value: state.samples.clone(),

@@ -100,7 +100,11 @@ mod tests {
             for f in [1.0, 1.1, 1.5, std::f64::consts::SQRT_2, 1.9999] {
                 let v = x * f;
                 let (a, b) = (ln(v), v.ln());
-                let ulps = if b == 0.0 { a.abs() / f64::EPSILON } else { ((a - b) / b).abs() / f64::EPSILON };
+                let ulps = if b == 0.0 {
+                    a.abs() / f64::EPSILON
+                } else {
+                    ((a - b) / b).abs() / f64::EPSILON
+                };
                 worst = worst.max(ulps);
             }
             x *= 3.7;

@@ -12,10 +12,10 @@
 
 use crate::degree;
 use crate::error::{Error, Result};
-use crate::space::Architecture;
-use crate::workload;
 use crate::linalg::solve;
 use crate::portable::ln;
+use crate::space::Architecture;
+use crate::workload;
 use ndarray::{Array1, Array2};
 use serde::Serialize;
 
@@ -101,13 +101,25 @@ impl SampleSet {
             .take_while(|l| l.trim_start().starts_with('#'))
             .map(|l| l.trim_start().trim_start_matches('#').trim().to_string())
             .collect();
-        let mut reader = csv::ReaderBuilder::new().comment(Some(b'#')).trim(csv::Trim::All).from_reader(text.as_bytes());
+        let mut reader = csv::ReaderBuilder::new()
+            .comment(Some(b'#'))
+            .trim(csv::Trim::All)
+            .from_reader(text.as_bytes());
         let header_line = provenance.len() + 1;
-        let headers = reader.headers().map_err(|e| Error::csv(header_line, "header", e.to_string()))?.clone();
-        let find = |names: &[&str]| headers.iter().position(|h| names.iter().any(|n| h.eq_ignore_ascii_case(n)));
-        let arch_col = find(&["arch"]).ok_or_else(|| Error::csv(header_line, "arch", "the header has no 'arch' column"))?;
-        let acc_col = find(&["accuracy", "test_accuracy"])
-            .ok_or_else(|| Error::csv(header_line, "accuracy", "the header has no 'accuracy' (or 'test_accuracy') column"))?;
+        let headers =
+            reader.headers().map_err(|e| Error::csv(header_line, "header", e.to_string()))?.clone();
+        let find = |names: &[&str]| {
+            headers.iter().position(|h| names.iter().any(|n| h.eq_ignore_ascii_case(n)))
+        };
+        let arch_col = find(&["arch"])
+            .ok_or_else(|| Error::csv(header_line, "arch", "the header has no 'arch' column"))?;
+        let acc_col = find(&["accuracy", "test_accuracy"]).ok_or_else(|| {
+            Error::csv(
+                header_line,
+                "accuracy",
+                "the header has no 'accuracy' (or 'test_accuracy') column",
+            )
+        })?;
         let mut samples = Vec::new();
         for record in reader.records() {
             let record = record.map_err(|e| {
@@ -116,10 +128,15 @@ impl SampleSet {
             })?;
             let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
             if samples.len() >= MAX_SAMPLES {
-                return Err(Error::csv(line, "row", format!("more than {MAX_SAMPLES} samples: allowed 1..={MAX_SAMPLES} rows")));
+                return Err(Error::csv(
+                    line,
+                    "row",
+                    format!("more than {MAX_SAMPLES} samples: allowed 1..={MAX_SAMPLES} rows"),
+                ));
             }
             let arch_text = record.get(arch_col).unwrap_or("");
-            let arch = Architecture::parse(arch_text).map_err(|e| Error::csv(line, "arch", e.to_string()))?;
+            let arch = Architecture::parse(arch_text)
+                .map_err(|e| Error::csv(line, "arch", e.to_string()))?;
             let acc_text = record.get(acc_col).unwrap_or("");
             let accuracy: f64 = acc_text
                 .parse()
@@ -178,7 +195,10 @@ impl Predictor {
     pub fn predict(&self, nn_degree: f64, params: u64, macs: u64) -> f64 {
         // The portable ln: the same prediction, bit for bit, natively and in wasm.
         let x = [ln(nn_degree), ln(params as f64), ln(macs.max(1) as f64)];
-        self.intercept + (0..self.coef.len()).map(|i| self.coef[i] * (x[i] - self.mean[i]) / self.scale[i]).sum::<f64>()
+        self.intercept
+            + (0..self.coef.len())
+                .map(|i| self.coef[i] * (x[i] - self.mean[i]) / self.scale[i])
+                .sum::<f64>()
     }
 
     pub fn predict_arch(&self, arch: &Architecture) -> f64 {
@@ -214,8 +234,19 @@ impl Predictor {
             a[[j, j]] += model.lambda() * n as f64;
         }
         let b = crate::linalg::at_b(&z, &yc);
-        let coef = solve(a, b).ok_or_else(|| Error::Invalid(format!("the {} fit is singular: the features do not vary enough", model.name())))?;
-        Ok(Predictor { model, intercept: y_mean, coef: coef.to_vec(), mean: mean.to_vec(), scale: scale.to_vec() })
+        let coef = solve(a, b).ok_or_else(|| {
+            Error::Invalid(format!(
+                "the {} fit is singular: the features do not vary enough",
+                model.name()
+            ))
+        })?;
+        Ok(Predictor {
+            model,
+            intercept: y_mean,
+            coef: coef.to_vec(),
+            mean: mean.to_vec(),
+            scale: scale.to_vec(),
+        })
     }
 }
 
@@ -308,16 +339,22 @@ pub struct FitReport {
 fn evaluate(model: ModelKind, samples: &[Sample]) -> Result<Candidate> {
     let all: Vec<&Sample> = samples.iter().collect();
     let full = Predictor::fit(model, &all)?;
-    let train_mae = samples.iter().map(|s| (full.predict(s.nn_degree, s.params, s.macs) - s.accuracy).abs()).sum::<f64>() / samples.len() as f64;
+    let train_mae = samples
+        .iter()
+        .map(|s| (full.predict(s.nn_degree, s.params, s.macs) - s.accuracy).abs())
+        .sum::<f64>()
+        / samples.len() as f64;
     let mut predictions = Vec::with_capacity(samples.len());
     for i in 0..samples.len() {
-        let rest: Vec<&Sample> = samples.iter().enumerate().filter(|&(j, _)| j != i).map(|(_, s)| s).collect();
+        let rest: Vec<&Sample> =
+            samples.iter().enumerate().filter(|&(j, _)| j != i).map(|(_, s)| s).collect();
         let p = Predictor::fit(model, &rest)?;
         let s = &samples[i];
         predictions.push(p.predict(s.nn_degree, s.params, s.macs));
     }
     let actual: Vec<f64> = samples.iter().map(|s| s.accuracy).collect();
-    let loo_mae = predictions.iter().zip(&actual).map(|(p, a)| (p - a).abs()).sum::<f64>() / samples.len() as f64;
+    let loo_mae = predictions.iter().zip(&actual).map(|(p, a)| (p - a).abs()).sum::<f64>()
+        / samples.len() as f64;
     Ok(Candidate {
         name: model.name(),
         model,
@@ -331,14 +368,24 @@ fn evaluate(model: ModelKind, samples: &[Sample]) -> Result<Candidate> {
 /// Fits every candidate, scores each by leave-one-out and keeps the best.
 pub fn fit(samples: &[Sample]) -> Result<FitReport> {
     if samples.len() < MIN_SAMPLES {
-        return Err(Error::field("number of samples", samples.len(), format!("{MIN_SAMPLES}..={MAX_SAMPLES}")));
+        return Err(Error::field(
+            "number of samples",
+            samples.len(),
+            format!("{MIN_SAMPLES}..={MAX_SAMPLES}"),
+        ));
     }
     let mut candidates = vec![evaluate(ModelKind::LogDegree, samples)?];
     for lambda in RIDGE_LAMBDAS {
         candidates.push(evaluate(ModelKind::Ridge { lambda }, samples)?);
     }
     // Strictly better only: on a tie the earlier (simpler, less regularised) one stays.
-    let best = candidates.iter().enumerate().fold(0, |b, (i, c)| if c.loo_mae < candidates[b].loo_mae { i } else { b });
+    let best = candidates.iter().enumerate().fold(0, |b, (i, c)| {
+        if c.loo_mae < candidates[b].loo_mae {
+            i
+        } else {
+            b
+        }
+    });
     let all: Vec<&Sample> = samples.iter().collect();
     let chosen = Predictor::fit(candidates[best].model, &all)?;
     let acc: Vec<f64> = samples.iter().map(|s| s.accuracy).collect();
@@ -418,7 +465,11 @@ mod tests {
     #[test]
     fn seed_noise_pools_per_network_variances() {
         let arch = |t: &str| crate::space::Architecture::parse(t).unwrap();
-        let (a, b, c) = (arch("digits/dense/d1w4t0-d1w4t0"), arch("digits/dense/d2w4t0-d1w4t0"), arch("digits/dense/d3w4t0-d1w4t0"));
+        let (a, b, c) = (
+            arch("digits/dense/d1w4t0-d1w4t0"),
+            arch("digits/dense/d2w4t0-d1w4t0"),
+            arch("digits/dense/d3w4t0-d1w4t0"),
+        );
         let samples = vec![
             Sample::new(&a, 0.90, 2),
             Sample::new(&a, 0.92, 3),

@@ -10,9 +10,9 @@
 use crate::hardware::profile::BUILTIN;
 use crate::hardware::{builtin, Profile};
 use crate::predictor::SampleSet;
-use crate::space::Architecture;
 use crate::search::request::Request;
 use crate::search::{knobs, Goal};
+use crate::space::Architecture;
 use crate::SearchSpace;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -39,9 +39,13 @@ pub const COSTS: [&str; 6] = ["latency", "energy", "area", "memory", "edp", "eda
 pub const COORDS: [&str; 4] = ["depth", "width", "skip", "expansion"];
 pub const SOLVERS: [&str; 4] = ["flash", "random", "evolution", "exact"];
 /// The fields of a link besides `v`, in the order they are written.
-pub const FIELDS: [&str; 12] = ["space", "profile", "params", "samples", "own", "goal", "knobs", "solver", "seed", "cost", "shgo", "hide"];
+pub const FIELDS: [&str; 12] = [
+    "space", "profile", "params", "samples", "own", "goal", "knobs", "solver", "seed", "cost",
+    "shgo", "hide",
+];
 /// Panels a classroom link may hide.
-pub const PANELS: [&str; 9] = ["hardware", "space", "predictor", "goal", "result", "pareto", "shgo", "layers", "compare"];
+pub const PANELS: [&str; 9] =
+    ["hardware", "space", "predictor", "goal", "result", "pareto", "shgo", "layers", "compare"];
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -125,7 +129,8 @@ impl State {
                 self.space = value.to_string();
             }
             "profile" => {
-                builtin(value).map_err(|_| format!("allowed {}", one_of(&BUILTIN.map(|(n, _)| n))))?;
+                builtin(value)
+                    .map_err(|_| format!("allowed {}", one_of(&BUILTIN.map(|(n, _)| n))))?;
                 self.profile = value.to_string();
             }
             "params" => {
@@ -167,13 +172,21 @@ impl State {
                 self.solver = value.to_string();
             }
             "seed" => {
-                self.seed = value.parse::<u64>().ok().filter(|s| *s <= MAX_SEED).ok_or(format!("allowed an integer 0..={MAX_SEED}"))?;
+                self.seed = value
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|s| *s <= MAX_SEED)
+                    .ok_or(format!("allowed an integer 0..={MAX_SEED}"))?;
             }
             "hide" => {
                 let mut hide = Vec::new();
                 for panel in value.split(',').filter(|p| !p.is_empty()) {
                     if !PANELS.contains(&panel) {
-                        return Err(format!("'{}' is not a panel: allowed a comma list of {}", shorten(panel), PANELS.join(", ")));
+                        return Err(format!(
+                            "'{}' is not a panel: allowed a comma list of {}",
+                            shorten(panel),
+                            PANELS.join(", ")
+                        ));
                     }
                     hide.push(panel.to_string());
                 }
@@ -191,12 +204,16 @@ impl State {
         let query = query.strip_prefix('?').or_else(|| query.strip_prefix('#')).unwrap_or(query);
         let mut state = State::default();
         let mut notices = Vec::new();
-        let mut notice = |field: &str, value: &str, message: String| notices.push(Notice { field: field.into(), value: shorten(value), message });
+        let mut notice = |field: &str, value: &str, message: String| {
+            notices.push(Notice { field: field.into(), value: shorten(value), message })
+        };
         if query.len() > MAX_QUERY {
             notice("link", &query[..query.char_indices().nth(80).map_or(query.len(), |(i, _)| i)], format!("the link is {} characters long: allowed at most {MAX_QUERY}; the defaults are shown", query.len()));
             return Decoded { state, notices };
         }
-        let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
         if pairs.is_empty() {
             return Decoded { state, notices };
         }
@@ -219,12 +236,23 @@ impl State {
         }
         for (k, v) in last {
             if !FIELDS.contains(&k.as_str()) {
-                notice(&k, &v, format!("unknown field, ignored: the fields are v, {}", FIELDS.join(", ")));
+                notice(
+                    &k,
+                    &v,
+                    format!("unknown field, ignored: the fields are v, {}", FIELDS.join(", ")),
+                );
                 continue;
             }
             let max = if k == "own" { MAX_OWN } else { MAX_VALUE };
             if v.chars().count() > max {
-                notice(&k, &v, format!("{} characters: allowed at most {max}; the default is used", v.chars().count()));
+                notice(
+                    &k,
+                    &v,
+                    format!(
+                        "{} characters: allowed at most {max}; the default is used",
+                        v.chars().count()
+                    ),
+                );
                 continue;
             }
             if let Err(message) = state.set(&k, &v) {
@@ -235,7 +263,11 @@ impl State {
         // reset them one at a time, most specific first, until the whole is valid.
         let defaults = State::default();
         if state.samples == "own" && state.own.is_empty() {
-            notice("own", "", "samples=own needs the rows in own; the NN-Degree proxy is used".into());
+            notice(
+                "own",
+                "",
+                "samples=own needs the rows in own; the NN-Degree proxy is used".into(),
+            );
             state.samples = defaults.samples.clone();
         }
         for field in ["knobs", "goal", "space", "params", "profile"] {
@@ -261,7 +293,11 @@ impl State {
         if notices.len() > MAX_NOTICES {
             let more = notices.len() - (MAX_NOTICES - 1);
             notices.truncate(MAX_NOTICES - 1);
-            notices.push(Notice { field: "link".into(), value: String::new(), message: format!("and {more} more values that could not be used (not listed)") });
+            notices.push(Notice {
+                field: "link".into(),
+                value: String::new(),
+                message: format!("and {more} more values that could not be used (not listed)"),
+            });
         }
         Decoded { state, notices }
     }
@@ -274,7 +310,9 @@ impl State {
     /// the space is the default moves the space to the one its networks were
     /// drawn from (a predictor says little about another data set).
     pub fn edit(&self, changes: &BTreeMap<String, serde_json::Value>) -> Decoded {
-        let mut pairs: Vec<(String, String)> = form_urlencoded::parse(self.encode().as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+        let mut pairs: Vec<(String, String)> = form_urlencoded::parse(self.encode().as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
         let mut set = |key: &str, value: String| {
             pairs.retain(|(k, _)| k != key);
             pairs.push((key.to_string(), value));
@@ -282,7 +320,11 @@ impl State {
         for (key, value) in changes {
             let text = match value {
                 serde_json::Value::String(s) => s.clone(),
-                serde_json::Value::Array(items) => items.iter().map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string)).collect::<Vec<_>>().join(","),
+                serde_json::Value::Array(items) => items
+                    .iter()
+                    .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
+                    .collect::<Vec<_>>()
+                    .join(","),
                 serde_json::Value::Null => String::new(),
                 other => other.to_string(),
             };
@@ -290,7 +332,9 @@ impl State {
             set(key, text);
         }
         if let Some(serde_json::Value::String(samples)) = changes.get("samples") {
-            if let (Some(shipped), false) = (crate::predictor::shipped(samples), changes.contains_key("space")) {
+            if let (Some(shipped), false) =
+                (crate::predictor::shipped(samples), changes.contains_key("space"))
+            {
                 if self.space == crate::space::DEFAULT_ALIAS {
                     set("space", shipped.space.to_string());
                 }
@@ -326,7 +370,8 @@ impl State {
         if self.seed != d.seed {
             out.append_pair("seed", &self.seed.to_string());
         }
-        for (key, value, default) in [("cost", &self.cost, &d.cost), ("shgo", &self.shgo, &d.shgo)] {
+        for (key, value, default) in [("cost", &self.cost, &d.cost), ("shgo", &self.shgo, &d.shgo)]
+        {
             if value != default {
                 out.append_pair(key, value);
             }
@@ -348,16 +393,31 @@ impl State {
         let quality = if self.samples == "none" {
             Quality::Degree
         } else {
-            let predictor = crate::predictor::Predictor { model: crate::predictor::ModelKind::LogDegree, intercept: 0.5, coef: vec![0.1], mean: vec![0.0], scale: vec![1.0] };
+            let predictor = crate::predictor::Predictor {
+                model: crate::predictor::ModelKind::LogDegree,
+                intercept: 0.5,
+                coef: vec![0.1],
+                mean: vec![0.0],
+                scale: vec![1.0],
+            };
             Quality::Predictor { predictor, samples: 0, source: "a stand-in for the check".into() }
         };
-        ProblemParams { space, quality, profile: self.profile()?, knobs: knobs::parse(&self.knobs)?, goal: Goal::parse(&self.goal)? }.check().map(|_| ())
+        ProblemParams {
+            space,
+            quality,
+            profile: self.profile()?,
+            knobs: knobs::parse(&self.knobs)?,
+            goal: Goal::parse(&self.goal)?,
+        }
+        .check()
+        .map(|_| ())
     }
 
     /// The hardware profile: the built-in one with the state's edits.
     pub fn profile(&self) -> crate::Result<Profile> {
         let base = builtin(&self.profile)?;
-        let edits = parse_params(&self.params).map_err(|e| crate::Error::field("params", &self.params, e))?;
+        let edits = parse_params(&self.params)
+            .map_err(|e| crate::Error::field("params", &self.params, e))?;
         if edits.is_empty() {
             return Ok(base);
         }
@@ -368,7 +428,10 @@ impl State {
     /// The sample CSV the predictor fits: a shipped set, the link's own rows,
     /// or `own_file` when the link names a file by fingerprint. `None`: the
     /// NN-Degree proxy. An error says what is missing.
-    pub fn samples_csv(&self, own_file: Option<&str>) -> std::result::Result<Option<String>, String> {
+    pub fn samples_csv(
+        &self,
+        own_file: Option<&str>,
+    ) -> std::result::Result<Option<String>, String> {
         match self.samples.as_str() {
             "own" => match OwnSamples::parse(&self.own)? {
                 OwnSamples::Rows(rows) => Ok(Some(OwnSamples::csv(&rows))),
@@ -390,13 +453,16 @@ impl State {
 
     /// The search this state asks for, with `own_file` as in [`State::samples_csv`].
     pub fn request_with(&self, own_file: Option<&str>) -> crate::Result<Request> {
-        let samples_csv = self.samples_csv(own_file).map_err(|e| crate::Error::field("own", shorten(&self.own), e))?;
+        let samples_csv = self
+            .samples_csv(own_file)
+            .map_err(|e| crate::Error::field("own", shorten(&self.own), e))?;
         Ok(Request { samples_csv, ..self.hardware_request()? })
     }
 
     /// The search without samples, on the profile with the state's edits.
     pub fn hardware_request(&self) -> crate::Result<Request> {
-        let profile_json = if self.params.is_empty() { None } else { Some(self.profile()?.to_json()) };
+        let profile_json =
+            if self.params.is_empty() { None } else { Some(self.profile()?.to_json()) };
         Ok(Request { profile_json, ..self.request(None) })
     }
 
@@ -419,7 +485,9 @@ impl State {
 /// A space as the state stores it: FLASH's default as its alias, any other as typed.
 fn space_value(text: &str) -> String {
     match SearchSpace::resolve(text) {
-        Ok(space) if space.to_string() == SearchSpace::flash_default().to_string() => crate::space::DEFAULT_ALIAS.to_string(),
+        Ok(space) if space.to_string() == SearchSpace::flash_default().to_string() => {
+            crate::space::DEFAULT_ALIAS.to_string()
+        }
         _ => text.to_string(),
     }
 }
@@ -431,9 +499,14 @@ pub fn parse_params(text: &str) -> std::result::Result<Vec<(String, f64)>, Strin
         let (k, v) = part.split_once('=').ok_or_else(|| format!("'{}' is not key=value: allowed key=value;key=value with keys of the profile's parameters", shorten(part)))?;
         let k = k.trim();
         if k.is_empty() || !k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return Err(format!("'{}' is not a parameter key: allowed letters, digits and _", shorten(k)));
+            return Err(format!(
+                "'{}' is not a parameter key: allowed letters, digits and _",
+                shorten(k)
+            ));
         }
-        let v: f64 = v.trim().parse().ok().filter(|v: &f64| v.is_finite()).ok_or_else(|| format!("{k} = '{}' is not a number: allowed a finite number", shorten(v)))?;
+        let v: f64 = v.trim().parse().ok().filter(|v: &f64| v.is_finite()).ok_or_else(|| {
+            format!("{k} = '{}' is not a number: allowed a finite number", shorten(v))
+        })?;
         if out.iter().any(|(key, _)| key == k) {
             return Err(format!("{k} is given twice: allowed once"));
         }
@@ -480,9 +553,15 @@ pub enum OwnSamples {
 impl OwnSamples {
     pub fn parse(text: &str) -> std::result::Result<OwnSamples, String> {
         if let Some(rest) = text.strip_prefix("file:") {
-            let bad = || format!("'{}' is not file:ROWS:FINGERPRINT: allowed ROWS 1..={} and an 8-digit hex fingerprint", shorten(rest), crate::predictor::MAX_SAMPLES);
+            let bad = || {
+                format!("'{}' is not file:ROWS:FINGERPRINT: allowed ROWS 1..={} and an 8-digit hex fingerprint", shorten(rest), crate::predictor::MAX_SAMPLES)
+            };
             let (rows, fp) = rest.split_once(':').ok_or_else(bad)?;
-            let rows: usize = rows.parse().ok().filter(|r| (1..=crate::predictor::MAX_SAMPLES).contains(r)).ok_or_else(bad)?;
+            let rows: usize = rows
+                .parse()
+                .ok()
+                .filter(|r| (1..=crate::predictor::MAX_SAMPLES).contains(r))
+                .ok_or_else(bad)?;
             if fp.len() != 8 {
                 return Err(bad());
             }
@@ -491,9 +570,22 @@ impl OwnSamples {
         }
         let mut rows = Vec::new();
         for (i, row) in text.split('|').enumerate() {
-            let (arch, acc) = row.rsplit_once('@').ok_or_else(|| format!("row {} '{}' is not arch@accuracy: allowed rows arch@accuracy separated by |", i + 1, shorten(row)))?;
+            let (arch, acc) = row.rsplit_once('@').ok_or_else(|| {
+                format!(
+                    "row {} '{}' is not arch@accuracy: allowed rows arch@accuracy separated by |",
+                    i + 1,
+                    shorten(row)
+                )
+            })?;
             let arch = Architecture::parse(arch).map_err(|e| format!("row {}: {e}", i + 1))?;
-            let acc: f64 = acc.parse().ok().filter(|a| (0.0..=1.0).contains(a)).ok_or_else(|| format!("row {} accuracy '{}' is not allowed: allowed a fraction in 0..=1", i + 1, shorten(acc)))?;
+            let acc: f64 =
+                acc.parse().ok().filter(|a| (0.0..=1.0).contains(a)).ok_or_else(|| {
+                    format!(
+                        "row {} accuracy '{}' is not allowed: allowed a fraction in 0..=1",
+                        i + 1,
+                        shorten(acc)
+                    )
+                })?;
             rows.push((arch.to_string(), acc));
         }
         if rows.len() < 2 {
@@ -509,7 +601,8 @@ impl OwnSamples {
         if set.samples.len() < 2 {
             return Err(crate::Error::field("samples", set.samples.len(), "at least 2 rows"));
         }
-        let rows: Vec<String> = set.samples.iter().map(|s| format!("{}@{}", s.arch, s.accuracy)).collect();
+        let rows: Vec<String> =
+            set.samples.iter().map(|s| format!("{}@{}", s.arch, s.accuracy)).collect();
         let inline = rows.join("|");
         let encoded = form_urlencoded::byte_serialize(inline.as_bytes()).count();
         if encoded <= MAX_OWN && inline.chars().count() <= MAX_OWN {
@@ -540,12 +633,21 @@ pub struct ShgoAxes {
 
 impl ShgoAxes {
     pub fn parse(text: &str) -> std::result::Result<ShgoAxes, String> {
-        let bad = || format!("allowed LEVEL:X,Y with LEVEL shared or cell1..cell64 and X, Y two different of {}", COORDS.join(", "));
+        let bad = || {
+            format!(
+                "allowed LEVEL:X,Y with LEVEL shared or cell1..cell64 and X, Y two different of {}",
+                COORDS.join(", ")
+            )
+        };
         let (level, axes) = text.split_once(':').ok_or_else(bad)?;
         let level = match level {
             "shared" => "shared".to_string(),
             l => {
-                let n: usize = l.strip_prefix("cell").and_then(|n| n.parse().ok()).filter(|n| (1..=64).contains(n)).ok_or_else(bad)?;
+                let n: usize = l
+                    .strip_prefix("cell")
+                    .and_then(|n| n.parse().ok())
+                    .filter(|n| (1..=64).contains(n))
+                    .ok_or_else(bad)?;
                 format!("cell {n}")
             }
         };

@@ -21,9 +21,7 @@ fn core_error(e: crate::Error) -> JsError {
 /// Layers, totals and NN-Degree of an architecture in the text form.
 #[wasm_bindgen]
 pub fn describe(arch: &str) -> Result<JsValue, JsError> {
-    to_js(&describe_arch(
-        &Architecture::parse(arch).map_err(core_error)?,
-    ))
+    to_js(&describe_arch(&Architecture::parse(arch).map_err(core_error)?))
 }
 
 /// Canonical form and exact configuration count of a space in the text form
@@ -103,7 +101,12 @@ pub fn hw_cost(profile_json: &str, arch: &str) -> Result<JsValue, JsError> {
 
 /// Calibrates a profile (JSON text) on measured samples (CSV text); `train` = 0 for k-fold only.
 #[wasm_bindgen(js_name = hwCalibrate)]
-pub fn hw_calibrate(profile_json: &str, csv: &str, folds: u32, train: u32) -> Result<JsValue, JsError> {
+pub fn hw_calibrate(
+    profile_json: &str,
+    csv: &str,
+    folds: u32,
+    train: u32,
+) -> Result<JsValue, JsError> {
     use crate::hardware::calibrate;
     let profile = crate::hardware::Profile::from_json(profile_json).map_err(core_error)?;
     let set = calibrate::Measurements::from_csv(csv).map_err(core_error)?;
@@ -130,8 +133,8 @@ pub fn hw_probe() -> Result<JsValue, JsError> {
 /// profile_json, goal, knobs, samples_csv, solver, evaluations, seed, trace).
 #[wasm_bindgen(js_name = searchRun)]
 pub fn search_run(request: JsValue) -> Result<JsValue, JsError> {
-    let request: crate::search::request::Request =
-        serde_wasm_bindgen::from_value(request).map_err(|e| JsError::new(&format!("search request: {e}")))?;
+    let request: crate::search::request::Request = serde_wasm_bindgen::from_value(request)
+        .map_err(|e| JsError::new(&format!("search request: {e}")))?;
     to_js(&request.run().map_err(core_error)?)
 }
 
@@ -171,13 +174,20 @@ impl DigitsTrainer {
     /// `n` architectures of `space` stratified over NN-Degree (text forms).
     pub fn sample(&self, space: &str, n: u32, seed: u32) -> Result<Vec<String>, JsError> {
         let space = SearchSpace::parse(space).map_err(core_error)?;
-        let archs = crate::train::sample::stratified(&space, n as usize, seed as u64).map_err(core_error)?;
+        let archs = crate::train::sample::stratified(&space, n as usize, seed as u64)
+            .map_err(core_error)?;
         Ok(archs.iter().map(|a| a.to_string()).collect())
     }
 
     /// Trains one network; `progress(p)` gets {epoch, epochs, step, steps, loss}
     /// after every step. Returns the CSV row as an object with a `csv` field.
-    pub fn train(&self, arch: &str, epochs: u32, seed: u32, progress: &js_sys::Function) -> Result<JsValue, JsError> {
+    pub fn train(
+        &self,
+        arch: &str,
+        epochs: u32,
+        seed: u32,
+        progress: &js_sys::Function,
+    ) -> Result<JsValue, JsError> {
         use crate::train::{record::Row, Budget, DataSet};
         #[derive(serde::Serialize)]
         struct Trained {
@@ -190,9 +200,14 @@ impl DigitsTrainer {
         budget.epochs = epochs;
         let mut report = |p: &crate::train::Progress| {
             let value = to_js(p).unwrap_or(JsValue::NULL);
-            progress.call1(&JsValue::NULL, &value).map(|r| r.as_bool() != Some(false)).unwrap_or(false)
+            progress
+                .call1(&JsValue::NULL, &value)
+                .map(|r| r.as_bool() != Some(false))
+                .unwrap_or(false)
         };
-        let outcome = crate::train::train(&arch, &self.train, &self.test, budget, seed as u64, &mut report).map_err(core_error)?;
+        let outcome =
+            crate::train::train(&arch, &self.train, &self.test, budget, seed as u64, &mut report)
+                .map_err(core_error)?;
         let row = Row::new(&arch, &outcome, seed as u64, &budget);
         let csv = row.csv();
         to_js(&Trained { row, csv })
@@ -208,7 +223,8 @@ pub fn state_decode(query: &str) -> Result<JsValue, JsError> {
 /// The link query of a state object (as `stateDecode` returns it).
 #[wasm_bindgen(js_name = stateEncode)]
 pub fn state_encode(state: JsValue) -> Result<String, JsError> {
-    let state: crate::state::State = serde_wasm_bindgen::from_value(state).map_err(|e| JsError::new(&format!("state: {e}")))?;
+    let state: crate::state::State =
+        serde_wasm_bindgen::from_value(state).map_err(|e| JsError::new(&format!("state: {e}")))?;
     Ok(state.encode())
 }
 
@@ -291,9 +307,11 @@ pub fn state_edit(state: JsValue, changes: JsValue) -> Result<JsValue, JsError> 
         decoded: crate::state::Decoded,
         query: String,
     }
-    let state: crate::state::State = serde_wasm_bindgen::from_value(state).map_err(|e| JsError::new(&format!("state: {e}")))?;
+    let state: crate::state::State =
+        serde_wasm_bindgen::from_value(state).map_err(|e| JsError::new(&format!("state: {e}")))?;
     let changes: std::collections::BTreeMap<String, serde_json::Value> =
-        serde_wasm_bindgen::from_value(changes).map_err(|e| JsError::new(&format!("changes: {e}")))?;
+        serde_wasm_bindgen::from_value(changes)
+            .map_err(|e| JsError::new(&format!("changes: {e}")))?;
     let decoded = state.edit(&changes);
     let query = decoded.state.encode();
     to_js(&Edited { decoded, query })
@@ -308,14 +326,16 @@ pub fn goal_form(goal: &str) -> Result<JsValue, JsError> {
 /// The goal text of `{objective, limits}`.
 #[wasm_bindgen(js_name = goalText)]
 pub fn goal_text(form: JsValue) -> Result<String, JsError> {
-    let form: crate::form::GoalForm = serde_wasm_bindgen::from_value(form).map_err(|e| JsError::new(&format!("goal fields: {e}")))?;
+    let form: crate::form::GoalForm = serde_wasm_bindgen::from_value(form)
+        .map_err(|e| JsError::new(&format!("goal fields: {e}")))?;
     Ok(form.text())
 }
 
 /// The space text of the structured editor's fields (`form::SpaceForm`).
 #[wasm_bindgen(js_name = spaceText)]
 pub fn space_text(form: JsValue) -> Result<String, JsError> {
-    let form: crate::form::SpaceForm = serde_wasm_bindgen::from_value(form).map_err(|e| JsError::new(&format!("space fields: {e}")))?;
+    let form: crate::form::SpaceForm = serde_wasm_bindgen::from_value(form)
+        .map_err(|e| JsError::new(&format!("space fields: {e}")))?;
     Ok(form.text())
 }
 
@@ -346,8 +366,8 @@ pub fn form_number(key: &str, text: &str) -> Result<f64, JsError> {
 /// The measurement CSV of timings (`hwMeasure`'s), with `#` provenance lines.
 #[wasm_bindgen(js_name = measurementCsv)]
 pub fn measurement_csv(provenance: Vec<String>, timings: JsValue) -> Result<String, JsError> {
-    let timings: Vec<crate::hardware::measure::Timing> =
-        serde_wasm_bindgen::from_value(timings).map_err(|e| JsError::new(&format!("timings: {e}")))?;
+    let timings: Vec<crate::hardware::measure::Timing> = serde_wasm_bindgen::from_value(timings)
+        .map_err(|e| JsError::new(&format!("timings: {e}")))?;
     Ok(crate::hardware::measure::csv(&provenance, &timings))
 }
 

@@ -86,7 +86,8 @@ impl LayerSpec {
         match self.kind {
             LayerKind::Conv | LayerKind::Depthwise | LayerKind::Linear => {
                 let k2 = (self.kernel * self.kernel) as u64;
-                k2 * (self.input.c / self.groups) as u64 * self.output.c as u64 + if self.bias { self.output.c as u64 } else { 0 }
+                k2 * (self.input.c / self.groups) as u64 * self.output.c as u64
+                    + if self.bias { self.output.c as u64 } else { 0 }
             }
             LayerKind::AvgPool | LayerKind::GlobalAvgPool => 0,
         }
@@ -267,7 +268,11 @@ struct RecordReads(Vec<LayerReads>);
 impl Sink for RecordReads {
     const READS: bool = true;
     fn layer(&mut self, spec: &LayerSpec, reads: Reads<'_>) {
-        self.0.push(LayerReads { spec: *spec, pieces: reads.pieces.to_vec(), shortcut: reads.shortcut });
+        self.0.push(LayerReads {
+            spec: *spec,
+            pieces: reads.pieces.to_vec(),
+            shortcut: reads.shortcut,
+        });
     }
 }
 
@@ -282,7 +287,11 @@ pub fn layer_reads(arch: &Architecture) -> Vec<LayerReads> {
 /// Channels a dense layer reads besides its predecessor: `min(t, available)`.
 #[inline]
 fn skip_take(skip: u32, available: u32) -> u32 {
-    if skip == ALL { available } else { skip.min(available) }
+    if skip == ALL {
+        available
+    } else {
+        skip.min(available)
+    }
 }
 
 /// Shortcuts a res or mobile cell keeps: the last `min(t, d)` blocks.
@@ -300,7 +309,13 @@ pub fn stem_width(frame: &Frame, cells: &[Cell]) -> u32 {
 
 /// Walks the layers of a network in order (docs/space.md defines each layout).
 pub fn walk<S: Sink>(frame: &Frame, cells: &[Cell], sink: &mut S) {
-    let mut w = Walker { sink, next_id: 0, cur: Shape { c: 0, h: 0, w: 0 }, cur_pieces: Vec::new(), scratch: Vec::new() };
+    let mut w = Walker {
+        sink,
+        next_id: 0,
+        cur: Shape { c: 0, h: 0, w: 0 },
+        cur_pieces: Vec::new(),
+        scratch: Vec::new(),
+    };
     let ds = &frame.dataset;
     let dense = frame.family == Family::Dense;
     let input = Shape { c: ds.channels, h: ds.height, w: ds.width };
@@ -369,11 +384,37 @@ impl<S: Sink> Walker<'_, S> {
     /// A convolution of the current tensor (3×3 and 1×1 use padding k/2).
     #[allow(clippy::too_many_arguments)]
     #[inline]
-    fn conv(&mut self, role: Role, cell: u32, block: u32, kernel: u32, stride: u32, out_c: u32, groups: u32, bn: u32, shortcut: Option<Skip>) -> u32 {
+    fn conv(
+        &mut self,
+        role: Role,
+        cell: u32,
+        block: u32,
+        kernel: u32,
+        stride: u32,
+        out_c: u32,
+        groups: u32,
+        bn: u32,
+        shortcut: Option<Skip>,
+    ) -> u32 {
         let input = self.cur;
         let output = Shape { c: out_c, h: input.h.div_ceil(stride), w: input.w.div_ceil(stride) };
         let kind = if groups > 1 { LayerKind::Depthwise } else { LayerKind::Conv };
-        self.emit(LayerSpec { kind, role, cell, block, input, output, kernel, stride, groups, bn_channels: bn, bias: false }, shortcut)
+        self.emit(
+            LayerSpec {
+                kind,
+                role,
+                cell,
+                block,
+                input,
+                output,
+                kernel,
+                stride,
+                groups,
+                bn_channels: bn,
+                bias: false,
+            },
+            shortcut,
+        )
     }
 
     #[inline]
@@ -384,7 +425,22 @@ impl<S: Sink> Walker<'_, S> {
             _ => (Shape { c: input.c, h: input.h / 2, w: input.w / 2 }, 2),
         };
         let stride = if kind == LayerKind::GlobalAvgPool { 1 } else { 2 };
-        self.emit(LayerSpec { kind, role, cell, block: 0, input, output, kernel, stride, groups: 1, bn_channels: bn, bias: false }, None);
+        self.emit(
+            LayerSpec {
+                kind,
+                role,
+                cell,
+                block: 0,
+                input,
+                output,
+                kernel,
+                stride,
+                groups: 1,
+                bn_channels: bn,
+                bias: false,
+            },
+            None,
+        );
     }
 
     /// The concatenation read by a dense layer: `pieces(prev)` plus the first `take`
@@ -466,7 +522,9 @@ impl<S: Sink> Walker<'_, S> {
             if shortcut_kept {
                 shortcut = match (changes, frame.options.shortcut) {
                     (false, _) => block_piece.map(Skip::Identity),
-                    (true, Shortcut::Pad) => block_piece.map(|p| Skip::Identity(Piece { len: p.len.min(width), ..p })),
+                    (true, Shortcut::Pad) => {
+                        block_piece.map(|p| Skip::Identity(Piece { len: p.len.min(width), ..p }))
+                    }
                     (true, Shortcut::Proj) => {
                         // The projection reads the block input, not conv1's output.
                         let after_conv1 = (self.cur, std::mem::take(&mut self.cur_pieces));
@@ -478,7 +536,9 @@ impl<S: Sink> Walker<'_, S> {
                     }
                 };
             }
-            debug_assert!(!S::READS || self.cur_pieces == [Piece { layer: conv1, start: 0, len: width }]);
+            debug_assert!(
+                !S::READS || self.cur_pieces == [Piece { layer: conv1, start: 0, len: width }]
+            );
             self.conv(Role::Conv2, c, b, 3, 1, width, 1, width, shortcut);
         }
     }
@@ -495,7 +555,17 @@ impl<S: Sink> Walker<'_, S> {
                 self.conv(Role::Expand, c, b, 1, 1, hidden, 1, hidden, None);
             }
             self.conv(Role::Depthwise, c, b, 3, stride, hidden, hidden, hidden, None);
-            self.conv(Role::Project, c, b, 1, 1, width, 1, width, if skip { block_piece.map(Skip::Identity) } else { None });
+            self.conv(
+                Role::Project,
+                c,
+                b,
+                1,
+                1,
+                width,
+                1,
+                width,
+                if skip { block_piece.map(Skip::Identity) } else { None },
+            );
         }
     }
 }

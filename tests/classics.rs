@@ -26,14 +26,26 @@ fn resnet20_cifar() {
 #[test]
 fn resnet56_and_110_cifar() {
     // He et al. 2016, Table 6: 0.85 M and 1.7 M parameters.
-    within(totals("cifar10/res(shortcut=pad)/d9w16-d9w32-d9w64").params, 0.85e6, "ResNet-56 parameters");
-    within(totals("cifar10/res(shortcut=pad)/d18w16-d18w32-d18w64").params, 1.7e6, "ResNet-110 parameters");
+    within(
+        totals("cifar10/res(shortcut=pad)/d9w16-d9w32-d9w64").params,
+        0.85e6,
+        "ResNet-56 parameters",
+    );
+    within(
+        totals("cifar10/res(shortcut=pad)/d18w16-d18w32-d18w64").params,
+        1.7e6,
+        "ResNet-110 parameters",
+    );
 }
 
 #[test]
 fn wide_resnet_28_10() {
     // Zagoruyko & Komodakis 2016, Table: WRN-28-10 has 36.5 M parameters.
-    within(totals("cifar10/wres(stem=16;k=10)/d4w16-d4w32-d4w64").params, 36.5e6, "WRN-28-10 parameters");
+    within(
+        totals("cifar10/wres(stem=16;k=10)/d4w16-d4w32-d4w64").params,
+        36.5e6,
+        "WRN-28-10 parameters",
+    );
 }
 
 #[test]
@@ -51,10 +63,14 @@ fn mobilenet_v2_224() {
 fn densenet_bc_100_12() {
     // Huang et al. 2017, Table 2: DenseNet-BC (L=100, k=12) has 0.8 M parameters.
     // We count 0.769 M (torchvision-style counting gives the same); the paper rounds up.
-    let t = totals("cifar10/dense(stem=24;bottleneck=4;compression=0.5)/d16w12t*-d16w12t*-d16w12t*");
+    let t =
+        totals("cifar10/dense(stem=24;bottleneck=4;compression=0.5)/d16w12t*-d16w12t*-d16w12t*");
     assert!((760_000..780_000).contains(&t.params), "{}", t.params);
     // L counts convolutions: 3 blocks × 16 × 2 + stem + 2 transitions + classifier = 100.
-    let a = Architecture::parse("cifar10/dense(stem=24;bottleneck=4;compression=0.5)/d16w12t*-d16w12t*-d16w12t*").unwrap();
+    let a = Architecture::parse(
+        "cifar10/dense(stem=24;bottleneck=4;compression=0.5)/d16w12t*-d16w12t*-d16w12t*",
+    )
+    .unwrap();
     let weighted = workload::layers(&a).iter().filter(|l| l.spec.is_weighted()).count();
     assert_eq!(weighted, 100);
 }

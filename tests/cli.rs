@@ -3,7 +3,11 @@ use std::process::Command;
 
 fn flash(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_flash")).args(args).output().unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
 }
 
 #[test]
@@ -50,7 +54,13 @@ fn fit_reads_a_csv() {
 
 #[test]
 fn errors_go_to_stderr_with_exit_code_2() {
-    for args in [vec!["describe", "cifar10/dense/d0w8"], vec!["bogus"], vec![], vec!["fit", "/nonexistent.csv"], vec!["space", "x/y/z"]] {
+    for args in [
+        vec!["describe", "cifar10/dense/d0w8"],
+        vec!["bogus"],
+        vec![],
+        vec!["fit", "/nonexistent.csv"],
+        vec!["space", "x/y/z"],
+    ] {
         let (code, out, err) = flash(&args);
         assert_eq!(code, 2, "{args:?}");
         assert!(out.is_empty(), "{args:?}: {out}");
@@ -64,7 +74,9 @@ fn errors_go_to_stderr_with_exit_code_2() {
 fn hw_list_show_and_cost() {
     let (code, out, _) = flash(&["hw", "list"]);
     assert_eq!(code, 0);
-    for name in ["rram-imc", "sram-imc", "rpi3b", "rpi4", "jetson-nano", "rtx3090", "edge-tpu", "device"] {
+    for name in
+        ["rram-imc", "sram-imc", "rpi3b", "rpi4", "jetson-nano", "rtx3090", "edge-tpu", "device"]
+    {
         assert!(out.contains(name), "{out}");
     }
     let (code, out, _) = flash(&["hw", "show", "rram-imc"]);
@@ -72,7 +84,10 @@ fn hw_list_show_and_cost() {
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let rows = v["params"].as_array().unwrap();
     let adc = rows.iter().find(|r| r["key"] == "adc_bits").unwrap();
-    assert_eq!((adc["value"].as_f64(), adc["unit"].as_str(), adc["min"].as_f64()), (Some(5.0), Some("bits"), Some(3.0)));
+    assert_eq!(
+        (adc["value"].as_f64(), adc["unit"].as_str(), adc["min"].as_f64()),
+        (Some(5.0), Some("bits"), Some(3.0))
+    );
     let (code, out, _) = flash(&["hw", "cost", "rpi4", "cifar10/dense/d4w32t10-d6w48t20-d3w16t0"]);
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
@@ -93,15 +108,32 @@ fn hw_measure_then_calibrate() {
     let csv = dir.join("m.csv");
     let device = dir.join("device.json");
     let (code, out, err) = flash(&[
-        "hw", "measure", "--space", "digits/res/cells=2;d=1..3;w=8..32:8", "--samples", "12", "--repeats", "3",
-        "--out", csv.to_str().unwrap(), "--profile-out", device.to_str().unwrap(),
+        "hw",
+        "measure",
+        "--space",
+        "digits/res/cells=2;d=1..3;w=8..32:8",
+        "--samples",
+        "12",
+        "--repeats",
+        "3",
+        "--out",
+        csv.to_str().unwrap(),
+        "--profile-out",
+        device.to_str().unwrap(),
     ]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("wrote 12 samples"));
     let text = std::fs::read_to_string(&csv).unwrap();
     assert!(text.starts_with("# flash hw measure") && text.contains("# probe: gemm_gflops="));
     assert_eq!(text.lines().filter(|l| !l.starts_with('#')).count(), 13);
-    let (code, out, err) = flash(&["hw", "calibrate", device.to_str().unwrap(), csv.to_str().unwrap(), "--folds", "4"]);
+    let (code, out, err) = flash(&[
+        "hw",
+        "calibrate",
+        device.to_str().unwrap(),
+        csv.to_str().unwrap(),
+        "--folds",
+        "4",
+    ]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["folds"], 4);
@@ -116,7 +148,8 @@ fn hw_measure_then_calibrate() {
 
 #[test]
 fn search_prints_json_a_table_and_named_errors() {
-    let (code, out, _) = flash(&["search", "--profile", "rpi4", "--goal", "max-accuracy,latency<=5", "--seed", "3"]);
+    let (code, out, _) =
+        flash(&["search", "--profile", "rpi4", "--goal", "max-accuracy,latency<=5", "--seed", "3"]);
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["feasible"], true);
@@ -125,7 +158,16 @@ fn search_prints_json_a_table_and_named_errors() {
     let (code, out, _) = flash(&["search", "--goal", "max-accuracy,latency<=0.5", "--human"]);
     assert_eq!(code, 0);
     assert!(out.contains("network:") && out.contains("(binds)"), "{out}");
-    let (code, out, _) = flash(&["search", "--space", "digits/res/cells=2;d=1..3;w=8..16:8", "--goal", "min-latency", "--solver", "compare", "--human"]);
+    let (code, out, _) = flash(&[
+        "search",
+        "--space",
+        "digits/res/cells=2;d=1..3;w=8..16:8",
+        "--goal",
+        "min-latency",
+        "--solver",
+        "compare",
+        "--human",
+    ]);
     assert_eq!(code, 0);
     assert!(out.contains("exact") && out.contains("evolution ×100"), "{out}");
     for (args, want) in [
@@ -147,7 +189,9 @@ impl SearchSpaceCheck {
     /// Whether the text is an architecture of FLASH's default space.
     fn arch(text: &str) -> bool {
         let a = flash_nas::Architecture::parse(text).unwrap();
-        a.cells().iter().all(|c| (2..=11).contains(&c.depth) && c.width % 8 == 0 && c.width <= 64 && c.skip <= 49)
+        a.cells().iter().all(|c| {
+            (2..=11).contains(&c.depth) && c.width % 8 == 0 && c.width <= 64 && c.skip <= 49
+        })
     }
 }
 
@@ -157,23 +201,60 @@ fn train_writes_a_sample_csv_with_provenance_and_names_bad_options() {
     std::fs::create_dir_all(&dir).unwrap();
     let out_path = dir.join("t.csv");
     let out_arg = out_path.to_str().unwrap();
-    let (code, out, err) = flash(&["train", "--dataset", "digits", "--arch", "digits/dense/d1w4t0-d1w4t2", "--seeds", "2", "--epochs", "1", "--jobs", "2", "--out", out_arg]);
+    let (code, out, err) = flash(&[
+        "train",
+        "--dataset",
+        "digits",
+        "--arch",
+        "digits/dense/d1w4t0-d1w4t2",
+        "--seeds",
+        "2",
+        "--epochs",
+        "1",
+        "--jobs",
+        "2",
+        "--out",
+        out_arg,
+    ]);
     assert_eq!(code, 0, "{err}");
     assert!(out.starts_with("wrote 2 rows to"), "{out}");
     assert!(err.contains("2/2 ETA"), "progress on stderr: {err}");
     let text = std::fs::read_to_string(&out_path).unwrap();
     let set = flash_nas::predictor::SampleSet::from_csv(&text).unwrap();
     assert_eq!(set.samples.len(), 2);
-    assert!(set.provenance.iter().any(|l| l.starts_with("command: flash train --dataset digits")), "{:?}", set.provenance);
-    assert!(text.contains(",1,adam-lr0.003-cosine-e1-b32-shift0") && text.contains(",2,adam-lr0.003-cosine-e1-b32-shift0"), "{text}");
+    assert!(
+        set.provenance.iter().any(|l| l.starts_with("command: flash train --dataset digits")),
+        "{:?}",
+        set.provenance
+    );
+    assert!(
+        text.contains(",1,adam-lr0.003-cosine-e1-b32-shift0")
+            && text.contains(",2,adam-lr0.003-cosine-e1-b32-shift0"),
+        "{text}"
+    );
 
     for (args, want) in [
-        (vec!["train", "--dataset", "cifar10", "--out", out_arg], "--dataset = cifar10 is not allowed: allowed one of digits, mnist"),
+        (
+            vec!["train", "--dataset", "cifar10", "--out", out_arg],
+            "--dataset = cifar10 is not allowed: allowed one of digits, mnist",
+        ),
         (vec!["train", "--dataset", "digits"], "--out FILE.csv is required"),
-        (vec!["train", "--dataset", "digits", "--samples", "0", "--out", out_arg], "--samples = 0 is not allowed: allowed 1..=10000"),
-        (vec!["train", "--dataset", "digits", "--epochs", "500", "--out", out_arg], "--epochs = 500 is not allowed: allowed 1..=200"),
-        (vec!["train", "--dataset", "digits", "--arch", "mnist/dense/d1w4t0", "--out", out_arg], "--arch mnist/dense/d1w4t0 is for mnist but --dataset is digits"),
-        (vec!["train", "--dataset", "mnist", "--data", "/nonexistent", "--out", out_arg], "cannot read /nonexistent/mnist10k-images-idx3-ubyte.gz"),
+        (
+            vec!["train", "--dataset", "digits", "--samples", "0", "--out", out_arg],
+            "--samples = 0 is not allowed: allowed 1..=10000",
+        ),
+        (
+            vec!["train", "--dataset", "digits", "--epochs", "500", "--out", out_arg],
+            "--epochs = 500 is not allowed: allowed 1..=200",
+        ),
+        (
+            vec!["train", "--dataset", "digits", "--arch", "mnist/dense/d1w4t0", "--out", out_arg],
+            "--arch mnist/dense/d1w4t0 is for mnist but --dataset is digits",
+        ),
+        (
+            vec!["train", "--dataset", "mnist", "--data", "/nonexistent", "--out", out_arg],
+            "cannot read /nonexistent/mnist10k-images-idx3-ubyte.gz",
+        ),
     ] {
         let (code, _, err) = flash(&args);
         assert_eq!(code, 2, "{args:?}");
@@ -186,14 +267,24 @@ fn fit_takes_the_first_rows_a_noise_set_and_draws_a_chart() {
     let dir = std::env::temp_dir().join(format!("flash-cli-fit-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let svg = dir.join("chart.svg");
-    let (code, out, err) = flash(&["fit", "data/samples/digits.csv", "--first", "25", "--noise", "data/samples/digits-noise.csv", "--plot", svg.to_str().unwrap()]);
+    let (code, out, err) = flash(&[
+        "fit",
+        "data/samples/digits.csv",
+        "--first",
+        "25",
+        "--noise",
+        "data/samples/digits-noise.csv",
+        "--plot",
+        svg.to_str().unwrap(),
+    ]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["samples"], 25);
     assert_eq!(v["seed_noise"]["networks"], 5);
     assert_eq!(v["seed_noise"]["runs"], 15);
     assert!(std::fs::read_to_string(&svg).unwrap().matches("<circle").count() >= 25);
-    let (code, _, err) = flash(&["fit", "data/samples/digits.csv", "--noise", "data/samples/digits.csv"]);
+    let (code, _, err) =
+        flash(&["fit", "data/samples/digits.csv", "--noise", "data/samples/digits.csv"]);
     assert_eq!(code, 2);
     assert!(err.contains("no network was trained more than once"), "{err}");
     let (code, _, err) = flash(&["fit", "data/samples/digits.csv", "--first", "2"]);
@@ -205,10 +296,12 @@ fn fit_takes_the_first_rows_a_noise_set_and_draws_a_chart() {
 fn playground_reproduces_a_shared_link_like_the_page() {
     // The golden views come from Playground::open natively; the page (tests/e2e) and
     // the wasm build (tests/wasm.rs) check against the same file.
-    let views: Vec<serde_json::Value> = serde_json::from_str(include_str!("golden/playground-views.json")).unwrap();
+    let views: Vec<serde_json::Value> =
+        serde_json::from_str(include_str!("golden/playground-views.json")).unwrap();
     let links: Vec<&str> = include_str!("golden/playground-links.txt").lines().collect();
     for (link, want) in links.iter().zip(&views).take(4) {
-        let (code, out, err) = flash(&["playground", &format!("https://example.org/flash/?{link}")]);
+        let (code, out, err) =
+            flash(&["playground", &format!("https://example.org/flash/?{link}")]);
         assert_eq!(code, 0, "{err}");
         let got: serde_json::Value = serde_json::from_str(&out).unwrap();
         assert_eq!(got["link"], want["link"]);
@@ -219,7 +312,11 @@ fn playground_reproduces_a_shared_link_like_the_page() {
         for key in ["arch", "hardware", "metrics"] {
             assert_eq!(r["best"][key], w["best"][key], "{link}: best {key}");
         }
-        assert_eq!(r["pareto"].as_array().map(Vec::len), w["pareto"].as_array().map(Vec::len), "{link}");
+        assert_eq!(
+            r["pareto"].as_array().map(Vec::len),
+            w["pareto"].as_array().map(Vec::len),
+            "{link}"
+        );
     }
     let (code, _, err) = flash(&["playground", "v=1", "--view", "--pytorch"]);
     assert_eq!(code, 2);
@@ -236,13 +333,25 @@ fn exported_pytorch_builds_every_family_with_the_workload_parameters() {
         assert_eq!(code, 0, "{name}: {err}");
         let path = dir.join("net.py");
         std::fs::write(&path, &code_text).unwrap();
-        let out = Command::new("python3").arg("tests/support/torch_shapes/check.py").arg(&path).output().expect("python3");
+        let out = Command::new("python3")
+            .arg("tests/support/torch_shapes/check.py")
+            .arg(&path)
+            .output()
+            .expect("python3");
         assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
-        let params = flash_nas::workload::totals(flash_nas::Architecture::parse(arch).unwrap().frame(), flash_nas::Architecture::parse(arch).unwrap().cells()).params;
-        assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("parameters={params}")), "{name}");
+        let params = flash_nas::workload::totals(
+            flash_nas::Architecture::parse(arch).unwrap().frame(),
+            flash_nas::Architecture::parse(arch).unwrap().cells(),
+        )
+        .params;
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains(&format!("parameters={params}")),
+            "{name}"
+        );
     }
     // The link's text is a Python string literal, whatever it holds.
-    let (code, text, _) = flash(&["playground", "v=1&seed=7&x=%22%22%22%27%3Bimport+os", "--pytorch"]);
+    let (code, text, _) =
+        flash(&["playground", "v=1&seed=7&x=%22%22%22%27%3Bimport+os", "--pytorch"]);
     assert_eq!(code, 0);
     assert!(text.contains("LINK = \"?v=1&seed=7\""), "the link is the canonical one");
     std::fs::remove_dir_all(&dir).ok();

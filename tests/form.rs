@@ -55,13 +55,19 @@ fn the_shipped_sets_are_the_sample_sets_a_link_may_name() {
         SearchSpace::parse(set.space).unwrap();
         assert!(set.csv.contains(&format!("{name}/")), "{name}'s CSV holds {name} networks");
     }
-    let others: Vec<&&str> = flash_nas::state::SAMPLE_SETS.iter().filter(|s| !names.contains(s)).collect();
+    let others: Vec<&&str> =
+        flash_nas::state::SAMPLE_SETS.iter().filter(|s| !names.contains(s)).collect();
     assert_eq!(others, [&"none", &"own"]);
 }
 
 #[test]
 fn goal_fields_and_goal_text_round_trip() {
-    for text in ["max-accuracy", "min-energy,degree>=120", "max-accuracy,latency<=2,energy<=0.5,accuracy>=0.9", "pareto-latency,memory<=4"] {
+    for text in [
+        "max-accuracy",
+        "min-energy,degree>=120",
+        "max-accuracy,latency<=2,energy<=0.5,accuracy>=0.9",
+        "pareto-latency,memory<=4",
+    ] {
         let f = GoalForm::read(text);
         assert_eq!(f.text(), text);
         assert!(Goal::parse(&f.text()).is_ok());
@@ -84,7 +90,13 @@ fn the_space_editor_writes_text_that_parses_to_its_fields() {
     let default = SearchSpace::flash_default();
     let fields = default.fields();
     let rows: Vec<Vec<String>> = fields.cells.iter().map(|c| c[..4].to_vec()).collect();
-    let form = SpaceForm { dataset: fields.dataset.clone(), family: fields.family.clone(), cells: "3".into(), rows: rows.clone(), previous: "default".into() };
+    let form = SpaceForm {
+        dataset: fields.dataset.clone(),
+        family: fields.family.clone(),
+        cells: "3".into(),
+        rows: rows.clone(),
+        previous: "default".into(),
+    };
     assert_eq!(SearchSpace::parse(&form.text()).unwrap(), default);
     // One range changed: only that cell's depth changes.
     let mut changed = rows.clone();
@@ -108,7 +120,8 @@ fn the_space_editor_writes_text_that_parses_to_its_fields() {
 fn an_edit_is_checked_as_a_link_is_and_keeps_the_editor_rules() {
     let base = State::decode("v=1&profile=rpi4").state;
     // The default space typed out is stored as its alias.
-    let d = base.edit(&changes(&[("space", serde_json::json!(SearchSpace::flash_default().to_string()))]));
+    let d = base
+        .edit(&changes(&[("space", serde_json::json!(SearchSpace::flash_default().to_string()))]));
     assert!(d.notices.is_empty());
     assert_eq!(d.state.space, "default");
     // A shipped sample set moves the default space to its own …
@@ -116,7 +129,10 @@ fn an_edit_is_checked_as_a_link_is_and_keeps_the_editor_rules() {
     assert_eq!(d.state.space, flash_nas::predictor::shipped("digits").unwrap().space);
     // … but not a space the person chose.
     let mine = base.edit(&changes(&[("space", serde_json::json!("mnist/dense/cells=2"))])).state;
-    assert_eq!(mine.edit(&changes(&[("samples", serde_json::json!("digits"))])).state.space, "mnist/dense/cells=2");
+    assert_eq!(
+        mine.edit(&changes(&[("samples", serde_json::json!("digits"))])).state.space,
+        "mnist/dense/cells=2"
+    );
     // A bad value is named with its range, and nothing else changes.
     let d = base.edit(&changes(&[("seed", serde_json::json!("-5"))]));
     assert_eq!(d.notices.len(), 1);
@@ -124,7 +140,10 @@ fn an_edit_is_checked_as_a_link_is_and_keeps_the_editor_rules() {
     assert!(d.notices[0].message.contains("0..=9007199254740991"), "{}", d.notices[0].message);
     assert_eq!(d.state, State { seed: State::default().seed, ..base.clone() });
     // Lists and numbers are accepted as a page sends them.
-    let d = base.edit(&changes(&[("hide", serde_json::json!(["shgo", "compare"])), ("seed", serde_json::json!(9))]));
+    let d = base.edit(&changes(&[
+        ("hide", serde_json::json!(["shgo", "compare"])),
+        ("seed", serde_json::json!(9)),
+    ]));
     assert!(d.notices.is_empty(), "{:?}", d.notices);
     assert_eq!(d.state.hide, ["compare", "shgo"]);
     assert_eq!(d.state.seed, 9);

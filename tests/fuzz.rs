@@ -22,7 +22,12 @@ fn replay(target: &str, check: Check) -> usize {
             // A fuzzer running beside the test may have just replaced the file.
             let Ok(data) = std::fs::read(&path) else { continue };
             let outcome = std::panic::catch_unwind(|| check(&data));
-            assert!(outcome.is_ok(), "{} fails its check (input: {:?})", path.display(), String::from_utf8_lossy(&data));
+            assert!(
+                outcome.is_ok(),
+                "{} fails its check (input: {:?})",
+                path.display(),
+                String::from_utf8_lossy(&data)
+            );
             n += 1;
         }
     }

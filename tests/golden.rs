@@ -10,9 +10,7 @@ use flash_nas::describe::{describe, summarize};
 use flash_nas::{Architecture, SearchSpace};
 
 fn check(name: &str, value: serde_json::Value) {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(name);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name);
     let text = serde_json::to_string_pretty(&value).unwrap() + "\n";
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(&path, &text).unwrap();
@@ -28,19 +26,13 @@ fn check(name: &str, value: serde_json::Value) {
 #[test]
 fn resnet20_description() {
     let a = Architecture::parse("cifar10/res(shortcut=pad)/d3w16-d3w32-d3w64").unwrap();
-    check(
-        "describe-resnet20.json",
-        serde_json::to_value(describe(&a)).unwrap(),
-    );
+    check("describe-resnet20.json", serde_json::to_value(describe(&a)).unwrap());
 }
 
 #[test]
 fn flash_example_description() {
     let a = Architecture::parse("cifar10/dense/d4w32t10-d6w48t20-d3w16t0").unwrap();
-    check(
-        "describe-flash-dense.json",
-        serde_json::to_value(describe(&a)).unwrap(),
-    );
+    check("describe-flash-dense.json", serde_json::to_value(describe(&a)).unwrap());
 }
 
 #[test]
@@ -57,7 +49,8 @@ fn default_space_summary() {
 fn shgo_runs_match_their_snapshot() {
     use flash_nas::shgo::spec::{run, Spec};
     // The same specs natively and in wasm.
-    let specs: Vec<serde_json::Value> = serde_json::from_str(include_str!("golden/shgo-specs.json")).unwrap();
+    let specs: Vec<serde_json::Value> =
+        serde_json::from_str(include_str!("golden/shgo-specs.json")).unwrap();
     let results: Vec<serde_json::Value> = specs
         .iter()
         .map(|s| {
@@ -92,8 +85,10 @@ fn hardware_costs_match_their_snapshot() {
 #[test]
 fn search_runs_match_their_snapshot() {
     // tests/wasm.rs replays the same requests in headless Chromium against this file.
-    let requests: Vec<flash_nas::search::request::Request> = serde_json::from_str(include_str!("golden/search-requests.json")).unwrap();
-    let got: Vec<serde_json::Value> = requests.iter().map(|r| fingerprint::search(&r.run().unwrap())).collect();
+    let requests: Vec<flash_nas::search::request::Request> =
+        serde_json::from_str(include_str!("golden/search-requests.json")).unwrap();
+    let got: Vec<serde_json::Value> =
+        requests.iter().map(|r| fingerprint::search(&r.run().unwrap())).collect();
     check("search-runs.json", serde_json::Value::Array(got));
 }
 
@@ -120,7 +115,10 @@ fn state_links_match_their_snapshot() {
 #[test]
 fn playground_links_match_their_snapshot() {
     let links = include_str!("golden/playground-links.txt");
-    let got: Vec<serde_json::Value> = links.lines().map(|l| fingerprint::playground(&flash_nas::playground::Playground::open(l, None))).collect();
+    let got: Vec<serde_json::Value> = links
+        .lines()
+        .map(|l| fingerprint::playground(&flash_nas::playground::Playground::open(l, None)))
+        .collect();
     check("playground-views.json", serde_json::Value::Array(got));
 }
 
@@ -129,13 +127,18 @@ fn playground_links_match_their_snapshot() {
 #[test]
 fn playground_charts_match_their_snapshot() {
     for (name, svg) in fingerprint::playground_charts() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/charts").join(name);
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/charts").join(name);
         if std::env::var_os("UPDATE_GOLDEN").is_some() {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(&path, &svg).unwrap();
         }
-        let want = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("missing {}; run with UPDATE_GOLDEN=1", path.display()));
-        assert!(svg == want, "{name} changed; if deliberate, rerun with UPDATE_GOLDEN=1 and look at the chart");
+        let want = std::fs::read_to_string(&path)
+            .unwrap_or_else(|_| panic!("missing {}; run with UPDATE_GOLDEN=1", path.display()));
+        assert!(
+            svg == want,
+            "{name} changed; if deliberate, rerun with UPDATE_GOLDEN=1 and look at the chart"
+        );
     }
 }
 
@@ -165,5 +168,8 @@ fn random_states_match_their_snapshot() {
 fn forward_logits_match_their_snapshot() {
     let arch = Architecture::parse("digits/res/d2w16-d2w32").unwrap();
     let net = flash_nas::hardware::measure::Network::new(&arch, 1).unwrap();
-    check("forward-logits.json", serde_json::json!({"arch": arch.to_string(), "seed": 1, "logits": net.forward().to_vec()}));
+    check(
+        "forward-logits.json",
+        serde_json::json!({"arch": arch.to_string(), "seed": 1, "logits": net.forward().to_vec()}),
+    );
 }

@@ -36,7 +36,11 @@ fn every_builtin_profile_checks_and_cites_every_parameter() {
         assert!(!view.title.is_empty() && !view.description.is_empty(), "{name}");
         for row in &view.params {
             assert!(!row.source.trim().is_empty(), "{name}.{} has no source", row.spec.key);
-            assert!(row.value >= row.spec.min && row.value <= row.spec.max, "{name}.{}", row.spec.key);
+            assert!(
+                row.value >= row.spec.min && row.value <= row.spec.max,
+                "{name}.{}",
+                row.spec.key
+            );
             assert!(!row.spec.unit.is_empty());
         }
         // The JSON written back reads back to the same profile.
@@ -48,7 +52,14 @@ fn every_builtin_profile_checks_and_cites_every_parameter() {
 #[test]
 fn bad_parameters_name_the_field_value_and_range() {
     let rpi = builtin("rpi4").unwrap();
-    for (key, value) in [("bandwidth_gbs", 0.0), ("bandwidth_gbs", -3.0), ("power_w", f64::NAN), ("eta_compute", 1.5), ("cores", 2.5), ("power_w", f64::INFINITY)] {
+    for (key, value) in [
+        ("bandwidth_gbs", 0.0),
+        ("bandwidth_gbs", -3.0),
+        ("power_w", f64::NAN),
+        ("eta_compute", 1.5),
+        ("cores", 2.5),
+        ("power_w", f64::INFINITY),
+    ] {
         let e = rpi.with_values(&[(key, value)], "").unwrap_err();
         let text = e.to_string();
         assert_eq!(field_of(e), format!("params.{key}"), "{text}");
@@ -57,11 +68,19 @@ fn bad_parameters_name_the_field_value_and_range() {
     let e = rpi.with_values(&[("bandwidth_gbs", 0.0)], "").unwrap_err().to_string();
     assert!(e.contains("params.bandwidth_gbs = 0") && e.contains("0.01..=100000 GB/s"), "{e}");
     // 10⁹ TOPS: every factor is in range but their product is absurd.
-    let e = rpi.with_values(&[("cores", 1e6), ("clock_ghz", 10.0), ("ops_per_cycle", 4096.0)], "").unwrap_err();
+    let e = rpi
+        .with_values(&[("cores", 1e6), ("clock_ghz", 10.0), ("ops_per_cycle", 4096.0)], "")
+        .unwrap_err();
     assert!(field_of(e).starts_with("peak compute"));
     let imc = builtin("rram-imc").unwrap();
-    assert_eq!(field_of(imc.with_values(&[("columns_per_adc", 256.0)], "").unwrap_err()), "params.columns_per_adc");
-    assert_eq!(field_of(imc.with_values(&[("bits_per_cell", 9.0)], "").unwrap_err()), "params.bits_per_cell");
+    assert_eq!(
+        field_of(imc.with_values(&[("columns_per_adc", 256.0)], "").unwrap_err()),
+        "params.columns_per_adc"
+    );
+    assert_eq!(
+        field_of(imc.with_values(&[("bits_per_cell", 9.0)], "").unwrap_err()),
+        "params.bits_per_cell"
+    );
 
     let json = rpi.to_json();
     let cases = [
@@ -149,7 +168,10 @@ fn imc_breakdown_behaves_like_neurosim() {
         let cost = p.cost(&arch);
         shares.push(cost.energy_parts[0] / cost.energy);
     }
-    assert!(shares.windows(2).all(|w| w[0] > w[1]), "ADC share must fall as cells hold more bits: {shares:?}");
+    assert!(
+        shares.windows(2).all(|w| w[0] > w[1]),
+        "ADC share must fall as cells hold more bits: {shares:?}"
+    );
     assert!(shares[0] > 0.5 && shares[1] > 0.5, "{shares:?}");
     // Area per layer = crossbars × per-crossbar area; doubling the output channels
     // doubles the crossbars (256 → 512 columns) and the area.
@@ -159,7 +181,8 @@ fn imc_breakdown_behaves_like_neurosim() {
         let b = conv_layer(c_in, 2 * c_out, 8);
         let (ma, mb) = (imc.mapping(&a), imc.mapping(&b));
         assert_eq!(mb.crossbars, 2 * ma.crossbars);
-        let (ca, cb) = (base.layer_cost(&a, &Context::default()), base.layer_cost(&b, &Context::default()));
+        let (ca, cb) =
+            (base.layer_cost(&a, &Context::default()), base.layer_cost(&b, &Context::default()));
         assert!(close(ca.area, ma.crossbars as f64 * imc.crossbar_area_um2 * 1e-6, 1e-12));
         assert!(close(cb.area, 2.0 * ca.area, 1e-12));
     }
@@ -167,9 +190,14 @@ fn imc_breakdown_behaves_like_neurosim() {
     let mut ratio = None;
     for (_, text) in CLASSICS.iter().take(6) {
         let arch = Architecture::parse(text).unwrap();
-        let crossbars: u64 = workload::layers(&arch).iter().filter(|l| l.spec.is_weighted()).map(|l| imc.mapping(&l.spec).crossbars).sum();
+        let crossbars: u64 = workload::layers(&arch)
+            .iter()
+            .filter(|l| l.spec.is_weighted())
+            .map(|l| imc.mapping(&l.spec).crossbars)
+            .sum();
         let cost = base.cost(&arch);
-        let layer_area: f64 = base.breakdown(&arch).iter().filter(|r| r.name != "fixed").map(|r| r.cost.area).sum();
+        let layer_area: f64 =
+            base.breakdown(&arch).iter().filter(|r| r.name != "fixed").map(|r| r.cost.area).sum();
         assert!(cost.area > layer_area, "the buffer adds area");
         let r = layer_area / crossbars as f64;
         assert!(ratio.is_none_or(|q: f64| close(q, r, 1e-9)), "{text}: {r} vs {ratio:?}");
@@ -179,7 +207,8 @@ fn imc_breakdown_behaves_like_neurosim() {
 
 fn random_archs(n: usize, seed: u64) -> Vec<Architecture> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut out: Vec<Architecture> = CLASSICS.iter().map(|(_, t)| Architecture::parse(t).unwrap()).collect();
+    let mut out: Vec<Architecture> =
+        CLASSICS.iter().map(|(_, t)| Architecture::parse(t).unwrap()).collect();
     let spaces = [
         SearchSpace::flash_default(),
         SearchSpace::parse("mnist/res/cells=2;d=1..6;w=16..64:16").unwrap(),
@@ -199,18 +228,32 @@ fn totals_are_the_sum_of_per_layer_costs() {
         for arch in random_archs(40, 7) {
             let total = p.cost(&arch);
             let rows = p.breakdown(&arch);
-            let sum = |f: &dyn Fn(&flash_nas::hardware::LayerCost) -> f64| rows.iter().map(|r| f(&r.cost)).sum::<f64>();
+            let sum = |f: &dyn Fn(&flash_nas::hardware::LayerCost) -> f64| {
+                rows.iter().map(|r| f(&r.cost)).sum::<f64>()
+            };
             assert!(close(total.latency, sum(&|c| c.latency), 1e-12), "{name} {arch}");
             assert!(close(total.energy, sum(&|c| c.energy), 1e-12), "{name} {arch}");
-            assert!(close(total.area, sum(&|c| c.area), 1e-12) || total.area == 0.0, "{name} {arch}");
+            assert!(
+                close(total.area, sum(&|c| c.area), 1e-12) || total.area == 0.0,
+                "{name} {arch}"
+            );
             let weights = sum(&|c| c.weight_bytes);
             let largest = rows.iter().map(|r| r.cost.activation_bytes).fold(0.0, f64::max);
             assert!(close(total.memory, weights + largest, 1e-12), "{name} {arch}");
             for i in 0..4 {
-                assert!(close(total.energy_parts[i], sum(&|c| c.energy_parts[i]), 1e-12) || total.energy_parts[i] == 0.0);
+                assert!(
+                    close(total.energy_parts[i], sum(&|c| c.energy_parts[i]), 1e-12)
+                        || total.energy_parts[i] == 0.0
+                );
             }
-            assert!(close(total.energy_parts.iter().sum::<f64>(), total.energy, 1e-12), "{name} parts");
-            assert!(close(total.area_parts.iter().sum::<f64>(), total.area, 1e-12) || total.area == 0.0, "{name} area parts");
+            assert!(
+                close(total.energy_parts.iter().sum::<f64>(), total.energy, 1e-12),
+                "{name} parts"
+            );
+            assert!(
+                close(total.area_parts.iter().sum::<f64>(), total.area, 1e-12) || total.area == 0.0,
+                "{name} area parts"
+            );
             assert!(total.latency > 0.0 && total.energy > 0.0 && total.memory > 0.0);
         }
     }
@@ -225,7 +268,11 @@ fn roofline_bounds_and_overlap() {
     assert_eq!(points.len(), workload::layers(&arch).len());
     for pt in &points {
         // No layer beats its roof: attained ≤ min(η_c·P, I·η_m·BW).
-        assert!(pt.attained_ops <= roof.effective_ops.min(pt.intensity * roof.effective_bandwidth) * (1.0 + 1e-9), "{pt:?}");
+        assert!(
+            pt.attained_ops
+                <= roof.effective_ops.min(pt.intensity * roof.effective_bandwidth) * (1.0 + 1e-9),
+            "{pt:?}"
+        );
     }
     assert!(points.iter().any(|p| p.compute_bound) && points.iter().any(|p| !p.compute_bound));
     // overlap 1 → max(c, m); overlap 0 → c + m: never faster, strictly slower when both terms are non-zero.
@@ -245,7 +292,12 @@ fn edge_tpu_streams_weights_beyond_its_sram() {
     let big = Architecture::parse(CLASSICS[4].1).unwrap(); // WRN-28-10, 36 M weights
     let weights = workload::totals(big.frame(), big.cells()).params as f64;
     let cost = p.cost(&big);
-    assert!(close(cost.dram_bytes, weights - 8.0 * 1024.0 * 1024.0, 1e-12), "{} vs {}", cost.dram_bytes, weights);
+    assert!(
+        close(cost.dram_bytes, weights - 8.0 * 1024.0 * 1024.0, 1e-12),
+        "{} vs {}",
+        cost.dram_bytes,
+        weights
+    );
     let bigger_sram = p.with_values(&[("on_chip_mb", 64.0)], "").unwrap();
     assert!(bigger_sram.cost(&big).latency < cost.latency);
 }
@@ -267,11 +319,30 @@ fn measured_by(truth: &Profile, n: usize, seed: u64) -> Vec<Measured> {
 fn calibration_recovers_a_known_profile() {
     let prior = builtin("rpi4").unwrap();
     let truth = prior
-        .with_values(&[("eta_compute", 0.62), ("eta_memory", 0.21), ("layer_overhead_us", 12.0), ("network_overhead_us", 80.0), ("overlap", 0.3), ("power_w", 4.2), ("dram_pj_per_bit", 35.0)], "truth")
+        .with_values(
+            &[
+                ("eta_compute", 0.62),
+                ("eta_memory", 0.21),
+                ("layer_overhead_us", 12.0),
+                ("network_overhead_us", 80.0),
+                ("overlap", 0.3),
+                ("power_w", 4.2),
+                ("dram_pj_per_bit", 35.0),
+            ],
+            "truth",
+        )
         .unwrap();
     let samples = measured_by(&truth, 40, 11);
     let fitted = calibrate::fit(&prior, &samples).unwrap();
-    for key in ["eta_compute", "eta_memory", "layer_overhead_us", "network_overhead_us", "overlap", "power_w", "dram_pj_per_bit"] {
+    for key in [
+        "eta_compute",
+        "eta_memory",
+        "layer_overhead_us",
+        "network_overhead_us",
+        "overlap",
+        "power_w",
+        "dram_pj_per_bit",
+    ] {
         let (got, want) = (fitted.value(key).unwrap(), truth.value(key).unwrap());
         assert!(close(got, want, 1e-3), "{key}: fitted {got}, truth {want}");
     }
@@ -283,10 +354,27 @@ fn calibration_recovers_a_known_profile() {
 
     // IMC: latency and energy parameters from synthetic NeuroSim-like numbers.
     let prior = builtin("rram-imc").unwrap();
-    let truth = prior.with_values(&[("array_read_ns", 3.0), ("layer_overhead_us", 0.5), ("adc_energy_scale", 1.4), ("row_energy_pj", 0.3), ("buffer_energy_pj", 30.0)], "truth").unwrap();
+    let truth = prior
+        .with_values(
+            &[
+                ("array_read_ns", 3.0),
+                ("layer_overhead_us", 0.5),
+                ("adc_energy_scale", 1.4),
+                ("row_energy_pj", 0.3),
+                ("buffer_energy_pj", 30.0),
+            ],
+            "truth",
+        )
+        .unwrap();
     let samples = measured_by(&truth, 30, 12);
     let fitted = calibrate::fit(&prior, &samples).unwrap();
-    for key in ["array_read_ns", "layer_overhead_us", "adc_energy_scale", "row_energy_pj", "buffer_energy_pj"] {
+    for key in [
+        "array_read_ns",
+        "layer_overhead_us",
+        "adc_energy_scale",
+        "row_energy_pj",
+        "buffer_energy_pj",
+    ] {
         let (got, want) = (fitted.value(key).unwrap(), truth.value(key).unwrap());
         assert!(close(got, want, 1e-3), "{key}: fitted {got}, truth {want}");
     }
@@ -296,21 +384,33 @@ fn calibration_recovers_a_known_profile() {
 fn calibration_refuses_too_few_or_degenerate_samples() {
     let prior = builtin("rpi4").unwrap();
     let arch = Architecture::parse("cifar10/dense/d4w32t10-d6w48t20-d3w16t0").unwrap();
-    let few: Vec<Measured> = (0..5).map(|i| Measured::new(&arch, Some(1e-3 * (i + 1) as f64), None, i + 2)).collect();
+    let few: Vec<Measured> =
+        (0..5).map(|i| Measured::new(&arch, Some(1e-3 * (i + 1) as f64), None, i + 2)).collect();
     let e = calibrate::fit(&prior, &few).unwrap_err().to_string();
     assert!(e.contains("samples with latency = 5") && e.contains("at least"), "{e}");
-    let same: Vec<Measured> = (0..20).map(|i| Measured::new(&arch, Some(1e-3), None, i + 2)).collect();
+    let same: Vec<Measured> =
+        (0..20).map(|i| Measured::new(&arch, Some(1e-3), None, i + 2)).collect();
     let e = calibrate::fit(&prior, &same).unwrap_err().to_string();
     assert!(e.contains("only 1 distinct architecture"), "{e}");
-    let ok: Vec<Measured> = random_archs(20, 3).iter().enumerate().map(|(i, a)| Measured::new(a, Some(prior.cost(a).latency), None, i)).collect();
+    let ok: Vec<Measured> = random_archs(20, 3)
+        .iter()
+        .enumerate()
+        .map(|(i, a)| Measured::new(a, Some(prior.cost(a).latency), None, i))
+        .collect();
     assert_eq!(field_of(calibrate::calibrate(&prior, &ok, 1, None).unwrap_err()), "folds");
-    assert_eq!(field_of(calibrate::calibrate(&prior, &ok, 5, Some(ok.len())).unwrap_err()), "train");
+    assert_eq!(
+        field_of(calibrate::calibrate(&prior, &ok, 5, Some(ok.len())).unwrap_err()),
+        "train"
+    );
 }
 
 #[test]
 fn measurement_csv_errors_name_line_and_column() {
     let header = "# provenance\narch,latency_ms,energy_mj\n";
-    let ok = Measurements::from_csv(&format!("{header}digits/res/d2w16-d2w32,1.5,\ndigits/res/d1w16-d2w32,,0.2\n")).unwrap();
+    let ok = Measurements::from_csv(&format!(
+        "{header}digits/res/d2w16-d2w32,1.5,\ndigits/res/d1w16-d2w32,,0.2\n"
+    ))
+    .unwrap();
     assert_eq!(ok.provenance, vec!["provenance"]);
     assert_eq!(ok.samples[0].latency, Some(1.5e-3));
     assert_eq!(ok.samples[0].energy, None);
@@ -326,7 +426,9 @@ fn measurement_csv_errors_name_line_and_column() {
     ];
     for (text, line, column) in cases {
         match Measurements::from_csv(&text).unwrap_err() {
-            Error::Csv { line: l, column: c, .. } => assert_eq!((l, c.as_str()), (line, column), "{text}"),
+            Error::Csv { line: l, column: c, .. } => {
+                assert_eq!((l, c.as_str()), (line, column), "{text}")
+            }
             other => panic!("{text}: {other}"),
         }
     }
@@ -340,7 +442,8 @@ fn shipped_measurements_calibrate_and_predict_held_out_networks() {
     let set = Measurements::from_csv(csv).unwrap();
     assert_eq!(set.samples.len(), 225);
     assert!(set.provenance.iter().any(|l| l.contains("machine:")));
-    let profile = Profile::from_json(include_str!("../data/measurements/epyc-2core-device.json")).unwrap();
+    let profile =
+        Profile::from_json(include_str!("../data/measurements/epyc-2core-device.json")).unwrap();
     let report = calibrate::calibrate(&profile, &set.samples, 5, Some(25)).unwrap();
     let held = report.targets[0].held_out.as_ref().unwrap();
     assert_eq!(held.samples, 200);
@@ -353,9 +456,16 @@ fn shipped_measurements_calibrate_and_predict_held_out_networks() {
 #[test]
 fn im2col_convolution_matches_the_naive_reference() {
     let mut rng = ChaCha8Rng::seed_from_u64(5);
-    for (c_in, c_out, h, w, k, stride) in [(3, 8, 9, 7, 3, 1), (5, 4, 8, 8, 3, 2), (6, 10, 5, 6, 1, 1), (4, 3, 7, 7, 1, 2), (1, 2, 1, 1, 3, 1)] {
+    for (c_in, c_out, h, w, k, stride) in [
+        (3, 8, 9, 7, 3, 1),
+        (5, 4, 8, 8, 3, 2),
+        (6, 10, 5, 6, 1, 1),
+        (4, 3, 7, 7, 1, 2),
+        (1, 2, 1, 1, 3, 1),
+    ] {
         let x = Array3::from_shape_simple_fn((c_in, h, w), || rng.random_range(-1.0f32..1.0));
-        let w4 = Array4::from_shape_simple_fn((c_out, c_in, k, k), || rng.random_range(-1.0f32..1.0));
+        let w4 =
+            Array4::from_shape_simple_fn((c_out, c_in, k, k), || rng.random_range(-1.0f32..1.0));
         let w2: Array2<f32> = w4.to_shape((c_out, c_in * k * k)).unwrap().to_owned();
         let fast = measure::conv(x.view(), &w2, k, stride);
         let slow = measure::conv_naive(&x, &w4, stride, 1);
@@ -392,7 +502,11 @@ fn forward_pass_runs_every_family_and_is_seeded() {
         assert_eq!(a.len(), 10, "{text}");
         assert!(a.iter().all(|v| v.is_finite()), "{text}");
         assert_eq!(a, Network::new(&arch, 1).unwrap().forward(), "{text}: same seed, same logits");
-        assert_ne!(a, Network::new(&arch, 2).unwrap().forward(), "{text}: another seed, other weights");
+        assert_ne!(
+            a,
+            Network::new(&arch, 2).unwrap().forward(),
+            "{text}: another seed, other weights"
+        );
     }
     let net = Network::new(&Architecture::parse(archs[0]).unwrap(), 1).unwrap();
     let t = measure::time(&net, 5).unwrap();

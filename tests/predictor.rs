@@ -95,7 +95,8 @@ fn csv_reads_provenance_and_names_bad_lines_and_columns() {
 #[test]
 fn the_accuracy_chart_draws_every_sample_and_escapes_its_title() {
     let samples = synthetic(12, |s| 0.5 + 0.05 * s.nn_degree.ln());
-    let svg = flash_nas::chart::accuracy_vs_degree(&samples, "<script>alert(1)</script> & co").unwrap();
+    let svg =
+        flash_nas::chart::accuracy_vs_degree(&samples, "<script>alert(1)</script> & co").unwrap();
     assert!(svg.starts_with("<svg"), "{}", &svg[..40]);
     // One dot per sample, plus the legend's.
     assert_eq!(svg.matches("<circle").count(), samples.len() + 1);

@@ -4,8 +4,8 @@
 use flash_nas::hardware::{builtin, HardwareModel};
 use flash_nas::search::request::Request;
 use flash_nas::search::{
-    self, judge, knobs, metrics, Evolution, Exact, ExactMethod, Flash, Goal, Metric, Observer, Point, Problem, ProblemParams, Quality, RandomSearch,
-    SearchResult,
+    self, judge, knobs, metrics, Evolution, Exact, ExactMethod, Flash, Goal, Metric, Observer,
+    Point, Problem, ProblemParams, Quality, RandomSearch, SearchResult,
 };
 use flash_nas::{Architecture, SearchSpace};
 
@@ -57,7 +57,10 @@ fn the_dynamic_program_finds_the_enumerated_optimum() {
             // Limits at the middle of what the space spans on this profile.
             let base = problem(space, profile, "max-accuracy", "");
             let top = solve(&base, &Exact { method: ExactMethod::Enumerate });
-            let low = solve(&problem(space, profile, "min-latency", ""), &Exact { method: ExactMethod::Enumerate });
+            let low = solve(
+                &problem(space, profile, "min-latency", ""),
+                &Exact { method: ExactMethod::Enumerate },
+            );
             let b = top.best.as_ref().unwrap();
             let l = low.best.as_ref().unwrap();
             let lat_ms = 1e3 * (b.metrics.latency_s + l.metrics.latency_s) / 2.0;
@@ -65,7 +68,10 @@ fn the_dynamic_program_finds_the_enumerated_optimum() {
             let mut all = goals(lat_ms, deg);
             if profile == "rram-imc" {
                 all.push(format!("min-edap,degree>={deg}"));
-                all.push(format!("max-accuracy,area<={}", (b.metrics.area_mm2 + l.metrics.area_mm2) / 2.0));
+                all.push(format!(
+                    "max-accuracy,area<={}",
+                    (b.metrics.area_mm2 + l.metrics.area_mm2) / 2.0
+                ));
             }
             for goal in all {
                 let p = problem(space, profile, &goal, "");
@@ -74,11 +80,17 @@ fn the_dynamic_program_finds_the_enumerated_optimum() {
                 assert_eq!(e.feasible, d.feasible, "{space} {profile} {goal}");
                 if e.feasible {
                     let (oe, od) = (objective(&e), objective(&d));
-                    assert!((oe - od).abs() <= 1e-9 * oe.abs(), "{space} {profile} {goal}: enumeration {oe}, program {od}");
+                    assert!(
+                        (oe - od).abs() <= 1e-9 * oe.abs(),
+                        "{space} {profile} {goal}: enumeration {oe}, program {od}"
+                    );
                     compared += 1;
                 }
                 // The program touches each cell's configurations once per state, far fewer than all networks.
-                assert!(d.evaluations < e.evaluations || e.evaluations < 2000, "{space} {profile} {goal}");
+                assert!(
+                    d.evaluations < e.evaluations || e.evaluations < 2000,
+                    "{space} {profile} {goal}"
+                );
             }
         }
     }
@@ -91,12 +103,17 @@ fn pareto_fronts_of_the_program_and_enumeration_agree() {
         let p = problem(space, "rram-imc", "pareto-latency", "");
         let e = solve(&p, &Exact { method: ExactMethod::Enumerate });
         let d = solve(&p, &Exact { method: ExactMethod::Program });
-        let points = |r: &SearchResult| -> Vec<(f64, f64)> { r.pareto.iter().map(|f| (f.metrics.score(), f.metrics.latency_s)).collect() };
+        let points = |r: &SearchResult| -> Vec<(f64, f64)> {
+            r.pareto.iter().map(|f| (f.metrics.score(), f.metrics.latency_s)).collect()
+        };
         let (pe, pd) = (points(&e), points(&d));
         assert!(pe.len() >= 5, "{space}: {}", pe.len());
         assert_eq!(pe.len(), pd.len(), "{space}");
         for (a, b) in pe.iter().zip(&pd) {
-            assert!((a.0 - b.0).abs() <= 1e-9 * a.0 && (a.1 - b.1).abs() <= 1e-9 * a.1, "{space}: {a:?} vs {b:?}");
+            assert!(
+                (a.0 - b.0).abs() <= 1e-9 * a.0 && (a.1 - b.1).abs() <= 1e-9 * a.1,
+                "{space}: {a:?} vs {b:?}"
+            );
         }
         // Sorted by cost, and accuracy rises along the front.
         assert!(pe.windows(2).all(|w| w[0].1 <= w[1].1 && w[0].0 < w[1].0));
@@ -114,7 +131,8 @@ fn flash_reaches_the_optimum_on_small_spaces_and_respects_every_limit() {
         for profile in ["rram-imc", "rpi4", "jetson-nano"] {
             let low = solve(&problem(space, profile, "min-latency", ""), &Exact::default());
             let top = solve(&problem(space, profile, "max-accuracy", ""), &Exact::default());
-            let (lo, hi) = (low.best.unwrap().metrics.latency_s, top.best.unwrap().metrics.latency_s);
+            let (lo, hi) =
+                (low.best.unwrap().metrics.latency_s, top.best.unwrap().metrics.latency_s);
             for q in [0.25, 0.5, 0.75] {
                 let goal = format!("max-accuracy,latency<={}", 1e3 * (lo + q * (hi - lo)));
                 let p = problem(space, profile, &goal, "");
@@ -125,7 +143,11 @@ fn flash_reaches_the_optimum_on_small_spaces_and_respects_every_limit() {
                 let arch = Architecture::parse(&b.arch).unwrap();
                 assert_eq!(p.arch(&b.config), arch);
                 assert_eq!(p.metrics(0, &b.config), b.metrics);
-                assert!(f.feasible && b.metrics.latency_s <= p.goal.limit(Metric::Latency).unwrap() * (1.0 + 1e-9));
+                assert!(
+                    f.feasible
+                        && b.metrics.latency_s
+                            <= p.goal.limit(Metric::Latency).unwrap() * (1.0 + 1e-9)
+                );
                 let gap = (objective(&f) - objective(&e)) / objective(&e).abs();
                 assert!(gap >= -1e-12, "FLASH beat the exact optimum: {space} {profile} {goal}");
                 total += 1;
@@ -138,25 +160,55 @@ fn flash_reaches_the_optimum_on_small_spaces_and_respects_every_limit() {
 
 #[test]
 fn flash_on_the_default_space_is_deterministic_and_binds_the_limit() {
-    let p = problem("cifar10/dense/cells=3;d=2..11;w=8..64:8;t=0..49", "rram-imc", "max-accuracy,latency<=0.5", "");
+    let p = problem(
+        "cifar10/dense/cells=3;d=2..11;w=8..64:8;t=0..49",
+        "rram-imc",
+        "max-accuracy,latency<=0.5",
+        "",
+    );
     let a = solve(&p, &Flash::default());
     let b = solve(&p, &Flash::default());
     assert_eq!(a.best, b.best);
     assert_eq!((a.evaluations, a.relaxed_evaluations), (b.evaluations, b.relaxed_evaluations));
     assert!(a.feasible);
     assert_eq!(a.binding.len(), 1);
-    assert!(a.binding[0].binds && a.binding[0].slack >= 0.0 && a.binding[0].slack < 0.05, "{:?}", a.binding);
+    assert!(
+        a.binding[0].binds && a.binding[0].slack >= 0.0 && a.binding[0].slack < 0.05,
+        "{:?}",
+        a.binding
+    );
     assert!(!a.local_minima.is_empty());
     // A limit no network meets: a clear answer, not a wrong result.
-    let p = problem("cifar10/dense/cells=3;d=2..11;w=8..64:8;t=0..49", "rram-imc", "max-accuracy,latency<=0.001", "");
+    let p = problem(
+        "cifar10/dense/cells=3;d=2..11;w=8..64:8;t=0..49",
+        "rram-imc",
+        "max-accuracy,latency<=0.001",
+        "",
+    );
     let r = solve(&p, &Flash::default());
     assert!(!r.feasible);
-    assert!(r.message.starts_with("no architecture meets latency ≤ 0.001 ms: the fastest network found has 0.3"), "{}", r.message);
+    assert!(
+        r.message.starts_with(
+            "no architecture meets latency ≤ 0.001 ms: the fastest network found has 0.3"
+        ),
+        "{}",
+        r.message
+    );
     // Each limit alone met, both together not: the fastest network with a
     // floor on NN-Degree that only slower networks reach.
-    let fastest = solve(&problem(SPACES[0], "rram-imc", "min-latency", ""), &Exact::default()).best.unwrap().metrics;
-    let best = solve(&problem(SPACES[0], "rram-imc", "max-accuracy", ""), &Exact::default()).best.unwrap().metrics;
-    let goal = format!("max-accuracy,latency<={},degree>={}", fastest.latency_s * 1e3 * 1.0001, best.nn_degree * 0.99);
+    let fastest = solve(&problem(SPACES[0], "rram-imc", "min-latency", ""), &Exact::default())
+        .best
+        .unwrap()
+        .metrics;
+    let best = solve(&problem(SPACES[0], "rram-imc", "max-accuracy", ""), &Exact::default())
+        .best
+        .unwrap()
+        .metrics;
+    let goal = format!(
+        "max-accuracy,latency<={},degree>={}",
+        fastest.latency_s * 1e3 * 1.0001,
+        best.nn_degree * 0.99
+    );
     let r = solve(&problem(SPACES[0], "rram-imc", &goal, ""), &Exact::default());
     assert!(!r.feasible);
     assert!(r.message.contains("each alone can be met"), "{}", r.message);
@@ -194,7 +246,12 @@ impl Observer for Counter {
 
 #[test]
 fn every_solver_reports_to_its_observer_and_the_trace() {
-    let p = problem("cifar10/dense/cells=3;d=2..11;w=8..64:8;t=0..49", "rpi4", "max-accuracy,latency<=5", "");
+    let p = problem(
+        "cifar10/dense/cells=3;d=2..11;w=8..64:8;t=0..49",
+        "rpi4",
+        "max-accuracy,latency<=5",
+        "",
+    );
     let solvers: Vec<Box<dyn search::Solver>> = vec![
         Box::new(Flash::default()),
         Box::new(RandomSearch { evaluations: 500, seed: 3 }),
@@ -227,19 +284,28 @@ fn baselines_are_seeded() {
         Box::new(Evolution::new(300, s))
     }
     for make in [random as fn(u64) -> Box<dyn search::Solver>, evolution] {
-        let (a, b, c) = (solve(&p, make(7).as_ref()), solve(&p, make(7).as_ref()), solve(&p, make(8).as_ref()));
+        let (a, b, c) =
+            (solve(&p, make(7).as_ref()), solve(&p, make(7).as_ref()), solve(&p, make(8).as_ref()));
         assert_eq!(a.best, b.best);
         let mut ta = Counter::default();
         search::run(&p, make(7).as_ref(), &mut ta, false).unwrap();
         assert_eq!(ta.evaluated, 300);
         assert!(a.best != c.best || a.evaluations == c.evaluations);
     }
-    assert!(search::run(&p, &RandomSearch { evaluations: 0, seed: 1 }, &mut (), false).unwrap_err().to_string().contains("evaluations"));
+    assert!(search::run(&p, &RandomSearch { evaluations: 0, seed: 1 }, &mut (), false)
+        .unwrap_err()
+        .to_string()
+        .contains("evaluations"));
 }
 
 #[test]
 fn hardware_knobs_are_searched_and_the_exact_optimum_covers_them() {
-    let p = problem(SPACES[0], "rram-imc", "min-energy,degree>=50", "rows+cols=64,128,256;bits_per_cell=1,2");
+    let p = problem(
+        SPACES[0],
+        "rram-imc",
+        "min-energy,degree>=50",
+        "rows+cols=64,128,256;bits_per_cell=1,2",
+    );
     assert_eq!(p.hardware.len(), 6);
     let e = solve(&p, &Exact::default());
     let f = solve(&p, &Flash::default());
@@ -249,7 +315,15 @@ fn hardware_knobs_are_searched_and_the_exact_optimum_covers_them() {
     let per: Vec<f64> = (0..6)
         .map(|i| {
             let (rows, bpc) = ([64, 128, 256][i / 2], [1, 2][i % 2]);
-            objective(&solve(&problem(SPACES[0], "rram-imc", "min-energy,degree>=50", &format!("rows+cols={rows};bits_per_cell={bpc}")), &Exact::default()))
+            objective(&solve(
+                &problem(
+                    SPACES[0],
+                    "rram-imc",
+                    "min-energy,degree>=50",
+                    &format!("rows+cols={rows};bits_per_cell={bpc}"),
+                ),
+                &Exact::default(),
+            ))
         })
         .collect();
     let min = per.iter().copied().fold(f64::INFINITY, f64::min);
@@ -267,7 +341,11 @@ fn search_metrics_are_the_hardware_models_costs_bit_for_bit() {
             let arch = space.sample(&mut rng);
             let m = metrics(arch.frame(), arch.cells(), &profile, &Quality::Degree);
             let c = profile.cost(&arch);
-            assert_eq!((m.latency_s, m.energy_j, m.area_mm2, m.memory_bytes), (c.latency, c.energy, c.area, c.memory), "{name}");
+            assert_eq!(
+                (m.latency_s, m.energy_j, m.area_mm2, m.memory_bytes),
+                (c.latency, c.energy, c.area, c.memory),
+                "{name}"
+            );
         }
     }
 }
@@ -276,18 +354,35 @@ fn search_metrics_are_the_hardware_models_costs_bit_for_bit() {
 fn bad_requests_name_the_field() {
     let err = |r: Request| r.problem().err().map(|e| e.to_string()).unwrap_or_default();
     let base = Request::default();
-    assert!(err(Request { goal: "max-accuracy,area<=3".into(), profile: "rpi4".into(), ..base.clone() }).contains("goal area"));
-    assert!(err(Request { goal: "min-energy,accuracy>=0.9".into(), ..base.clone() }).contains("goal accuracy>="));
-    assert!(err(Request { goal: "max-accuracy,latency<=1e99".into(), ..base.clone() }).contains("goal latency<="));
-    assert!(err(Request { knobs: "adc_bits=1..2".into(), ..base.clone() }).contains("knob adc_bits"));
+    assert!(err(Request {
+        goal: "max-accuracy,area<=3".into(),
+        profile: "rpi4".into(),
+        ..base.clone()
+    })
+    .contains("goal area"));
+    assert!(err(Request { goal: "min-energy,accuracy>=0.9".into(), ..base.clone() })
+        .contains("goal accuracy>="));
+    assert!(err(Request { goal: "max-accuracy,latency<=1e99".into(), ..base.clone() })
+        .contains("goal latency<="));
+    assert!(
+        err(Request { knobs: "adc_bits=1..2".into(), ..base.clone() }).contains("knob adc_bits")
+    );
     assert!(err(Request { profile: "tpu9".into(), ..base.clone() }).contains("profile"));
     assert!(err(Request { space: "cifar10/dense/d=9..2".into(), ..base.clone() }).contains("depth"));
     assert!(Request { solver: "magic".into(), ..base.clone() }.solver().is_err());
     assert!(serde_json::from_str::<Request>(r#"{"goal": "max-accuracy", "colour": 3}"#).is_err());
     // The exact program refuses a space the Edge TPU's cache cannot hold, and says why.
-    let big = problem("cifar10/dense/cells=3;d=10..11;w=256..512:256;t=400..500:100", "edge-tpu", "max-accuracy", "");
-    let e = search::run(&big, &Exact { method: ExactMethod::Program }, &mut (), false).unwrap_err().to_string();
+    let big = problem(
+        "cifar10/dense/cells=3;d=10..11;w=256..512:256;t=400..500:100",
+        "edge-tpu",
+        "max-accuracy",
+        "",
+    );
+    let e = search::run(&big, &Exact { method: ExactMethod::Program }, &mut (), false)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("weights stream"), "{e}");
-    let v = judge(&Goal::parse("max-accuracy").unwrap(), &big.metrics(0, &vec![0; big.lattice.dims()]));
+    let v =
+        judge(&Goal::parse("max-accuracy").unwrap(), &big.metrics(0, &vec![0; big.lattice.dims()]));
     assert!(v.feasible);
 }

@@ -27,33 +27,19 @@ fn assert_x(res: &ShgoResult, want: &[f64]) {
 }
 
 fn assert_fun(res: &ShgoResult, want: f64) {
-    assert!(
-        (res.fun - want).abs() <= TOL,
-        "fun = {}, want {want} ({res:?})",
-        res.fun
-    );
+    assert!((res.fun - want).abs() <= TOL, "fun = {}, want {want} ({res:?})", res.fun);
 }
 
 fn sobol(n: Option<usize>) -> Options {
-    Options {
-        n,
-        sampling_method: SamplingMethod::Sobol,
-        ..Options::default()
-    }
+    Options { n, sampling_method: SamplingMethod::Sobol, ..Options::default() }
 }
 
 fn simplicial(n: Option<usize>) -> Options {
-    Options {
-        n,
-        ..Options::default()
-    }
+    Options { n, ..Options::default() }
 }
 
 fn slsqp(mut o: Options) -> Options {
-    o.local = LocalOptions {
-        method: LocalMethod::Slsqp,
-        ..LocalOptions::default()
-    };
+    o.local = LocalOptions { method: LocalMethod::Slsqp, ..LocalOptions::default() };
     o
 }
 
@@ -65,8 +51,8 @@ fn both(o: Options) -> [Options; 2] {
 // ---- the problems (src/shgo/problems.rs, transcribed from test__shgo.py) ----
 
 use flash_nas::shgo::problems::{
-    eggholder, t1 as f1, t1_g as g1, t2 as f2, t2_g as g2, t3 as f3, t3_g1 as g3a, t3_g2 as g3b, t4 as f4, t4_g1 as g4a,
-    t4_g2 as g4b, t4_g3 as g4c, t4_g4 as g4d,
+    eggholder, t1 as f1, t1_g as g1, t2 as f2, t2_g as g2, t3 as f3, t3_g1 as g3a, t3_g2 as g3b,
+    t4 as f4, t4_g1 as g4a, t4_g2 as g4b, t4_g3 as g4c, t4_g4 as g4d,
 };
 
 // test__shgo.py:43-51 (StructTest1), expected x = [0, 0] (lines 54-59).
@@ -109,10 +95,7 @@ fn t1_sobol_and_simplicial_on_three_boxes() {
     // test__shgo.py:392-408 (sobol, n = 100) and 411-425 (simplicial n = 1, 1, 5).
     let g = Constraint::ineq(&g1);
     for (bounds, n_simplicial) in T1_BOUNDS.iter().zip([1, 1, 5]) {
-        for o in both(sobol(Some(100)))
-            .into_iter()
-            .chain(both(simplicial(Some(n_simplicial))))
-        {
+        for o in both(sobol(Some(100))).into_iter().chain(both(simplicial(Some(n_simplicial)))) {
             let res = minimize(f1, bounds, &[g], &o).unwrap();
             assert!(res.success, "{bounds:?} {o:?}: {}", res.message);
             assert_x(&res, &[0.0, 0.0]);
@@ -125,23 +108,15 @@ fn t2_finds_all_ten_minima_in_value_order() {
     // test__shgo.py:410-413 (sobol) and 427-432 (simplicial, n = 200, iters = 7,
     // minimize_every_iter = False).
     let g = Constraint::ineq(&g2);
-    let simp = Options {
-        n: Some(200),
-        iters: Some(7),
-        minimize_every_iter: false,
-        ..Options::default()
-    };
+    let simp =
+        Options { n: Some(200), iters: Some(7), minimize_every_iter: false, ..Options::default() };
     for o in both(sobol(Some(100))).into_iter().chain(both(simp)) {
         let res = minimize(f2, &[(0.0, 60.0)], &[g], &o).unwrap();
         assert_x(&res, &[T2_X]);
         assert_fun(&res, T2_F);
         assert_eq!(res.xl.len(), 10, "{o:?}: {:?}", res.xl);
         for (i, (x, f)) in res.xl.iter().zip(&res.funl).enumerate() {
-            assert!(
-                (x[0] - T2_XL[i]).abs() <= TOL,
-                "xl[{i}] = {x:?}, want {}",
-                T2_XL[i]
-            );
+            assert!((x[0] - T2_XL[i]).abs() <= TOL, "xl[{i}] = {x:?}, want {}", T2_XL[i]);
             assert!((f - T2_FUNL[i]).abs() <= TOL, "funl[{i}] = {f}");
         }
     }
@@ -151,10 +126,7 @@ fn t2_finds_all_ten_minima_in_value_order() {
 fn t2_on_the_short_box_has_one_minimum() {
     // test__shgo.py:102-107 (test2_2), sobol and simplicial n = 1 (lines 415, 434).
     let g = Constraint::ineq(&g2);
-    for o in both(sobol(Some(100)))
-        .into_iter()
-        .chain(both(simplicial(Some(1))))
-    {
+    for o in both(sobol(Some(100))).into_iter().chain(both(simplicial(Some(1)))) {
         let res = minimize(f2, &[(0.0, 4.5)], &[g], &o).unwrap();
         assert_x(&res, &[T2_X]);
         assert_fun(&res, T2_F);
@@ -166,19 +138,14 @@ fn t2_on_the_short_box_has_one_minimum() {
 fn t3_hs18() {
     // test__shgo.py:110-146: x* = (√250, √2.5), f* = 5; sobol and simplicial n = 1.
     let cons = [Constraint::ineq(&g3a), Constraint::ineq(&g3b)];
-    for o in both(sobol(Some(100)))
-        .into_iter()
-        .chain(both(simplicial(Some(1))))
-    {
+    for o in both(sobol(Some(100))).into_iter().chain(both(simplicial(Some(1)))) {
         let res = minimize(f3, &[(2.0, 50.0), (0.0, 50.0)], &cons, &o).unwrap();
         assert_x(&res, &[250f64.sqrt(), 2.5f64.sqrt()]);
         assert_fun(&res, 5.0);
     }
 }
 
-const T4_X: [f64; 7] = [
-    2.330499, 1.951372, -0.4775414, 4.365726, -0.6244870, 1.038131, 1.594227,
-];
+const T4_X: [f64; 7] = [2.330499, 1.951372, -0.4775414, 4.365726, -0.6244870, 1.038131, 1.594227];
 
 #[test]
 fn t4_hs100_seven_dimensions() {
@@ -191,10 +158,7 @@ fn t4_hs100_seven_dimensions() {
         Constraint::ineq(&g4d),
     ];
     let bounds = [(-10.0, 10.0); 7];
-    let sob = Options {
-        infty_constraints: false,
-        ..sobol(Some(1980))
-    };
+    let sob = Options { infty_constraints: false, ..sobol(Some(1980)) };
     for o in both(sob).into_iter().chain(both(simplicial(Some(1)))) {
         let res = minimize(f4, &bounds, &cons, &o).unwrap();
         // scipy's expected x has 7 significant digits; f* is the sharper check.
@@ -209,10 +173,9 @@ fn t4_hs100_seven_dimensions() {
 fn t5_eggholder() {
     // test__shgo.py:185-197: f* = -959.64066272085051 at (512, 404.23180542);
     // sobol n = 60 (line 444) and n = 60, iters = 5 (line 449).
-    for o in both(sobol(Some(60))).into_iter().chain(both(Options {
-        iters: Some(5),
-        ..sobol(Some(60))
-    })) {
+    for o in
+        both(sobol(Some(60))).into_iter().chain(both(Options { iters: Some(5), ..sobol(Some(60)) }))
+    {
         let res = minimize(eggholder, &[(-512.0, 512.0); 2], &[], &o).unwrap();
         assert_x(&res, &[512.0, 404.23180542]);
         assert_fun(&res, -959.640_662_720_850_5);
@@ -224,10 +187,7 @@ fn lennard_jones_two_atoms() {
     // test__shgo.py:200-237: f* = -1 on [-4, 4]^6 (scipy runs it with its
     // symmetry option, n = 300, iters = 1, simplicial; we run plain).
     let lj = flash_nas::shgo::problems::lj2;
-    for o in both(simplicial(Some(300)))
-        .into_iter()
-        .chain(both(sobol(Some(300))))
-    {
+    for o in both(simplicial(Some(300))).into_iter().chain(both(sobol(Some(300)))) {
         let res = minimize(lj, &[(-4.0, 4.0); 6], &[], &o).unwrap();
         assert_fun(&res, -1.0);
     }
@@ -237,10 +197,7 @@ fn lennard_jones_two_atoms() {
 fn shifted_sphere_in_four_dimensions() {
     // test__shgo.py:240-252: f* = 0 at (0.5, 0.5, 0.5, 0.5) on [0, 2]^4.
     let f = |x: &[f64]| x.iter().map(|v| (v - 0.5).powi(2)).sum::<f64>();
-    for o in both(simplicial(Some(100)))
-        .into_iter()
-        .chain(both(sobol(Some(30))))
-    {
+    for o in both(simplicial(Some(100))).into_iter().chain(both(sobol(Some(30)))) {
         let res = minimize(f, &[(0.0, 2.0); 4], &[], &o).unwrap();
         assert_x(&res, &[0.5; 4]);
         assert_fun(&res, 0.0);
@@ -262,22 +219,12 @@ fn table_function_plateau_is_searched_not_abandoned() {
             100.0
         }
     };
-    let o = Options {
-        maxfev: Some(10),
-        ..sobol(Some(3))
-    };
+    let o = Options { maxfev: Some(10), ..sobol(Some(3)) };
     let res = minimize(table, &[(-10.0, 10.0); 2], &[], &o).unwrap();
     assert_eq!(res.fun, 100.0);
     assert_eq!(res.nfev, calls.get());
-    assert!(
-        res.nfev <= 10 + 4,
-        "maxfev binds local searches too: {}",
-        res.nfev
-    );
-    let o = Options {
-        maxev: Some(10),
-        ..simplicial(Some(3))
-    };
+    assert!(res.nfev <= 10 + 4, "maxfev binds local searches too: {}", res.nfev);
+    let o = Options { maxev: Some(10), ..simplicial(Some(3)) };
     let res = minimize(table, &[(-10.0, 10.0); 2], &[], &o).unwrap();
     assert_eq!(res.fun, 100.0);
     assert!(res.tnev >= 10);
@@ -302,19 +249,9 @@ fn infeasible_problem_reports_failure() {
     let g = infeasible_cons();
     let cons: Vec<Constraint> = g.iter().map(|g| Constraint::ineq(g.as_ref())).collect();
     let runs = [
-        Options {
-            maxev: Some(100),
-            ..sobol(Some(100))
-        },
-        Options {
-            maxev: Some(100),
-            infty_constraints: false,
-            ..sobol(Some(100))
-        },
-        Options {
-            maxev: Some(1000),
-            ..simplicial(Some(100))
-        },
+        Options { maxev: Some(100), ..sobol(Some(100)) },
+        Options { maxev: Some(100), infty_constraints: false, ..sobol(Some(100)) },
+        Options { maxev: Some(1000), ..simplicial(Some(100)) },
     ];
     for o in runs {
         let res = minimize(f1, &[(2.0, 50.0), (-1.0, 1.0)], &cons, &o).unwrap();
@@ -329,10 +266,7 @@ fn infeasible_problem_reports_failure() {
 #[test]
 fn maxiter_bounds_the_iterations() {
     // test__shgo.py:787-795 runs maxiter = 2 with n = 2 on HS100 unconstrained.
-    let o = Options {
-        maxiter: Some(2),
-        ..sobol(Some(2))
-    };
+    let o = Options { maxiter: Some(2), ..sobol(Some(2)) };
     let res = minimize(f4, &[(-10.0, 10.0); 7], &[], &o).unwrap();
     assert_eq!(res.nit, 2);
     assert_eq!(res.tnev, 4);
@@ -345,10 +279,7 @@ fn maxfev_stops_the_run() {
         calls.set(calls.get() + 1);
         eggholder(x)
     };
-    let o = Options {
-        maxfev: Some(300),
-        ..sobol(Some(64))
-    };
+    let o = Options { maxfev: Some(300), ..sobol(Some(64)) };
     let res = minimize(f, &[(-512.0, 512.0); 2], &[], &o).unwrap();
     assert_eq!(res.nfev, calls.get());
     // One Sobol batch may overshoot; local searches only get what is left.
@@ -358,11 +289,7 @@ fn maxfev_stops_the_run() {
 #[test]
 fn maxtime_stops_after_the_first_iteration() {
     // test__shgo.py:700-711: maxtime = 1e-15 with iters = 5 → nit = 1.
-    let o = Options {
-        maxtime: Some(1e-15),
-        iters: Some(5),
-        ..Options::default()
-    };
+    let o = Options { maxtime: Some(1e-15), iters: Some(5), ..Options::default() };
     let res = minimize(|_: &[f64]| 0.0, T1_BOUNDS[0], &[], &o).unwrap();
     assert_eq!(res.nit, 1);
 }
@@ -370,11 +297,7 @@ fn maxtime_stops_after_the_first_iteration() {
 #[test]
 fn f_min_zero_with_sobol_returns_the_exact_corner() {
     // test__shgo.py:713-721: f_min = 0, Sobol n = 10 on [0, 1]² → x = (0, 0) exactly.
-    for o in both(Options {
-        f_min: Some(0.0),
-        iters: None,
-        ..sobol(Some(10))
-    }) {
+    for o in both(Options { f_min: Some(0.0), iters: None, ..sobol(Some(10)) }) {
         let res = minimize(f1, T1_BOUNDS[1], &[], &o).unwrap();
         assert_eq!(res.x, vec![0.0, 0.0]);
     }
@@ -417,24 +340,14 @@ fn f_min_known_stops_early_and_finds_it() {
 fn minhgrd_stops_when_minima_stop_growing() {
     // test__shgo.py:676-681: minhgrd = 1 on T1, simplicial, n = iters = None.
     let g = Constraint::ineq(&g1);
-    let o = Options {
-        minhgrd: Some(1),
-        n: None,
-        iters: None,
-        ..Options::default()
-    };
+    let o = Options { minhgrd: Some(1), n: None, iters: None, ..Options::default() };
     let res = minimize(f1, T1_BOUNDS[0], &[g], &o).unwrap();
     assert_x(&res, &[0.0, 0.0]);
     // As in scipy, the first iteration's growth (one minimum) already meets
     // minhgrd = 1. With minhgrd = 0 the run continues until an iteration adds
     // no new minimum.
     assert_eq!(res.nit, 1);
-    let o = Options {
-        minhgrd: Some(0),
-        n: None,
-        iters: None,
-        ..sobol(Some(16))
-    };
+    let o = Options { minhgrd: Some(0), n: None, iters: None, ..sobol(Some(16)) };
     let res = minimize(eggholder, &[(-512.0, 512.0); 2], &[], &o).unwrap();
     assert!(res.nit >= 2, "{res:?}");
     assert!(res.xl.len() >= 2);
@@ -444,10 +357,7 @@ fn minhgrd_stops_when_minima_stop_growing() {
 fn local_iter_limits_local_searches_per_iteration() {
     // test__shgo.py:731-734: local_iter = 4 on Eggholder, Sobol n = 60, with
     // scipy's local method (SLSQP; COBYLA's first four searches end elsewhere).
-    let o = slsqp(Options {
-        local_iter: Some(4),
-        ..sobol(Some(60))
-    });
+    let o = slsqp(Options { local_iter: Some(4), ..sobol(Some(60)) });
     let res = minimize(eggholder, &[(-512.0, 512.0); 2], &[], &o).unwrap();
     assert!(res.nlsearch <= 4);
     assert_x(&res, &[512.0, 404.23180542]);
@@ -459,25 +369,13 @@ fn local_iter_limits_local_searches_per_iteration() {
 fn minimize_every_iter_false_searches_once_at_the_end() {
     // test__shgo.py:736-740 (test_15) and 427-432.
     let g = Constraint::ineq(&g1);
-    let every = minimize(
-        f1,
-        T1_BOUNDS[0],
-        &[g],
-        &Options {
-            iters: Some(7),
-            ..sobol(Some(1))
-        },
-    )
-    .unwrap();
+    let every =
+        minimize(f1, T1_BOUNDS[0], &[g], &Options { iters: Some(7), ..sobol(Some(1)) }).unwrap();
     let once = minimize(
         f1,
         T1_BOUNDS[0],
         &[g],
-        &Options {
-            iters: Some(7),
-            minimize_every_iter: false,
-            ..sobol(Some(1))
-        },
+        &Options { iters: Some(7), minimize_every_iter: false, ..sobol(Some(1)) },
     )
     .unwrap();
     assert_x(&every, &[0.0, 0.0]);
@@ -515,18 +413,13 @@ fn custom_sampler() {
 }
 
 fn rosen(x: &[f64]) -> f64 {
-    x.windows(2)
-        .map(|w| 100.0 * (w[1] - w[0] * w[0]).powi(2) + (1.0 - w[0]).powi(2))
-        .sum()
+    x.windows(2).map(|w| 100.0 * (w[1] - w[0] * w[0]).powi(2) + (1.0 - w[0]).powi(2)).sum()
 }
 
 #[test]
 fn nfev_is_the_true_number_of_calls() {
     // test__shgo.py:903-926: Rosenbrock on [0, 2]^5, default options.
-    for o in both(Options::default())
-        .into_iter()
-        .chain(both(sobol(None)))
-    {
+    for o in both(Options::default()).into_iter().chain(both(sobol(None))) {
         let calls = Cell::new(0);
         let f = |x: &[f64]| {
             calls.set(calls.get() + 1);
@@ -568,13 +461,9 @@ fn vector_constraint_band() {
     let lo = |x: &[f64]| x[0] * x[0] + x[1] * x[1] - 2.2;
     let hi = |x: &[f64]| 3.0 - x[0] * x[0] - x[1] * x[1];
     for o in both(sobol(None)) {
-        let res = minimize(
-            rosen,
-            &[(0.0, 10.0); 2],
-            &[Constraint::ineq(&lo), Constraint::ineq(&hi)],
-            &o,
-        )
-        .unwrap();
+        let res =
+            minimize(rosen, &[(0.0, 10.0); 2], &[Constraint::ineq(&lo), Constraint::ineq(&hi)], &o)
+                .unwrap();
         assert!(res.success);
         let r2 = res.x[0] * res.x[0] + res.x[1] * res.x[1];
         assert!((2.2 - 1e-6..=3.0 + 1e-6).contains(&r2), "{res:?}");
@@ -589,52 +478,13 @@ fn bad_input_is_a_named_error() {
     type Case = (Vec<(f64, f64)>, Options, &'static str);
     let cases: Vec<Case> = vec![
         (vec![], Options::default(), "bounds"),
-        (
-            vec![(6.0, 3.0), (3.0, 5.0)],
-            Options::default(),
-            "bounds[0]",
-        ),
+        (vec![(6.0, 3.0), (3.0, 5.0)], Options::default(), "bounds[0]"),
         (vec![(0.0, f64::NAN)], Options::default(), "bounds[0]"),
-        (
-            vec![(0.0, 1.0)],
-            Options {
-                n: Some(0),
-                ..Options::default()
-            },
-            "n",
-        ),
-        (
-            vec![(0.0, 1.0)],
-            Options {
-                iters: Some(0),
-                ..Options::default()
-            },
-            "iters",
-        ),
-        (
-            vec![(0.0, 1.0)],
-            Options {
-                maxtime: Some(f64::NAN),
-                ..Options::default()
-            },
-            "maxtime",
-        ),
-        (
-            vec![(0.0, 1.0)],
-            Options {
-                f_tol: -1.0,
-                ..Options::default()
-            },
-            "f_tol",
-        ),
-        (
-            vec![(0.0, 1.0)],
-            Options {
-                local_iter: Some(0),
-                ..Options::default()
-            },
-            "local_iter",
-        ),
+        (vec![(0.0, 1.0)], Options { n: Some(0), ..Options::default() }, "n"),
+        (vec![(0.0, 1.0)], Options { iters: Some(0), ..Options::default() }, "iters"),
+        (vec![(0.0, 1.0)], Options { maxtime: Some(f64::NAN), ..Options::default() }, "maxtime"),
+        (vec![(0.0, 1.0)], Options { f_tol: -1.0, ..Options::default() }, "f_tol"),
+        (vec![(0.0, 1.0)], Options { local_iter: Some(0), ..Options::default() }, "local_iter"),
     ];
     for (bounds, o, name) in cases {
         match minimize(f, &bounds, &[], &o) {
@@ -646,10 +496,7 @@ fn bad_input_is_a_named_error() {
 
 #[test]
 fn nan_everywhere_is_a_failure_not_a_panic() {
-    for o in both(Options::default())
-        .into_iter()
-        .chain(both(sobol(None)))
-    {
+    for o in both(Options::default()).into_iter().chain(both(sobol(None))) {
         let res = minimize(|_: &[f64]| f64::NAN, &[(0.0, 1.0); 2], &[], &o).unwrap();
         assert!(!res.success);
         assert!(res.message.contains("NaN"), "{}", res.message);
@@ -676,12 +523,7 @@ fn nan_in_part_of_the_box_is_avoided() {
 #[test]
 fn zero_width_bounds_do_not_hang() {
     let f = |x: &[f64]| (x[0] - 0.25).powi(2) + x[1];
-    let o = Options {
-        minhgrd: Some(0),
-        n: None,
-        iters: None,
-        ..Options::default()
-    };
+    let o = Options { minhgrd: Some(0), n: None, iters: None, ..Options::default() };
     let res = minimize(f, &[(0.0, 1.0), (2.0, 2.0)], &[], &o).unwrap();
     assert_x(&res, &[0.25, 2.0]);
 }

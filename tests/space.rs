@@ -1,7 +1,9 @@
 #![cfg(not(target_arch = "wasm32"))]
 mod common;
 
-use flash_nas::space::{ArchitectureParams, CellRanges, Family, Frame, SpaceParams, ValueRange, CLASSICS, DATASETS};
+use flash_nas::space::{
+    ArchitectureParams, CellRanges, Family, Frame, SpaceParams, ValueRange, CLASSICS, DATASETS,
+};
 use flash_nas::{Architecture, Error, SearchSpace};
 use proptest::prelude::*;
 
@@ -16,7 +18,8 @@ fn default_space_has_6_4e10_configurations() {
 
 #[test]
 fn edited_space_counts_exactly() {
-    let s = SearchSpace::parse("mnist/mobile/cells=4;d=1..4;w=16..64:16;e=2..6:2;c2.w=8;c4.s=1").unwrap();
+    let s = SearchSpace::parse("mnist/mobile/cells=4;d=1..4;w=16..64:16;e=2..6:2;c2.w=8;c4.s=1")
+        .unwrap();
     // Cell: 4 depths × 4 widths × 1 skip (*) × 3 expansions; cell 2 has one width.
     assert_eq!(s.count(), 48 * 12 * 48 * 48);
     assert_eq!(s.cells()[3].stride, 1);
@@ -26,7 +29,9 @@ fn edited_space_counts_exactly() {
     let e = SearchSpace::parse(huge).unwrap_err();
     assert!(e.to_string().contains("number of configurations"), "{e}");
     // So is a space whose largest member would be too big to build.
-    let e = SearchSpace::parse("cifar10/dense/cells=16;s=1;d=1..128;w=1..4096").unwrap_err().to_string();
+    let e = SearchSpace::parse("cifar10/dense/cells=16;s=1;d=1..128;w=1..4096")
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("network size") && e.contains("at most 4194304"), "{e}");
 }
 
@@ -59,7 +64,11 @@ fn classic_networks_round_trip() {
         let arch = Architecture::parse(text).unwrap_or_else(|e| panic!("{name}: {e}"));
         let printed = arch.to_string();
         assert_eq!(Architecture::parse(&printed).unwrap(), arch, "{name}");
-        assert_eq!(Architecture::parse(&printed).unwrap().to_string(), printed, "{name}: printing is canonical");
+        assert_eq!(
+            Architecture::parse(&printed).unwrap().to_string(),
+            printed,
+            "{name}: printing is canonical"
+        );
     }
 }
 
@@ -123,7 +132,12 @@ fn checked_construction_is_the_only_way_in() {
     p.cells[1] = CellRanges { depth: ValueRange::new(2, 200, 1), ..p.cells[1] };
     let e = p.check().unwrap_err().to_string();
     assert!(e.contains("cell 2 depth d (highest) = 200") && e.contains("1..=128"), "{e}");
-    let p = ArchitectureParams { dataset: DATASETS[0], family: Family::Dense, options: Frame::new(DATASETS[0], Family::Dense).options, cells: vec![] };
+    let p = ArchitectureParams {
+        dataset: DATASETS[0],
+        family: Family::Dense,
+        options: Frame::new(DATASETS[0], Family::Dense).options,
+        cells: vec![],
+    };
     assert!(p.check().unwrap_err().to_string().contains("number of cells = 0"));
 }
 

@@ -41,11 +41,22 @@ fn links_round_trip_and_write_only_what_differs() {
 fn a_bad_field_falls_back_alone_and_is_named() {
     let d = State::decode("v=1&profile=rpi4&seed=NaN&space=cifar10/dense/cells=3;d=0..4&goal=max-accuracy,latency<=abc");
     assert_eq!(d.state.profile, "rpi4", "the good field stays");
-    assert_eq!((d.state.seed, d.state.space.as_str(), d.state.goal.as_str()), (1, "default", "max-accuracy"));
+    assert_eq!(
+        (d.state.seed, d.state.space.as_str(), d.state.goal.as_str()),
+        (1, "default", "max-accuracy")
+    );
     let fields: Vec<&str> = d.notices.iter().map(|n| n.field.as_str()).collect();
     assert_eq!(fields, ["seed", "space", "goal"]);
-    assert_eq!(d.notices[0].message, "allowed an integer 0..=9007199254740991; the default is used");
-    assert!(d.notices[1].message.contains("depth d (lowest) = 0 is not allowed: allowed 1..=128") && d.notices[1].message.ends_with("; the default is used"), "{}", d.notices[1].message);
+    assert_eq!(
+        d.notices[0].message,
+        "allowed an integer 0..=9007199254740991; the default is used"
+    );
+    assert!(
+        d.notices[1].message.contains("depth d (lowest) = 0 is not allowed: allowed 1..=128")
+            && d.notices[1].message.ends_with("; the default is used"),
+        "{}",
+        d.notices[1].message
+    );
 }
 
 #[test]
@@ -68,17 +79,26 @@ fn hostile_links_never_fail_and_never_echo_markup_as_state() {
     for link in hostile {
         let d = State::decode(link);
         assert!(!d.notices.is_empty(), "{link}: a notice says what was wrong");
-        for field in [&d.state.space, &d.state.profile, &d.state.samples, &d.state.goal, &d.state.solver] {
+        for field in
+            [&d.state.space, &d.state.profile, &d.state.samples, &d.state.goal, &d.state.solver]
+        {
             assert!(!field.contains('<'), "{link}: markup reached the state");
         }
-        assert!(d.state.request(None).problem().is_ok(), "{link}: the state that comes out always runs");
+        assert!(
+            d.state.request(None).problem().is_ok(),
+            "{link}: the state that comes out always runs"
+        );
     }
     let newer = State::decode("v=2&profile=rpi4&future=1");
     assert_eq!(newer.state.profile, "rpi4");
     assert!(newer.notices[0].message.contains("newer version (schema 2)"), "{:?}", newer.notices);
     assert_eq!(newer.notices[1].field, "future");
     let knobs = State::decode("v=1&profile=rpi4&knobs=rows%2Bcols%3D64,128");
-    assert_eq!((knobs.state.profile.as_str(), knobs.state.knobs.as_str()), ("rpi4", ""), "knobs rpi4 lacks are dropped, the profile kept");
+    assert_eq!(
+        (knobs.state.profile.as_str(), knobs.state.knobs.as_str()),
+        ("rpi4", ""),
+        "knobs rpi4 lacks are dropped, the profile kept"
+    );
     assert_eq!(knobs.notices.len(), 1);
     assert_eq!(knobs.notices[0].field, "knobs");
 }
@@ -89,11 +109,17 @@ fn oversized_links_and_values_are_refused_with_their_size() {
     let d = State::decode(&long);
     assert_eq!(d.state, State::default());
     assert_eq!(d.notices.len(), 1);
-    assert!(d.notices[0].message.starts_with(&format!("the link is {} characters long: allowed at most 8192", long.len())));
+    assert!(d.notices[0]
+        .message
+        .starts_with(&format!("the link is {} characters long: allowed at most 8192", long.len())));
     assert!(d.notices[0].value.chars().count() <= 81, "values in notices are shortened");
     let d = State::decode(&format!("v=1&profile=rpi4&space={}", "x".repeat(2000)));
     assert_eq!(d.state.profile, "rpi4");
-    assert!(d.notices[0].message.starts_with("2000 characters: allowed at most 1024"), "{:?}", d.notices);
+    assert!(
+        d.notices[0].message.starts_with("2000 characters: allowed at most 1024"),
+        "{:?}",
+        d.notices
+    );
     let twice = State::decode("v=1&seed=5&seed=6");
     assert_eq!(twice.state.seed, 6);
     assert!(twice.notices[0].message.contains("more than once"));
@@ -109,10 +135,18 @@ fn profile_edits_are_checked_against_the_profile() {
     assert!(ok.notices.is_empty(), "{:?}", ok.notices);
     assert_eq!(ok.state.profile().unwrap().value("bandwidth_gbs"), Some(3.5));
     // Out of range, unknown key, not a number: the edits go, the profile stays, the notice says why.
-    for (params, words) in [("bandwidth_gbs%3D-4", "params.bandwidth_gbs"), ("nonsense%3D1", "params.nonsense"), ("bandwidth_gbs%3Dlots", "not a number")] {
+    for (params, words) in [
+        ("bandwidth_gbs%3D-4", "params.bandwidth_gbs"),
+        ("nonsense%3D1", "params.nonsense"),
+        ("bandwidth_gbs%3Dlots", "not a number"),
+    ] {
         let d = State::decode(&format!("v=1&profile=rpi4&params={params}"));
         assert_eq!((d.state.profile.as_str(), d.state.params.as_str()), ("rpi4", ""), "{params}");
-        assert!(d.notices.iter().any(|n| n.field == "params" && n.message.contains(words)), "{params}: {:?}", d.notices);
+        assert!(
+            d.notices.iter().any(|n| n.field == "params" && n.message.contains(words)),
+            "{params}: {:?}",
+            d.notices
+        );
     }
 }
 
@@ -121,7 +155,12 @@ fn own_samples_travel_in_the_link_or_by_fingerprint() {
     let csv = "arch,accuracy\ndigits/dense/d2w8t2-d2w16t4,0.61\ndigits/dense/d4w16t8-d3w32t8,0.83\ndigits/dense/d3w8t0-d2w8t0,0.55\n";
     let own = OwnSamples::of_csv(csv).unwrap();
     assert!(!own.starts_with("file:"), "three rows fit in a link: {own}");
-    let state = State { samples: "own".into(), own: own.clone(), goal: "max-accuracy,accuracy>=0.5".into(), ..State::default() };
+    let state = State {
+        samples: "own".into(),
+        own: own.clone(),
+        goal: "max-accuracy,accuracy>=0.5".into(),
+        ..State::default()
+    };
     let back = State::decode(&state.encode());
     assert!(back.notices.is_empty(), "{:?}", back.notices);
     assert_eq!(back.state, state);
@@ -131,7 +170,9 @@ fn own_samples_travel_in_the_link_or_by_fingerprint() {
     let big = std::fs::read_to_string("data/samples/digits.csv").unwrap();
     let mut grown = big.clone();
     for _ in 0..2 {
-        grown.push_str(&big.lines().filter(|l| !l.starts_with('#')).skip(1).collect::<Vec<_>>().join("\n"));
+        grown.push_str(
+            &big.lines().filter(|l| !l.starts_with('#')).skip(1).collect::<Vec<_>>().join("\n"),
+        );
         grown.push('\n');
     }
     let named = OwnSamples::of_csv(&grown).unwrap();
@@ -142,7 +183,10 @@ fn own_samples_travel_in_the_link_or_by_fingerprint() {
     assert!(d.notices.is_empty(), "{:?}", d.notices);
     assert!(d.state.samples_csv(None).unwrap_err().contains("load its CSV file"));
     assert!(d.state.samples_csv(Some(&big)).unwrap_err().contains("fingerprint"));
-    assert!(d.state.samples_csv(Some(&grown.replace('\n', "\r\n"))).is_ok(), "line endings do not change the fingerprint");
+    assert!(
+        d.state.samples_csv(Some(&grown.replace('\n', "\r\n"))).is_ok(),
+        "line endings do not change the fingerprint"
+    );
     // Rows that do not parse fall back to the proxy with a named notice.
     let bad = State::decode("v=1&samples=own&own=digits%2Fdense%2Fd2w8t2%400.5%7Cnope%402");
     assert_eq!(bad.state.samples, "none");
@@ -163,8 +207,13 @@ fn a_missing_own_file_keeps_the_profile_edits() {
     // The search falls back to the NN-Degree proxy, but still on the edited profile.
     let link = "v=1&profile=rpi4&params=bandwidth_gbs%3D2&samples=own&own=file%3A300%3A0123abcd";
     let pg = flash_nas::playground::Playground::open(link, None);
-    assert!(pg.notices.iter().any(|n| n.field == "own" && n.message.contains("load its CSV file")), "{:?}", pg.notices);
-    let edited = flash_nas::playground::Playground::open("v=1&profile=rpi4&params=bandwidth_gbs%3D2", None);
+    assert!(
+        pg.notices.iter().any(|n| n.field == "own" && n.message.contains("load its CSV file")),
+        "{:?}",
+        pg.notices
+    );
+    let edited =
+        flash_nas::playground::Playground::open("v=1&profile=rpi4&params=bandwidth_gbs%3D2", None);
     let (a, b) = (pg.result().unwrap(), edited.result().unwrap());
     assert_eq!(a.best.as_ref().unwrap().metrics, b.best.as_ref().unwrap().metrics);
 }

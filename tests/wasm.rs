@@ -60,7 +60,10 @@ fn the_page_form_helpers_convert_to_and_from_js() {
     let state = get(&state, "state");
     let changes = js_sys::JSON::parse(r#"{"space": "cifar10/dense/cells=3;d=2..11;w=8..64:8;t=0..49", "seed": "7", "hide": ["shgo", "compare"]}"#).unwrap();
     let edited = wasm::state_edit(state.clone(), changes).unwrap();
-    assert_eq!(get(&edited, "query").as_string().as_deref(), Some("v=1&profile=rpi4&seed=7&hide=compare%2Cshgo"));
+    assert_eq!(
+        get(&edited, "query").as_string().as_deref(),
+        Some("v=1&profile=rpi4&seed=7&hide=compare%2Cshgo")
+    );
     let bad = wasm::state_edit(state, js_sys::JSON::parse(r#"{"seed": "-5"}"#).unwrap()).unwrap();
     assert_eq!(js_sys::Array::from(&get(&bad, "notices")).length(), 1);
     // Goal text both ways, and a typed number checked with its range named.
@@ -85,7 +88,8 @@ fn shgo_in_wasm_matches_native_bit_for_bit() {
     // The native snapshot comes from tests/golden.rs (shgo_runs_match_their_snapshot).
     use flash_nas::shgo::spec::{run, Spec};
     // The same specs natively and in wasm.
-    let specs: Vec<serde_json::Value> = serde_json::from_str(include_str!("golden/shgo-specs.json")).unwrap();
+    let specs: Vec<serde_json::Value> =
+        serde_json::from_str(include_str!("golden/shgo-specs.json")).unwrap();
     let got: Vec<serde_json::Value> = specs
         .iter()
         .map(|s| {
@@ -93,21 +97,25 @@ fn shgo_in_wasm_matches_native_bit_for_bit() {
             serde_json::json!({"x": report.x, "fun": report.fun, "nfev": report.nfev, "minima": report.minima})
         })
         .collect();
-    assert_eq!(
-        serde_json::Value::Array(got),
-        golden(include_str!("golden/shgo-runs.json"))
-    );
+    assert_eq!(serde_json::Value::Array(got), golden(include_str!("golden/shgo-runs.json")));
 }
 
 #[wasm_bindgen_test]
 fn hardware_costs_in_wasm_match_native_bit_for_bit() {
     // Written by tests/golden.rs (hardware_costs_match_their_snapshot).
     use flash_nas::hardware::{builtin, HardwareModel};
-    let want: Vec<serde_json::Value> = serde_json::from_str(include_str!("golden/hardware-costs.json")).unwrap();
+    let want: Vec<serde_json::Value> =
+        serde_json::from_str(include_str!("golden/hardware-costs.json")).unwrap();
     for row in want {
         let p = builtin(row["profile"].as_str().unwrap()).unwrap();
         let arch = Architecture::parse(row["arch"].as_str().unwrap()).unwrap();
-        assert_eq!(serde_json::to_value(p.cost(&arch)).unwrap(), row["cost"], "{} {}", row["profile"], row["arch"]);
+        assert_eq!(
+            serde_json::to_value(p.cost(&arch)).unwrap(),
+            row["cost"],
+            "{} {}",
+            row["profile"],
+            row["arch"]
+        );
     }
 }
 
@@ -122,7 +130,8 @@ fn the_forward_pass_timer_runs_in_the_browser() {
     let logits = net.forward();
     let want = golden(include_str!("golden/forward-logits.json"));
     assert_eq!(want["arch"], arch.to_string());
-    let want: Vec<f64> = want["logits"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+    let want: Vec<f64> =
+        want["logits"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
     assert_eq!(logits.len(), want.len());
     let scale = want.iter().fold(0.0f64, |m, v| m.max(v.abs()));
     for (got, want) in logits.iter().zip(&want) {
@@ -147,8 +156,10 @@ mod fingerprint;
 fn searches_in_wasm_match_native_bit_for_bit() {
     // Written by tests/golden.rs (search_runs_match_their_snapshot): same networks,
     // same metric bits, same evaluation counts.
-    let requests: Vec<flash_nas::search::request::Request> = serde_json::from_str(include_str!("golden/search-requests.json")).unwrap();
-    let got: Vec<serde_json::Value> = requests.iter().map(|r| fingerprint::search(&r.run().unwrap())).collect();
+    let requests: Vec<flash_nas::search::request::Request> =
+        serde_json::from_str(include_str!("golden/search-requests.json")).unwrap();
+    let got: Vec<serde_json::Value> =
+        requests.iter().map(|r| fingerprint::search(&r.run().unwrap())).collect();
     assert_eq!(serde_json::Value::Array(got), golden(include_str!("golden/search-runs.json")));
     let bad = js_sys::JSON::parse(r#"{"goal": "max-accuracy,latency<=-1"}"#).unwrap();
     assert!(flash_nas::wasm::search_run(bad).is_err());
@@ -168,7 +179,9 @@ fn links_decode_in_wasm_as_natively() {
     // Fields a state object leaves out take their defaults.
     let state = js_sys::JSON::parse(r#"{"space":"default","profile":"rpi4","samples":"none","goal":"max-accuracy","knobs":"","solver":"flash","seed":3,"hide":[]}"#).unwrap();
     assert_eq!(flash_nas::wasm::state_encode(state).unwrap(), "v=1&profile=rpi4&seed=3");
-    assert!(flash_nas::wasm::state_encode(js_sys::JSON::parse(r#"{"seed": "one"}"#).unwrap()).is_err());
+    assert!(
+        flash_nas::wasm::state_encode(js_sys::JSON::parse(r#"{"seed": "one"}"#).unwrap()).is_err()
+    );
 }
 
 #[wasm_bindgen_test]
@@ -182,7 +195,9 @@ fn shared_links_give_the_native_results_and_charts_in_wasm() {
         for key in ["link", "notices", "error"] {
             assert_eq!(got[key], want[i][key], "{l}: {key}");
         }
-        for key in ["message", "evaluations", "relaxed_evaluations", "local_minima", "best", "pareto"] {
+        for key in
+            ["message", "evaluations", "relaxed_evaluations", "local_minima", "best", "pareto"]
+        {
             assert_eq!(got["result"][key], want[i]["result"][key], "{l}: {key}");
         }
     }

@@ -36,12 +36,20 @@ impl Target {
     /// The parameters each model fits to this target.
     pub fn keys(self, model: &Model) -> &'static [&'static str] {
         match (model, self) {
-            (Model::Roofline(_), Target::Latency) => &["eta_compute", "eta_memory", "layer_overhead_us", "network_overhead_us", "overlap"],
+            (Model::Roofline(_), Target::Latency) => &[
+                "eta_compute",
+                "eta_memory",
+                "layer_overhead_us",
+                "network_overhead_us",
+                "overlap",
+            ],
             (Model::Roofline(_), Target::Energy) => &["power_w", "dram_pj_per_bit"],
             (Model::Imc(_), Target::Latency) => &["array_read_ns", "layer_overhead_us"],
             // Array energy per column is not fitted: like the ADC's, it is paid once
             // per conversion, so the two cannot be told apart from totals.
-            (Model::Imc(_), Target::Energy) => &["adc_energy_scale", "row_energy_pj", "buffer_energy_pj"],
+            (Model::Imc(_), Target::Energy) => {
+                &["adc_energy_scale", "row_energy_pj", "buffer_energy_pj"]
+            }
         }
     }
 
@@ -77,8 +85,20 @@ pub struct Measured {
 }
 
 impl Measured {
-    pub fn new(arch: &Architecture, latency: Option<f64>, energy: Option<f64>, line: usize) -> Measured {
-        Measured { arch: arch.to_string(), latency, energy, line, frame: *arch.frame(), cells: arch.cells().to_vec() }
+    pub fn new(
+        arch: &Architecture,
+        latency: Option<f64>,
+        energy: Option<f64>,
+        line: usize,
+    ) -> Measured {
+        Measured {
+            arch: arch.to_string(),
+            latency,
+            energy,
+            line,
+            frame: *arch.frame(),
+            cells: arch.cells().to_vec(),
+        }
     }
 
     pub fn cost<M: HardwareModel + ?Sized>(&self, model: &M) -> NetworkCost {
@@ -102,13 +122,21 @@ impl Measurements {
     /// other columns are ignored, an empty cell means not measured. Leading `#`
     /// lines are provenance. Errors name the line and the column.
     pub fn from_csv(text: &str) -> Result<Measurements> {
-        let provenance: Vec<String> =
-            text.lines().take_while(|l| l.trim_start().starts_with('#')).map(|l| l.trim_start().trim_start_matches('#').trim().to_string()).collect();
-        let mut reader = csv::ReaderBuilder::new().comment(Some(b'#')).trim(csv::Trim::All).from_reader(text.as_bytes());
+        let provenance: Vec<String> = text
+            .lines()
+            .take_while(|l| l.trim_start().starts_with('#'))
+            .map(|l| l.trim_start().trim_start_matches('#').trim().to_string())
+            .collect();
+        let mut reader = csv::ReaderBuilder::new()
+            .comment(Some(b'#'))
+            .trim(csv::Trim::All)
+            .from_reader(text.as_bytes());
         let header_line = provenance.len() + 1;
-        let headers = reader.headers().map_err(|e| Error::csv(header_line, "header", e.to_string()))?.clone();
+        let headers =
+            reader.headers().map_err(|e| Error::csv(header_line, "header", e.to_string()))?.clone();
         let find = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
-        let arch_col = find("arch").ok_or_else(|| Error::csv(header_line, "arch", "the header has no 'arch' column"))?;
+        let arch_col = find("arch")
+            .ok_or_else(|| Error::csv(header_line, "arch", "the header has no 'arch' column"))?;
         let lat_col = find("latency_ms");
         let energy_col = find("energy_mj");
         if lat_col.is_none() && energy_col.is_none() {
@@ -116,24 +144,47 @@ impl Measurements {
         }
         let mut samples = Vec::new();
         for record in reader.records() {
-            let record = record.map_err(|e| Error::csv(e.position().map(|p| p.line() as usize).unwrap_or(0), "row", e.to_string()))?;
+            let record = record.map_err(|e| {
+                Error::csv(
+                    e.position().map(|p| p.line() as usize).unwrap_or(0),
+                    "row",
+                    e.to_string(),
+                )
+            })?;
             let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
             if samples.len() >= MAX_SAMPLES {
-                return Err(Error::csv(line, "row", format!("more than {MAX_SAMPLES} samples: allowed 1..={MAX_SAMPLES} rows")));
+                return Err(Error::csv(
+                    line,
+                    "row",
+                    format!("more than {MAX_SAMPLES} samples: allowed 1..={MAX_SAMPLES} rows"),
+                ));
             }
             let arch_text = record.get(arch_col).unwrap_or("");
-            let arch = Architecture::parse(arch_text).map_err(|e| Error::csv(line, "arch", e.to_string()))?;
-            let number = |col: Option<usize>, name: &str, (lo, hi): (f64, f64)| -> Result<Option<f64>> {
-                let Some(text) = col.and_then(|c| record.get(c)).filter(|t| !t.is_empty()) else { return Ok(None) };
-                match text.parse::<f64>() {
-                    Ok(v) if v.is_finite() && (lo..=hi).contains(&v) => Ok(Some(v)),
-                    _ => Err(Error::csv(line, name, format!("'{text}' is not allowed: allowed a number in {lo:e}..={hi:e}"))),
-                }
-            };
+            let arch = Architecture::parse(arch_text)
+                .map_err(|e| Error::csv(line, "arch", e.to_string()))?;
+            let number =
+                |col: Option<usize>, name: &str, (lo, hi): (f64, f64)| -> Result<Option<f64>> {
+                    let Some(text) = col.and_then(|c| record.get(c)).filter(|t| !t.is_empty())
+                    else {
+                        return Ok(None);
+                    };
+                    match text.parse::<f64>() {
+                        Ok(v) if v.is_finite() && (lo..=hi).contains(&v) => Ok(Some(v)),
+                        _ => Err(Error::csv(
+                            line,
+                            name,
+                            format!("'{text}' is not allowed: allowed a number in {lo:e}..={hi:e}"),
+                        )),
+                    }
+                };
             let latency = number(lat_col, "latency_ms", LATENCY_MS)?.map(|ms| ms * 1e-3);
             let energy = number(energy_col, "energy_mj", ENERGY_MJ)?.map(|mj| mj * 1e-3);
             if latency.is_none() && energy.is_none() {
-                return Err(Error::csv(line, "latency_ms", "the row has neither a latency nor an energy"));
+                return Err(Error::csv(
+                    line,
+                    "latency_ms",
+                    "the row has neither a latency nor an energy",
+                ));
             }
             samples.push(Measured::new(&arch, latency, energy, line));
         }
@@ -157,7 +208,8 @@ pub struct Errors {
 
 impl Errors {
     pub fn of(predicted: &[f64], measured: &[f64]) -> Errors {
-        let ape: Vec<f64> = predicted.iter().zip(measured).map(|(p, m)| 100.0 * (p - m).abs() / m).collect();
+        let ape: Vec<f64> =
+            predicted.iter().zip(measured).map(|(p, m)| 100.0 * (p - m).abs() / m).collect();
         let n = ape.len().max(1) as f64;
         Errors {
             samples: ape.len(),
@@ -226,12 +278,21 @@ struct Fit {
 }
 
 /// Projected Levenberg–Marquardt on the relative residuals of one target.
-fn fit_target(profile: &Profile, start: &[f64], samples: &[&Measured], target: Target) -> Result<Fit> {
+fn fit_target(
+    profile: &Profile,
+    start: &[f64],
+    samples: &[&Measured],
+    target: Target,
+) -> Result<Fit> {
     let specs = profile.specs();
     let model = build(profile, start)?;
     let keys = target.keys(&model);
-    let idx: Vec<usize> = keys.iter().map(|k| specs.iter().position(|s| s.key == *k).expect("fitted keys are parameters")).collect();
-    let measured: Vec<f64> = samples.iter().map(|s| target.of_sample(s).expect("filtered")).collect();
+    let idx: Vec<usize> = keys
+        .iter()
+        .map(|k| specs.iter().position(|s| s.key == *k).expect("fitted keys are parameters"))
+        .collect();
+    let measured: Vec<f64> =
+        samples.iter().map(|s| target.of_sample(s).expect("filtered")).collect();
     let residuals = |values: &[f64]| -> Result<Array1<f64>> {
         let m = build(profile, values)?;
         let p = predictions(&m, samples, target);
@@ -250,7 +311,8 @@ fn fit_target(profile: &Profile, start: &[f64], samples: &[&Measured], target: T
         let mut jac = Array2::<f64>::zeros((n, p));
         for (j, &i) in idx.iter().enumerate() {
             let spec = &specs[i];
-            let scale = (spec.max - spec.min).min(values[i].abs().max(1e-3 * (spec.max - spec.min).min(1.0)));
+            let scale = (spec.max - spec.min)
+                .min(values[i].abs().max(1e-3 * (spec.max - spec.min).min(1.0)));
             let mut h = 1e-6 * scale.max(1e-12);
             if values[i] + h > spec.max {
                 h = -h;
@@ -273,7 +335,10 @@ fn fit_target(profile: &Profile, start: &[f64], samples: &[&Measured], target: T
             for j in 0..p {
                 a[[j, j]] += lambda * jtj[[j, j]].max(1e-12);
             }
-            let Some(step) = solve(a, -&g) else { lambda *= 10.0; continue };
+            let Some(step) = solve(a, -&g) else {
+                lambda *= 10.0;
+                continue;
+            };
             let mut trial = values.clone();
             for (j, &i) in idx.iter().enumerate() {
                 trial[i] = (values[i] + step[j]).clamp(specs[i].min, specs[i].max);
@@ -300,7 +365,10 @@ fn fit_target(profile: &Profile, start: &[f64], samples: &[&Measured], target: T
 
 /// The targets the samples measured (each with enough samples to fit).
 fn targets(samples: &[&Measured]) -> Vec<Target> {
-    [Target::Latency, Target::Energy].into_iter().filter(|t| samples.iter().any(|s| t.of_sample(s).is_some())).collect()
+    [Target::Latency, Target::Energy]
+        .into_iter()
+        .filter(|t| samples.iter().any(|s| t.of_sample(s).is_some()))
+        .collect()
 }
 
 fn with_target<'a>(samples: &[&'a Measured], target: Target) -> Vec<&'a Measured> {
@@ -365,18 +433,38 @@ pub fn fit(profile: &Profile, samples: &[Measured]) -> Result<Profile> {
 }
 
 fn to_profile(profile: &Profile, values: &[f64]) -> Result<Profile> {
-    let changes: Vec<(&str, f64)> = profile.specs().iter().zip(values).filter(|(s, _)| s.fitted).map(|(s, v)| (s.key, *v)).collect();
-    let changed: Vec<(&str, f64)> = changes.into_iter().filter(|(k, v)| profile.value(k) != Some(*v)).collect();
+    let changes: Vec<(&str, f64)> = profile
+        .specs()
+        .iter()
+        .zip(values)
+        .filter(|(s, _)| s.fitted)
+        .map(|(s, v)| (s.key, *v))
+        .collect();
+    let changed: Vec<(&str, f64)> =
+        changes.into_iter().filter(|(k, v)| profile.value(k) != Some(*v)).collect();
     profile.with_values(&changed, "fitted by flash hw calibrate")
 }
 
 /// Calibrates and reports: the fit on all samples (or on the first `train`), the
 /// k-fold cross-validation, and in hold-out mode the errors on the rest.
-pub fn calibrate(profile: &Profile, samples: &[Measured], folds: usize, train: Option<usize>) -> Result<CalibrationReport> {
+pub fn calibrate(
+    profile: &Profile,
+    samples: &[Measured],
+    folds: usize,
+    train: Option<usize>,
+) -> Result<CalibrationReport> {
     let all: Vec<&Measured> = samples.iter().collect();
     if let Some(t) = train {
         if t >= samples.len() {
-            return Err(Error::field("train", t, format!("1..={} (fewer than the {} samples, so some are left to predict)", samples.len().saturating_sub(1), samples.len())));
+            return Err(Error::field(
+                "train",
+                t,
+                format!(
+                    "1..={} (fewer than the {} samples, so some are left to predict)",
+                    samples.len().saturating_sub(1),
+                    samples.len()
+                ),
+            ));
         }
     }
     let fit_on: Vec<&Measured> = match train {
@@ -412,11 +500,13 @@ pub fn calibrate(profile: &Profile, samples: &[Measured], folds: usize, train: O
     let mut reports = Vec::new();
     for target in targets(&fit_on) {
         let with = with_target(&fit_on, target);
-        let measured: Vec<f64> = with.iter().map(|s| target.of_sample(s).expect("filtered")).collect();
+        let measured: Vec<f64> =
+            with.iter().map(|s| target.of_sample(s).expect("filtered")).collect();
         // k-fold: sample i is in fold i mod k (deterministic, spreads the CSV's order).
         let mut cv = vec![0.0; with.len()];
         for fold in 0..k {
-            let train_part: Vec<&Measured> = with.iter().enumerate().filter(|(i, _)| i % k != fold).map(|(_, s)| *s).collect();
+            let train_part: Vec<&Measured> =
+                with.iter().enumerate().filter(|(i, _)| i % k != fold).map(|(_, s)| *s).collect();
             let test_idx: Vec<usize> = (0..with.len()).filter(|i| i % k == fold).collect();
             if test_idx.is_empty() {
                 continue;

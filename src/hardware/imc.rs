@@ -16,33 +16,102 @@ use crate::error::{Error, Result};
 use crate::workload::{LayerKind, LayerSpec};
 
 pub const PARAMS: [ParamSpec; 27] = [
-    ParamSpec::new("rows", "rows", 16.0, 2048.0, "rows of a crossbar (inputs summed on one bit line)").integer(),
+    ParamSpec::new(
+        "rows",
+        "rows",
+        16.0,
+        2048.0,
+        "rows of a crossbar (inputs summed on one bit line)",
+    )
+    .integer(),
     ParamSpec::new("cols", "columns", 16.0, 2048.0, "columns (bit lines) of a crossbar").integer(),
     ParamSpec::new("bits_per_cell", "bits", 1.0, 8.0, "bits one memory cell stores").integer(),
     ParamSpec::new("weight_bits", "bits", 1.0, 16.0, "weight precision").integer(),
-    ParamSpec::new("input_bits", "bits", 1.0, 16.0, "input precision, fed one bit per read").integer(),
+    ParamSpec::new("input_bits", "bits", 1.0, 16.0, "input precision, fed one bit per read")
+        .integer(),
     ParamSpec::new("adc_bits", "bits", 3.0, 10.0, "ADC resolution").integer(),
-    ParamSpec::new("columns_per_adc", "columns", 1.0, 2048.0, "columns one ADC converts in turn (column mux)").integer(),
+    ParamSpec::new(
+        "columns_per_adc",
+        "columns",
+        1.0,
+        2048.0,
+        "columns one ADC converts in turn (column mux)",
+    )
+    .integer(),
     ParamSpec::new("clock_ghz", "GHz", 0.01, 10.0, "clock: one ADC conversion per cycle"),
-    ParamSpec::new("array_read_ns", "ns", 0.0, 1000.0, "word-line drive and bit-line settling per read, besides conversions").fitted(),
-    ParamSpec::new("layer_overhead_us", "µs", 0.0, 1e5, "fixed time per layer (control, pipeline fill)").fitted(),
+    ParamSpec::new(
+        "array_read_ns",
+        "ns",
+        0.0,
+        1000.0,
+        "word-line drive and bit-line settling per read, besides conversions",
+    )
+    .fitted(),
+    ParamSpec::new(
+        "layer_overhead_us",
+        "µs",
+        0.0,
+        1e5,
+        "fixed time per layer (control, pipeline fill)",
+    )
+    .fitted(),
     ParamSpec::new("adc_energy_5bit_pj", "pJ", 0.001, 1000.0, "energy of one 5-bit conversion"),
     ParamSpec::new("adc_energy_8bit_pj", "pJ", 0.001, 1000.0, "energy of one 8-bit conversion"),
     ParamSpec::new("adc_area_5bit_um2", "µm²", 0.1, 1e6, "area of one 5-bit ADC"),
     ParamSpec::new("adc_area_8bit_um2", "µm²", 0.1, 1e6, "area of one 8-bit ADC"),
-    ParamSpec::new("adc_energy_scale", "×", 0.01, 100.0, "multiplies the interpolated ADC energy").fitted(),
+    ParamSpec::new("adc_energy_scale", "×", 0.01, 100.0, "multiplies the interpolated ADC energy")
+        .fitted(),
     ParamSpec::new("array_energy_pj", "pJ", 0.0, 1000.0, "array energy per column per read"),
-    ParamSpec::new("row_energy_pj", "pJ", 0.0, 1000.0, "driver and input register energy per active row per read").fitted(),
-    ParamSpec::new("shift_add_energy_pj", "pJ", 0.0, 1000.0, "shift-and-add and output register per conversion"),
-    ParamSpec::new("buffer_energy_pj", "pJ", 0.0, 1e4, "buffer (eDRAM) access per 256 bits").fitted(),
+    ParamSpec::new(
+        "row_energy_pj",
+        "pJ",
+        0.0,
+        1000.0,
+        "driver and input register energy per active row per read",
+    )
+    .fitted(),
+    ParamSpec::new(
+        "shift_add_energy_pj",
+        "pJ",
+        0.0,
+        1000.0,
+        "shift-and-add and output register per conversion",
+    ),
+    ParamSpec::new("buffer_energy_pj", "pJ", 0.0, 1e4, "buffer (eDRAM) access per 256 bits")
+        .fitted(),
     ParamSpec::new("noc_energy_pj", "pJ", 0.0, 1e4, "interconnect (router) per 256 bits"),
     ParamSpec::new("digital_op_pj", "pJ", 0.0, 100.0, "one digital add (partial sums, pooling)"),
-    ParamSpec::new("digital_ops_per_cycle", "ops/cycle", 1.0, 1e6, "digital adds per clock (pooling units)"),
+    ParamSpec::new(
+        "digital_ops_per_cycle",
+        "ops/cycle",
+        1.0,
+        1e6,
+        "digital adds per clock (pooling units)",
+    ),
     ParamSpec::new("array_area_um2", "µm²", 0.01, 1e7, "area of one crossbar array"),
-    ParamSpec::new("periphery_area_um2", "µm²", 0.0, 1e7, "per-crossbar periphery besides ADCs (drivers, S+H, S+A, registers)"),
-    ParamSpec::new("shared_area_um2", "µm²", 0.0, 1e7, "per-crossbar share of the tile's bus, router and digital units"),
-    ParamSpec::new("buffer_area_um2_per_kb", "µm²/KB", 0.0, 1e7, "buffer (eDRAM) area per KiB; the buffer holds the largest layer's input and output"),
-    ParamSpec::new("activation_bits", "bits", 1.0, 32.0, "activation precision in buffers").integer(),
+    ParamSpec::new(
+        "periphery_area_um2",
+        "µm²",
+        0.0,
+        1e7,
+        "per-crossbar periphery besides ADCs (drivers, S+H, S+A, registers)",
+    ),
+    ParamSpec::new(
+        "shared_area_um2",
+        "µm²",
+        0.0,
+        1e7,
+        "per-crossbar share of the tile's bus, router and digital units",
+    ),
+    ParamSpec::new(
+        "buffer_area_um2_per_kb",
+        "µm²/KB",
+        0.0,
+        1e7,
+        "buffer (eDRAM) area per KiB; the buffer holds the largest layer's input and output",
+    ),
+    ParamSpec::new("activation_bits", "bits", 1.0, 32.0, "activation precision in buffers")
+        .integer(),
 ];
 
 /// A checked IMC profile.
@@ -110,10 +179,18 @@ impl Imc {
         let [rows, cols, bits_per_cell, weight_bits, input_bits, adc_bits, columns_per_adc, clock_ghz, array_read_ns, layer_overhead_us, e5, e8, a5, a8, escale, array_energy_pj, row_energy_pj, shift_add_energy_pj, buffer_energy_pj, noc_energy_pj, digital_op_pj, digital_ops_per_cycle, array_area, periphery_area, shared_area, buffer_area_um2_per_kb, activation_bits] =
             v.try_into().map_err(|_| Error::Invalid("an IMC profile has 27 parameters".into()))?;
         if columns_per_adc > cols {
-            return Err(Error::field("params.columns_per_adc", columns_per_adc, format!("1..={} (params.cols)", cols)));
+            return Err(Error::field(
+                "params.columns_per_adc",
+                columns_per_adc,
+                format!("1..={} (params.cols)", cols),
+            ));
         }
         if bits_per_cell > weight_bits {
-            return Err(Error::field("params.bits_per_cell", bits_per_cell, format!("1..={} (params.weight_bits)", weight_bits)));
+            return Err(Error::field(
+                "params.bits_per_cell",
+                bits_per_cell,
+                format!("1..={} (params.weight_bits)", weight_bits),
+            ));
         }
         let adc_bits = adc_bits as u32;
         let adc_area_um2 = adc_interpolate(a5, a8, adc_bits);
@@ -175,7 +252,13 @@ impl Imc {
             let n = layer.output.c as u64 * cpw;
             let row_blocks = k.div_ceil(self.rows);
             let col_blocks = n.div_ceil(self.cols);
-            Mapping { crossbars: row_blocks * col_blocks, row_blocks, active_rows: k * col_blocks, active_cols: n * row_blocks, outputs: layer.output.c as u64 }
+            Mapping {
+                crossbars: row_blocks * col_blocks,
+                row_blocks,
+                active_rows: k * col_blocks,
+                active_cols: n * row_blocks,
+                outputs: layer.output.c as u64,
+            }
         }
     }
 }
@@ -212,7 +295,9 @@ impl HardwareModel for Imc {
             let adds = layer.input.elems() as f64;
             let latency = adds / (self.digital_ops_per_cycle * self.clock_ghz) * 1e-9;
             let digital = adds * self.digital_op_pj * PJ;
-            let traffic = (in_bits + out_bits) / ACCESS_BITS * (self.buffer_energy_pj + self.noc_energy_pj) * PJ;
+            let traffic = (in_bits + out_bits) / ACCESS_BITS
+                * (self.buffer_energy_pj + self.noc_energy_pj)
+                * PJ;
             return LayerCost {
                 latency,
                 energy: digital + traffic,
@@ -222,19 +307,33 @@ impl HardwareModel for Imc {
             };
         }
         let m = self.mapping(layer);
-        let vectors = if layer.kind == LayerKind::Linear { 1.0 } else { (layer.output.h as u64 * layer.output.w as u64) as f64 };
+        let vectors = if layer.kind == LayerKind::Linear {
+            1.0
+        } else {
+            (layer.output.h as u64 * layer.output.w as u64) as f64
+        };
         let reads = vectors * self.input_bits;
         let latency = reads * self.read_ns() * 1e-9 + self.layer_overhead_us * 1e-6;
         let conversions = reads * m.active_cols as f64;
         let adc = conversions * self.adc_energy_pj * PJ;
-        let array = (conversions * self.array_energy_pj + reads * m.active_rows as f64 * self.row_energy_pj) * PJ;
+        let array = (conversions * self.array_energy_pj
+            + reads * m.active_rows as f64 * self.row_energy_pj)
+            * PJ;
         let psum_adds = vectors * m.outputs as f64 * (m.row_blocks - 1) as f64;
-        let digital = (conversions * self.shift_add_energy_pj + psum_adds * self.digital_op_pj) * PJ;
+        let digital =
+            (conversions * self.shift_add_energy_pj + psum_adds * self.digital_op_pj) * PJ;
         let moved = in_bits + out_bits;
-        let traffic = (moved / ACCESS_BITS * self.buffer_energy_pj + (moved + psum_adds * PSUM_BITS) / ACCESS_BITS * self.noc_energy_pj) * PJ;
+        let traffic = (moved / ACCESS_BITS * self.buffer_energy_pj
+            + (moved + psum_adds * PSUM_BITS) / ACCESS_BITS * self.noc_energy_pj)
+            * PJ;
         let xb = m.crossbars as f64;
         let p = &self.crossbar_area_parts;
-        let area_parts = [xb * p[0] * UM2_TO_MM2, xb * p[1] * UM2_TO_MM2, xb * p[2] * UM2_TO_MM2, xb * p[3] * UM2_TO_MM2];
+        let area_parts = [
+            xb * p[0] * UM2_TO_MM2,
+            xb * p[1] * UM2_TO_MM2,
+            xb * p[2] * UM2_TO_MM2,
+            xb * p[3] * UM2_TO_MM2,
+        ];
         LayerCost {
             latency,
             energy: adc + array + digital + traffic,
@@ -254,7 +353,12 @@ impl HardwareModel for Imc {
 
     fn parts(&self) -> Parts {
         Parts {
-            energy: ["ADC", "array (cells, drivers)", "digital (shift-add, accumulate, pool)", "buffer + interconnect"],
+            energy: [
+                "ADC",
+                "array (cells, drivers)",
+                "digital (shift-add, accumulate, pool)",
+                "buffer + interconnect",
+            ],
             area: ["ADC", "array", "periphery", "tile share + buffer"],
         }
     }

@@ -7,6 +7,7 @@
 //! The network's wiring (concatenations, shortcuts) comes from the same layer
 //! walk as every other number here, so the timed network is the modelled one.
 
+use crate::clock::Instant;
 use crate::error::{Error, Result};
 use crate::space::Architecture;
 use crate::workload::{self, LayerKind, LayerSpec, Piece, Reads, Role, Sink, Skip, INPUT};
@@ -14,7 +15,6 @@ use ndarray::{s, Array1, Array2, Array3, ArrayView3, Axis};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
-use crate::clock::Instant;
 
 /// Largest network the timer builds: activations (f32) of all layers together.
 pub const MAX_ACTIVATIONS: u64 = 64 * 1024 * 1024;
@@ -35,7 +35,12 @@ struct Record(Vec<Op>);
 impl Sink for Record {
     const READS: bool = true;
     fn layer(&mut self, spec: &LayerSpec, reads: Reads<'_>) {
-        self.0.push(Op { spec: *spec, pieces: reads.pieces.to_vec(), shortcut: reads.shortcut, weights: None });
+        self.0.push(Op {
+            spec: *spec,
+            pieces: reads.pieces.to_vec(),
+            shortcut: reads.shortcut,
+            weights: None,
+        });
     }
 }
 
@@ -69,13 +74,28 @@ impl Network {
             }
             let k2 = (s.kernel * s.kernel) as usize;
             let fan_in = k2 * (s.input.c / s.groups) as usize;
-            let (rows, cols) = if s.kind == LayerKind::Depthwise { (s.output.c as usize, k2) } else { (s.output.c as usize, fan_in) };
+            let (rows, cols) = if s.kind == LayerKind::Depthwise {
+                (s.output.c as usize, k2)
+            } else {
+                (s.output.c as usize, fan_in)
+            };
             let bound = (6.0 / fan_in as f32).sqrt();
-            op.weights = Some(Array2::from_shape_simple_fn((rows, cols), || rng.random_range(-bound..bound)));
+            op.weights = Some(Array2::from_shape_simple_fn((rows, cols), || {
+                rng.random_range(-bound..bound)
+            }));
         }
         let ds = arch.frame().dataset;
-        let input = Array3::from_shape_simple_fn((ds.channels as usize, ds.height as usize, ds.width as usize), || rng.random_range(-1.0f32..1.0));
-        Ok(Network { ops: record.0, input, arch: arch.to_string(), macs: totals.macs, params: totals.params })
+        let input = Array3::from_shape_simple_fn(
+            (ds.channels as usize, ds.height as usize, ds.width as usize),
+            || rng.random_range(-1.0f32..1.0),
+        );
+        Ok(Network {
+            ops: record.0,
+            input,
+            arch: arch.to_string(),
+            macs: totals.macs,
+            params: totals.params,
+        })
     }
 
     /// One forward pass; returns the logits.
@@ -96,25 +116,46 @@ impl Network {
                             continue;
                         }
                         seen.push(p.layer);
-                        let slot = if p.layer == INPUT { &mut input } else { store[p.layer as usize].as_mut().expect("sources run first") };
-                        *slot = if s.kind == LayerKind::AvgPool { avg_pool2(slot.view()) } else { global_avg_pool(slot.view()) };
+                        let slot = if p.layer == INPUT {
+                            &mut input
+                        } else {
+                            store[p.layer as usize].as_mut().expect("sources run first")
+                        };
+                        *slot = if s.kind == LayerKind::AvgPool {
+                            avg_pool2(slot.view())
+                        } else {
+                            global_avg_pool(slot.view())
+                        };
                     }
                 }
                 _ => {
                     let x = gather(&op.pieces, &store, &input);
                     let w = op.weights.as_ref().expect("weighted layers have weights");
                     let mut y = match s.kind {
-                        LayerKind::Depthwise => depthwise(x.view(), w, s.kernel as usize, s.stride as usize),
+                        LayerKind::Depthwise => {
+                            depthwise(x.view(), w, s.kernel as usize, s.stride as usize)
+                        }
                         LayerKind::Linear => linear(x.view(), w),
                         _ => conv(x.view(), w, s.kernel as usize, s.stride as usize),
                     };
-                    debug_assert_eq!(y.dim(), (s.output.c as usize, s.output.h as usize, s.output.w as usize));
+                    debug_assert_eq!(
+                        y.dim(),
+                        (s.output.c as usize, s.output.h as usize, s.output.w as usize)
+                    );
                     match op.shortcut {
                         Some(Skip::Identity(p)) => {
-                            let src = if p.layer == INPUT { &input } else { store[p.layer as usize].as_ref().expect("sources run first") };
+                            let src = if p.layer == INPUT {
+                                &input
+                            } else {
+                                store[p.layer as usize].as_ref().expect("sources run first")
+                            };
                             add_identity(&mut y, src.view(), p);
                         }
-                        Some(Skip::Projection(_)) => y += projection.as_ref().expect("the projection runs before its block's second conv"),
+                        Some(Skip::Projection(_)) => {
+                            y += projection
+                                .as_ref()
+                                .expect("the projection runs before its block's second conv")
+                        }
                         None => {}
                     }
                     if !matches!(s.role, Role::Projection | Role::Project | Role::Classifier) {
@@ -131,13 +172,20 @@ impl Network {
                 }
             }
         }
-        last.into_shape_with_order(self.ops.last().map(|o| o.spec.output.c as usize).unwrap_or(0)).unwrap_or_else(|_| Array1::zeros(0))
+        last.into_shape_with_order(self.ops.last().map(|o| o.spec.output.c as usize).unwrap_or(0))
+            .unwrap_or_else(|_| Array1::zeros(0))
     }
 }
 
 /// The concatenation of pieces along channels.
 fn gather(pieces: &[Piece], store: &[Option<Array3<f32>>], input: &Array3<f32>) -> Array3<f32> {
-    let src = |p: &Piece| if p.layer == INPUT { input } else { store[p.layer as usize].as_ref().expect("sources run first") };
+    let src = |p: &Piece| {
+        if p.layer == INPUT {
+            input
+        } else {
+            store[p.layer as usize].as_ref().expect("sources run first")
+        }
+    };
     if let [p] = pieces {
         let t = src(p);
         if p.start == 0 && p.len as usize == t.dim().0 {
@@ -249,7 +297,10 @@ fn linear(x: ArrayView3<f32>, w: &Array2<f32>) -> Array3<f32> {
 fn avg_pool2(x: ArrayView3<f32>) -> Array3<f32> {
     let (c, h, w) = x.dim();
     Array3::from_shape_fn((c, h / 2, w / 2), |(ci, y, xx)| {
-        0.25 * (x[[ci, 2 * y, 2 * xx]] + x[[ci, 2 * y + 1, 2 * xx]] + x[[ci, 2 * y, 2 * xx + 1]] + x[[ci, 2 * y + 1, 2 * xx + 1]])
+        0.25 * (x[[ci, 2 * y, 2 * xx]]
+            + x[[ci, 2 * y + 1, 2 * xx]]
+            + x[[ci, 2 * y, 2 * xx + 1]]
+            + x[[ci, 2 * y + 1, 2 * xx + 1]])
     })
 }
 
@@ -260,7 +311,12 @@ fn global_avg_pool(x: ArrayView3<f32>) -> Array3<f32> {
 }
 
 /// The reference: a direct convolution with groups, weights (out, in/groups, k, k).
-pub fn conv_naive(x: &Array3<f32>, w: &ndarray::Array4<f32>, stride: usize, groups: usize) -> Array3<f32> {
+pub fn conv_naive(
+    x: &Array3<f32>,
+    w: &ndarray::Array4<f32>,
+    stride: usize,
+    groups: usize,
+) -> Array3<f32> {
     let (c, h, wd) = x.dim();
     let (out_c, in_per_group, k, _) = w.dim();
     let (pad, ho, wo) = output_size(h, wd, k, stride);
@@ -278,7 +334,8 @@ pub fn conv_naive(x: &Array3<f32>, w: &ndarray::Array4<f32>, stride: usize, grou
                             let iy = (oy * stride + ky) as isize - pad as isize;
                             let ix = (ox * stride + kx) as isize - pad as isize;
                             if iy >= 0 && iy < h as isize && ix >= 0 && ix < wd as isize {
-                                acc += w[[o, i, ky, kx]] * x[[g * in_per_group + i, iy as usize, ix as usize]];
+                                acc += w[[o, i, ky, kx]]
+                                    * x[[g * in_per_group + i, iy as usize, ix as usize]];
                             }
                         }
                     }
@@ -308,20 +365,35 @@ pub struct Timing {
 }
 
 /// The header of a measurement CSV (`flash hw measure`, the page's "this device").
-pub const CSV_HEADER: &str = "arch,latency_ms,latency_min_ms,latency_max_ms,latency_mad_ms,repeats,macs,params";
+pub const CSV_HEADER: &str =
+    "arch,latency_ms,latency_min_ms,latency_max_ms,latency_mad_ms,repeats,macs,params";
 
 impl Timing {
     /// This timing's row under [`CSV_HEADER`] (the architecture quoted when its text has a comma).
     pub fn csv_row(&self) -> String {
-        let arch = if self.arch.contains([',', '"']) { format!("\"{}\"", self.arch.replace('"', "\"\"")) } else { self.arch.clone() };
-        format!("{arch},{:.6},{:.6},{:.6},{:.6},{},{},{}", self.median * 1e3, self.min * 1e3, self.max * 1e3, self.mad * 1e3, self.repeats, self.macs, self.params)
+        let arch = if self.arch.contains([',', '"']) {
+            format!("\"{}\"", self.arch.replace('"', "\"\""))
+        } else {
+            self.arch.clone()
+        };
+        format!(
+            "{arch},{:.6},{:.6},{:.6},{:.6},{},{},{}",
+            self.median * 1e3,
+            self.min * 1e3,
+            self.max * 1e3,
+            self.mad * 1e3,
+            self.repeats,
+            self.macs,
+            self.params
+        )
     }
 }
 
 /// A measurement CSV that `hw calibrate` and the page's calibration read:
 /// each provenance line as a `#` comment, the header, a row per timing.
 pub fn csv(provenance: &[String], timings: &[Timing]) -> String {
-    let mut lines: Vec<String> = provenance.iter().map(|p| format!("# {}", p.replace(['\n', '\r'], " "))).collect();
+    let mut lines: Vec<String> =
+        provenance.iter().map(|p| format!("# {}", p.replace(['\n', '\r'], " "))).collect();
     lines.push(CSV_HEADER.to_string());
     lines.extend(timings.iter().map(Timing::csv_row));
     lines.join("\n") + "\n"
@@ -344,7 +416,11 @@ pub fn time(net: &Network, repeats: u32) -> Result<Timing> {
     let t = Instant::now();
     std::hint::black_box(net.forward());
     let first = t.elapsed().as_secs_f64();
-    let loops = if first >= MIN_RUN { 1 } else { ((MIN_RUN / first.max(1e-6)).ceil() as u32).clamp(1, MAX_LOOPS) };
+    let loops = if first >= MIN_RUN {
+        1
+    } else {
+        ((MIN_RUN / first.max(1e-6)).ceil() as u32).clamp(1, MAX_LOOPS)
+    };
     let mut runs = Vec::with_capacity(repeats as usize);
     for _ in 0..repeats {
         let t = Instant::now();
@@ -423,6 +499,12 @@ pub fn device_profile(probe: &Probe, note: &str) -> Result<super::Profile> {
     let base = super::builtin("device")?;
     let gflops = probe.gemm_gflops.clamp(0.25, 4096.0);
     let gbs = probe.copy_gbs.clamp(0.01, 1e5);
-    let a = base.with_values(&[("ops_per_cycle", gflops)], &format!("measured: single-thread 256³ SGEMM, {gflops:.1} GFLOP/s {note}"))?;
-    a.with_values(&[("bandwidth_gbs", gbs)], &format!("measured: 32 MiB copy, {gbs:.1} GB/s {note}"))
+    let a = base.with_values(
+        &[("ops_per_cycle", gflops)],
+        &format!("measured: single-thread 256³ SGEMM, {gflops:.1} GFLOP/s {note}"),
+    )?;
+    a.with_values(
+        &[("bandwidth_gbs", gbs)],
+        &format!("measured: 32 MiB copy, {gbs:.1} GB/s {note}"),
+    )
 }

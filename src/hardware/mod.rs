@@ -217,11 +217,21 @@ pub trait HardwareModel {
             largest = largest.max(cost.activation_bytes);
             ctx.index += 1;
             ctx.params_before += layer.params;
-            rows.push(LayerRow { name: layer.name, kind: layer.spec.kind, ops: ops(&layer.spec), cost });
+            rows.push(LayerRow {
+                name: layer.name,
+                kind: layer.spec.kind,
+                ops: ops(&layer.spec),
+                cost,
+            });
         }
         let fixed = self.network_cost_fixed(largest);
         if fixed != LayerCost::default() {
-            rows.push(LayerRow { name: "fixed".into(), kind: LayerKind::GlobalAvgPool, ops: 0, cost: fixed });
+            rows.push(LayerRow {
+                name: "fixed".into(),
+                kind: LayerKind::GlobalAvgPool,
+                ops: 0,
+                cost: fixed,
+            });
         }
         rows
     }

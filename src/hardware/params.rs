@@ -28,7 +28,13 @@ pub struct ParamSpec {
 }
 
 impl ParamSpec {
-    pub const fn new(key: &'static str, unit: &'static str, min: f64, max: f64, meaning: &'static str) -> ParamSpec {
+    pub const fn new(
+        key: &'static str,
+        unit: &'static str,
+        min: f64,
+        max: f64,
+        meaning: &'static str,
+    ) -> ParamSpec {
         ParamSpec { key, unit, min, max, integer: false, fitted: false, meaning }
     }
 
@@ -47,7 +53,10 @@ impl ParamSpec {
 
     /// Checks a value against the range; the error names the profile's field.
     pub fn check(&self, value: f64) -> Result<f64> {
-        let ok = value.is_finite() && value >= self.min && value <= self.max && (!self.integer || value.fract() == 0.0);
+        let ok = value.is_finite()
+            && value >= self.min
+            && value <= self.max
+            && (!self.integer || value.fract() == 0.0);
         if ok {
             Ok(value)
         } else {
@@ -106,43 +115,78 @@ impl ProfileParams {
     /// Reads profile JSON; syntax errors name line and column.
     pub fn from_json(text: &str) -> Result<ProfileParams> {
         if text.len() > 64 * 1024 {
-            return Err(Error::field("profile JSON", format!("{} bytes", text.len()), "at most 65536 bytes"));
+            return Err(Error::field(
+                "profile JSON",
+                format!("{} bytes", text.len()),
+                "at most 65536 bytes",
+            ));
         }
-        serde_json::from_str(text).map_err(|e| Error::Invalid(format!("profile JSON, line {} column {}: {e}", e.line(), e.column())))
+        serde_json::from_str(text).map_err(|e| {
+            Error::Invalid(format!("profile JSON, line {} column {}: {e}", e.line(), e.column()))
+        })
     }
 
     /// Checks the frame (schema, names, units, ranges) against a model's parameter
     /// list and returns the values in that list's order.
     pub(crate) fn checked_values(&self, specs: &[ParamSpec]) -> Result<Vec<f64>> {
         if self.schema != SCHEMA {
-            return Err(Error::field("schema", self.schema, format!("{SCHEMA} (this build reads profile schema {SCHEMA})")));
+            return Err(Error::field(
+                "schema",
+                self.schema,
+                format!("{SCHEMA} (this build reads profile schema {SCHEMA})"),
+            ));
         }
         let name_ok = !self.name.is_empty()
             && self.name.len() <= NAME_MAX
-            && self.name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+            && self
+                .name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
         if !name_ok {
-            return Err(Error::field("name", format!("'{}'", self.name), format!("1..={NAME_MAX} characters of a-z, 0-9, '-' and '_'")));
+            return Err(Error::field(
+                "name",
+                format!("'{}'", self.name),
+                format!("1..={NAME_MAX} characters of a-z, 0-9, '-' and '_'"),
+            ));
         }
         for (field, text) in [("title", &self.title), ("description", &self.description)] {
             if text.chars().count() > TEXT_MAX {
-                return Err(Error::field(field, format!("{} characters", text.chars().count()), format!("at most {TEXT_MAX} characters")));
+                return Err(Error::field(
+                    field,
+                    format!("{} characters", text.chars().count()),
+                    format!("at most {TEXT_MAX} characters"),
+                ));
             }
         }
         if let Some(key) = self.params.keys().find(|k| !specs.iter().any(|s| s.key == k.as_str())) {
             let keys: Vec<&str> = specs.iter().map(|s| s.key).collect();
-            return Err(Error::field(format!("params.{}", truncate(key, 40)), "unknown", format!("one of {}", keys.join(", "))));
+            return Err(Error::field(
+                format!("params.{}", truncate(key, 40)),
+                "unknown",
+                format!("one of {}", keys.join(", ")),
+            ));
         }
         specs
             .iter()
             .map(|spec| {
-                let p = self.params.get(spec.key).ok_or_else(|| Error::field(format!("params.{}", spec.key), "missing", spec.allowed()))?;
+                let p = self.params.get(spec.key).ok_or_else(|| {
+                    Error::field(format!("params.{}", spec.key), "missing", spec.allowed())
+                })?;
                 if let Some(unit) = &p.unit {
                     if unit != spec.unit {
-                        return Err(Error::field(format!("params.{}.unit", spec.key), format!("'{}'", truncate(unit, 20)), format!("'{}'", spec.unit)));
+                        return Err(Error::field(
+                            format!("params.{}.unit", spec.key),
+                            format!("'{}'", truncate(unit, 20)),
+                            format!("'{}'", spec.unit),
+                        ));
                     }
                 }
                 if p.source.chars().count() > SOURCE_MAX {
-                    return Err(Error::field(format!("params.{}.source", spec.key), "too long", format!("at most {SOURCE_MAX} characters")));
+                    return Err(Error::field(
+                        format!("params.{}.source", spec.key),
+                        "too long",
+                        format!("at most {SOURCE_MAX} characters"),
+                    ));
                 }
                 spec.check(p.value)
             })

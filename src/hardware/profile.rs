@@ -126,7 +126,9 @@ impl Profile {
     pub fn with_values(&self, changes: &[(&str, f64)], source: &str) -> Result<Profile> {
         let mut params = self.params.clone();
         for (key, value) in changes {
-            let p = params.params.get_mut(*key).ok_or_else(|| Error::field(format!("params.{key}"), "unknown", "a parameter of this profile"))?;
+            let p = params.params.get_mut(*key).ok_or_else(|| {
+                Error::field(format!("params.{key}"), "unknown", "a parameter of this profile")
+            })?;
             p.value = *value;
             if !source.is_empty() {
                 p.source = source.to_string();
@@ -145,7 +147,11 @@ impl Profile {
                 .specs()
                 .iter()
                 .zip(&self.values)
-                .map(|(spec, v)| ParamRow { spec: *spec, value: *v, source: self.params.params[spec.key].source.clone() })
+                .map(|(spec, v)| ParamRow {
+                    spec: *spec,
+                    value: *v,
+                    source: self.params.params[spec.key].source.clone(),
+                })
                 .collect(),
             parts: self.parts(),
             ceilings: self.ceilings(),

@@ -19,20 +19,95 @@ use crate::error::{Error, Result};
 use crate::workload::{LayerKind, LayerSpec};
 
 pub const PARAMS: [ParamSpec; 14] = [
-    ParamSpec::new("cores", "cores", 1.0, 1e6, "cores, shader cores or MAC units working in parallel").integer(),
+    ParamSpec::new(
+        "cores",
+        "cores",
+        1.0,
+        1e6,
+        "cores, shader cores or MAC units working in parallel",
+    )
+    .integer(),
     ParamSpec::new("clock_ghz", "GHz", 0.01, 10.0, "clock"),
-    ParamSpec::new("ops_per_cycle", "ops/cycle", 0.25, 4096.0, "operations per core per cycle at the network's precision (an FMA is 2)"),
-    ParamSpec::new("bandwidth_gbs", "GB/s", 0.01, 1e5, "off-chip memory bandwidth (host link where weights stream from the host)"),
-    ParamSpec::new("bytes_per_value", "bytes", 1.0, 8.0, "bytes per weight and activation (4 fp32, 2 fp16, 1 int8)").integer(),
-    ParamSpec::new("on_chip_mb", "MiB", 0.0, 1e5, "on-chip weight memory; 0 = weights come from DRAM"),
+    ParamSpec::new(
+        "ops_per_cycle",
+        "ops/cycle",
+        0.25,
+        4096.0,
+        "operations per core per cycle at the network's precision (an FMA is 2)",
+    ),
+    ParamSpec::new(
+        "bandwidth_gbs",
+        "GB/s",
+        0.01,
+        1e5,
+        "off-chip memory bandwidth (host link where weights stream from the host)",
+    ),
+    ParamSpec::new(
+        "bytes_per_value",
+        "bytes",
+        1.0,
+        8.0,
+        "bytes per weight and activation (4 fp32, 2 fp16, 1 int8)",
+    )
+    .integer(),
+    ParamSpec::new(
+        "on_chip_mb",
+        "MiB",
+        0.0,
+        1e5,
+        "on-chip weight memory; 0 = weights come from DRAM",
+    ),
     ParamSpec::new("power_w", "W", 0.001, 5000.0, "power while running inference").fitted(),
-    ParamSpec::new("dram_pj_per_bit", "pJ/bit", 0.0, 1000.0, "off-chip access energy per bit").fitted(),
-    ParamSpec::new("eta_compute", "fraction", 0.001, 1.0, "fraction of peak compute a layer reaches").fitted(),
-    ParamSpec::new("eta_memory", "fraction", 0.001, 1.0, "fraction of peak bandwidth a layer reaches").fitted(),
-    ParamSpec::new("layer_overhead_us", "µs", 0.0, 1e5, "fixed time per layer (kernel launch, dispatch)").fitted(),
-    ParamSpec::new("network_overhead_us", "µs", 0.0, 1e6, "fixed time per inference (input copy, invoke)").fitted(),
-    ParamSpec::new("overlap", "fraction", 0.0, 1.0, "how far compute hides memory time: 1 = max(c, m), 0 = c + m").fitted(),
-    ParamSpec::new("im2col", "0/1", 0.0, 1.0, "1: convolutions are lowered to GEMM through an im2col buffer").integer(),
+    ParamSpec::new("dram_pj_per_bit", "pJ/bit", 0.0, 1000.0, "off-chip access energy per bit")
+        .fitted(),
+    ParamSpec::new(
+        "eta_compute",
+        "fraction",
+        0.001,
+        1.0,
+        "fraction of peak compute a layer reaches",
+    )
+    .fitted(),
+    ParamSpec::new(
+        "eta_memory",
+        "fraction",
+        0.001,
+        1.0,
+        "fraction of peak bandwidth a layer reaches",
+    )
+    .fitted(),
+    ParamSpec::new(
+        "layer_overhead_us",
+        "µs",
+        0.0,
+        1e5,
+        "fixed time per layer (kernel launch, dispatch)",
+    )
+    .fitted(),
+    ParamSpec::new(
+        "network_overhead_us",
+        "µs",
+        0.0,
+        1e6,
+        "fixed time per inference (input copy, invoke)",
+    )
+    .fitted(),
+    ParamSpec::new(
+        "overlap",
+        "fraction",
+        0.0,
+        1.0,
+        "how far compute hides memory time: 1 = max(c, m), 0 = c + m",
+    )
+    .fitted(),
+    ParamSpec::new(
+        "im2col",
+        "0/1",
+        0.0,
+        1.0,
+        "1: convolutions are lowered to GEMM through an im2col buffer",
+    )
+    .integer(),
 ];
 
 /// Bounds on the derived peak P = cores × clock × ops/cycle, in GOP/s.
@@ -61,7 +136,8 @@ pub struct Roofline {
 impl Roofline {
     pub fn from_values(v: &[f64]) -> Result<Roofline> {
         let [cores, clock_ghz, ops_per_cycle, bandwidth_gbs, bytes_per_value, on_chip_mb, power_w, dram_pj_per_bit, eta_compute, eta_memory, layer_overhead_us, network_overhead_us, overlap, im2col] =
-            v.try_into().map_err(|_| Error::Invalid("a roofline profile has 14 parameters".into()))?;
+            v.try_into()
+                .map_err(|_| Error::Invalid("a roofline profile has 14 parameters".into()))?;
         let gops = cores * clock_ghz * ops_per_cycle;
         if !(PEAK_GOPS.0..=PEAK_GOPS.1).contains(&gops) {
             return Err(Error::field(
@@ -96,12 +172,18 @@ impl Roofline {
             let cached = (self.on_chip - before).clamp(0.0, weights);
             weights - cached
         } else {
-            let lowered = if self.im2col && layer.kind == LayerKind::Conv && (layer.kernel > 1 || layer.stride > 1) {
-                2.0 * (layer.kernel * layer.kernel) as f64 * (layer.input.c as u64 * layer.output.h as u64 * layer.output.w as u64) as f64
+            let lowered = if self.im2col
+                && layer.kind == LayerKind::Conv
+                && (layer.kernel > 1 || layer.stride > 1)
+            {
+                2.0 * (layer.kernel * layer.kernel) as f64
+                    * (layer.input.c as u64 * layer.output.h as u64 * layer.output.w as u64) as f64
             } else {
                 0.0
             };
-            weights + ((layer.input.elems() + layer.output.elems()) as f64 + lowered) * self.bytes_per_value
+            weights
+                + ((layer.input.elems() + layer.output.elems()) as f64 + lowered)
+                    * self.bytes_per_value
         };
         (ops(layer) as f64 / self.peak, dram / self.bandwidth, dram)
     }
@@ -120,7 +202,8 @@ impl HardwareModel for Roofline {
             energy: busy + dram_energy,
             area: 0.0,
             weight_bytes: layer.params() as f64 * self.bytes_per_value,
-            activation_bytes: (layer.input.elems() + layer.output.elems()) as f64 * self.bytes_per_value,
+            activation_bytes: (layer.input.elems() + layer.output.elems()) as f64
+                * self.bytes_per_value,
             dram_bytes: dram,
             energy_parts: [busy, dram_energy, 0.0, 0.0],
             area_parts: [0.0; 4],
@@ -129,7 +212,12 @@ impl HardwareModel for Roofline {
 
     fn network_cost_fixed(&self, _largest_activation_bytes: f64) -> LayerCost {
         let busy = self.power_w * self.network_overhead;
-        LayerCost { latency: self.network_overhead, energy: busy, energy_parts: [busy, 0.0, 0.0, 0.0], ..LayerCost::default() }
+        LayerCost {
+            latency: self.network_overhead,
+            energy: busy,
+            energy_parts: [busy, 0.0, 0.0, 0.0],
+            ..LayerCost::default()
+        }
     }
 
     fn parts(&self) -> Parts {

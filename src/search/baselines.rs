@@ -78,13 +78,18 @@ impl Solver for Evolution {
             return Err(Error::field("population", self.population, "2..=100000"));
         }
         if self.sample < 1 || self.sample > self.population {
-            return Err(Error::field("sample", self.sample, format!("1..={} (the population)", self.population)));
+            return Err(Error::field(
+                "sample",
+                self.sample,
+                format!("1..={} (the population)", self.population),
+            ));
         }
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
         let goal = s.problem.goal.clone();
         let free = s.problem.lattice.free();
         let hws = s.problem.hardware.len();
-        let mut population: VecDeque<(usize, Vec<u32>, Verdict)> = VecDeque::with_capacity(self.population);
+        let mut population: VecDeque<(usize, Vec<u32>, Verdict)> =
+            VecDeque::with_capacity(self.population);
         let mut spent = 0;
         while spent < self.evaluations && population.len() < self.population {
             let mut config = vec![0; s.problem.lattice.dims()];

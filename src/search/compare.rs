@@ -48,7 +48,10 @@ pub fn compare(problem: &Problem, seed: u64, exact: bool, multiple: u64) -> Resu
         results.push(e.clone());
     }
     for budget in [n, n.saturating_mul(multiple.max(1))] {
-        let solvers: [Box<dyn Solver>; 2] = [Box::new(RandomSearch { evaluations: budget, seed }), Box::new(Evolution::new(budget, seed))];
+        let solvers: [Box<dyn Solver>; 2] = [
+            Box::new(RandomSearch { evaluations: budget, seed }),
+            Box::new(Evolution::new(budget, seed)),
+        ];
         for s in solvers {
             let mut r = run(problem, s.as_ref(), &mut (), false)?;
             if budget != n {
@@ -74,7 +77,15 @@ pub fn compare(problem: &Problem, seed: u64, exact: bool, multiple: u64) -> Resu
                 (Some(b), Some(opt)) => Some(opt.metrics.score() - b.metrics.score()),
                 _ => None,
             };
-            Row { solver: r.solver.clone(), evaluations: r.evaluations, seconds: r.seconds, feasible: r.feasible, objective, gap, score_gap }
+            Row {
+                solver: r.solver.clone(),
+                evaluations: r.evaluations,
+                seconds: r.seconds,
+                feasible: r.feasible,
+                objective,
+                gap,
+                score_gap,
+            }
         })
         .collect();
     Ok(Comparison { flash, exact: exact_result, exact_message, rows })

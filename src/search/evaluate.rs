@@ -31,13 +31,19 @@ impl Quality {
     pub fn accuracy(&self, nn_degree: f64, params: u64, macs: u64) -> Option<f64> {
         match self {
             Quality::Degree => None,
-            Quality::Predictor { predictor, .. } => Some(predictor.predict(nn_degree, params, macs).clamp(0.0, 1.0)),
+            Quality::Predictor { predictor, .. } => {
+                Some(predictor.predict(nn_degree, params, macs).clamp(0.0, 1.0))
+            }
         }
     }
 
     /// The predictor a fit chose.
     pub fn fitted(report: &crate::predictor::FitReport) -> Quality {
-        Quality::Predictor { predictor: report.chosen.clone(), samples: report.samples, source: "the given sample set".into() }
+        Quality::Predictor {
+            predictor: report.chosen.clone(),
+            samples: report.samples,
+            source: "the given sample set".into(),
+        }
     }
 
     pub fn describe(&self) -> String {
@@ -58,7 +64,13 @@ impl Quality {
             Quality::Predictor { predictor, .. } => {
                 let mut d = [0.0; 3];
                 for (i, c) in predictor.coef.iter().enumerate().take(3) {
-                    d[i] = if *c > 0.0 { 1.0 } else if *c < 0.0 { -1.0 } else { 0.0 };
+                    d[i] = if *c > 0.0 {
+                        1.0
+                    } else if *c < 0.0 {
+                        -1.0
+                    } else {
+                        0.0
+                    };
                 }
                 d
             }
@@ -131,7 +143,13 @@ impl Sink for MetricSink<'_> {
 /// Metrics of one network. The costs are `HardwareModel::network_cost`'s, added
 /// in the same order, so they are the same bits (tests/search.rs).
 pub fn metrics(frame: &Frame, cells: &[Cell], profile: &Profile, quality: &Quality) -> Metrics {
-    let mut sink = MetricSink { model: profile, ctx: Context::default(), cost: LayerCost::default(), params: 0, macs: 0 };
+    let mut sink = MetricSink {
+        model: profile,
+        ctx: Context::default(),
+        cost: LayerCost::default(),
+        params: 0,
+        macs: 0,
+    };
     workload::walk(frame, cells, &mut sink);
     let mut cost = sink.cost;
     cost.add(&profile.network_cost_fixed(cost.activation_bytes));
@@ -163,7 +181,11 @@ pub fn judge(goal: &Goal, m: &Metrics) -> Verdict {
         Objective::Pareto(c) => (-m.score(), m.cost(c)),
         Objective::MaxAccuracy => {
             // Among equally good networks prefer the one cheaper in the first limited cost.
-            let tie = goal.limits.iter().find(|l| !l.metric.is_floor()).map_or(Metric::Latency, |l| l.metric);
+            let tie = goal
+                .limits
+                .iter()
+                .find(|l| !l.metric.is_floor())
+                .map_or(Metric::Latency, |l| l.metric);
             (-m.score(), m.metric(tie))
         }
         Objective::MinCost(c) => (m.cost(c), -m.score()),
@@ -220,7 +242,13 @@ impl Lattice {
         out.clear();
         for (c, stride) in self.strides.iter().enumerate() {
             let v = |j: usize| self.ranges[c * PER_CELL + j].value(idx[c * PER_CELL + j]);
-            out.push(Cell { depth: v(0), width: v(1), skip: v(2), expansion: v(3), stride: *stride });
+            out.push(Cell {
+                depth: v(0),
+                width: v(1),
+                skip: v(2),
+                expansion: v(3),
+                stride: *stride,
+            });
         }
     }
 

@@ -84,7 +84,11 @@ impl Solver for Exact {
 fn enumerate(s: &mut Session, hw: usize) -> Result<()> {
     let count = s.problem.space.count();
     if count > ENUMERATION_LIMIT {
-        return Err(Error::field("configurations to enumerate", count, format!("at most {ENUMERATION_LIMIT} (the dynamic program handles larger spaces)")));
+        return Err(Error::field(
+            "configurations to enumerate",
+            count,
+            format!("at most {ENUMERATION_LIMIT} (the dynamic program handles larger spaces)"),
+        ));
     }
     let lat = &s.problem.lattice;
     let lens: Vec<u32> = (0..lat.dims()).map(|k| lat.len(k)).collect();
@@ -169,11 +173,32 @@ impl Sink for CellSink<'_> {
 /// The sums of the last cell of `cells` and the channels it outputs.
 fn cell_sums(frame: &Frame, cells: &[Cell], last: usize, model: &Profile) -> (Sums, u64) {
     let cell = cells.len() - 1;
-    let mut sink = CellSink { model, cell, last, seen: 0, ctx: Context::default(), cost: LayerCost::default(), params: 0, macs: 0 };
+    let mut sink = CellSink {
+        model,
+        cell,
+        last,
+        seen: 0,
+        ctx: Context::default(),
+        cost: LayerCost::default(),
+        params: 0,
+        macs: 0,
+    };
     workload::walk(frame, cells, &mut sink);
     let (deg, out) = degree::last_cell(frame, cells);
     let c = &sink.cost;
-    ([deg, sink.params as f64, sink.macs as f64, c.latency, c.energy, c.area, c.weight_bytes, c.activation_bytes], out)
+    (
+        [
+            deg,
+            sink.params as f64,
+            sink.macs as f64,
+            c.latency,
+            c.energy,
+            c.area,
+            c.weight_bytes,
+            c.activation_bytes,
+        ],
+        out,
+    )
 }
 
 /// Whole-network metrics from complete sums.
@@ -255,15 +280,26 @@ pub const PROGRAM_LIMIT: usize = 20_000_000;
 
 fn program(s: &mut Session, hw: usize) -> Result<()> {
     let problem = s.problem;
-    let (frame, lat, goal, quality) = (problem.space.frame(), &problem.lattice, &problem.goal, &problem.quality);
+    let (frame, lat, goal, quality) =
+        (problem.space.frame(), &problem.lattice, &problem.goal, &problem.quality);
     let model = &problem.hardware[hw].profile;
     let n = lat.cells_count();
     let dims = tracked(goal, quality);
-    let caps: Vec<(usize, f64)> = goal.limits.iter().filter(|l| !l.metric.is_floor()).map(|l| (metric_index(l.metric), l.si() * (1.0 + LIMIT_TOLERANCE))).collect();
+    let caps: Vec<(usize, f64)> = goal
+        .limits
+        .iter()
+        .filter(|l| !l.metric.is_floor())
+        .map(|l| (metric_index(l.metric), l.si() * (1.0 + LIMIT_TOLERANCE)))
+        .collect();
     // Costs only grow as cells are added, so a partial network over a cap stays over.
     let over = |v: &Sums| {
         let fixed = model.network_cost_fixed(v[ACT]);
-        let costs = [v[LAT] + fixed.latency, v[EN] + fixed.energy, v[AREA] + fixed.area, v[WEIGHTS] + v[ACT] + fixed.weight_bytes];
+        let costs = [
+            v[LAT] + fixed.latency,
+            v[EN] + fixed.energy,
+            v[AREA] + fixed.area,
+            v[WEIGHTS] + v[ACT] + fixed.weight_bytes,
+        ];
         caps.iter().any(|&(i, cap)| costs[i] > cap)
     };
     let pareto_cost = match goal.objective {
@@ -271,7 +307,11 @@ fn program(s: &mut Session, hw: usize) -> Result<()> {
         _ => None,
     };
 
-    let mut stages: Vec<Vec<State>> = vec![vec![State { witness: Vec::new(), entries: vec![Entry { sums: [0.0; SUMS], back: (0, 0), x: 0 }], max_params: 0.0 }]];
+    let mut stages: Vec<Vec<State>> = vec![vec![State {
+        witness: Vec::new(),
+        entries: vec![Entry { sums: [0.0; SUMS], back: (0, 0), x: 0 }],
+        max_params: 0.0,
+    }]];
     let mut best: Option<(Verdict, (u32, u32, u64))> = None;
     let mut front: Vec<(f64, f64, (u32, u32, u64))> = Vec::new();
     let mut max_params: f64 = 0.0;
@@ -306,7 +346,11 @@ fn program(s: &mut Session, hw: usize) -> Result<()> {
                     }
                     continue;
                 }
-                let state = next.entry(out).or_insert_with(|| State { witness: cells.clone(), entries: Vec::new(), max_params: 0.0 });
+                let state = next.entry(out).or_insert_with(|| State {
+                    witness: cells.clone(),
+                    entries: Vec::new(),
+                    max_params: 0.0,
+                });
                 state.max_params = state.max_params.max(reach);
                 for (ei, e) in st.entries.iter().enumerate() {
                     let sums = combine(&e.sums, &seg);
@@ -365,7 +409,12 @@ fn program(s: &mut Session, hw: usize) -> Result<()> {
 }
 
 /// Keeps a front of (score, cost) points no other beats in both.
-fn add_point(front: &mut Vec<(f64, f64, (u32, u32, u64))>, score: f64, cost: f64, at: (u32, u32, u64)) {
+fn add_point(
+    front: &mut Vec<(f64, f64, (u32, u32, u64))>,
+    score: f64,
+    cost: f64,
+    at: (u32, u32, u64),
+) {
     if front.iter().any(|&(s, c, _)| super::weakly_dominates(s, c, score, cost)) {
         return;
     }

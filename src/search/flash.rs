@@ -44,13 +44,7 @@ pub struct Flash {
 
 impl Default for Flash {
     fn default() -> Self {
-        Flash {
-            sweeps: 2,
-            shgo_iters: 3,
-            local_evals: 15,
-            joint_evals: 60,
-            pareto_points: 12,
-        }
+        Flash { sweeps: 2, shgo_iters: 3, local_evals: 15, joint_evals: 60, pareto_points: 12 }
     }
 }
 
@@ -87,7 +81,10 @@ impl Flash {
         // Shared level: one axis per kind of coordinate, across all cells.
         let axes: Vec<Axis> = (0..PER_CELL)
             .filter_map(|j| {
-                let coords: Vec<usize> = (0..lat.cells_count()).map(|c| c * PER_CELL + j).filter(|&k| lat.len(k) > 1).collect();
+                let coords: Vec<usize> = (0..lat.cells_count())
+                    .map(|c| c * PER_CELL + j)
+                    .filter(|&k| lat.len(k) > 1)
+                    .collect();
                 let positions = coords.iter().map(|&k| lat.len(k)).max()?;
                 Some(Axis { positions, coords })
             })
@@ -104,7 +101,9 @@ impl Flash {
                     .filter(|&k| lat.len(k) > 1)
                     .map(|k| Axis { positions: lat.len(k), coords: vec![k] })
                     .collect();
-                if let Some((p, v)) = self.level(s, hw, goal, &format!("cell {}", c + 1), &axes, &inc)? {
+                if let Some((p, v)) =
+                    self.level(s, hw, goal, &format!("cell {}", c + 1), &axes, &inc)?
+                {
                     if v.better_than(&inc_v) {
                         (inc, inc_v) = (p, v);
                         improved = true;
@@ -131,48 +130,63 @@ impl Flash {
     /// coordinates at once, on the additive relaxation around the incumbent
     /// (each cell's multilinear interpolation with the others held, summed:
     /// exact where one cell moves, and what lets budget flow between cells).
-    fn joint(&self, s: &mut Session, hw: usize, goal: &Goal, inc: &[u32]) -> Result<Option<(Vec<u32>, Verdict)>> {
+    fn joint(
+        &self,
+        s: &mut Session,
+        hw: usize,
+        goal: &Goal,
+        inc: &[u32],
+    ) -> Result<Option<(Vec<u32>, Verdict)>> {
         let problem = s.problem;
         let lat = &problem.lattice;
         let groups: Vec<Vec<usize>> = (0..lat.cells_count())
-            .map(|c| (c * PER_CELL..(c + 1) * PER_CELL).filter(|&k| lat.len(k) > 1).collect::<Vec<_>>())
+            .map(|c| {
+                (c * PER_CELL..(c + 1) * PER_CELL).filter(|&k| lat.len(k) > 1).collect::<Vec<_>>()
+            })
             .filter(|g| !g.is_empty())
             .collect();
         if groups.len() < 2 {
             return Ok(None);
         }
         let free: Vec<usize> = groups.iter().flatten().copied().collect();
-        let from: Vec<f64> = free.iter().map(|&k| inc[k] as f64 / (lat.len(k) - 1) as f64).collect();
+        let from: Vec<f64> =
+            free.iter().map(|&k| inc[k] as f64 / (lat.len(k) - 1) as f64).collect();
         let m0 = s.evaluate(hw, inc);
         let at_inc = Relaxed::of(&m0);
         let scale = objective_scale(goal, &m0);
         let mut options = shgo::Options {
             n: Some(1),
             iters: Some(1),
-            sampling_method: shgo::SamplingMethod::Custom(shgo::CustomSampler::new(move |_, _| vec![from.clone()])),
+            sampling_method: shgo::SamplingMethod::Custom(shgo::CustomSampler::new(move |_, _| {
+                vec![from.clone()]
+            })),
             ..shgo::Options::default()
         };
         options.local.maxeval = self.joint_evals;
         // The additive (cut-HDMR) relaxation: each cell's interpolated change
         // from the incumbent, summed.
-        let result = minimize_relaxed(s, hw, goal, "joint", free.len(), scale, &options, |session, y| {
-            let mut total = at_inc.times(-(groups.len() as f64 - 1.0));
-            let mut offset = 0;
-            for g in &groups {
-                let axes: Vec<Axis> = g.iter().map(|&k| Axis { positions: lat.len(k), coords: vec![k] }).collect();
-                let point = |q: &[u32]| -> Vec<u32> {
-                    let mut p = inc.to_vec();
-                    for (&k, &i) in g.iter().zip(q) {
-                        p[k] = i;
-                    }
-                    p
-                };
-                let v = interpolate(session, hw, &axes, &y[offset..offset + g.len()], &point);
-                total.add_scaled(1.0, &v);
-                offset += g.len();
-            }
-            total
-        })?;
+        let result =
+            minimize_relaxed(s, hw, goal, "joint", free.len(), scale, &options, |session, y| {
+                let mut total = at_inc.times(-(groups.len() as f64 - 1.0));
+                let mut offset = 0;
+                for g in &groups {
+                    let axes: Vec<Axis> = g
+                        .iter()
+                        .map(|&k| Axis { positions: lat.len(k), coords: vec![k] })
+                        .collect();
+                    let point = |q: &[u32]| -> Vec<u32> {
+                        let mut p = inc.to_vec();
+                        for (&k, &i) in g.iter().zip(q) {
+                            p[k] = i;
+                        }
+                        p
+                    };
+                    let v = interpolate(session, hw, &axes, &y[offset..offset + g.len()], &point);
+                    total.add_scaled(1.0, &v);
+                    offset += g.len();
+                }
+                total
+            })?;
         if result.x.is_empty() {
             return Ok(None);
         }
@@ -189,7 +203,15 @@ impl Flash {
 
     /// One SHGO run on the relaxation along `axes` around `base`, then the
     /// discrete refinement of each minimizer. `None` when there is nothing to vary.
-    fn level(&self, s: &mut Session, hw: usize, goal: &Goal, name: &str, axes: &[Axis], base: &[u32]) -> Result<Option<(Vec<u32>, Verdict)>> {
+    fn level(
+        &self,
+        s: &mut Session,
+        hw: usize,
+        goal: &Goal,
+        name: &str,
+        axes: &[Axis],
+        base: &[u32],
+    ) -> Result<Option<(Vec<u32>, Verdict)>> {
         if axes.is_empty() {
             return Ok(None);
         }
@@ -207,10 +229,13 @@ impl Flash {
         // Scales that make SHGO's objective and constraints of order one.
         let base_m = s.evaluate(hw, base);
         let scale = objective_scale(goal, &base_m);
-        let mut options = shgo::Options { iters: Some(self.shgo_iters), ..shgo::Options::default() };
+        let mut options =
+            shgo::Options { iters: Some(self.shgo_iters), ..shgo::Options::default() };
         options.local.maxeval = self.local_evals;
         let shgo_result =
-            minimize_relaxed(s, hw, goal, name, dim, scale, &options, |session, y| interpolate(session, hw, axes, y, &lattice_point))?;
+            minimize_relaxed(s, hw, goal, name, dim, scale, &options, |session, y| {
+                interpolate(session, hw, axes, y, &lattice_point)
+            })?;
 
         let mut starts: Vec<Vec<f64>> = shgo_result.xl.clone();
         if !shgo_result.x.is_empty() && !starts.contains(&shgo_result.x) {
@@ -263,7 +288,8 @@ impl Flash {
     /// The session keeps every evaluated network that no other beats.
     fn pareto(&self, s: &mut Session, goal: &Goal, cost: super::Cost) -> Result<()> {
         let metric = cost.metric().expect("pareto goals use a plain cost");
-        let others: Vec<Limit> = goal.limits.iter().copied().filter(|l| l.metric != metric).collect();
+        let others: Vec<Limit> =
+            goal.limits.iter().copied().filter(|l| l.metric != metric).collect();
         let own = goal.limit(metric);
         let top = Goal { objective: Objective::MaxAccuracy, limits: goal.limits.clone() };
         let low = Goal { objective: Objective::MinCost(cost), limits: goal.limits.clone() };
@@ -323,7 +349,11 @@ fn objective_scale(goal: &Goal, m: &Metrics) -> f64 {
         Objective::MinCost(c) => m.cost(c).abs(),
         _ => m.score().abs(),
     };
-    if scale > 0.0 && scale.is_finite() { scale } else { 1.0 }
+    if scale > 0.0 && scale.is_finite() {
+        scale
+    } else {
+        1.0
+    }
 }
 
 /// SHGO on [0,1]^dim over the relaxation `values` (interpolated metrics at y):
@@ -357,8 +387,11 @@ fn minimize_relaxed(
         (f, g)
     };
     let objective = |y: &[f64]| relax(y).0;
-    let limit_fns: Vec<LimitFn<'_>> = (0..goal.limits.len()).map(|j| Box::new(move |y: &[f64]| relax(y).1[j]) as LimitFn).collect();
-    let constraints: Vec<Constraint> = limit_fns.iter().map(|g| Constraint::ineq(g.as_ref())).collect();
+    let limit_fns: Vec<LimitFn<'_>> = (0..goal.limits.len())
+        .map(|j| Box::new(move |y: &[f64]| relax(y).1[j]) as LimitFn)
+        .collect();
+    let constraints: Vec<Constraint> =
+        limit_fns.iter().map(|g| Constraint::ineq(g.as_ref())).collect();
     // SHGO's iterations reach the search's observer (the page's step mode).
     type Shared<'s, 'p> = RefCell<(&'s mut Session<'p>, Option<(Vec<f64>, f64, Vec<f64>)>)>;
     struct Iterations<'c, 's, 'p> {
@@ -372,7 +405,13 @@ fn minimize_relaxed(
         }
     }
     let mut iterations = Iterations { cell: &cell, name, hw };
-    shgo::minimize_observed(objective, &vec![(0.0, 1.0); dim], &constraints, options, &mut iterations)
+    shgo::minimize_observed(
+        objective,
+        &vec![(0.0, 1.0); dim],
+        &constraints,
+        options,
+        &mut iterations,
+    )
 }
 
 /// The goal's verdict on a lattice point.
@@ -393,11 +432,25 @@ struct Relaxed {
 
 impl Relaxed {
     fn of(m: &Metrics) -> Relaxed {
-        Relaxed { score: m.score(), latency_s: m.latency_s, energy_j: m.energy_j, area_mm2: m.area_mm2, memory_bytes: m.memory_bytes, nn_degree: m.nn_degree }
+        Relaxed {
+            score: m.score(),
+            latency_s: m.latency_s,
+            energy_j: m.energy_j,
+            area_mm2: m.area_mm2,
+            memory_bytes: m.memory_bytes,
+            nn_degree: m.nn_degree,
+        }
     }
 
     fn fields(&mut self) -> [&mut f64; 6] {
-        [&mut self.score, &mut self.latency_s, &mut self.energy_j, &mut self.area_mm2, &mut self.memory_bytes, &mut self.nn_degree]
+        [
+            &mut self.score,
+            &mut self.latency_s,
+            &mut self.energy_j,
+            &mut self.area_mm2,
+            &mut self.memory_bytes,
+            &mut self.nn_degree,
+        ]
     }
 
     /// Every field times `k`.
@@ -435,8 +488,15 @@ impl Relaxed {
 }
 
 /// Multilinear interpolation of the exact metrics of the lattice points around `y`.
-fn interpolate(s: &mut Session, hw: usize, axes: &[Axis], y: &[f64], lattice_point: &dyn Fn(&[u32]) -> Vec<u32>) -> Relaxed {
-    let parts: Vec<(u32, f64)> = axes.iter().zip(y).map(|(a, &yj)| split(yj, a.positions)).collect();
+fn interpolate(
+    s: &mut Session,
+    hw: usize,
+    axes: &[Axis],
+    y: &[f64],
+    lattice_point: &dyn Fn(&[u32]) -> Vec<u32>,
+) -> Relaxed {
+    let parts: Vec<(u32, f64)> =
+        axes.iter().zip(y).map(|(a, &yj)| split(yj, a.positions)).collect();
     let mut v = Relaxed::default();
     let mut q = vec![0u32; axes.len()];
     for mask in 0..1u32 << axes.len() {
@@ -467,7 +527,11 @@ fn soft(goal: &Goal, v: &Relaxed, scale: f64) -> (f64, Vec<f64>) {
         .iter()
         .map(|l| {
             let ratio = v.metric(l.metric) / l.si();
-            if l.metric.is_floor() { ratio - 1.0 } else { 1.0 - ratio }
+            if l.metric.is_floor() {
+                ratio - 1.0
+            } else {
+                1.0 - ratio
+            }
         })
         .collect();
     (f, g)
@@ -481,7 +545,14 @@ fn refine(s: &mut Session, hw: usize, goal: &Goal, p: Vec<u32>, v: Verdict) -> (
     refine_with(s, hw, goal, p, v, false)
 }
 
-fn refine_with(s: &mut Session, hw: usize, goal: &Goal, mut p: Vec<u32>, mut v: Verdict, repair: bool) -> (Vec<u32>, Verdict) {
+fn refine_with(
+    s: &mut Session,
+    hw: usize,
+    goal: &Goal,
+    mut p: Vec<u32>,
+    mut v: Verdict,
+    repair: bool,
+) -> (Vec<u32>, Verdict) {
     let free = s.problem.lattice.free();
     let lens: Vec<u32> = (0..p.len()).map(|k| s.problem.lattice.len(k)).collect();
     let step = |i: u32, up: bool, len: u32| -> Option<u32> {

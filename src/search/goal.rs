@@ -29,7 +29,8 @@ pub enum Cost {
 }
 
 impl Cost {
-    pub const ALL: [Cost; 6] = [Cost::Latency, Cost::Energy, Cost::Area, Cost::Memory, Cost::Edp, Cost::Edap];
+    pub const ALL: [Cost; 6] =
+        [Cost::Latency, Cost::Energy, Cost::Area, Cost::Memory, Cost::Edp, Cost::Edap];
 
     /// This cost of a network from its latency (s), energy (J), area (mm²) and memory (bytes).
     #[inline]
@@ -84,10 +85,13 @@ impl Cost {
     }
 
     fn by_name(name: &str, at: usize) -> Result<Cost> {
-        Cost::ALL
-            .into_iter()
-            .find(|c| c.name() == name)
-            .ok_or_else(|| Error::parse("goal", at, format!("unknown cost '{name}': one of latency, energy, area, memory, edp, edap")))
+        Cost::ALL.into_iter().find(|c| c.name() == name).ok_or_else(|| {
+            Error::parse(
+                "goal",
+                at,
+                format!("unknown cost '{name}': one of latency, energy, area, memory, edp, edap"),
+            )
+        })
     }
 }
 
@@ -116,7 +120,14 @@ pub enum Metric {
 }
 
 impl Metric {
-    pub const ALL: [Metric; 6] = [Metric::Latency, Metric::Energy, Metric::Area, Metric::Memory, Metric::Accuracy, Metric::Degree];
+    pub const ALL: [Metric; 6] = [
+        Metric::Latency,
+        Metric::Energy,
+        Metric::Area,
+        Metric::Memory,
+        Metric::Accuracy,
+        Metric::Degree,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -193,7 +204,11 @@ impl Limit {
     pub fn new(metric: Metric, value: f64) -> Result<Limit> {
         let (lo, hi) = metric.range();
         if !value.is_finite() || value < lo || value > hi {
-            let unit = if metric.unit().is_empty() { String::new() } else { format!(" {}", metric.unit()) };
+            let unit = if metric.unit().is_empty() {
+                String::new()
+            } else {
+                format!(" {}", metric.unit())
+            };
             let op = if metric.is_floor() { ">=" } else { "<=" };
             return Err(Error::field(
                 format!("goal {}{op}", metric.name()),
@@ -231,7 +246,11 @@ impl Goal {
     /// Parses and checks the text form.
     pub fn parse(text: &str) -> Result<Goal> {
         if text.len() > 512 {
-            return Err(Error::field("goal", format!("{} characters", text.len()), "at most 512 characters"));
+            return Err(Error::field(
+                "goal",
+                format!("{} characters", text.len()),
+                "at most 512 characters",
+            ));
         }
         let mut parts = text.split(',');
         let head = parts.next().unwrap_or("").trim();
@@ -243,11 +262,21 @@ impl Goal {
             let cost = Cost::by_name(c, 7)?;
             if cost.metric().is_none() {
                 // The front is traced by limiting the cost, and only plain costs have limits.
-                return Err(Error::parse("goal", 7, format!("pareto-{c}: a front is traced against latency, energy, area or memory")));
+                return Err(Error::parse(
+                    "goal",
+                    7,
+                    format!(
+                        "pareto-{c}: a front is traced against latency, energy, area or memory"
+                    ),
+                ));
             }
             Objective::Pareto(cost)
         } else {
-            return Err(Error::parse("goal", 0, format!("'{head}' is not an objective: max-accuracy, min-COST or pareto-COST")));
+            return Err(Error::parse(
+                "goal",
+                0,
+                format!("'{head}' is not an objective: max-accuracy, min-COST or pareto-COST"),
+            ));
         };
         let mut at = head.len() + 1;
         let mut limits: Vec<Limit> = Vec::new();
@@ -258,16 +287,31 @@ impl Goal {
             } else if let Some((n, r)) = item.split_once(">=") {
                 (n.trim(), r.trim(), true)
             } else {
-                return Err(Error::parse("goal", at, format!("'{item}' is not a limit: write e.g. latency<=2 (ms) or accuracy>=0.9")));
+                return Err(Error::parse(
+                    "goal",
+                    at,
+                    format!("'{item}' is not a limit: write e.g. latency<=2 (ms) or accuracy>=0.9"),
+                ));
             };
             let metric = Metric::by_name(name, at)?;
             if metric.is_floor() != floor {
                 let want = if metric.is_floor() { ">=" } else { "<=" };
                 return Err(Error::parse("goal", at, format!("{name} takes {want}")));
             }
-            let number = rest.strip_suffix(metric.unit()).filter(|_| !metric.unit().is_empty()).unwrap_or(rest).trim();
+            let number = rest
+                .strip_suffix(metric.unit())
+                .filter(|_| !metric.unit().is_empty())
+                .unwrap_or(rest)
+                .trim();
             let value: f64 = number.parse().map_err(|_| {
-                Error::parse("goal", at, format!("'{rest}' is not a number (in {})", if metric.unit().is_empty() { "plain units" } else { metric.unit() }))
+                Error::parse(
+                    "goal",
+                    at,
+                    format!(
+                        "'{rest}' is not a number (in {})",
+                        if metric.unit().is_empty() { "plain units" } else { metric.unit() }
+                    ),
+                )
             })?;
             if limits.iter().any(|l| l.metric == metric) {
                 return Err(Error::parse("goal", at, format!("{name} is limited twice")));
@@ -284,7 +328,8 @@ impl Goal {
 
     /// Whether predicted accuracy (or its NN-Degree proxy) enters the goal.
     pub fn uses_quality(&self) -> bool {
-        !matches!(self.objective, Objective::MinCost(_)) || self.limits.iter().any(|l| l.metric.is_floor())
+        !matches!(self.objective, Objective::MinCost(_))
+            || self.limits.iter().any(|l| l.metric.is_floor())
     }
 
     /// The costs the objective and the limits read.
@@ -370,7 +415,13 @@ mod tests {
 
     #[test]
     fn goals_round_trip_and_bad_values_name_the_field() {
-        for text in ["max-accuracy", "max-accuracy,latency<=2,energy<=0.5", "min-edap,accuracy>=0.9", "pareto-latency,area<=30", "min-energy,degree>=120"] {
+        for text in [
+            "max-accuracy",
+            "max-accuracy,latency<=2,energy<=0.5",
+            "min-edap,accuracy>=0.9",
+            "pareto-latency,area<=30",
+            "min-energy,degree>=120",
+        ] {
             assert_eq!(Goal::parse(text).unwrap().to_string(), text);
         }
         assert_eq!(Goal::parse("max-accuracy,latency<=2ms").unwrap().limits[0].value, 2.0);
@@ -380,16 +431,30 @@ mod tests {
         assert!(e.contains("goal latency<="), "{e}");
         let e = Goal::parse("max-accuracy,accuracy>=93").unwrap_err().to_string();
         assert!(e.contains("0.000000001..=1"), "{e}");
-        assert!(Goal::parse("max-accuracy,latency>=2").unwrap_err().to_string().contains("latency takes <="));
+        assert!(Goal::parse("max-accuracy,latency>=2")
+            .unwrap_err()
+            .to_string()
+            .contains("latency takes <="));
         assert!(Goal::parse("min-speed").unwrap_err().to_string().contains("unknown cost"));
-        assert!(Goal::parse("max-accuracy,latency<=1,latency<=2").unwrap_err().to_string().contains("twice"));
+        assert!(Goal::parse("max-accuracy,latency<=1,latency<=2")
+            .unwrap_err()
+            .to_string()
+            .contains("twice"));
         assert!(Goal::parse("fastest").is_err());
-        assert!(Goal::parse("pareto-edp").unwrap_err().to_string().contains("latency, energy, area or memory"));
+        assert!(Goal::parse("pareto-edp")
+            .unwrap_err()
+            .to_string()
+            .contains("latency, energy, area or memory"));
     }
 
     #[test]
     fn feasible_beats_infeasible_then_objective_then_tiebreak() {
-        let v = |feasible, violation, objective, tiebreak| Verdict { feasible, violation, objective, tiebreak };
+        let v = |feasible, violation, objective, tiebreak| Verdict {
+            feasible,
+            violation,
+            objective,
+            tiebreak,
+        };
         assert!(v(true, 0.0, 5.0, 0.0).better_than(&v(false, 0.1, -9.0, 0.0)));
         assert!(v(true, 0.0, 1.0, 2.0).better_than(&v(true, 0.0, 1.0, 3.0)));
         assert!(!v(true, 0.0, 1.0, 3.0).better_than(&v(true, 0.0, 1.0, 3.0)));

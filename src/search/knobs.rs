@@ -38,7 +38,11 @@ impl Hardware {
         if self.settings.is_empty() {
             return self.profile.name().to_string();
         }
-        self.settings.iter().map(|(k, v)| format!("{k}={}", fmt_num(*v))).collect::<Vec<_>>().join(" ")
+        self.settings
+            .iter()
+            .map(|(k, v)| format!("{k}={}", fmt_num(*v)))
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 
@@ -49,14 +53,18 @@ pub fn parse(text: &str) -> Result<Vec<Knob>> {
         return Ok(Vec::new());
     }
     if text.len() > 1024 {
-        return Err(Error::field("knobs", format!("{} characters", text.len()), "at most 1024 characters"));
+        return Err(Error::field(
+            "knobs",
+            format!("{} characters", text.len()),
+            "at most 1024 characters",
+        ));
     }
     let mut knobs: Vec<Knob> = Vec::new();
     let mut at = 0;
     for item in text.split(';') {
-        let (keys, values) = item
-            .split_once('=')
-            .ok_or_else(|| Error::parse("knobs", at, format!("'{item}' is not KEY=VALUES (e.g. adc_bits=4..8)")))?;
+        let (keys, values) = item.split_once('=').ok_or_else(|| {
+            Error::parse("knobs", at, format!("'{item}' is not KEY=VALUES (e.g. adc_bits=4..8)"))
+        })?;
         let keys: Vec<String> = keys.split('+').map(|k| k.trim().to_string()).collect();
         if keys.iter().any(|k| k.is_empty()) {
             return Err(Error::parse("knobs", at, "a knob needs a parameter name before '='"));
@@ -77,17 +85,27 @@ fn parse_values(text: &str, at: usize) -> Result<Vec<f64>> {
     let bad = |what: &str| Error::parse("knobs", at, format!("'{text}': {what}"));
     let values: Vec<f64> = if let Some((lo, rest)) = text.split_once("..") {
         let (hi, step) = match rest.split_once(':') {
-            Some((h, s)) => (h, s.trim().parse::<u32>().map_err(|_| bad("the step is not a whole number"))?),
+            Some((h, s)) => {
+                (h, s.trim().parse::<u32>().map_err(|_| bad("the step is not a whole number"))?)
+            }
             None => (rest, 1),
         };
-        let lo: u32 = lo.trim().parse().map_err(|_| bad("a range takes whole numbers, LO..HI[:STEP]"))?;
-        let hi: u32 = hi.trim().parse().map_err(|_| bad("a range takes whole numbers, LO..HI[:STEP]"))?;
+        let lo: u32 =
+            lo.trim().parse().map_err(|_| bad("a range takes whole numbers, LO..HI[:STEP]"))?;
+        let hi: u32 =
+            hi.trim().parse().map_err(|_| bad("a range takes whole numbers, LO..HI[:STEP]"))?;
         if step == 0 || lo > hi || (hi - lo) / step >= MAX_CONFIGS as u32 {
-            return Err(bad(&format!("a range needs LO ≤ HI, a step ≥ 1 and at most {MAX_CONFIGS} values")));
+            return Err(bad(&format!(
+                "a range needs LO ≤ HI, a step ≥ 1 and at most {MAX_CONFIGS} values"
+            )));
         }
         (lo..=hi).step_by(step as usize).map(f64::from).collect()
     } else {
-        text.split(',').map(|v| v.trim().parse::<f64>().map_err(|_| bad("values are numbers separated by ','"))).collect::<Result<_>>()?
+        text.split(',')
+            .map(|v| {
+                v.trim().parse::<f64>().map_err(|_| bad("values are numbers separated by ','"))
+            })
+            .collect::<Result<_>>()?
     };
     if values.is_empty() || values.len() > MAX_CONFIGS {
         return Err(bad(&format!("1..={MAX_CONFIGS} values")));
@@ -103,13 +121,21 @@ pub fn configurations(profile: &Profile, knobs: &[Knob]) -> Result<Vec<Hardware>
         for key in &k.keys {
             if profile.value(key).is_none() {
                 let keys: Vec<&str> = profile.specs().iter().map(|s| s.key).collect();
-                return Err(Error::field(format!("knob {key}"), "unknown", format!("a parameter of profile {}: {}", profile.name(), keys.join(", "))));
+                return Err(Error::field(
+                    format!("knob {key}"),
+                    "unknown",
+                    format!("a parameter of profile {}: {}", profile.name(), keys.join(", ")),
+                ));
             }
         }
         total = total.saturating_mul(k.values.len());
     }
     if total > MAX_CONFIGS {
-        return Err(Error::field("hardware configurations (product of the knobs' value counts)", total, format!("1..={MAX_CONFIGS}")));
+        return Err(Error::field(
+            "hardware configurations (product of the knobs' value counts)",
+            total,
+            format!("1..={MAX_CONFIGS}"),
+        ));
     }
     let mut out = Vec::with_capacity(total);
     for n in 0..total {
@@ -128,7 +154,11 @@ pub fn configurations(profile: &Profile, knobs: &[Knob]) -> Result<Vec<Hardware>
         }
         let changes: Vec<(&str, f64)> = settings.iter().map(|(k, v)| (k.as_str(), *v)).collect();
         let p = profile.with_values(&changes, "set by a search knob").map_err(|e| match e {
-            Error::Field { field, value, allowed } => Error::Field { field: format!("knob {}", field.trim_start_matches("params.")), value, allowed },
+            Error::Field { field, value, allowed } => Error::Field {
+                field: format!("knob {}", field.trim_start_matches("params.")),
+                value,
+                allowed,
+            },
             other => other,
         })?;
         out.push(Hardware { settings, profile: p });
@@ -156,7 +186,10 @@ mod tests {
         assert!(parse("rows=").is_err() && parse("rows=1..").is_err() && parse("=4").is_err());
         assert!(parse("rows=1;rows=2").unwrap_err().to_string().contains("two knobs"));
         assert!(parse("rows=16..2048").is_err());
-        assert!(configurations(&p, &parse("rows=16..500;cols=16..500").unwrap()).unwrap_err().to_string().contains("hardware configurations"));
+        assert!(configurations(&p, &parse("rows=16..500;cols=16..500").unwrap())
+            .unwrap_err()
+            .to_string()
+            .contains("hardware configurations"));
         assert!(parse("").unwrap().is_empty());
     }
 }

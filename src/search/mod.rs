@@ -66,7 +66,9 @@ impl ProblemParams {
                 "an IMC profile (rram-imc, sram-imc): a CPU, GPU or Edge TPU has fixed silicon, limit memory instead",
             ));
         }
-        if let (Quality::Degree, Some(l)) = (&self.quality, self.goal.limits.iter().find(|l| l.metric == Metric::Accuracy)) {
+        if let (Quality::Degree, Some(l)) =
+            (&self.quality, self.goal.limits.iter().find(|l| l.metric == Metric::Accuracy))
+        {
             return Err(Error::field(
                 "goal accuracy>=",
                 l.value,
@@ -74,7 +76,13 @@ impl ProblemParams {
             ));
         }
         let hardware = knobs::configurations(&self.profile, &self.knobs)?;
-        Ok(Problem { lattice: Lattice::new(&self.space), space: self.space, quality: self.quality, goal: self.goal, hardware })
+        Ok(Problem {
+            lattice: Lattice::new(&self.space),
+            space: self.space,
+            quality: self.quality,
+            goal: self.goal,
+            hardware,
+        })
     }
 }
 
@@ -369,10 +377,13 @@ impl Problem {
                     config[k] = if up { i + 1 } else { i - 1 };
                     let m = self.metrics(p.hw, &config);
                     let v = judge(&self.goal, &m);
-                    if !v.feasible && (v.objective, v.tiebreak) < (p.verdict.objective, p.verdict.tiebreak) {
+                    if !v.feasible
+                        && (v.objective, v.tiebreak) < (p.verdict.objective, p.verdict.tiebreak)
+                    {
                         for (j, l) in self.goal.limits.iter().enumerate() {
                             let (x, lim) = (m.metric(l.metric), l.si());
-                            let excess = if l.metric.is_floor() { 1.0 - x / lim } else { x / lim - 1.0 };
+                            let excess =
+                                if l.metric.is_floor() { 1.0 - x / lim } else { x / lim - 1.0 };
                             binds[j] |= excess > goal::LIMIT_TOLERANCE;
                         }
                     }
@@ -412,7 +423,12 @@ fn round_sig(v: f64, digits: i32) -> f64 {
 }
 
 /// Runs a solver on a problem; `trace` keeps every evaluated point.
-pub fn run(problem: &Problem, solver: &dyn Solver, observer: &mut dyn Observer, trace: bool) -> Result<SearchResult> {
+pub fn run(
+    problem: &Problem,
+    solver: &dyn Solver,
+    observer: &mut dyn Observer,
+    trace: bool,
+) -> Result<SearchResult> {
     let start = crate::clock::Instant::now();
     let mut session = Session::new(problem, observer, trace);
     solver.solve(&mut session)?;
@@ -426,7 +442,13 @@ pub fn run(problem: &Problem, solver: &dyn Solver, observer: &mut dyn Observer, 
                 Quality::Degree => format!("NN-Degree {:.2}", m.nn_degree),
                 Quality::Predictor { .. } => format!("predicted accuracy {:.4}", m.score()),
             };
-            format!("{} on {}: {what}, latency {}, energy {}", problem.arch(&b.config), problem.hardware[b.hw].label(), show(Metric::Latency, m.latency_s), show(Metric::Energy, m.energy_j))
+            format!(
+                "{} on {}: {what}, latency {}, energy {}",
+                problem.arch(&b.config),
+                problem.hardware[b.hw].label(),
+                show(Metric::Latency, m.latency_s),
+                show(Metric::Energy, m.energy_j)
+            )
         }
         _ => explain_infeasible(problem),
     };
@@ -477,7 +499,12 @@ fn explain_infeasible(problem: &Problem) -> String {
         };
         let op = if l.metric.is_floor() { "≥" } else { "≤" };
         let meets = if l.metric.is_floor() { best >= l.si() } else { best <= l.si() };
-        let text = format!("{} {op} {}: {word} network found has {}", l.metric.name(), show(l.metric, l.si()), show(l.metric, best));
+        let text = format!(
+            "{} {op} {}: {word} network found has {}",
+            l.metric.name(),
+            show(l.metric, l.si()),
+            show(l.metric, best)
+        );
         if meets {
             alone.push(text);
         } else {

@@ -2,7 +2,10 @@
 //! the wasm shell and what golden tests replay natively and in wasm.
 
 use super::compare::{compare, Comparison};
-use super::{knobs, run, Evolution, Exact, ExactMethod, Flash, Goal, Problem, ProblemParams, Quality, RandomSearch, SearchResult, Solver};
+use super::{
+    knobs, run, Evolution, Exact, ExactMethod, Flash, Goal, Problem, ProblemParams, Quality,
+    RandomSearch, SearchResult, Solver,
+};
 use crate::error::{Error, Result};
 use crate::hardware::{builtin, Profile};
 use crate::predictor::{self, SampleSet};
@@ -84,7 +87,14 @@ impl Request {
             Some(json) => Profile::from_json(json)?,
             None => builtin(&self.profile)?,
         };
-        ProblemParams { space, quality, profile, knobs: knobs::parse(&self.knobs)?, goal: Goal::parse(&self.goal)? }.check()
+        ProblemParams {
+            space,
+            quality,
+            profile,
+            knobs: knobs::parse(&self.knobs)?,
+            goal: Goal::parse(&self.goal)?,
+        }
+        .check()
     }
 
     pub fn solver(&self) -> Result<Box<dyn Solver>> {
@@ -95,7 +105,13 @@ impl Request {
             "exact" => Box::new(Exact { method: ExactMethod::Auto }),
             "exact-program" => Box::new(Exact { method: ExactMethod::Program }),
             "exact-enumerate" => Box::new(Exact { method: ExactMethod::Enumerate }),
-            other => return Err(Error::field("solver", other, "flash, random, evolution, exact, exact-program or exact-enumerate")),
+            other => {
+                return Err(Error::field(
+                    "solver",
+                    other,
+                    "flash, random, evolution, exact, exact-program or exact-enumerate",
+                ))
+            }
         })
     }
 

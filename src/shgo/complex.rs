@@ -49,9 +49,7 @@ enum Initial {
 /// Hashable coordinates: the bit patterns, with −0 folded into +0 as Python's
 /// float equality does.
 fn key(x: &[f64]) -> Vec<u64> {
-    x.iter()
-        .map(|&v| if v == 0.0 { 0 } else { v.to_bits() })
-        .collect()
+    x.iter().map(|&v| if v == 0.0 { 0 } else { v.to_bits() }).collect()
 }
 
 #[derive(Debug, Clone)]
@@ -648,11 +646,7 @@ impl Complex {
 
         // The refined sub-box is replaced by the boxes between its centre and
         // each of the centre's original neighbours.
-        if let Some(pos) = self
-            .triangulated
-            .iter()
-            .position(|&p| p == (origin_v, supremum_v))
-        {
+        if let Some(pos) = self.triangulated.iter().position(|&p| p == (origin_v, supremum_v)) {
             self.record(Op::TvRemove(pos, (origin_v, supremum_v)));
         }
         for &v in &sup_set {
@@ -691,20 +685,12 @@ impl Complex {
         let xs = &self.vertices[s].x;
         let lo: Vec<f64> = xo.iter().zip(xs).map(|(a, b)| a.min(*b)).collect();
         let hi: Vec<f64> = xo.iter().zip(xs).map(|(a, b)| a.max(*b)).collect();
-        let mut pool: Vec<usize> = self.vertices[o]
-            .nn
-            .iter()
-            .chain(&self.vertices[s].nn)
-            .copied()
-            .collect();
+        let mut pool: Vec<usize> =
+            self.vertices[o].nn.iter().chain(&self.vertices[s].nn).copied().collect();
         pool.sort_unstable();
         pool.dedup();
         pool.retain(|&v| {
-            self.vertices[v]
-                .x
-                .iter()
-                .enumerate()
-                .all(|(i, &xi)| lo[i] <= xi && xi <= hi[i])
+            self.vertices[v].x.iter().enumerate().all(|(i, &xi)| lo[i] <= xi && xi <= hi[i])
         });
         pool
     }
@@ -804,11 +790,8 @@ mod scipy_parity {
                 .map(|b| (b[0].as_f64().unwrap(), b[1].as_f64().unwrap()))
                 .collect();
             let mut c = Complex::new(&bounds);
-            for (op, step) in case["ops"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .zip(case["steps"].as_array().unwrap())
+            for (op, step) in
+                case["ops"].as_array().unwrap().iter().zip(case["steps"].as_array().unwrap())
             {
                 match op.as_u64() {
                     Some(n) => c.refine(n as usize),
@@ -818,11 +801,7 @@ mod scipy_parity {
                     serde_json::from_value(step["vertices"].clone()).unwrap();
                 let want_e: Edges = serde_json::from_value(step["edges"].clone()).unwrap();
                 let (got_v, got_e) = snapshot(&c);
-                assert_eq!(
-                    got_v.len(),
-                    want_v.len(),
-                    "vertex count of {bounds:?} after {op}"
-                );
+                assert_eq!(got_v.len(), want_v.len(), "vertex count of {bounds:?} after {op}");
                 if op.is_string() {
                     // Whole generations match exactly. Partial ones stop after
                     // the same number of steps, but which sub-box scipy refines

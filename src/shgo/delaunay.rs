@@ -39,16 +39,8 @@ pub(crate) struct Cloud {
 impl Cloud {
     pub fn new(points: &[Vec<f64>], lower: &[f64], upper: &[f64]) -> Self {
         let dim = lower.len();
-        let scale = lower
-            .iter()
-            .zip(upper)
-            .map(|(l, u)| u - l)
-            .fold(0.0_f64, f64::max);
-        let scale = if scale > 0.0 && scale.is_finite() {
-            scale
-        } else {
-            1.0
-        };
+        let scale = lower.iter().zip(upper).map(|(l, u)| u - l).fold(0.0_f64, f64::max);
+        let scale = if scale > 0.0 && scale.is_finite() { scale } else { 1.0 };
         let points = points
             .iter()
             .map(|x| x.iter().zip(lower).map(|(v, l)| (v - l) / scale).collect())
@@ -61,11 +53,7 @@ impl Cloud {
     }
 
     fn rel(&self, p: usize, r: usize) -> Vec<f64> {
-        self.points[r]
-            .iter()
-            .zip(&self.points[p])
-            .map(|(a, b)| a - b)
-            .collect()
+        self.points[r].iter().zip(&self.points[p]).map(|(a, b)| a - b).collect()
     }
 
     /// Whether `p` and `q` are neighbours in the Delaunay graph.
@@ -88,20 +76,13 @@ impl Cloud {
         if lo == hi {
             return true;
         }
-        !self
-            .points
-            .iter()
-            .enumerate()
-            .any(|(r, x)| r != p && r != q && x[0] > lo && x[0] < hi)
+        !self.points.iter().enumerate().any(|(r, x)| r != p && r != q && x[0] > lo && x[0] < hi)
     }
 
     /// No point strictly inside the ball with diameter pq.
     fn is_gabriel(&self, p: usize, q: usize) -> bool {
-        let mid: Vec<f64> = self.points[p]
-            .iter()
-            .zip(&self.points[q])
-            .map(|(a, b)| 0.5 * (a + b))
-            .collect();
+        let mid: Vec<f64> =
+            self.points[p].iter().zip(&self.points[q]).map(|(a, b)| 0.5 * (a + b)).collect();
         let r2 = dist2(&self.points[p], &mid);
         self.points
             .iter()
@@ -115,11 +96,8 @@ impl Cloud {
         // basis of q's orthogonal complement; t has dim − 1 coordinates.
         let basis = complement_basis(&qr);
         let half: Vec<f64> = qr.iter().map(|v| 0.5 * v).collect();
-        let mid: Vec<f64> = self.points[p]
-            .iter()
-            .zip(&self.points[q])
-            .map(|(a, b)| 0.5 * (a + b))
-            .collect();
+        let mid: Vec<f64> =
+            self.points[p].iter().zip(&self.points[q]).map(|(a, b)| 0.5 * (a + b)).collect();
         let row = |r: usize| -> (Vec<f64>, f64) {
             // 2 c·r ≤ |r|²(1 + slack), with c = half + B t.
             let rr = self.rel(p, r);
@@ -179,9 +157,7 @@ fn complement_basis(v: &[f64]) -> Vec<Vec<f64>> {
     let d = v.len();
     let n = norm2(v).sqrt();
     let u: Vec<f64> = v.iter().map(|x| x / n).collect();
-    let skip = (0..d)
-        .max_by(|&a, &b| u[a].abs().total_cmp(&u[b].abs()))
-        .unwrap_or(0);
+    let skip = (0..d).max_by(|&a, &b| u[a].abs().total_cmp(&u[b].abs())).unwrap_or(0);
     let mut basis: Vec<Vec<f64>> = Vec::with_capacity(d.saturating_sub(1));
     for axis in (0..d).filter(|&i| i != skip) {
         let mut e = vec![0.0; d];
@@ -273,9 +249,7 @@ mod seidel {
             // The new optimum lies on a·t = b: eliminate the coordinate with
             // the largest coefficient and solve the rows so far one
             // dimension down.
-            let j = (0..k)
-                .max_by(|&x, &y| a[x].abs().total_cmp(&a[y].abs()))
-                .unwrap_or(0);
+            let j = (0..k).max_by(|&x, &y| a[x].abs().total_cmp(&a[y].abs())).unwrap_or(0);
             if a[j].abs() <= EPS {
                 if *b < -EPS {
                     return None;
@@ -285,26 +259,17 @@ mod seidel {
             // t_j = (b − Σ_{l≠j} a_l t_l) / a_j
             let reduce = |v: &[f64], w: f64| -> (Vec<f64>, f64) {
                 let f = v[j] / a[j];
-                let nv: Vec<f64> = (0..k)
-                    .filter(|&l| l != j)
-                    .map(|l| v[l] - f * a[l])
-                    .collect();
+                let nv: Vec<f64> = (0..k).filter(|&l| l != j).map(|l| v[l] - f * a[l]).collect();
                 (nv, w - f * b)
             };
             let sub_rows: Vec<(Vec<f64>, f64)> =
                 rows[..i].iter().map(|(v, w)| reduce(v, *w)).collect();
             let (sub_c, _) = reduce(c, 0.0);
-            let sub_c = if sub_c.iter().all(|x| x.abs() <= EPS) {
-                vec![1.0; k - 1]
-            } else {
-                sub_c
-            };
+            let sub_c = if sub_c.iter().all(|x| x.abs() <= EPS) { vec![1.0; k - 1] } else { sub_c };
             // The box rows of the eliminated coordinate are no longer first;
             // the remaining coordinates' box rows stay in front.
-            let (box_rows, rest): (Vec<_>, Vec<_>) = sub_rows
-                .into_iter()
-                .enumerate()
-                .partition(|(idx, _)| *idx < 2 * k && idx / 2 != j);
+            let (box_rows, rest): (Vec<_>, Vec<_>) =
+                sub_rows.into_iter().enumerate().partition(|(idx, _)| *idx < 2 * k && idx / 2 != j);
             let mut ordered: Vec<(Vec<f64>, f64)> = box_rows.into_iter().map(|(_, r)| r).collect();
             let sub_fixed = ordered.len();
             ordered.extend(rest.into_iter().map(|(_, r)| r));
@@ -312,18 +277,9 @@ mod seidel {
             let mut full = Vec::with_capacity(k);
             let mut it = s.iter();
             for l in 0..k {
-                full.push(if l == j {
-                    0.0
-                } else {
-                    *it.next().unwrap_or(&0.0)
-                });
+                full.push(if l == j { 0.0 } else { *it.next().unwrap_or(&0.0) });
             }
-            full[j] = (b
-                - (0..k)
-                    .filter(|&l| l != j)
-                    .map(|l| a[l] * full[l])
-                    .sum::<f64>())
-                / a[j];
+            full[j] = (b - (0..k).filter(|&l| l != j).map(|l| a[l] * full[l]).sum::<f64>()) / a[j];
             t = full;
         }
         Some(t)
@@ -355,21 +311,12 @@ mod tests {
 
     #[test]
     fn square_with_centre_is_a_wheel() {
-        let c = cloud(&[
-            &[0.0, 0.0],
-            &[1.0, 0.0],
-            &[1.0, 1.0],
-            &[0.0, 1.0],
-            &[0.5, 0.5],
-        ]);
+        let c = cloud(&[&[0.0, 0.0], &[1.0, 0.0], &[1.0, 1.0], &[0.0, 1.0], &[0.5, 0.5]]);
         for corner in 0..4 {
             assert!(c.is_edge(corner, 4));
         }
         assert!(c.is_edge(0, 1) && c.is_edge(1, 2) && c.is_edge(2, 3) && c.is_edge(3, 0));
-        assert!(
-            !c.is_edge(0, 2) && !c.is_edge(1, 3),
-            "diagonals pass through the centre's ball"
-        );
+        assert!(!c.is_edge(0, 2) && !c.is_edge(1, 3), "diagonals pass through the centre's ball");
     }
 
     #[test]
@@ -393,9 +340,7 @@ mod tests {
         // empty circumcircle (brute force over all triples).
         let mut state = 12345_u64;
         let mut rnd = || {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             (state >> 11) as f64 / (1u64 << 53) as f64
         };
         let pts: Vec<Vec<f64>> = (0..25).map(|_| vec![rnd(), rnd()]).collect();
@@ -435,9 +380,7 @@ mod tests {
     fn matches_brute_force_empty_sphere_in_3d() {
         let mut state = 777_u64;
         let mut rnd = || {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             (state >> 11) as f64 / (1u64 << 53) as f64
         };
         let pts: Vec<Vec<f64>> = (0..14).map(|_| vec![rnd(), rnd(), rnd()]).collect();
@@ -477,9 +420,8 @@ mod tests {
     /// Centre and squared radius of the sphere through four points.
     fn circumsphere(p: &[&Vec<f64>; 4]) -> Option<(Vec<f64>, f64)> {
         // 2 (p_i − p_0)·c = |p_i|² − |p_0|², i = 1..3, by Cramer's rule.
-        let m: Vec<[f64; 3]> = (1..4)
-            .map(|i| [0, 1, 2].map(|k| 2.0 * (p[i][k] - p[0][k])))
-            .collect();
+        let m: Vec<[f64; 3]> =
+            (1..4).map(|i| [0, 1, 2].map(|k| 2.0 * (p[i][k] - p[0][k]))).collect();
         let r: Vec<f64> = (1..4).map(|i| norm2(p[i]) - norm2(p[0])).collect();
         let det = |m: &[[f64; 3]]| {
             m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1])

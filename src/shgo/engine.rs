@@ -7,7 +7,9 @@ use crate::clock::Instant;
 use super::complex::{self, Complex};
 use super::delaunay::Cloud;
 use super::local::{self, LocalResult, ScalarFn};
-use super::options::{Constraint, ConstraintKind, CustomSampler, Options, SamplingMethod, INFINITE_BOUND};
+use super::options::{
+    Constraint, ConstraintKind, CustomSampler, Options, SamplingMethod, INFINITE_BOUND,
+};
 use super::{IterationState, Observer, ShgoResult};
 
 /// A sampled point and its value.
@@ -96,11 +98,7 @@ impl<'a> Run<'a> {
             || o.maxev.is_some()
             || o.minhgrd.is_some()
             || o.f_min.is_some();
-        let iters = if any_rule {
-            None
-        } else {
-            Some(o.iters.unwrap_or(1))
-        };
+        let iters = if any_rule { None } else { Some(o.iters.unwrap_or(1)) };
         let (mode, n) = match &o.sampling_method {
             SamplingMethod::Simplicial => {
                 // scipy: the default n = 100, or n = None with iters = None,
@@ -267,10 +265,7 @@ impl<'a> Run<'a> {
                     .into_iter()
                     .filter(|u| u.len() == dim && u.iter().all(|v| v.is_finite()))
                     .map(|u| {
-                        u.iter()
-                            .zip(&self.bounds)
-                            .map(|(t, (l, h))| t * (h - l) + l)
-                            .collect()
+                        u.iter().zip(&self.bounds).map(|(t, (l, h))| t * (h - l) + l).collect()
                     })
                     .collect();
                 self.sampled_last = points.len();
@@ -300,10 +295,7 @@ impl<'a> Run<'a> {
             for (x, fx) in &self.minima {
                 let known = s.samples.iter().any(|p| &p.x == x);
                 if !known {
-                    s.samples.push(Sample {
-                        x: x.clone(),
-                        f: *fx,
-                    });
+                    s.samples.push(Sample { x: x.clone(), f: *fx });
                     s.is_minimum.push(true);
                 }
             }
@@ -455,10 +447,7 @@ impl<'a> Run<'a> {
             self.add_minimum(&result.x, result.fun, observer);
         }
         let x = result.x.clone();
-        self.locals.push(Local {
-            start: start.to_vec(),
-            result,
-        });
+        self.locals.push(Local { start: start.to_vec(), result });
         x
     }
 
@@ -475,13 +464,15 @@ impl<'a> Run<'a> {
         bounds
             .iter()
             .zip(start)
-            .map(|(&(l, u), &x)| {
-                if u - l >= INFINITE_BOUND {
-                    x.abs().max(1.0)
-                } else {
-                    (u - l) * per_axis
-                }
-            })
+            .map(
+                |(&(l, u), &x)| {
+                    if u - l >= INFINITE_BOUND {
+                        x.abs().max(1.0)
+                    } else {
+                        (u - l) * per_axis
+                    }
+                },
+            )
             .collect()
     }
 
@@ -492,11 +483,7 @@ impl<'a> Run<'a> {
     fn add_minimum(&mut self, x: &[f64], fx: f64, observer: &mut dyn Observer) {
         let same = |a: &[f64]| {
             a.iter().zip(x).zip(&self.bounds).all(|((p, q), (l, u))| {
-                let w = if u - l >= INFINITE_BOUND {
-                    q.abs().max(1.0)
-                } else {
-                    u - l
-                };
+                let w = if u - l >= INFINITE_BOUND { q.abs().max(1.0) } else { u - l };
                 (p - q).abs() <= 1e-6 * w
             })
         };
@@ -541,9 +528,7 @@ impl<'a> Run<'a> {
         if o.maxfev.is_some_and(|m| self.nfev() >= m) || o.maxev.is_some_and(|m| self.tnev >= m) {
             self.stop_global = true;
         }
-        if o.maxtime
-            .is_some_and(|t| self.started.elapsed().as_secs_f64() >= t)
-        {
+        if o.maxtime.is_some_and(|t| self.started.elapsed().as_secs_f64() >= t) {
             self.stop_global = true;
             self.out_of_time = true;
         }
@@ -616,30 +601,19 @@ impl<'a> Run<'a> {
         }
         // No feasible local minimum: report the lowest feasible sample, if any.
         let (x, fun, why) = match self.lowest() {
-            Some((x, f)) => (
-                x,
-                f,
-                format!("no local search ended at a feasible point; lowest sample f = {f}"),
-            ),
-            None if self.tnev == 0 => (
-                vec![],
-                f64::INFINITY,
-                "no sampling point was generated".to_string(),
-            ),
+            Some((x, f)) => {
+                (x, f, format!("no local search ended at a feasible point; lowest sample f = {f}"))
+            }
+            None if self.tnev == 0 => {
+                (vec![], f64::INFINITY, "no sampling point was generated".to_string())
+            }
             None => (
                 vec![],
                 f64::INFINITY,
-                format!(
-                    "all {} sampling points are infeasible or gave NaN",
-                    self.tnev
-                ),
+                format!("all {} sampling points are infeasible or gave NaN", self.tnev),
             ),
         };
-        let limit = if self.out_of_time {
-            " before maxtime ran out"
-        } else {
-            ""
-        };
+        let limit = if self.out_of_time { " before maxtime ran out" } else { "" };
         ShgoResult {
             x,
             fun,

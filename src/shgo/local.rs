@@ -116,16 +116,10 @@ pub(crate) fn minimize(
         }
         v
     };
-    let x0: Vec<f64> = x0
-        .iter()
-        .zip(bounds)
-        .map(|(&v, &(l, u))| v.clamp(l, u))
-        .collect();
+    let x0: Vec<f64> = x0.iter().zip(bounds).map(|(&v, &(l, u))| v.clamp(l, u)).collect();
     let maxeval = options.maxeval.min(budget).max(1);
-    let xtol_abs: Vec<f64> = scale
-        .iter()
-        .map(|w| (w * options.xtol_rel).max(f64::MIN_POSITIVE))
-        .collect();
+    let xtol_abs: Vec<f64> =
+        scale.iter().map(|w| (w * options.xtol_rel).max(f64::MIN_POSITIVE)).collect();
 
     let (x, fun) = match options.method {
         LocalMethod::Cobyla => {
@@ -140,15 +134,10 @@ pub(crate) fn minimize(
             }
             let cons_refs: Vec<&dyn cobyla::Func<()>> =
                 cons.iter().map(|c| c as &dyn cobyla::Func<()>).collect();
-            let rho: Vec<f64> = scale
-                .iter()
-                .map(|w| (w * options.rhobeg).max(f64::MIN_POSITIVE))
-                .collect();
-            let tols = cobyla::StopTols {
-                ftol_abs: options.ftol_abs,
-                xtol_abs,
-                ..Default::default()
-            };
+            let rho: Vec<f64> =
+                scale.iter().map(|w| (w * options.rhobeg).max(f64::MIN_POSITIVE)).collect();
+            let tols =
+                cobyla::StopTols { ftol_abs: options.ftol_abs, xtol_abs, ..Default::default() };
             let out = cobyla::minimize(
                 |x: &[f64], _: &mut ()| counted(x),
                 &x0,
@@ -192,38 +181,31 @@ pub(crate) fn minimize(
             let mut cons: SlsqpCons = Vec::new();
             for g in ineq {
                 let neg = move |x: &[f64]| -g(x) - HAIR;
-                cons.push(Box::new(
-                    move |x: &[f64], grad: Option<&mut [f64]>, _: &mut ()| {
-                        let v = neg(x);
-                        if let Some(grad) = grad {
-                            fd(&neg, x, v, grad);
-                        }
-                        v
-                    },
-                ));
+                cons.push(Box::new(move |x: &[f64], grad: Option<&mut [f64]>, _: &mut ()| {
+                    let v = neg(x);
+                    if let Some(grad) = grad {
+                        fd(&neg, x, v, grad);
+                    }
+                    v
+                }));
             }
             for h in eq {
                 // Two opposite inequalities: the crate takes inequalities only.
                 for sign in [1.0, -1.0] {
                     let s = move |x: &[f64]| sign * h(x) - HAIR;
-                    cons.push(Box::new(
-                        move |x: &[f64], grad: Option<&mut [f64]>, _: &mut ()| {
-                            let v = s(x);
-                            if let Some(grad) = grad {
-                                fd(&s, x, v, grad);
-                            }
-                            v
-                        },
-                    ));
+                    cons.push(Box::new(move |x: &[f64], grad: Option<&mut [f64]>, _: &mut ()| {
+                        let v = s(x);
+                        if let Some(grad) = grad {
+                            fd(&s, x, v, grad);
+                        }
+                        v
+                    }));
                 }
             }
             let cons_refs: Vec<&dyn slsqp::Func<()>> =
                 cons.iter().map(|c| c as &dyn slsqp::Func<()>).collect();
-            let tols = slsqp::StopTols {
-                ftol_abs: options.ftol_abs,
-                xtol_abs,
-                ..Default::default()
-            };
+            let tols =
+                slsqp::StopTols { ftol_abs: options.ftol_abs, xtol_abs, ..Default::default() };
             let out = slsqp::minimize(objective, &x0, bounds, &cons_refs, (), maxeval, Some(tols));
             match out {
                 Ok((_, x, f)) | Err((_, x, f)) => (x, f),
@@ -241,10 +223,5 @@ pub(crate) fn minimize(
         .all(|(&v, &(l, u))| v >= l - tol * (u - l).max(1.0) && v <= u + tol * (u - l).max(1.0));
     let feasible =
         fun.is_finite() && x.iter().all(|v| v.is_finite()) && in_bounds && within(&x, tol);
-    LocalResult {
-        x,
-        fun,
-        nfev: calls.get(),
-        feasible,
-    }
+    LocalResult { x, fun, nfev: calls.get(), feasible }
 }

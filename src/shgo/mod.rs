@@ -80,7 +80,9 @@ use serde::Serialize;
 use crate::error::Result;
 use engine::Run;
 pub use local::{LocalMethod, LocalOptions};
-pub use options::{Constraint, ConstraintKind, CustomSampler, Options, SamplingMethod, INFINITE_BOUND};
+pub use options::{
+    Constraint, ConstraintKind, CustomSampler, Options, SamplingMethod, INFINITE_BOUND,
+};
 
 /// What SHGO found.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -5,8 +5,8 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::error::{Error, Result};
 use super::local::LocalOptions;
+use crate::error::{Error, Result};
 
 /// Bounds of ±1e50 stand in for infinite ones, as in scipy.
 pub const INFINITE_BOUND: f64 = 1e50;
@@ -31,18 +31,12 @@ pub struct Constraint<'a> {
 impl<'a> Constraint<'a> {
     /// `g(x) ≥ 0`.
     pub fn ineq(fun: &'a dyn Fn(&[f64]) -> f64) -> Self {
-        Constraint {
-            kind: ConstraintKind::Inequality,
-            fun,
-        }
+        Constraint { kind: ConstraintKind::Inequality, fun }
     }
 
     /// `h(x) = 0`.
     pub fn eq(fun: &'a dyn Fn(&[f64]) -> f64) -> Self {
-        Constraint {
-            kind: ConstraintKind::Equality,
-            fun,
-        }
+        Constraint { kind: ConstraintKind::Equality, fun }
     }
 }
 
@@ -188,11 +182,7 @@ pub(super) fn check(bounds: &[(f64, f64)], o: &Options) -> Result<Vec<(f64, f64)
             INFINITE_BOUND
         };
         if l > u {
-            return Err(field(
-                &format!("bounds[{i}]"),
-                format!("({l}, {u})"),
-                "lower ≤ upper",
-            ));
+            return Err(field(&format!("bounds[{i}]"), format!("({l}, {u})"), "lower ≤ upper"));
         }
         out.push((l, u));
     }

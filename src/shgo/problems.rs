@@ -102,20 +102,11 @@ fn sphere_shifted(x: &[f64]) -> f64 {
 }
 /// Rosenbrock's banana, any dimension.
 pub fn rosen(x: &[f64]) -> f64 {
-    x.windows(2)
-        .map(|w| 100.0 * (w[1] - w[0] * w[0]).powi(2) + (1.0 - w[0]).powi(2))
-        .sum()
+    x.windows(2).map(|w| 100.0 * (w[1] - w[0] * w[0]).powi(2) + (1.0 - w[0]).powi(2)).sum()
 }
 fn branin(x: &[f64]) -> f64 {
     use std::f64::consts::PI;
-    let (a, bb, c, r, s, t) = (
-        1.0,
-        5.1 / (4.0 * PI * PI),
-        5.0 / PI,
-        6.0,
-        10.0,
-        1.0 / (8.0 * PI),
-    );
+    let (a, bb, c, r, s, t) = (1.0, 5.1 / (4.0 * PI * PI), 5.0 / PI, 6.0, 10.0, 1.0 / (8.0 * PI));
     a * (x[1] - bb * x[0] * x[0] + c * x[0] - r).powi(2) + s * (1.0 - t) * x[0].cos() + s
 }
 fn six_hump_camel(x: &[f64]) -> f64 {
@@ -130,12 +121,8 @@ fn goldstein_price(x: &[f64]) -> f64 {
             + (2.0 * a - 3.0 * c).powi(2)
                 * (18.0 - 32.0 * a + 12.0 * a * a + 48.0 * c - 36.0 * a * c + 27.0 * c * c))
 }
-const H3_A: [[f64; 3]; 4] = [
-    [3.0, 10.0, 30.0],
-    [0.1, 10.0, 35.0],
-    [3.0, 10.0, 30.0],
-    [0.1, 10.0, 35.0],
-];
+const H3_A: [[f64; 3]; 4] =
+    [[3.0, 10.0, 30.0], [0.1, 10.0, 35.0], [3.0, 10.0, 30.0], [0.1, 10.0, 35.0]];
 const H3_P: [[f64; 3]; 4] = [
     [0.3689, 0.1170, 0.2673],
     [0.4699, 0.4387, 0.7470],
@@ -146,11 +133,7 @@ const H_C: [f64; 4] = [1.0, 1.2, 3.0, 3.2];
 fn hartmann3(x: &[f64]) -> f64 {
     -(0..4)
         .map(|i| {
-            H_C[i]
-                * (-(0..3)
-                    .map(|j| H3_A[i][j] * (x[j] - H3_P[i][j]).powi(2))
-                    .sum::<f64>())
-                .exp()
+            H_C[i] * (-(0..3).map(|j| H3_A[i][j] * (x[j] - H3_P[i][j]).powi(2)).sum::<f64>()).exp()
         })
         .sum::<f64>()
 }
@@ -169,29 +152,18 @@ const H6_P: [[f64; 6]; 4] = [
 fn hartmann6(x: &[f64]) -> f64 {
     -(0..4)
         .map(|i| {
-            H_C[i]
-                * (-(0..6)
-                    .map(|j| H6_A[i][j] * (x[j] - H6_P[i][j]).powi(2))
-                    .sum::<f64>())
-                .exp()
+            H_C[i] * (-(0..6).map(|j| H6_A[i][j] * (x[j] - H6_P[i][j]).powi(2)).sum::<f64>()).exp()
         })
         .sum::<f64>()
 }
 fn shubert(x: &[f64]) -> f64 {
     x.iter()
-        .map(|&v| {
-            (1..=5)
-                .map(|j| j as f64 * ((j as f64 + 1.0) * v + j as f64).cos())
-                .sum::<f64>()
-        })
+        .map(|&v| (1..=5).map(|j| j as f64 * ((j as f64 + 1.0) * v + j as f64).cos()).sum::<f64>())
         .product()
 }
 fn rastrigin(x: &[f64]) -> f64 {
     use std::f64::consts::PI;
-    10.0 * x.len() as f64
-        + x.iter()
-            .map(|v| v * v - 10.0 * (2.0 * PI * v).cos())
-            .sum::<f64>()
+    10.0 * x.len() as f64 + x.iter().map(|v| v * v - 10.0 * (2.0 * PI * v).cos()).sum::<f64>()
 }
 fn ackley(x: &[f64]) -> f64 {
     use std::f64::consts::{E, PI};
@@ -201,10 +173,7 @@ fn ackley(x: &[f64]) -> f64 {
     -20.0 * (-0.2 * s1.sqrt()).exp() - s2.exp() + 20.0 + E
 }
 fn styblinski_tang(x: &[f64]) -> f64 {
-    x.iter()
-        .map(|v| v.powi(4) - 16.0 * v * v + 5.0 * v)
-        .sum::<f64>()
-        / 2.0
+    x.iter().map(|v| v.powi(4) - 16.0 * v * v + 5.0 * v).sum::<f64>() / 2.0
 }
 fn levy(x: &[f64]) -> f64 {
     use std::f64::consts::PI;
@@ -219,65 +188,22 @@ fn levy(x: &[f64]) -> f64 {
 
 /// Every named problem.
 pub fn all() -> Vec<Problem> {
-    let p = |name, bounds, f, ineq, f_star| Problem {
-        name,
-        bounds,
-        f,
-        ineq,
-        eq: vec![],
-        f_star,
-    };
+    let p = |name, bounds, f, ineq, f_star| Problem { name, bounds, f, ineq, eq: vec![], f_star };
     vec![
         // scipy's test problems (test__shgo.py).
         p("t1", b(-1.0, 6.0, 2), t1, vec![t1_g], Some(0.0)),
         p("t1_unit", b(0.0, 1.0, 2), t1, vec![t1_g], Some(0.0)),
         p("t1_unbounded", b(-1e50, 1e50, 2), t1, vec![t1_g], Some(0.0)),
         p("t2", b(0.0, 60.0, 1), t2, vec![t2_g], Some(-28.44677132)),
-        p(
-            "t2_short",
-            b(0.0, 4.5, 1),
-            t2,
-            vec![t2_g],
-            Some(-28.44677132),
-        ),
-        p(
-            "t3_hs18",
-            vec![(2.0, 50.0), (0.0, 50.0)],
-            t3,
-            vec![t3_g1, t3_g2],
-            Some(5.0),
-        ),
-        p(
-            "t4_hs100",
-            b(-10.0, 10.0, 7),
-            t4,
-            vec![t4_g1, t4_g2, t4_g3, t4_g4],
-            Some(680.6300573),
-        ),
-        p(
-            "eggholder",
-            b(-512.0, 512.0, 2),
-            eggholder,
-            vec![],
-            Some(-959.640_662_720_850_5),
-        ),
+        p("t2_short", b(0.0, 4.5, 1), t2, vec![t2_g], Some(-28.44677132)),
+        p("t3_hs18", vec![(2.0, 50.0), (0.0, 50.0)], t3, vec![t3_g1, t3_g2], Some(5.0)),
+        p("t4_hs100", b(-10.0, 10.0, 7), t4, vec![t4_g1, t4_g2, t4_g3, t4_g4], Some(680.6300573)),
+        p("eggholder", b(-512.0, 512.0, 2), eggholder, vec![], Some(-959.640_662_720_850_5)),
         p("lennard_jones_2", b(-4.0, 4.0, 6), lj2, vec![], Some(-1.0)),
-        p(
-            "sphere_shifted_4",
-            b(0.0, 2.0, 4),
-            sphere_shifted,
-            vec![],
-            Some(0.0),
-        ),
+        p("sphere_shifted_4", b(0.0, 2.0, 4), sphere_shifted, vec![], Some(0.0)),
         p("rosenbrock_5", b(0.0, 2.0, 5), rosen, vec![], Some(0.0)),
         // The global-optimization set (go_benchmark_functions' f*).
-        p(
-            "branin",
-            vec![(-5.0, 10.0), (0.0, 15.0)],
-            branin,
-            vec![],
-            Some(0.397_887_357_729_738_2),
-        ),
+        p("branin", vec![(-5.0, 10.0), (0.0, 15.0)], branin, vec![], Some(0.397_887_357_729_738_2)),
         p(
             "six_hump_camel",
             vec![(-3.0, 3.0), (-2.0, 2.0)],
@@ -285,41 +211,11 @@ pub fn all() -> Vec<Problem> {
             vec![],
             Some(-1.031_628_453_489_877),
         ),
-        p(
-            "goldstein_price",
-            b(-2.0, 2.0, 2),
-            goldstein_price,
-            vec![],
-            Some(3.0),
-        ),
-        p(
-            "hartmann3",
-            b(0.0, 1.0, 3),
-            hartmann3,
-            vec![],
-            Some(-3.862_782_147_820_756),
-        ),
-        p(
-            "hartmann6",
-            b(0.0, 1.0, 6),
-            hartmann6,
-            vec![],
-            Some(-3.322_368_011_391_339),
-        ),
-        p(
-            "shubert",
-            b(-10.0, 10.0, 2),
-            shubert,
-            vec![],
-            Some(-186.730_908_831_023_9),
-        ),
-        p(
-            "rastrigin_2",
-            b(-5.12, 5.12, 2),
-            rastrigin,
-            vec![],
-            Some(0.0),
-        ),
+        p("goldstein_price", b(-2.0, 2.0, 2), goldstein_price, vec![], Some(3.0)),
+        p("hartmann3", b(0.0, 1.0, 3), hartmann3, vec![], Some(-3.862_782_147_820_756)),
+        p("hartmann6", b(0.0, 1.0, 6), hartmann6, vec![], Some(-3.322_368_011_391_339)),
+        p("shubert", b(-10.0, 10.0, 2), shubert, vec![], Some(-186.730_908_831_023_9)),
+        p("rastrigin_2", b(-5.12, 5.12, 2), rastrigin, vec![], Some(0.0)),
         p("ackley_2", b(-32.768, 32.768, 2), ackley, vec![], Some(0.0)),
         p(
             "styblinski_tang_3",

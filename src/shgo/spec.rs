@@ -1,8 +1,8 @@
 //! A serializable SHGO run on a named problem: what `flash shgo` reads (JSON)
 //! and what the benchmark script compares with scipy.
 
-use serde::{Deserialize, Serialize};
 use crate::clock::Instant;
+use serde::{Deserialize, Serialize};
 
 use super::problems::{self, Problem};
 use super::{minimize, Constraint, LocalMethod, LocalOptions, Options, SamplingMethod, ShgoResult};
@@ -82,7 +82,9 @@ pub const MAX_REPEATS: usize = 10_000;
 
 /// Checks a spec's sizes and values; the error names the field and the range.
 pub fn check(spec: &Spec) -> Result<()> {
-    let field = |field: &str, value: String, allowed: String| Err(Error::Field { field: field.into(), value, allowed });
+    let field = |field: &str, value: String, allowed: String| {
+        Err(Error::Field { field: field.into(), value, allowed })
+    };
     if let Some(n) = spec.n.filter(|n| !(1..=MAX_N).contains(n)) {
         return field("n", n.to_string(), format!("1..={MAX_N}"));
     }
@@ -103,7 +105,11 @@ pub fn check(spec: &Spec) -> Result<()> {
     }
     // f_min alone stops only if it is reached: bound the run with iters or maxfev too.
     if spec.f_min.is_some() && spec.iters.is_none() && spec.maxfev.is_none() {
-        return field("f_min", "without iters or maxfev".into(), "with iters or maxfev as well, so the run ends if f_min is never reached".into());
+        return field(
+            "f_min",
+            "without iters or maxfev".into(),
+            "with iters or maxfev as well, so the run ends if f_min is never reached".into(),
+        );
     }
     spec.problem()?;
     spec.options().map(|_| ())
@@ -131,10 +137,7 @@ impl Spec {
             f_min: self.f_min,
             maxfev: self.maxfev,
             local_iter: self.local_iter,
-            local: LocalOptions {
-                method: self.local,
-                ..LocalOptions::default()
-            },
+            local: LocalOptions { method: self.local, ..LocalOptions::default() },
             ..Options::default()
         })
     }
@@ -143,11 +146,7 @@ impl Spec {
         problems::by_name(&self.problem).ok_or_else(|| Error::Field {
             field: "problem".into(),
             value: self.problem.clone(),
-            allowed: problems::all()
-                .iter()
-                .map(|p| p.name)
-                .collect::<Vec<_>>()
-                .join(", "),
+            allowed: problems::all().iter().map(|p| p.name).collect::<Vec<_>>().join(", "),
         })
     }
 }

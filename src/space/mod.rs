@@ -45,7 +45,12 @@ pub mod limits {
 /// An upper bound on the channel-graph nodes of the cells, from each cell's
 /// (depth, width, expansion); monotone, so a space checks its largest member.
 fn node_bound(frame: &Frame, cells: &[(u32, u32, u32)]) -> u64 {
-    let widest = cells.iter().map(|c| c.1 as u64 * frame.options.widen as u64).max().unwrap_or(0).max(frame.options.stem.unwrap_or(0) as u64);
+    let widest = cells
+        .iter()
+        .map(|c| c.1 as u64 * frame.options.widen as u64)
+        .max()
+        .unwrap_or(0)
+        .max(frame.options.stem.unwrap_or(0) as u64);
     cells
         .iter()
         .map(|&(d, w, e)| {
@@ -149,7 +154,11 @@ impl Family {
     }
 
     fn default_expansion(self) -> u32 {
-        if self == Family::Mobile { 6 } else { 1 }
+        if self == Family::Mobile {
+            6
+        } else {
+            1
+        }
     }
 }
 
@@ -260,7 +269,11 @@ impl Frame {
         for (index, stride) in strides.enumerate() {
             if stride == 2 {
                 // Dense transitions pool 2×2 (floor); strided 3×3 convs with padding 1 give ceil.
-                (h, w) = if self.family == Family::Dense { (h / 2, w / 2) } else { (h.div_ceil(2), w.div_ceil(2)) };
+                (h, w) = if self.family == Family::Dense {
+                    (h / 2, w / 2)
+                } else {
+                    (h.div_ceil(2), w.div_ceil(2))
+                };
             }
             if h == 0 || w == 0 {
                 return Err(Error::field(
@@ -297,7 +310,11 @@ pub struct Cell {
 /// The stride a cell has unless it says otherwise: the first keeps the stem's
 /// resolution, every later one halves it.
 pub fn default_stride(cell_index: usize) -> u32 {
-    if cell_index == 0 { 1 } else { 2 }
+    if cell_index == 0 {
+        1
+    } else {
+        2
+    }
 }
 
 /// Unchecked cell parameters (as parsed or as typed into a form).
@@ -328,13 +345,23 @@ impl CellParams {
         };
         let expansion = match (frame.family, self.expansion) {
             (_, None) => frame.family.default_expansion(),
-            (Family::Mobile, Some(e)) => in_range(format!("cell {n} expansion e"), e, limits::EXPANSION)?,
+            (Family::Mobile, Some(e)) => {
+                in_range(format!("cell {n} expansion e"), e, limits::EXPANSION)?
+            }
             (_, Some(1)) => 1,
             (_, Some(e)) => {
-                return Err(Error::field(format!("cell {n} expansion e"), e, "only for the mobile family"))
+                return Err(Error::field(
+                    format!("cell {n} expansion e"),
+                    e,
+                    "only for the mobile family",
+                ))
             }
         };
-        let stride = in_range(format!("cell {n} stride s"), self.stride.unwrap_or(default_stride(index)), limits::STRIDE)?;
+        let stride = in_range(
+            format!("cell {n} stride s"),
+            self.stride.unwrap_or(default_stride(index)),
+            limits::STRIDE,
+        )?;
         Ok(Cell { depth, width, skip, expansion, stride })
     }
 }
@@ -351,10 +378,22 @@ pub struct ArchitectureParams {
 impl ArchitectureParams {
     pub fn check(self) -> Result<Architecture> {
         in_range("number of cells", self.cells.len() as u32, limits::CELLS)?;
-        let frame = Frame { dataset: self.dataset, family: self.family, options: self.options.check(self.family)? };
-        let cells = self.cells.iter().enumerate().map(|(i, c)| c.check(&frame, i)).collect::<Result<Vec<_>>>()?;
+        let frame = Frame {
+            dataset: self.dataset,
+            family: self.family,
+            options: self.options.check(self.family)?,
+        };
+        let cells = self
+            .cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| c.check(&frame, i))
+            .collect::<Result<Vec<_>>>()?;
         frame.resolutions(cells.iter().map(|c| c.stride))?;
-        check_size(&frame, &cells.iter().map(|c| (c.depth, c.width, c.expansion)).collect::<Vec<_>>())?;
+        check_size(
+            &frame,
+            &cells.iter().map(|c| (c.depth, c.width, c.expansion)).collect::<Vec<_>>(),
+        )?;
         Ok(Architecture { frame, cells })
     }
 }
@@ -438,17 +477,29 @@ impl ValueRange {
             return if allow_all && self.lo == ALL && self.hi == ALL {
                 Ok(ValueRange::single(ALL))
             } else {
-                Err(Error::field(field, "a range ending in *", format!("* alone or a range within {min}..={max}")))
+                Err(Error::field(
+                    field,
+                    "a range ending in *",
+                    format!("* alone or a range within {min}..={max}"),
+                ))
             };
         }
         in_range(format!("{field} (lowest)"), self.lo, (min, max))?;
         in_range(format!("{field} (highest)"), self.hi, (min, max))?;
         if self.lo > self.hi {
-            return Err(Error::field(field, format!("{}..{}", self.lo, self.hi), "a range whose first value is at most its last"));
+            return Err(Error::field(
+                field,
+                format!("{}..{}", self.lo, self.hi),
+                "a range whose first value is at most its last",
+            ));
         }
         in_range(format!("{field} (step)"), self.step, (1, max.max(1)))?;
         let hi = self.lo + (self.hi - self.lo) / self.step * self.step;
-        Ok(if hi == self.lo { ValueRange::single(self.lo) } else { ValueRange { lo: self.lo, hi, step: self.step } })
+        Ok(if hi == self.lo {
+            ValueRange::single(self.lo)
+        } else {
+            ValueRange { lo: self.lo, hi, step: self.step }
+        })
     }
 }
 
@@ -469,7 +520,11 @@ impl CellRanges {
         CellRanges {
             depth: ValueRange::new(2, 11, 1),
             width: ValueRange::new(8, 64, 8),
-            skip: if family == Family::Dense { ValueRange::new(0, 49, 1) } else { ValueRange::single(ALL) },
+            skip: if family == Family::Dense {
+                ValueRange::new(0, 49, 1)
+            } else {
+                ValueRange::single(ALL)
+            },
             expansion: ValueRange::single(family.default_expansion()),
             stride: default_stride(index),
         }
@@ -477,7 +532,10 @@ impl CellRanges {
 
     /// Configurations of this cell (at most 4096⁴, so it always fits u128).
     pub fn count(&self) -> u128 {
-        self.depth.len() as u128 * self.width.len() as u128 * self.skip.len() as u128 * self.expansion.len() as u128
+        self.depth.len() as u128
+            * self.width.len() as u128
+            * self.skip.len() as u128
+            * self.expansion.len() as u128
     }
 
     fn check(self, frame: &Frame, index: usize) -> Result<CellRanges> {
@@ -485,7 +543,11 @@ impl CellRanges {
         let depth = self.depth.check(&format!("cell {n} depth d"), limits::DEPTH, false)?;
         let width = self.width.check(&format!("cell {n} width w"), limits::WIDTH, false)?;
         if width.hi * frame.options.widen > limits::EFFECTIVE_WIDTH {
-            return Err(Error::field(format!("cell {n} width w × k"), width.hi * frame.options.widen, format!("1..={}", limits::EFFECTIVE_WIDTH)));
+            return Err(Error::field(
+                format!("cell {n} width w × k"),
+                width.hi * frame.options.widen,
+                format!("1..={}", limits::EFFECTIVE_WIDTH),
+            ));
         }
         let skip = self.skip.check(&format!("cell {n} skip budget t"), limits::SKIP, true)?;
         let expansion = if frame.family == Family::Mobile {
@@ -493,7 +555,11 @@ impl CellRanges {
         } else if self.expansion == ValueRange::single(1) {
             self.expansion
         } else {
-            return Err(Error::field(format!("cell {n} expansion e"), "a range", "only for the mobile family"));
+            return Err(Error::field(
+                format!("cell {n} expansion e"),
+                "a range",
+                "only for the mobile family",
+            ));
         };
         let stride = in_range(format!("cell {n} stride s"), self.stride, limits::STRIDE)?;
         Ok(CellRanges { depth, width, skip, expansion, stride })
@@ -517,19 +583,34 @@ impl SpaceParams {
     }
 
     pub fn defaults(dataset: Dataset, family: Family, cells: usize) -> SpaceParams {
-        SpaceParams { frame: Frame::new(dataset, family), cells: (0..cells).map(|i| CellRanges::defaults(family, i)).collect() }
+        SpaceParams {
+            frame: Frame::new(dataset, family),
+            cells: (0..cells).map(|i| CellRanges::defaults(family, i)).collect(),
+        }
     }
 
     pub fn check(self) -> Result<SearchSpace> {
         in_range("number of cells", self.cells.len() as u32, limits::CELLS)?;
         let frame = Frame { options: self.frame.options.check(self.frame.family)?, ..self.frame };
-        let cells = self.cells.iter().enumerate().map(|(i, c)| c.check(&frame, i)).collect::<Result<Vec<_>>>()?;
+        let cells = self
+            .cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| c.check(&frame, i))
+            .collect::<Result<Vec<_>>>()?;
         frame.resolutions(cells.iter().map(|c| c.stride))?;
-        check_size(&frame, &cells.iter().map(|c| (c.depth.hi, c.width.hi, c.expansion.hi)).collect::<Vec<_>>())?;
+        check_size(
+            &frame,
+            &cells.iter().map(|c| (c.depth.hi, c.width.hi, c.expansion.hi)).collect::<Vec<_>>(),
+        )?;
         let mut count: u128 = 1;
         for c in &cells {
             count = count.checked_mul(c.count()).ok_or_else(|| {
-                Error::field("number of configurations", "more than 2^128", "at most 2^128 - 1 (narrow the ranges or use fewer cells)")
+                Error::field(
+                    "number of configurations",
+                    "more than 2^128",
+                    "at most 2^128 - 1 (narrow the ranges or use fewer cells)",
+                )
             })?;
         }
         Ok(SearchSpace { frame, cells, count })
@@ -583,10 +664,15 @@ impl SearchSpace {
     /// within a cell the digits d, w, t, e (e least significant).
     pub fn decode(&self, index: u128) -> Result<Architecture> {
         if index >= self.count {
-            return Err(Error::field("configuration index", index, format!("0..={}", self.count - 1)));
+            return Err(Error::field(
+                "configuration index",
+                index,
+                format!("0..={}", self.count - 1),
+            ));
         }
         let mut rest = index;
-        let mut cells = vec![Cell { depth: 0, width: 0, skip: 0, expansion: 0, stride: 0 }; self.cells.len()];
+        let mut cells =
+            vec![Cell { depth: 0, width: 0, skip: 0, expansion: 0, stride: 0 }; self.cells.len()];
         for (slot, r) in cells.iter_mut().zip(&self.cells).rev() {
             let mut digit = |range: &ValueRange| {
                 let n = range.len() as u128;
@@ -608,7 +694,13 @@ impl SearchSpace {
         out.clear();
         out.extend(self.cells.iter().map(|r| {
             let mut pick = |range: &ValueRange| range.value(rng.random_range(0..range.len()));
-            Cell { depth: pick(&r.depth), width: pick(&r.width), skip: pick(&r.skip), expansion: pick(&r.expansion), stride: r.stride }
+            Cell {
+                depth: pick(&r.depth),
+                width: pick(&r.width),
+                skip: pick(&r.skip),
+                expansion: pick(&r.expansion),
+                stride: r.stride,
+            }
         }));
     }
 
@@ -650,11 +742,20 @@ impl SearchSpace {
         let frame = text::print_frame(&self.frame);
         let mut parts = frame.split('/');
         let dataset = parts.next().unwrap_or_default().to_string();
-        let family = parts.next().unwrap_or_default().split('(').next().unwrap_or_default().to_string();
+        let family =
+            parts.next().unwrap_or_default().split('(').next().unwrap_or_default().to_string();
         let cells = self
             .cells
             .iter()
-            .map(|c| [text::print_range(&c.depth), text::print_range(&c.width), text::print_range(&c.skip), text::print_range(&c.expansion), c.stride.to_string()])
+            .map(|c| {
+                [
+                    text::print_range(&c.depth),
+                    text::print_range(&c.width),
+                    text::print_range(&c.skip),
+                    text::print_range(&c.expansion),
+                    c.stride.to_string(),
+                ]
+            })
             .collect();
         SpaceFields { dataset, family, frame, cells }
     }

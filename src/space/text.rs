@@ -86,9 +86,14 @@ impl<'a> Cursor<'a> {
         let digits = self.take_while(|c| c.is_ascii_digit());
         if digits.is_empty() {
             self.pos = start;
-            return Err(self.err(format!("expected a whole number for {field}, found {}", self.describe_next())));
+            return Err(self.err(format!(
+                "expected a whole number for {field}, found {}",
+                self.describe_next()
+            )));
         }
-        digits.parse::<u32>().map_err(|_| Error::parse(self.what, start, format!("{field} = {digits} is too large")))
+        digits
+            .parse::<u32>()
+            .map_err(|_| Error::parse(self.what, start, format!("{field} = {digits} is too large")))
     }
 
     fn end(&self) -> Result<()> {
@@ -154,13 +159,22 @@ fn relocate(e: Error, what: &'static str, at: usize) -> Error {
 fn parse_milli(cur: &mut Cursor) -> Result<u32> {
     let at = cur.pos;
     let text = cur.take_while(|c| c.is_ascii_digit() || c == '.');
-    let bad = || Error::parse(cur.what, at, format!("compression = '{text}': allowed a decimal in 0.001..=1 with at most 3 decimals"));
+    let bad = || {
+        Error::parse(
+            cur.what,
+            at,
+            format!(
+                "compression = '{text}': allowed a decimal in 0.001..=1 with at most 3 decimals"
+            ),
+        )
+    };
     let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
     if whole.is_empty() && frac.is_empty() || frac.len() > 3 || whole.len() > 4 {
         return Err(bad());
     }
     let whole: u32 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| bad())? };
-    let frac_milli: u32 = if frac.is_empty() { 0 } else { format!("{frac:0<3}").parse().map_err(|_| bad())? };
+    let frac_milli: u32 =
+        if frac.is_empty() { 0 } else { format!("{frac:0<3}").parse().map_err(|_| bad())? };
     Ok(whole * 1000 + frac_milli)
 }
 
@@ -175,7 +189,12 @@ pub(super) fn parse_architecture(text: &str) -> Result<ArchitectureParams> {
     let mut cells = Vec::new();
     loop {
         if cells.len() as u32 >= limits::CELLS.1 {
-            return Err(cur.err(format!("more than {} cells: allowed {}..={}", limits::CELLS.1, limits::CELLS.0, limits::CELLS.1)));
+            return Err(cur.err(format!(
+                "more than {} cells: allowed {}..={}",
+                limits::CELLS.1,
+                limits::CELLS.0,
+                limits::CELLS.1
+            )));
         }
         let n = cells.len() + 1;
         cur.expect('d', &format!("to start cell {n} (d<depth>w<width>…)"))?;
@@ -184,7 +203,8 @@ pub(super) fn parse_architecture(text: &str) -> Result<ArchitectureParams> {
         let width = cur.int(&format!("cell {n} width w"))?;
         let mut cell = CellParams { depth, width, skip: None, expansion: None, stride: None };
         if cur.eat('t') {
-            cell.skip = Some(if cur.eat('*') { ALL } else { cur.int(&format!("cell {n} skip budget t"))? });
+            cell.skip =
+                Some(if cur.eat('*') { ALL } else { cur.int(&format!("cell {n} skip budget t"))? });
         }
         if cur.eat('e') {
             cell.expansion = Some(cur.int(&format!("cell {n} expansion e"))?);
@@ -198,7 +218,12 @@ pub(super) fn parse_architecture(text: &str) -> Result<ArchitectureParams> {
         }
     }
     cur.end()?;
-    Ok(ArchitectureParams { dataset: frame.dataset, family: frame.family, options: frame.options, cells })
+    Ok(ArchitectureParams {
+        dataset: frame.dataset,
+        family: frame.family,
+        options: frame.options,
+        cells,
+    })
 }
 
 pub(super) fn print_frame(frame: &Frame) -> String {
@@ -290,13 +315,18 @@ pub(super) fn parse_space(text: &str) -> Result<SpaceParams> {
         let (cell, param) = if key == "cells" {
             cur.expect('=', "after 'cells'")?;
             let n = cur.int("number of cells")?;
-            cell_count = in_range("number of cells", n, limits::CELLS).map_err(|e| relocate(e, SPACE, at))? as usize;
+            cell_count = in_range("number of cells", n, limits::CELLS)
+                .map_err(|e| relocate(e, SPACE, at))? as usize;
             if !cur.eat(';') {
                 break;
             }
             continue;
-        } else if let Some(index) = key.strip_prefix('c').filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())) {
-            let n: usize = index.parse().map_err(|_| Error::parse(SPACE, at, format!("cell number '{index}' is too large")))?;
+        } else if let Some(index) =
+            key.strip_prefix('c').filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+        {
+            let n: usize = index.parse().map_err(|_| {
+                Error::parse(SPACE, at, format!("cell number '{index}' is too large"))
+            })?;
             cur.expect('.', &format!("after cell '{key}'"))?;
             (Some(n), cur.word())
         } else {
@@ -305,7 +335,13 @@ pub(super) fn parse_space(text: &str) -> Result<SpaceParams> {
         let param = match param {
             "d" | "w" | "t" | "e" | "s" => param.chars().next().unwrap_or('d'),
             other => {
-                return Err(Error::parse(SPACE, at, format!("unknown item '{other}': allowed cells, d, w, t, e, s, or cK.d (…) for cell K")))
+                return Err(Error::parse(
+                    SPACE,
+                    at,
+                    format!(
+                    "unknown item '{other}': allowed cells, d, w, t, e, s, or cK.d (…) for cell K"
+                ),
+                ))
             }
         };
         cur.expect('=', &format!("after '{param}'"))?;
@@ -323,7 +359,8 @@ pub(super) fn parse_space(text: &str) -> Result<SpaceParams> {
         }
     }
     cur.end()?;
-    let mut cells: Vec<CellRanges> = (0..cell_count).map(|i| CellRanges { stride: default_stride(i), ..shared }).collect();
+    let mut cells: Vec<CellRanges> =
+        (0..cell_count).map(|i| CellRanges { stride: default_stride(i), ..shared }).collect();
     if let Some(range) = all_strides {
         cells.iter_mut().for_each(|c| set_range(c, 's', range));
     }

@@ -43,14 +43,27 @@ impl Images {
         for &i in idx {
             pixels.extend_from_slice(self.image(i));
         }
-        Images { height: self.height, width: self.width, pixels, labels: idx.iter().map(|&i| self.labels[i]).collect() }
+        Images {
+            height: self.height,
+            width: self.width,
+            pixels,
+            labels: idx.iter().map(|&i| self.labels[i]).collect(),
+        }
     }
 
     /// A shuffled split (seed [`SPLIT_SEED`]): the first `train` images train,
     /// the rest test.
     pub fn split(&self, train: usize) -> Result<(Images, Images)> {
         if train == 0 || train >= self.len() {
-            return Err(Error::field("train images", train, format!("1..={} (the data set has {} images)", self.len().saturating_sub(1), self.len())));
+            return Err(Error::field(
+                "train images",
+                train,
+                format!(
+                    "1..={} (the data set has {} images)",
+                    self.len().saturating_sub(1),
+                    self.len()
+                ),
+            ));
         }
         let mut order: Vec<usize> = (0..self.len()).collect();
         super::shuffle(&mut order, &mut ChaCha8Rng::seed_from_u64(SPLIT_SEED));
@@ -76,7 +89,10 @@ impl DataSet {
     }
 
     pub fn by_name(name: &str) -> Result<DataSet> {
-        DataSet::ALL.into_iter().find(|d| d.name() == name).ok_or_else(|| Error::field("dataset", name, "one of digits, mnist"))
+        DataSet::ALL
+            .into_iter()
+            .find(|d| d.name() == name)
+            .ok_or_else(|| Error::field("dataset", name, "one of digits, mnist"))
     }
 
     /// Training images of the split (the rest test): 80 % of digits (1,437 of
@@ -109,7 +125,11 @@ impl DataSet {
             (DataSet::Mnist, [images, labels]) => {
                 mnist(&gunzip("mnist images", images)?, &gunzip("mnist labels", labels)?)
             }
-            _ => Err(Error::Invalid(format!("{} needs the files {}", self.name(), self.files().join(", ")))),
+            _ => Err(Error::Invalid(format!(
+                "{} needs the files {}",
+                self.name(),
+                self.files().join(", ")
+            ))),
         }
     }
 }
@@ -131,7 +151,8 @@ pub fn gunzip(what: &str, bytes: &[u8]) -> Result<Vec<u8>> {
 
 /// scikit-learn's digits.csv: 64 pixel columns (0..=16) then the label, no header.
 pub fn digits(bytes: &[u8]) -> Result<Images> {
-    let text = std::str::from_utf8(bytes).map_err(|_| Error::Invalid("digits.csv: not UTF-8 text".into()))?;
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| Error::Invalid("digits.csv: not UTF-8 text".into()))?;
     let mut pixels = Vec::new();
     let mut labels = Vec::new();
     for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
@@ -141,21 +162,26 @@ pub fn digits(bytes: &[u8]) -> Result<Images> {
         }
         let fields: Vec<&str> = line.split(',').map(str::trim).collect();
         if fields.len() != 65 {
-            return Err(Error::csv(line_no, "row", format!("{} columns: allowed exactly 65 (64 pixels, then the label)", fields.len())));
+            return Err(Error::csv(
+                line_no,
+                "row",
+                format!("{} columns: allowed exactly 65 (64 pixels, then the label)", fields.len()),
+            ));
         }
         for (j, f) in fields[..64].iter().enumerate() {
-            let v: f32 = f
-                .parse()
-                .ok()
-                .filter(|v: &f32| (0.0..=16.0).contains(v))
-                .ok_or_else(|| Error::csv(line_no, format!("pixel {}", j + 1), format!("'{f}' is not allowed: allowed 0..=16")))?;
+            let v: f32 =
+                f.parse().ok().filter(|v: &f32| (0.0..=16.0).contains(v)).ok_or_else(|| {
+                    Error::csv(
+                        line_no,
+                        format!("pixel {}", j + 1),
+                        format!("'{f}' is not allowed: allowed 0..=16"),
+                    )
+                })?;
             pixels.push(v / 16.0);
         }
-        let label: u8 = fields[64]
-            .parse()
-            .ok()
-            .filter(|l: &u8| *l < 10)
-            .ok_or_else(|| Error::csv(line_no, "label", format!("'{}' is not allowed: allowed 0..=9", fields[64])))?;
+        let label: u8 = fields[64].parse().ok().filter(|l: &u8| *l < 10).ok_or_else(|| {
+            Error::csv(line_no, "label", format!("'{}' is not allowed: allowed 0..=9", fields[64]))
+        })?;
         labels.push(label);
     }
     if labels.is_empty() {
@@ -165,10 +191,9 @@ pub fn digits(bytes: &[u8]) -> Result<Images> {
 }
 
 fn be_u32(bytes: &[u8], at: usize, what: &str) -> Result<u32> {
-    bytes
-        .get(at..at + 4)
-        .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
-        .ok_or_else(|| Error::Invalid(format!("{what}: the file ends inside its header ({} bytes)", bytes.len())))
+    bytes.get(at..at + 4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]])).ok_or_else(|| {
+        Error::Invalid(format!("{what}: the file ends inside its header ({} bytes)", bytes.len()))
+    })
 }
 
 /// MNIST in IDX format: images (magic 2051, count, rows, cols, then bytes) and
@@ -176,7 +201,11 @@ fn be_u32(bytes: &[u8], at: usize, what: &str) -> Result<u32> {
 pub fn mnist(images: &[u8], labels: &[u8]) -> Result<Images> {
     let magic = be_u32(images, 0, "mnist images")?;
     if magic != 2051 {
-        return Err(Error::field("mnist images magic number", magic, "2051 (an IDX file of u8 images)"));
+        return Err(Error::field(
+            "mnist images magic number",
+            magic,
+            "2051 (an IDX file of u8 images)",
+        ));
     }
     let count = be_u32(images, 4, "mnist images")? as usize;
     let rows = be_u32(images, 8, "mnist images")? as usize;
@@ -185,7 +214,11 @@ pub fn mnist(images: &[u8], labels: &[u8]) -> Result<Images> {
         return Err(Error::field("mnist images count", count, format!("1..={MAX_IMAGES}")));
     }
     if !(1..=MAX_SIDE).contains(&rows) || !(1..=MAX_SIDE).contains(&cols) {
-        return Err(Error::field("mnist image size", format!("{rows}x{cols}"), format!("1..={MAX_SIDE} pixels a side")));
+        return Err(Error::field(
+            "mnist image size",
+            format!("{rows}x{cols}"),
+            format!("1..={MAX_SIDE} pixels a side"),
+        ));
     }
     let body = &images[16..];
     if body.len() != count * rows * cols {
@@ -197,7 +230,11 @@ pub fn mnist(images: &[u8], labels: &[u8]) -> Result<Images> {
     }
     let magic = be_u32(labels, 0, "mnist labels")?;
     if magic != 2049 {
-        return Err(Error::field("mnist labels magic number", magic, "2049 (an IDX file of u8 labels)"));
+        return Err(Error::field(
+            "mnist labels magic number",
+            magic,
+            "2049 (an IDX file of u8 labels)",
+        ));
     }
     let label_count = be_u32(labels, 4, "mnist labels")? as usize;
     if label_count != count || labels.len() != 8 + count {
@@ -210,5 +247,10 @@ pub fn mnist(images: &[u8], labels: &[u8]) -> Result<Images> {
     if let Some(i) = labels.iter().position(|&l| l > 9) {
         return Err(Error::field(format!("mnist label {}", i + 1), labels[i], "0..=9"));
     }
-    Ok(Images { height: rows, width: cols, pixels: body.iter().map(|&p| p as f32 / 255.0).collect(), labels })
+    Ok(Images {
+        height: rows,
+        width: cols,
+        pixels: body.iter().map(|&p| p as f32 / 255.0).collect(),
+        labels,
+    })
 }

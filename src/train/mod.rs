@@ -98,7 +98,9 @@ pub struct Outcome {
 /// Checks that the architecture takes these images (size, one channel, ten classes).
 fn fits(arch: &Architecture, images: &Images) -> Result<()> {
     let ds = arch.frame().dataset;
-    if (ds.height as usize, ds.width as usize, ds.channels, ds.classes) != (images.height, images.width, 1, 10) {
+    if (ds.height as usize, ds.width as usize, ds.channels, ds.classes)
+        != (images.height, images.width, 1, 10)
+    {
         return Err(Error::Invalid(format!(
             "the architecture is for {} ({}x{}x{}, {} classes) but the images are {}x{}x1 with 10 classes",
             ds.name, ds.height, ds.width, ds.channels, ds.classes, images.height, images.width
@@ -109,12 +111,21 @@ fn fits(arch: &Architecture, images: &Images) -> Result<()> {
 
 /// Trains `arch` on `train` and measures accuracy on `test`. `progress` is
 /// called after every step; returning false cancels (an error saying so).
-pub fn train(arch: &Architecture, train: &Images, test: &Images, budget: Budget, seed: u64, progress: &mut dyn FnMut(&Progress) -> bool) -> Result<Outcome> {
+pub fn train(
+    arch: &Architecture,
+    train: &Images,
+    test: &Images,
+    budget: Budget,
+    seed: u64,
+    progress: &mut dyn FnMut(&Progress) -> bool,
+) -> Result<Outcome> {
     let budget = budget.check()?;
     fits(arch, train)?;
     fits(arch, test)?;
     if train.is_empty() || test.is_empty() {
-        return Err(Error::Invalid("training needs at least one training and one test image".into()));
+        return Err(Error::Invalid(
+            "training needs at least one training and one test image".into(),
+        ));
     }
     let start = crate::clock::Instant::now();
     let device = Device::flex().autodiff();
@@ -144,19 +155,31 @@ pub fn train(arch: &Architecture, train: &Images, test: &Images, budget: Budget,
                 };
                 shifted(train.image(i), h, w, dy, dx, &mut pixels);
             }
-            let x = Tensor::<4>::from_data(TensorData::new(pixels, [chunk.len(), 1, h, w]), &device);
-            let y = Tensor::<1, Int>::from_data(TensorData::new(chunk.iter().map(|&i| train.labels[i] as i64).collect::<Vec<_>>(), [chunk.len()]), &device);
+            let x =
+                Tensor::<4>::from_data(TensorData::new(pixels, [chunk.len(), 1, h, w]), &device);
+            let y = Tensor::<1, Int>::from_data(
+                TensorData::new(
+                    chunk.iter().map(|&i| train.labels[i] as i64).collect::<Vec<_>>(),
+                    [chunk.len()],
+                ),
+                &device,
+            );
             let loss = loss_fn.forward(net.forward(x), y);
             let value = loss.clone().into_scalar::<f32>() as f64;
             if !value.is_finite() {
-                return Err(Error::Invalid(format!("training diverged: the loss became {value} at epoch {epoch}, step {}", b + 1)));
+                return Err(Error::Invalid(format!(
+                    "training diverged: the loss became {value} at epoch {epoch}, step {}",
+                    b + 1
+                )));
             }
             let grads = GradientsParams::from_grads(loss.backward(), &net);
-            let lr = budget.lr * 0.5 * (1.0 + (std::f64::consts::PI * step as f64 / steps as f64).cos());
+            let lr =
+                budget.lr * 0.5 * (1.0 + (std::f64::consts::PI * step as f64 / steps as f64).cos());
             net = optimizer.step(lr, net, grads);
             step += 1;
             epoch_loss += (value - epoch_loss) / (b + 1) as f64;
-            if !progress(&Progress { epoch, epochs: budget.epochs, step, steps, loss: epoch_loss }) {
+            if !progress(&Progress { epoch, epochs: budget.epochs, step, steps, loss: epoch_loss })
+            {
                 return Err(Error::Invalid("training was cancelled".into()));
             }
         }
@@ -172,10 +195,20 @@ pub fn accuracy(net: &Network, images: &Images) -> f64 {
     let mut right = 0usize;
     for start in (0..images.len()).step_by(EVAL_BATCH) {
         let end = (start + EVAL_BATCH).min(images.len());
-        let x = Tensor::<4>::from_data(TensorData::new(images.pixels[start * h * w..end * h * w].to_vec(), [end - start, 1, h, w]), &device);
+        let x = Tensor::<4>::from_data(
+            TensorData::new(
+                images.pixels[start * h * w..end * h * w].to_vec(),
+                [end - start, 1, h, w],
+            ),
+            &device,
+        );
         let predicted = net.forward(x).argmax(1).into_data().convert::<i64>();
         let predicted = predicted.as_slice::<i64>().expect("converted to i64");
-        right += predicted.iter().zip(&images.labels[start..end]).filter(|(p, l)| **p == **l as i64).count();
+        right += predicted
+            .iter()
+            .zip(&images.labels[start..end])
+            .filter(|(p, l)| **p == **l as i64)
+            .count();
     }
     right as f64 / images.len() as f64
 }
@@ -198,7 +231,11 @@ fn shifted(image: &[f32], h: usize, w: usize, dy: i32, dx: i32, out: &mut Vec<f3
     for r in 0..h as i32 {
         for c in 0..w as i32 {
             let (sr, sc) = (r - dy, c - dx);
-            out.push(if (0..h as i32).contains(&sr) && (0..w as i32).contains(&sc) { image[(sr as usize) * w + sc as usize] } else { 0.0 });
+            out.push(if (0..h as i32).contains(&sr) && (0..w as i32).contains(&sc) {
+                image[(sr as usize) * w + sc as usize]
+            } else {
+                0.0
+            });
         }
     }
 }

@@ -39,8 +39,16 @@ pub struct Plan {
 
 impl Plan {
     pub fn of(arch: &Architecture) -> Plan {
-        let mut steps: Vec<Step> =
-            workload::layer_reads(arch).into_iter().map(|l| Step { spec: l.spec, pieces: l.pieces, shortcut: l.shortcut, conv: None, norm: None }).collect();
+        let mut steps: Vec<Step> = workload::layer_reads(arch)
+            .into_iter()
+            .map(|l| Step {
+                spec: l.spec,
+                pieces: l.pieces,
+                shortcut: l.shortcut,
+                conv: None,
+                norm: None,
+            })
+            .collect();
         let (mut convs, mut norms) = (0, 0);
         for step in &mut steps {
             if matches!(step.spec.kind, LayerKind::Conv | LayerKind::Depthwise) {
@@ -79,19 +87,26 @@ impl Network {
             if step.conv.is_some() {
                 let p = (s.kernel / 2) as usize;
                 convs.push(
-                    Conv2dConfig::new([s.input.c as usize, s.output.c as usize], [s.kernel as usize; 2])
-                        .with_stride([s.stride as usize; 2])
-                        .with_padding(PaddingConfig2d::Explicit(p, p, p, p))
-                        .with_groups(s.groups as usize)
-                        .with_bias(s.bias)
-                        .init(device),
+                    Conv2dConfig::new(
+                        [s.input.c as usize, s.output.c as usize],
+                        [s.kernel as usize; 2],
+                    )
+                    .with_stride([s.stride as usize; 2])
+                    .with_padding(PaddingConfig2d::Explicit(p, p, p, p))
+                    .with_groups(s.groups as usize)
+                    .with_bias(s.bias)
+                    .init(device),
                 );
             }
             if step.norm.is_some() {
                 norms.push(BatchNormConfig::new(s.bn_channels as usize).init(device));
             }
             if s.kind == LayerKind::Linear {
-                classifier = Some(LinearConfig::new(s.input.c as usize, s.output.c as usize).with_bias(s.bias).init(device));
+                classifier = Some(
+                    LinearConfig::new(s.input.c as usize, s.output.c as usize)
+                        .with_bias(s.bias)
+                        .init(device),
+                );
             }
         }
         let classifier = classifier.expect("the walker always ends with the classifier");
@@ -106,7 +121,8 @@ impl Network {
         let mut pooled: Option<Tensor<4>> = None;
         let mut projection: Option<Tensor<4>> = None;
         let dense = self.plan.family == Family::Dense;
-        let act = |t: Tensor<4>| if self.plan.family == Family::Mobile { relu6(t) } else { relu(t) };
+        let act =
+            |t: Tensor<4>| if self.plan.family == Family::Mobile { relu6(t) } else { relu(t) };
         for (id, step) in self.plan.steps.iter().enumerate() {
             let s = &step.spec;
             let norm = |t: Tensor<4>| match step.norm {
@@ -121,7 +137,9 @@ impl Network {
                         if p.layer == INPUT {
                             continue;
                         }
-                        let t = outputs[p.layer as usize].take().expect("a pool reads an earlier layer");
+                        let t = outputs[p.layer as usize]
+                            .take()
+                            .expect("a pool reads an earlier layer");
                         outputs[p.layer as usize] = Some(pool.forward(t));
                     }
                 }
@@ -158,7 +176,12 @@ impl Network {
                             _ => act(y),
                         }
                     };
-                    debug_assert_eq!(out.dims()[1..], [s.output.c as usize, s.output.h as usize, s.output.w as usize], "{}", s.name());
+                    debug_assert_eq!(
+                        out.dims()[1..],
+                        [s.output.c as usize, s.output.h as usize, s.output.w as usize],
+                        "{}",
+                        s.name()
+                    );
                     outputs[id] = Some(out);
                 }
             }
@@ -196,9 +219,17 @@ fn gather(outputs: &[Option<Tensor<4>>], x: &Tensor<4>, pieces: &[Piece]) -> Ten
 /// The additive shortcut into a block's output: the projection computed just
 /// before, or the identity, subsampled to the output's resolution and
 /// zero-padded to its channels (He et al.'s option A) where the shape changes.
-fn shortcut(outputs: &[Option<Tensor<4>>], x: &Tensor<4>, skip: Skip, s: &LayerSpec, projection: &mut Option<Tensor<4>>) -> Tensor<4> {
+fn shortcut(
+    outputs: &[Option<Tensor<4>>],
+    x: &Tensor<4>,
+    skip: Skip,
+    s: &LayerSpec,
+    projection: &mut Option<Tensor<4>>,
+) -> Tensor<4> {
     match skip {
-        Skip::Projection(_) => projection.take().expect("the projection precedes its block's second conv"),
+        Skip::Projection(_) => {
+            projection.take().expect("the projection precedes its block's second conv")
+        }
         Skip::Identity(p) => {
             let mut t = piece(outputs, x, &p);
             let [n, c, h, _] = t.dims();

@@ -42,7 +42,15 @@ impl Row {
     pub fn csv(&self) -> String {
         format!(
             "{},{},{},{},{},{:.6},{:.3},{},{}",
-            self.arch, self.nn_degree, self.params, self.macs, self.test_accuracy, self.train_loss, self.seconds, self.seed, self.budget
+            self.arch,
+            self.nn_degree,
+            self.params,
+            self.macs,
+            self.test_accuracy,
+            self.train_loss,
+            self.seconds,
+            self.seed,
+            self.budget
         )
     }
 }

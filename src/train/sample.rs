@@ -3,8 +3,8 @@
 
 use crate::degree;
 use crate::error::{Error, Result};
-use crate::space::{Architecture, SearchSpace};
 use crate::portable::ln;
+use crate::space::{Architecture, SearchSpace};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 

@@ -1,7 +1,9 @@
 //! Random architectures of every family, for the property tests.
 #![allow(dead_code)]
 
-use flash_nas::space::{ArchitectureParams, CellParams, Dataset, Family, Options, Shortcut, ALL, DATASETS};
+use flash_nas::space::{
+    ArchitectureParams, CellParams, Dataset, Family, Options, Shortcut, ALL, DATASETS,
+};
 use proptest::prelude::*;
 
 pub fn family() -> impl Strategy<Value = Family> {
@@ -9,8 +11,20 @@ pub fn family() -> impl Strategy<Value = Family> {
 }
 
 fn cell() -> impl Strategy<Value = CellParams> {
-    (1u32..=8, 1u32..=40, prop_oneof![Just(None), Just(Some(ALL)), (0u32..=80).prop_map(Some)], 1u32..=6, prop::option::of(1u32..=2))
-        .prop_map(|(depth, width, skip, e, stride)| CellParams { depth, width, skip, expansion: Some(e), stride })
+    (
+        1u32..=8,
+        1u32..=40,
+        prop_oneof![Just(None), Just(Some(ALL)), (0u32..=80).prop_map(Some)],
+        1u32..=6,
+        prop::option::of(1u32..=2),
+    )
+        .prop_map(|(depth, width, skip, e, stride)| CellParams {
+            depth,
+            width,
+            skip,
+            expansion: Some(e),
+            stride,
+        })
 }
 
 /// Unchecked parameters; options that a family does not take are reset so that
@@ -20,28 +34,45 @@ pub fn arch_params() -> impl Strategy<Value = ArchitectureParams> {
         family(),
         prop::sample::select(vec![DATASETS[0], DATASETS[2], DATASETS[4]]),
         prop::collection::vec(cell(), 1..=4),
-        (prop::option::of(1u32..=48), 1u32..=2, prop::option::of(1u32..=64), 1u32..=4, 0u32..=4, prop::option::of(1u32..=1000), any::<bool>()),
+        (
+            prop::option::of(1u32..=48),
+            1u32..=2,
+            prop::option::of(1u32..=64),
+            1u32..=4,
+            0u32..=4,
+            prop::option::of(1u32..=1000),
+            any::<bool>(),
+        ),
     )
-        .prop_map(|(family, dataset, mut cells, (stem, stem_stride, head, widen, bottleneck, compression, pad)): (Family, Dataset, Vec<CellParams>, _)| {
-            let mut options = Options::defaults(family);
-            options.stem = stem;
-            options.stem_stride = stem_stride;
-            options.head = head;
-            match family {
-                Family::Dense => {
-                    options.bottleneck = bottleneck;
-                    options.compression_milli = compression;
+        .prop_map(
+            |(
+                family,
+                dataset,
+                mut cells,
+                (stem, stem_stride, head, widen, bottleneck, compression, pad),
+            ): (Family, Dataset, Vec<CellParams>, _)| {
+                let mut options = Options::defaults(family);
+                options.stem = stem;
+                options.stem_stride = stem_stride;
+                options.head = head;
+                match family {
+                    Family::Dense => {
+                        options.bottleneck = bottleneck;
+                        options.compression_milli = compression;
+                    }
+                    Family::WideRes => {
+                        options.widen = widen;
+                        options.shortcut = if pad { Shortcut::Pad } else { Shortcut::Proj };
+                    }
+                    Family::Res => {
+                        options.shortcut = if pad { Shortcut::Pad } else { Shortcut::Proj }
+                    }
+                    Family::Mobile => {}
                 }
-                Family::WideRes => {
-                    options.widen = widen;
-                    options.shortcut = if pad { Shortcut::Pad } else { Shortcut::Proj };
+                if family != Family::Mobile {
+                    cells.iter_mut().for_each(|c| c.expansion = None);
                 }
-                Family::Res => options.shortcut = if pad { Shortcut::Pad } else { Shortcut::Proj },
-                Family::Mobile => {}
-            }
-            if family != Family::Mobile {
-                cells.iter_mut().for_each(|c| c.expansion = None);
-            }
-            ArchitectureParams { dataset, family, options, cells }
-        })
+                ArchitectureParams { dataset, family, options, cells }
+            },
+        )
 }

@@ -32,7 +32,9 @@ pub fn playground_charts() -> Vec<(&'static str, String)> {
     use flash_nas::playground::Playground;
     let a = Playground::open("v=1&profile=rpi4&goal=max-accuracy%2Clatency%3C%3D2", None).view();
     let b = Playground::open("v=1&space=digits%2Fdense%2Fcells%3D2%3Bd%3D1..6%3Bw%3D4..32%3A4%3Bt%3D0..24&profile=sram-imc&samples=digits&goal=pareto-energy&seed=7", None).view();
-    let step = Playground::open("v=1&profile=rpi4&goal=max-accuracy%2Clatency%3C%3D2", None).shgo_chart(Some(1)).map(|(c, _)| c.svg);
+    let step = Playground::open("v=1&profile=rpi4&goal=max-accuracy%2Clatency%3C%3D2", None)
+        .shgo_chart(Some(1))
+        .map(|(c, _)| c.svg);
     let best = a.best.expect("a network");
     vec![
         ("rpi4-pareto.svg", a.pareto.expect("a chart").svg),

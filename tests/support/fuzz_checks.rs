@@ -18,15 +18,24 @@ pub fn state(data: &[u8]) {
     let link = d.state.encode();
     let again = State::decode(&link);
     assert_eq!(again.state, d.state, "decode(encode(s)) = s for {link}");
-    assert!(again.notices.is_empty(), "a checked state's own link has notices: {link}: {:?}", again.notices);
-    assert!(d.notices.len() <= flash_nas::state::MAX_NOTICES, "{} notices: they are bounded", d.notices.len());
+    assert!(
+        again.notices.is_empty(),
+        "a checked state's own link has notices: {link}: {:?}",
+        again.notices
+    );
+    assert!(
+        d.notices.len() <= flash_nas::state::MAX_NOTICES,
+        "{} notices: they are bounded",
+        d.notices.len()
+    );
 }
 
 /// The architecture text form: canonical text parses back to itself; metrics are finite.
 pub fn arch(data: &[u8]) {
     let Ok(a) = Architecture::parse(&text(data)) else { return };
     let canonical = a.to_string();
-    let b = Architecture::parse(&canonical).unwrap_or_else(|e| panic!("canonical {canonical} does not parse: {e}"));
+    let b = Architecture::parse(&canonical)
+        .unwrap_or_else(|e| panic!("canonical {canonical} does not parse: {e}"));
     assert_eq!(b.to_string(), canonical);
     let t = workload::totals(a.frame(), a.cells());
     let g = degree::nn_degree(a.frame(), a.cells());
@@ -38,7 +47,8 @@ pub fn arch(data: &[u8]) {
 pub fn space(data: &[u8]) {
     let Ok(s) = SearchSpace::parse(&text(data)) else { return };
     let canonical = s.to_string();
-    let b = SearchSpace::parse(&canonical).unwrap_or_else(|e| panic!("canonical {canonical} does not parse: {e}"));
+    let b = SearchSpace::parse(&canonical)
+        .unwrap_or_else(|e| panic!("canonical {canonical} does not parse: {e}"));
     assert_eq!(b.to_string(), canonical);
     assert_eq!(b.count(), s.count());
     assert!(s.count() > 0);
@@ -62,7 +72,8 @@ pub fn samples(data: &[u8]) {
 /// A hardware profile's JSON: checked or refused; a checked one round-trips and costs finitely.
 pub fn profile(data: &[u8]) {
     let Ok(p) = flash_nas::hardware::Profile::from_json(&text(data)) else { return };
-    let back = flash_nas::hardware::Profile::from_json(&p.to_json()).expect("a checked profile's JSON is valid");
+    let back = flash_nas::hardware::Profile::from_json(&p.to_json())
+        .expect("a checked profile's JSON is valid");
     assert_eq!(back.to_json(), p.to_json());
     let arch = Architecture::parse("cifar10/dense/d4w32t10-d6w48t20-d3w16t0").unwrap();
     let r = flash_nas::hardware::report(&p, &arch);
@@ -88,7 +99,10 @@ pub fn calibration(data: &[u8]) {
 /// specs within the fuzz budget (n ≤ 1,000, iters ≤ 3, one repeat) are run.
 pub fn shgo(data: &[u8]) {
     let Ok(spec) = serde_json::from_slice::<flash_nas::shgo::spec::Spec>(data) else { return };
-    let small = spec.n.is_some_and(|n| n <= 1000) && spec.iters.is_some_and(|i| i <= 3) && spec.repeats <= 1 && spec.maxfev.is_none_or(|m| m <= 100_000);
+    let small = spec.n.is_some_and(|n| n <= 1000)
+        && spec.iters.is_some_and(|i| i <= 3)
+        && spec.repeats <= 1
+        && spec.maxfev.is_none_or(|m| m <= 100_000);
     match flash_nas::shgo::spec::check(&spec) {
         Err(_) => {}
         Ok(()) if small => {

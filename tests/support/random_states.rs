@@ -40,7 +40,10 @@ pub fn random_state(rng: &mut impl Rng) -> State {
         }
     }
     let samples = ["none", "none", "digits", "mnist"][rng.random_range(0..4)];
-    let mut goal = ["max-accuracy", "min-latency", "min-energy", "pareto-latency", "min-memory", "min-edp"][rng.random_range(0..6)].to_string();
+    let mut goal =
+        ["max-accuracy", "min-latency", "min-energy", "pareto-latency", "min-memory", "min-edp"]
+            [rng.random_range(0..6)]
+        .to_string();
     if rng.random_bool(0.6) {
         let ms: f64 = [0.05, 0.5, 2.0, 20.0, 300.0][rng.random_range(0..5)];
         goal.push_str(&format!(",latency<={ms}"));
@@ -58,7 +61,11 @@ pub fn random_state(rng: &mut impl Rng) -> State {
     State {
         space: SPACES[rng.random_range(0..SPACES.len())].into(),
         profile,
-        params: params.iter().map(|(k, v)| format!("{k}={}", flash_nas::hardware::params::fmt_num(*v))).collect::<Vec<_>>().join(";"),
+        params: params
+            .iter()
+            .map(|(k, v)| format!("{k}={}", flash_nas::hardware::params::fmt_num(*v)))
+            .collect::<Vec<_>>()
+            .join(";"),
         samples: samples.into(),
         own: String::new(),
         goal,
@@ -87,7 +94,10 @@ pub fn digest(value: &serde_json::Value) -> String {
 }
 
 /// What a link's search must reproduce (its checked link, and the search's fingerprint).
-pub fn outcome(link: &str, search: impl Fn(&flash_nas::search::SearchResult) -> serde_json::Value) -> serde_json::Value {
+pub fn outcome(
+    link: &str,
+    search: impl Fn(&flash_nas::search::SearchResult) -> serde_json::Value,
+) -> serde_json::Value {
     let d = State::decode(link);
     let r = d.state.request_with(None).and_then(|r| r.run());
     serde_json::json!({"link": d.state.encode(), "result": r.as_ref().map(search).map_err(|e| e.to_string()).ok()})

@@ -29,7 +29,10 @@ pub fn options<'a>(args: &'a [String], keys: &[&str]) -> Result<Parsed<'a>, Stri
         let a = &args[i];
         if let Some(key) = a.strip_prefix("--") {
             if !keys.contains(&key) {
-                return Err(format!("unknown option --{key}: allowed {}", keys.iter().map(|k| format!("--{k}")).collect::<Vec<_>>().join(", ")));
+                return Err(format!(
+                    "unknown option --{key}: allowed {}",
+                    keys.iter().map(|k| format!("--{k}")).collect::<Vec<_>>().join(", ")
+                ));
             }
             let value = args.get(i + 1).ok_or_else(|| format!("--{key} needs a value"))?;
             opts.push((key, value.as_str()));
@@ -63,7 +66,12 @@ pub fn text_opt<'a>(opts: &[(&'a str, &'a str)], key: &str) -> Option<&'a str> {
 pub fn machine() -> String {
     let model = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|t| t.lines().find(|l| l.starts_with("model name")).and_then(|l| l.split(':').nth(1)).map(|s| s.trim().to_string()))
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|s| s.trim().to_string())
+        })
         .unwrap_or_else(|| std::env::consts::ARCH.to_string());
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     format!("{model}, {cores} cores ({} {})", std::env::consts::OS, std::env::consts::ARCH)
@@ -71,7 +79,10 @@ pub fn machine() -> String {
 
 /// Today's UTC date as YYYY-MM-DD (Howard Hinnant's civil-from-days).
 pub fn today() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
     let z = (secs / 86_400) as i64 + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;

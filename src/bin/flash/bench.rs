@@ -19,14 +19,21 @@ const LEVELS: [(&str, f64); 3] = [("tight", 0.25), ("medium", 0.5), ("loose", 0.
 
 fn problem(space: &SearchSpace, profile: &str, goal: &str) -> Result<Problem, String> {
     let goal = Goal::parse(goal).map_err(|e| e.to_string())?;
-    ProblemParams { space: space.clone(), quality: Quality::Degree, profile: builtin(profile).map_err(|e| e.to_string())?, knobs: Vec::new(), goal }
-        .check()
-        .map_err(|e| e.to_string())
+    ProblemParams {
+        space: space.clone(),
+        quality: Quality::Degree,
+        profile: builtin(profile).map_err(|e| e.to_string())?,
+        knobs: Vec::new(),
+        goal,
+    }
+    .check()
+    .map_err(|e| e.to_string())
 }
 
 /// The exact optimum's value of `metric` under a goal with no limits.
 fn extreme(space: &SearchSpace, profile: &str, goal: &str, metric: Metric) -> Result<f64, String> {
-    let r = run(&problem(space, profile, goal)?, &Exact::default(), &mut (), false).map_err(|e| e.to_string())?;
+    let r = run(&problem(space, profile, goal)?, &Exact::default(), &mut (), false)
+        .map_err(|e| e.to_string())?;
     Ok(r.best.ok_or("no network")?.metrics.metric(metric))
 }
 
@@ -38,7 +45,10 @@ fn sig4(v: f64) -> f64 {
 /// latency limit halfway (geometrically) between the fastest and the best
 /// network FLASH finds.
 fn timed(space: &SearchSpace, profile: &str, repeats: usize) -> Result<(f64, u64, f64), String> {
-    let flash = |goal: &str| -> Result<flash_nas::search::SearchResult, String> { run(&problem(space, profile, goal)?, &Flash::default(), &mut (), false).map_err(|e| e.to_string()) };
+    let flash = |goal: &str| -> Result<flash_nas::search::SearchResult, String> {
+        run(&problem(space, profile, goal)?, &Flash::default(), &mut (), false)
+            .map_err(|e| e.to_string())
+    };
     let lo = flash("min-latency")?.best.ok_or("no network")?.metrics.latency_s;
     let hi = flash("max-accuracy")?.best.ok_or("no network")?.metrics.latency_s;
     let goal = format!("max-accuracy,latency<={}", sig4((lo * hi).sqrt() * 1e3));
@@ -63,14 +73,24 @@ fn power_law(points: &[(f64, f64)]) -> (f64, f64) {
 
 /// Search time as cells grow 3 → 6 → 10 and as the per-cell ranges widen.
 fn scaling(profile: &str, repeats: usize) -> Result<String, String> {
-    let mut lines = vec!["| space | configurations | FLASH ms (median) | evaluations | NN-Degree found |".to_string(), "|---|---|---|---|---|".to_string()];
+    let mut lines = vec![
+        "| space | configurations | FLASH ms (median) | evaluations | NN-Degree found |"
+            .to_string(),
+        "|---|---|---|---|---|".to_string(),
+    ];
     let mut by_cells = Vec::new();
-    for (cells, strides) in [(3, ""), (6, ";s=1;c2.s=2;c4.s=2;c6.s=2"), (10, ";s=1;c2.s=2;c5.s=2;c8.s=2")] {
+    for (cells, strides) in
+        [(3, ""), (6, ";s=1;c2.s=2;c4.s=2;c6.s=2"), (10, ";s=1;c2.s=2;c5.s=2;c8.s=2")]
+    {
         let text = format!("cifar10/dense/cells={cells};d=2..11;w=8..64:8;t=0..49{strides}");
         let space = SearchSpace::parse(&text).map_err(|e| e.to_string())?;
         let (t, evals, deg) = timed(&space, profile, repeats)?;
         by_cells.push((cells as f64, t));
-        lines.push(format!("| `{text}` | {:.2e} | {:.3} | {evals} | {deg:.2} |", space.count() as f64, t * 1e3));
+        lines.push(format!(
+            "| `{text}` | {:.2e} | {:.3} | {evals} | {deg:.2} |",
+            space.count() as f64,
+            t * 1e3
+        ));
     }
     let mut by_values = Vec::new();
     for (d, w, t) in [(11, 64, 49), (21, 128, 99), (41, 256, 199)] {
@@ -79,7 +99,11 @@ fn scaling(profile: &str, repeats: usize) -> Result<String, String> {
         let per_cell = space.cells()[0].count() as f64;
         let (secs, evals, deg) = timed(&space, profile, repeats)?;
         by_values.push((per_cell, secs));
-        lines.push(format!("| `{text}` | {:.2e} | {:.3} | {evals} | {deg:.2} |", space.count() as f64, secs * 1e3));
+        lines.push(format!(
+            "| `{text}` | {:.2e} | {:.3} | {evals} | {deg:.2} |",
+            space.count() as f64,
+            secs * 1e3
+        ));
     }
     let (a, b) = power_law(&by_cells);
     let (c, e) = power_law(&by_values);
@@ -97,9 +121,14 @@ pub fn run_bench(rest: &[String]) -> Result<String, String> {
     let rest: Vec<String> = rest.iter().filter(|a| *a != "--scaling").cloned().collect();
     let (_, opts) = options(&rest, &["space", "profiles", "repeats", "multiple", "cases-out"])?;
     if flags {
-        return scaling(text_opt(&opts, "profiles").unwrap_or("rram-imc"), number(&opts, "repeats", 5, (1, 1000))?);
+        return scaling(
+            text_opt(&opts, "profiles").unwrap_or("rram-imc"),
+            number(&opts, "repeats", 5, (1, 1000))?,
+        );
     }
-    let space = SearchSpace::resolve(text_opt(&opts, "space").unwrap_or(flash_nas::space::DEFAULT_ALIAS)).map_err(|e| format!("--space: {e}"))?;
+    let space =
+        SearchSpace::resolve(text_opt(&opts, "space").unwrap_or(flash_nas::space::DEFAULT_ALIAS))
+            .map_err(|e| format!("--space: {e}"))?;
     let profiles: Vec<String> = match text_opt(&opts, "profiles") {
         Some(list) => list.split(',').map(str::to_string).collect(),
         None => BUILTIN.iter().map(|(n, _)| n.to_string()).collect(),
@@ -121,18 +150,28 @@ pub fn run_bench(rest: &[String]) -> Result<String, String> {
         for (level, q) in LEVELS {
             let latency_ms = sig4(lat_lo * (lat_hi / lat_lo).powf(q) * 1e3);
             let degree = sig4(deg_lo + q * (deg_hi - deg_lo));
-            for goal in [format!("max-accuracy,latency<={latency_ms}"), format!("min-energy,degree>={degree}")] {
+            for goal in [
+                format!("max-accuracy,latency<={latency_ms}"),
+                format!("min-energy,degree>={degree}"),
+            ] {
                 let p = problem(&space, name, &goal)?;
                 let c = compare(&p, 1, true, multiple).map_err(|e| e.to_string())?;
                 let mut t: Vec<f64> = (0..repeats)
-                    .map(|_| run(&p, &Flash::default(), &mut (), false).map(|r| r.seconds).unwrap_or(f64::NAN))
+                    .map(|_| {
+                        run(&p, &Flash::default(), &mut (), false)
+                            .map(|r| r.seconds)
+                            .unwrap_or(f64::NAN)
+                    })
                     .collect();
                 t.sort_by(f64::total_cmp);
                 let median = t[t.len() / 2];
                 times.push(median);
                 let gap = |i: usize| c.rows.get(i).and_then(|r| r.gap);
-                let show = |g: Option<f64>| g.map_or("infeasible".to_string(), |g| format!("{:.3}", 100.0 * g));
-                let (flash_gap, exact_ms) = (gap(0), c.exact.as_ref().map_or(f64::NAN, |e| e.seconds * 1e3));
+                let show = |g: Option<f64>| {
+                    g.map_or("infeasible".to_string(), |g| format!("{:.3}", 100.0 * g))
+                };
+                let (flash_gap, exact_ms) =
+                    (gap(0), c.exact.as_ref().map_or(f64::NAN, |e| e.seconds * 1e3));
                 total += 1;
                 if flash_gap.is_some_and(|g| g <= 0.005) {
                     within += 1;
@@ -171,7 +210,8 @@ pub fn run_bench(rest: &[String]) -> Result<String, String> {
         baseline_within[3]
     ));
     if let Some(path) = text_opt(&opts, "cases-out") {
-        std::fs::write(path, serde_json::to_string_pretty(&cases).map_err(|e| e.to_string())?).map_err(|e| format!("{path}: {e}"))?;
+        std::fs::write(path, serde_json::to_string_pretty(&cases).map_err(|e| e.to_string())?)
+            .map_err(|e| format!("{path}: {e}"))?;
     }
     Ok(lines.join("\n"))
 }

@@ -32,7 +32,12 @@ pub fn run(rest: &[String]) -> Result<String, String> {
             let mut lines = vec![format!("{:<12} {:<9} {}", "name", "model", "title")];
             for (name, _) in BUILTIN {
                 let p = builtin(name).map_err(|e| e.to_string())?;
-                lines.push(format!("{:<12} {:<9} {}", name, format!("{:?}", p.kind()).to_lowercase(), p.title()));
+                lines.push(format!(
+                    "{:<12} {:<9} {}",
+                    name,
+                    format!("{:?}", p.kind()).to_lowercase(),
+                    p.title()
+                ));
             }
             Ok(lines.join("\n"))
         }
@@ -50,18 +55,24 @@ pub fn run(rest: &[String]) -> Result<String, String> {
         },
         "calibrate" => {
             let (pos, opts) = options(args, &["folds", "train", "out"])?;
-            let [name, path] = pos.as_slice() else { return Err("hw calibrate takes a PROFILE and a SAMPLES.csv".into()) };
+            let [name, path] = pos.as_slice() else {
+                return Err("hw calibrate takes a PROFILE and a SAMPLES.csv".into());
+            };
             let profile = load_profile(name)?;
-            let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+            let text =
+                std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
             let set = Measurements::from_csv(&text).map_err(|e| format!("{path}: {e}"))?;
-            let folds = number(&opts, "folds", calibrate::DEFAULT_FOLDS, (2, calibrate::MAX_SAMPLES))?;
+            let folds =
+                number(&opts, "folds", calibrate::DEFAULT_FOLDS, (2, calibrate::MAX_SAMPLES))?;
             let train = match text_opt(&opts, "train") {
                 None => None,
                 Some(_) => Some(number(&opts, "train", 0usize, (1, calibrate::MAX_SAMPLES))?),
             };
-            let report = calibrate::calibrate(&profile, &set.samples, folds, train).map_err(|e| format!("{path}: {e}"))?;
+            let report = calibrate::calibrate(&profile, &set.samples, folds, train)
+                .map_err(|e| format!("{path}: {e}"))?;
             if let Some(out) = text_opt(&opts, "out") {
-                let text = serde_json::to_string_pretty(&report.calibrated).map_err(|e| e.to_string())?;
+                let text =
+                    serde_json::to_string_pretty(&report.calibrated).map_err(|e| e.to_string())?;
                 std::fs::write(out, text + "\n").map_err(|e| format!("cannot write {out}: {e}"))?;
             }
             json(&report)
@@ -72,10 +83,14 @@ pub fn run(rest: &[String]) -> Result<String, String> {
 }
 
 fn measure_command(args: &[String]) -> Result<String, String> {
-    let (pos, opts) = options(args, &["space", "samples", "seed", "repeats", "out", "profile-out"])?;
+    let (pos, opts) =
+        options(args, &["space", "samples", "seed", "repeats", "out", "profile-out"])?;
     let seed: u64 = number(&opts, "seed", 1, (0, u64::MAX))?;
     let repeats: u32 = number(&opts, "repeats", 5, (1, measure::MAX_REPEATS))?;
-    let mut archs: Vec<Architecture> = pos.iter().map(|a| Architecture::parse(a).map_err(|e| format!("{a}: {e}"))).collect::<Result<_, _>>()?;
+    let mut archs: Vec<Architecture> = pos
+        .iter()
+        .map(|a| Architecture::parse(a).map_err(|e| format!("{a}: {e}")))
+        .collect::<Result<_, _>>()?;
     if let Some(space) = text_opt(&opts, "space") {
         let space = SearchSpace::resolve(space).map_err(|e| e.to_string())?;
         let n: usize = number(&opts, "samples", 25, (1, calibrate::MAX_SAMPLES))?;
@@ -101,7 +116,8 @@ fn measure_command(args: &[String]) -> Result<String, String> {
     let tty = std::io::stderr().is_terminal();
     let total = archs.len();
     for (i, arch) in archs.iter().enumerate() {
-        let net = Network::new(arch, seed.wrapping_add(i as u64)).map_err(|e| format!("{arch}: {e}"))?;
+        let net =
+            Network::new(arch, seed.wrapping_add(i as u64)).map_err(|e| format!("{arch}: {e}"))?;
         let t = measure::time(&net, repeats).map_err(|e| e.to_string())?;
         timings.push(t);
         let done = i + 1;
@@ -118,8 +134,10 @@ fn measure_command(args: &[String]) -> Result<String, String> {
         eprintln!();
     }
     if let Some(out) = text_opt(&opts, "profile-out") {
-        let profile = measure::device_profile(&probe, &format!("on {machine}, {date}")).map_err(|e| e.to_string())?;
-        std::fs::write(out, profile.to_json() + "\n").map_err(|e| format!("cannot write {out}: {e}"))?;
+        let profile = measure::device_profile(&probe, &format!("on {machine}, {date}"))
+            .map_err(|e| e.to_string())?;
+        std::fs::write(out, profile.to_json() + "\n")
+            .map_err(|e| format!("cannot write {out}: {e}"))?;
     }
     let text = measure::csv(&provenance, &timings);
     match text_opt(&opts, "out") {

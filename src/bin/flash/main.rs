@@ -1,10 +1,10 @@
 //! `flash`: the command-line face of the same core the page uses.
 
+use args::json;
 use flash_nas::describe::{describe, summarize};
 use flash_nas::predictor::{self, SampleSet};
 use flash_nas::space::CLASSICS;
 use flash_nas::{degree, Architecture, SearchSpace};
-use args::json;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -72,7 +72,11 @@ fn main() -> ExitCode {
 }
 
 fn usage() -> String {
-    USAGE.replace("{HW}", hw::USAGE).replace("{SEARCH}", search::USAGE).replace("{BENCH}", bench::USAGE).replace("{TRAIN}", train::USAGE)
+    USAGE
+        .replace("{HW}", hw::USAGE)
+        .replace("{SEARCH}", search::USAGE)
+        .replace("{BENCH}", bench::USAGE)
+        .replace("{TRAIN}", train::USAGE)
 }
 
 fn fit_command(args: &[String]) -> Result<String, String> {
@@ -92,16 +96,25 @@ fn fit_command(args: &[String]) -> Result<String, String> {
         SampleSet::from_csv(&text).map_err(|e| format!("{path}: {e}"))
     };
     let mut set = read(path)?;
-    let first: usize = args::number(&opts, "first", set.samples.len(), (predictor::MIN_SAMPLES, predictor::MAX_SAMPLES))?;
+    let first: usize = args::number(
+        &opts,
+        "first",
+        set.samples.len(),
+        (predictor::MIN_SAMPLES, predictor::MAX_SAMPLES),
+    )?;
     set.samples.truncate(first);
     let report = predictor::fit(&set.samples).map_err(|e| format!("{path}: {e}"))?;
     let seed_noise = match args::text_opt(&opts, "noise") {
-        Some(noise) => Some(predictor::seed_noise(&read(noise)?.samples).ok_or(format!("{noise}: no network was trained more than once"))?),
+        Some(noise) => Some(
+            predictor::seed_noise(&read(noise)?.samples)
+                .ok_or(format!("{noise}: no network was trained more than once"))?,
+        ),
         None => None,
     };
     if let Some(svg) = args::text_opt(&opts, "plot") {
         let title = format!("{} trained networks: {path}", set.samples.len());
-        let chart = flash_nas::chart::accuracy_vs_degree(&set.samples, &title).map_err(|e| e.to_string())?;
+        let chart = flash_nas::chart::accuracy_vs_degree(&set.samples, &title)
+            .map_err(|e| e.to_string())?;
         std::fs::write(svg, chart).map_err(|e| format!("cannot write {svg}: {e}"))?;
     }
     json(&Fit { report, seed_noise })
@@ -113,11 +126,15 @@ fn playground_command(args: &[String]) -> Result<String, String> {
     let rest: Vec<String> = args.iter().filter(|a| !FLAGS.contains(&a.as_str())).cloned().collect();
     let (positional, opts) = args::options(&rest, &["own"])?;
     let [link] = positional.as_slice() else {
-        return Err("playground takes exactly one LINK (the page's query, e.g. '?v=1&profile=rpi4')".into());
+        return Err(
+            "playground takes exactly one LINK (the page's query, e.g. '?v=1&profile=rpi4')".into(),
+        );
     };
     let query = link.split_once('?').map_or(link.as_str(), |(_, q)| q);
     let own = match args::text_opt(&opts, "own") {
-        Some(path) => Some(std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?),
+        Some(path) => {
+            Some(std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?)
+        }
         None => None,
     };
     let pg = flash_nas::playground::Playground::open(query, own.as_deref());
@@ -126,7 +143,11 @@ fn playground_command(args: &[String]) -> Result<String, String> {
     }
     match flags.first().copied() {
         Some("--view") => json(&pg.view()),
-        Some("--pytorch") => pg.view().best.map(|b| b.pytorch).ok_or_else(|| pg.result().err().unwrap_or("no network was found").to_string()),
+        Some("--pytorch") => pg
+            .view()
+            .best
+            .map(|b| b.pytorch)
+            .ok_or_else(|| pg.result().err().unwrap_or("no network was found").to_string()),
         Some("--trace-csv") => Ok(pg.trace_csv()),
         Some("--compare") => json(&pg.compare()?),
         _ => {
@@ -137,8 +158,16 @@ fn playground_command(args: &[String]) -> Result<String, String> {
                 result: Option<flash_nas::search::SearchResult>,
                 error: Option<&'a str>,
             }
-            let result = pg.result().ok().map(|r| flash_nas::search::SearchResult { trace: None, ..r.clone() });
-            json(&Out { link: pg.state.encode(), notices: &pg.notices, result, error: pg.result().err() })
+            let result = pg
+                .result()
+                .ok()
+                .map(|r| flash_nas::search::SearchResult { trace: None, ..r.clone() });
+            json(&Out {
+                link: pg.state.encode(),
+                notices: &pg.notices,
+                result,
+                error: pg.result().err(),
+            })
         }
     }
 }
@@ -177,9 +206,7 @@ fn run(args: &[String]) -> Result<String, String> {
             ))
         }
         "describe" => match rest {
-            [text] => json(&describe(
-                &Architecture::parse(text).map_err(|e| e.to_string())?,
-            )),
+            [text] => json(&describe(&Architecture::parse(text).map_err(|e| e.to_string())?)),
             _ => Err("describe takes exactly one ARCH".into()),
         },
         "degree" => {
@@ -204,7 +231,10 @@ fn run(args: &[String]) -> Result<String, String> {
         "fit" => fit_command(rest),
         "playground" => playground_command(rest),
         "pytorch" => match rest {
-            [text] => Ok(flash_nas::export::pytorch(&Architecture::parse(text).map_err(|e| e.to_string())?, "")),
+            [text] => Ok(flash_nas::export::pytorch(
+                &Architecture::parse(text).map_err(|e| e.to_string())?,
+                "",
+            )),
             _ => Err("pytorch takes exactly one ARCH".into()),
         },
         "classics" => Ok(CLASSICS

@@ -22,11 +22,15 @@ const FLAGS: [&str; 2] = ["--trace", "--human"];
 pub fn run(rest: &[String]) -> Result<String, String> {
     let flags: Vec<&str> = rest.iter().map(String::as_str).filter(|a| FLAGS.contains(a)).collect();
     let args: Vec<String> = rest.iter().filter(|a| !FLAGS.contains(&a.as_str())).cloned().collect();
-    let (positional, opts) = options(&args, &["space", "profile", "goal", "seed", "solver", "evaluations", "knobs", "samples"])?;
+    let (positional, opts) = options(
+        &args,
+        &["space", "profile", "goal", "seed", "solver", "evaluations", "knobs", "samples"],
+    )?;
     if let Some(p) = positional.first() {
         return Err(format!("search takes only options, not '{p}' (see flash help)"));
     }
-    let read = |path: &str| std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"));
+    let read =
+        |path: &str| std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"));
     // The request's own defaults are the CLI's: only what is given replaces them.
     let d = Request::default();
     let profile = text_opt(&opts, "profile").unwrap_or(&d.profile);
@@ -38,7 +42,12 @@ pub fn run(rest: &[String]) -> Result<String, String> {
         knobs: text_opt(&opts, "knobs").unwrap_or(&d.knobs).to_string(),
         samples_csv: text_opt(&opts, "samples").map(read).transpose()?,
         solver: text_opt(&opts, "solver").unwrap_or(&d.solver).to_string(),
-        evaluations: number(&opts, "evaluations", d.evaluations, (1, search::baselines::MAX_EVALUATIONS))?,
+        evaluations: number(
+            &opts,
+            "evaluations",
+            d.evaluations,
+            (1, search::baselines::MAX_EVALUATIONS),
+        )?,
         seed: number(&opts, "seed", d.seed, (0, u64::MAX))?,
         trace: flags.contains(&"--trace"),
     };
@@ -62,7 +71,12 @@ fn table(r: &SearchResult) -> String {
     let mut out = vec![
         format!("solver:       {}", r.solver),
         format!("space:        {}", r.space),
-        format!("hardware:     {} ({} configuration{})", r.profile, r.hardware_configurations, if r.hardware_configurations == 1 { "" } else { "s" }),
+        format!(
+            "hardware:     {} ({} configuration{})",
+            r.profile,
+            r.hardware_configurations,
+            if r.hardware_configurations == 1 { "" } else { "s" }
+        ),
         format!("goal:         {}", r.goal),
         format!("accuracy:     {}", r.quality),
         format!("result:       {}", if r.feasible { "meets every limit" } else { "INFEASIBLE" }),
@@ -89,12 +103,24 @@ fn table(r: &SearchResult) -> String {
         out.push(format!("  memory      {}", show(Metric::Memory, m.memory_bytes)));
     }
     for b in &r.binding {
-        out.push(format!("limit {:<22} value {:<12} slack {:>6.2} %{}", b.limit, format!("{:.4}", b.value), 100.0 * b.slack, if b.binds { "  (binds)" } else { "" }));
+        out.push(format!(
+            "limit {:<22} value {:<12} slack {:>6.2} %{}",
+            b.limit,
+            format!("{:.4}", b.value),
+            100.0 * b.slack,
+            if b.binds { "  (binds)" } else { "" }
+        ));
     }
     if !r.pareto.is_empty() {
         out.push(format!("Pareto front ({} networks):", r.pareto.len()));
         for f in &r.pareto {
-            out.push(format!("  score {:>10.4}  latency {:>12}  energy {:>12}  {}", f.metrics.score(), show(Metric::Latency, f.metrics.latency_s), show(Metric::Energy, f.metrics.energy_j), f.arch));
+            out.push(format!(
+                "  score {:>10.4}  latency {:>12}  energy {:>12}  {}",
+                f.metrics.score(),
+                show(Metric::Latency, f.metrics.latency_s),
+                show(Metric::Energy, f.metrics.energy_j),
+                f.arch
+            ));
         }
     }
     out.push(format!(
@@ -112,7 +138,10 @@ fn comparison_table(c: &Comparison) -> String {
     if c.exact.is_none() {
         out.push(format!("exact optimum: unavailable ({})", c.exact_message));
     }
-    out.push(format!("{:<28} {:>12} {:>11} {:>10} {:>12} {:>12}", "solver", "evaluations", "time ms", "feasible", "gap %", "score gap"));
+    out.push(format!(
+        "{:<28} {:>12} {:>11} {:>10} {:>12} {:>12}",
+        "solver", "evaluations", "time ms", "feasible", "gap %", "score gap"
+    ));
     for r in &c.rows {
         out.push(format!(
             "{:<28} {:>12} {:>11.3} {:>10} {:>12} {:>12}",

@@ -30,22 +30,37 @@ pub fn load(data: DataSet, dir: &str) -> Result<Images, String> {
 }
 
 pub fn run(args: &[String]) -> Result<String, String> {
-    let (positional, opts) = options(args, &["dataset", "samples", "seed", "out", "space", "arch", "seeds", "jobs", "epochs", "data"])?;
+    let (positional, opts) = options(
+        args,
+        &["dataset", "samples", "seed", "out", "space", "arch", "seeds", "jobs", "epochs", "data"],
+    )?;
     if let Some(p) = positional.first() {
         return Err(format!("train takes only options, not '{p}' (see flash help)"));
     }
-    let data = DataSet::by_name(text_opt(&opts, "dataset").ok_or("--dataset is required: digits or mnist")?).map_err(|e| format!("--{e}"))?;
+    let data = DataSet::by_name(
+        text_opt(&opts, "dataset").ok_or("--dataset is required: digits or mnist")?,
+    )
+    .map_err(|e| format!("--{e}"))?;
     let out = text_opt(&opts, "out").ok_or("--out FILE.csv is required")?;
     let n: usize = number(&opts, "samples", 50, (1, sample::MAX_SAMPLES))?;
     let seed: u64 = number(&opts, "seed", 1, (0, u64::MAX / 2))?;
     let seeds: u64 = number(&opts, "seeds", 1, (1, 100))?;
-    let jobs: usize = number(&opts, "jobs", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1), (1, 256))?;
+    let jobs: usize = number(
+        &opts,
+        "jobs",
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        (1, 256),
+    )?;
     let mut budget = Budget::default_for(data);
     budget.epochs = number(&opts, "epochs", budget.epochs, (1, train::MAX_EPOCHS))?;
     let space_text = text_opt(&opts, "space").unwrap_or(data.training_space());
     let space = SearchSpace::parse(space_text).map_err(|e| format!("--space: {e}"))?;
     if space.frame().dataset.name != data.name() {
-        return Err(format!("--space is for {} but --dataset is {}", space.frame().dataset.name, data.name()));
+        return Err(format!(
+            "--space is for {} but --dataset is {}",
+            space.frame().dataset.name,
+            data.name()
+        ));
     }
     let images = load(data, text_opt(&opts, "data").unwrap_or("data/datasets"))?;
     let (train_set, test_set) = images.split(data.train_images()).map_err(|e| e.to_string())?;
@@ -56,13 +71,18 @@ pub fn run(args: &[String]) -> Result<String, String> {
                 let arch = Architecture::parse(t).map_err(|e| format!("--arch {t}: {e}"))?;
                 match arch.frame().dataset.name == data.name() {
                     true => Ok(arch),
-                    false => Err(format!("--arch {t} is for {} but --dataset is {}", arch.frame().dataset.name, data.name())),
+                    false => Err(format!(
+                        "--arch {t} is for {} but --dataset is {}",
+                        arch.frame().dataset.name,
+                        data.name()
+                    )),
                 }
             })
             .collect::<Result<Vec<_>, String>>()?,
         None => sample::stratified(&space, n, seed).map_err(|e| e.to_string())?,
     };
-    let runs: Vec<(usize, u64)> = (0..archs.len()).flat_map(|a| (0..seeds).map(move |k| (a, seed + k))).collect();
+    let runs: Vec<(usize, u64)> =
+        (0..archs.len()).flat_map(|a| (0..seeds).map(move |k| (a, seed + k))).collect();
 
     let started = std::time::Instant::now();
     let rows: Arc<Mutex<Vec<Option<Row>>>> = Arc::new(Mutex::new(vec![None; runs.len()]));
@@ -73,7 +93,10 @@ pub fn run(args: &[String]) -> Result<String, String> {
         for _ in 0..jobs.min(runs.len()) {
             scope.spawn(|| {
                 // One thread per network: the same bits whatever the machine's core count.
-                let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("a one-thread pool");
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(1)
+                    .build()
+                    .expect("a one-thread pool");
                 loop {
                     let i = {
                         let mut next = next.lock().unwrap();
@@ -85,7 +108,9 @@ pub fn run(args: &[String]) -> Result<String, String> {
                     };
                     let (a, s) = runs[i];
                     let arch = &archs[a];
-                    match pool.install(|| train::train(arch, &train_set, &test_set, budget, s, &mut |_| true)) {
+                    match pool.install(|| {
+                        train::train(arch, &train_set, &test_set, budget, s, &mut |_| true)
+                    }) {
                         Ok(outcome) => {
                             let row = Row::new(arch, &outcome, s, &budget);
                             bar.done(&row, started.elapsed().as_secs_f64());
@@ -100,7 +125,8 @@ pub fn run(args: &[String]) -> Result<String, String> {
     if let Some(e) = error.lock().unwrap().take() {
         return Err(e);
     }
-    let rows: Vec<Row> = rows.lock().unwrap().iter().map(|r| r.clone().expect("every run finished")).collect();
+    let rows: Vec<Row> =
+        rows.lock().unwrap().iter().map(|r| r.clone().expect("every run finished")).collect();
     let wall = started.elapsed().as_secs_f64();
     let provenance = vec![
         format!("flash-nas sample set: {} runs of networks from {} trained on {} ({} train / {} test images, split seed {})", rows.len(), space_text, data.name(), train_set.len(), test_set.len(), train::data::SPLIT_SEED),
@@ -112,7 +138,8 @@ pub fn run(args: &[String]) -> Result<String, String> {
         format!("date: {}", today()),
         format!("wall time: {wall:.0} s"),
     ];
-    std::fs::write(out, record::csv(&provenance, &rows)).map_err(|e| format!("cannot write {out}: {e}"))?;
+    std::fs::write(out, record::csv(&provenance, &rows))
+        .map_err(|e| format!("cannot write {out}: {e}"))?;
     Ok(format!("wrote {} rows to {out} in {wall:.0} s", rows.len()))
 }
 
