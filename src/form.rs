@@ -304,8 +304,8 @@ pub struct SpaceForm {
     pub cells: String,
     /// Per row of the table: d, w, t, e as typed (rows beyond the last repeat it).
     pub rows: Vec<Vec<String>>,
-    /// The last valid space text: its frame options and skip budgets are kept
-    /// while the data set and family stay the same.
+    /// The last valid space text: its frame options, skip budgets and strides
+    /// are kept while the data set and family stay the same.
     pub previous: String,
 }
 
@@ -334,13 +334,19 @@ impl SpaceForm {
                         "e" => print_range(&defaults.expansion),
                         _ => String::new(),
                     };
-                    // Skip budgets mean different things in different families: a new
-                    // family starts from its own.
-                    let fresh_skip = *key == "t" && same.is_none();
-                    let value = if fresh_skip || typed.is_empty() { default } else { typed.to_string() };
+                    // Skip budgets and expansions mean different things in different
+                    // families (and e is fixed outside mobile): a new family starts from its own.
+                    let fresh = matches!(*key, "t" | "e") && same.is_none();
+                    let value = if fresh || typed.is_empty() { default } else { typed.to_string() };
                     if !value.is_empty() {
                         items.push(format!("c{}.{key}={value}", i + 1));
                     }
+                }
+                // The table has no stride column: keep the previous space's strides.
+                let stride =
+                    same.and_then(|p| p.cells.get(i)).and_then(|c| c[4].parse::<u32>().ok());
+                if let Some(s) = stride.filter(|&s| s != crate::space::default_stride(i)) {
+                    items.push(format!("c{}.s={s}", i + 1));
                 }
             }
         }

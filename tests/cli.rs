@@ -356,3 +356,24 @@ fn exported_pytorch_builds_every_family_with_the_workload_parameters() {
     assert!(text.contains("LINK = \"?v=1&seed=7\""), "the link is the canonical one");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `flash search --trace | head -c 100`: the reader closes the pipe long before the
+/// output ends; flash stops quietly (exit 0, nothing on stderr), as Unix tools do.
+#[test]
+fn a_closed_pipe_stops_the_output_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_flash"))
+        .args(["search", "--profile", "rpi4", "--goal", "max-accuracy,latency<=2", "--trace"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut head = [0u8; 100];
+    child.stdout.take().unwrap().read_exact(&mut head).unwrap(); // then the pipe is dropped: closed
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+    assert!(head.starts_with(b"{"), "the output began as JSON");
+}

@@ -104,6 +104,19 @@ fn the_space_editor_writes_text_that_parses_to_its_fields() {
     let text = SpaceForm { rows: changed, ..form.clone() }.text();
     let s = SearchSpace::parse(&text).unwrap();
     assert_eq!(s.count(), 2 * 8 * 50 * 4000 * 4000);
+    // Frame options and strides the table does not show are kept.
+    let strided =
+        SearchSpace::parse("cifar10/res(shortcut=pad)/cells=4;d=1..3;w=16;s=1;c3.s=2").unwrap();
+    let f = strided.fields();
+    let rows: Vec<Vec<String>> = f.cells.iter().map(|c| c[..4].to_vec()).collect();
+    let kept = SpaceForm {
+        dataset: f.dataset,
+        family: f.family,
+        cells: "4".into(),
+        rows,
+        previous: strided.to_string(),
+    };
+    assert_eq!(SearchSpace::parse(&kept.text()).unwrap(), strided, "{}", kept.text());
     // A new family starts from its own skip budgets (res: every skip), not dense's 0..49.
     let res = SpaceForm { family: "res".into(), ..form.clone() }.text();
     let s = SearchSpace::parse(&res).unwrap();

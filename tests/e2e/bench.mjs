@@ -16,7 +16,7 @@ try {
   const result = await page.evaluate(async ([FORWARD, CASES]) => {
     const wasm = await import('./www/pkg/flash_nas.js');
     await wasm.default();
-    const batch = new wasm.Batch(wasm.defaultSpace(), 42, 100000);
+    const batch = new wasm.Batch(wasm.spaceSummary('default').space, 42, 100000);
     const time = (f) => {
       f(); // warm up
       let best = Infinity;
