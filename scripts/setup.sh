@@ -45,7 +45,7 @@ if [ $want_test = 1 ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
   fi
-  if [ ! -d tests/e2e/node_modules/playwright-core ]; then
+  if [ ! -d tests/e2e/node_modules/playwright-core ] || [ ! -d tests/e2e/node_modules/axe-core ]; then
     say "installing the end-to-end test's npm packages"
     (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
   fi

@@ -18,15 +18,15 @@ echo "== wasm tests in headless Chromium"
 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
   cargo test --locked --target wasm32-unknown-unknown --test wasm --no-default-features
 
-echo "== the release page has no test hook"
-bash scripts/build.sh
-if grep -q faultPanic www/pkg/flash_nas.js; then
-  echo "www/pkg exports faultPanic: the release build must not have the test-hooks feature" >&2
+echo "== the release site has no test hook"
+bash scripts/site.sh
+if grep -q faultPanic dist/www/pkg/flash_nas.js; then
+  echo "dist/ exports faultPanic: the release build must not have the test-hooks feature" >&2
   exit 1
 fi
-echo "ok: www/pkg has no faultPanic"
+echo "ok: dist/ has no faultPanic"
 
-echo "== end-to-end test of the page (built with the test hooks)"
-FLASH_TEST_HOOKS=1 bash scripts/build.sh
-node --test tests/e2e/
-# www/pkg now has the hook; scripts/serve.sh (and scripts/build.sh) rebuild it without.
+echo "== end-to-end test of the site, served from dist/ under /flash-nas/ (built with the test hooks)"
+FLASH_TEST_HOOKS=1 bash scripts/site.sh
+FLASH_E2E_SITE=dist node --test tests/e2e/
+# www/pkg and dist/ now have the hook; scripts/serve.sh and scripts/site.sh rebuild without it.

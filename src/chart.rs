@@ -85,6 +85,8 @@ pub struct Chart {
     pub points: Vec<Hover>,
     /// What the chart leaves out or substitutes, for the page to say.
     pub note: String,
+    /// What the chart shows, in words (its text alternative for screen readers).
+    pub alt: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -298,7 +300,29 @@ pub fn pareto(
     } else {
         String::new()
     };
-    Ok(Chart { svg, width: size.0, height: size.1, points, note })
+    let alt = {
+        let mut alt = format!("{score_name} against {x_name}: {} networks evaluated", pts.len());
+        if let (Some(a), Some(z)) = (front.first(), front.last()) {
+            alt.push_str(&format!(
+                "; the front of the feasible ones ({} networks) runs from {x_name} {:.4} at {score_name} {:.4} to {x_name} {:.4} at {score_name} {:.4}",
+                front.len(),
+                a.0,
+                a.1,
+                z.0,
+                z.1
+            ));
+        }
+        if let Some(b) = &result.best {
+            alt.push_str(&format!(
+                "; the result, {}, has {x_name} {:.4} and {score_name} {:.4}",
+                b.arch,
+                b.metrics.cost(cost) * x_scale,
+                b.metrics.score()
+            ));
+        }
+        alt
+    };
+    Ok(Chart { svg, width: size.0, height: size.1, points, note, alt })
 }
 
 /// SHGO's points on one level's relaxation over two of its coordinates
@@ -407,7 +431,17 @@ pub fn shgo(
         legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         root.present().map_err(|e| draw_err(&e))?;
     }
-    Ok(Chart { svg, width: SIZE.0, height: SIZE.1, points, note: note.to_string() })
+    let best = mins.iter().map(|p| p.f).fold(f64::INFINITY, f64::min);
+    let alt = format!(
+        "SHGO on the {level} level over {} and {}: {} points of the relaxation sampled or searched{}, {} local minima{}",
+        names.get(coords.get(xi).copied().unwrap_or(0)).copied().unwrap_or("x"),
+        yi.and_then(|y| coords.get(y)).and_then(|&c| names.get(c)).copied().unwrap_or("the objective"),
+        pts.len(),
+        step.map_or(String::new(), |k| format!(" up to iteration {} of {iterations}", k + 1)),
+        mins.len(),
+        if best.is_finite() { format!(", the lowest relaxed objective {best:.4}") } else { String::new() }
+    );
+    Ok(Chart { svg, width: SIZE.0, height: SIZE.1, points, note: note.to_string(), alt })
 }
 
 /// Per-layer latency of the result on its hardware, one bar per layer.
@@ -476,12 +510,24 @@ pub fn layer_costs(report: &CostReport) -> Result<Chart> {
         }
         root.present().map_err(|e| draw_err(&e))?;
     }
+    let slowest = rows.iter().max_by(|a, b| a.cost.latency.total_cmp(&b.cost.latency));
+    let alt = format!(
+        "latency of each of the {n} layers on {}: {:.4} ms in all{}",
+        report.profile,
+        rows.iter().map(|r| r.cost.latency).sum::<f64>() * 1e3,
+        slowest.map_or(String::new(), |r| format!(
+            "; the slowest, {}, takes {:.4} ms",
+            r.name,
+            r.cost.latency * 1e3
+        ))
+    );
     Ok(Chart {
         svg,
         width: size.0,
         height: size.1,
         points,
         note: "blue: convolution, green: depthwise, red: classifier, grey: pooling".into(),
+        alt,
     })
 }
 
@@ -559,7 +605,11 @@ pub fn calibration(samples: &[Measured], before: &Profile, after: &Profile) -> R
         legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         root.present().map_err(|e| draw_err(&e))?;
     }
-    Ok(Chart { svg, width: SIZE.0, height: SIZE.1, points, note: String::new() })
+    let alt = format!(
+        "predicted against measured latency for {} measured networks, before and after calibration, with the line where prediction equals measurement",
+        rows.len()
+    );
+    Ok(Chart { svg, width: SIZE.0, height: SIZE.1, points, note: String::new(), alt })
 }
 
 /// The network as a diagram: one row per part (stem, each cell, head), a box

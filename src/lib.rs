@@ -14,6 +14,7 @@ pub mod error;
 pub mod export;
 pub mod form;
 pub mod hardware;
+pub mod lessons;
 pub mod linalg;
 pub mod playground;
 pub mod portable;

@@ -19,6 +19,11 @@ use std::collections::BTreeMap;
 
 /// The schema version this build writes and reads.
 pub const VERSION: u32 = 1;
+/// What a visit without a link shows: a real trade-off, the most accurate network (NN-Degree
+/// ranks accuracy in this space: no sample set is trained in it yet) that a Raspberry Pi 4 runs
+/// in 20 ms. The empty link `?v=1` stays the state's defaults, so shared links keep their meaning;
+/// the first lesson (data/lessons.json) opens the same link.
+pub const FIRST_SCREEN: &str = "v=1&profile=rpi4&goal=max-accuracy%2Clatency%3C%3D20";
 /// Longest query accepted (characters); longer links are refused whole.
 pub const MAX_QUERY: usize = 8192;
 /// Longest value of one field (but `own`).

@@ -292,6 +292,18 @@ pub fn sample_archs(space: &str, n: u32, seed: f64) -> Result<Vec<String>, JsErr
     crate::playground::sample_archs(space, n, seed as u64).map_err(core_error)
 }
 
+/// A lesson file (JSON text) read and checked: `[{id, title, text, question, link}]`.
+#[wasm_bindgen]
+pub fn lessons(json: &str) -> Result<JsValue, JsError> {
+    to_js(&crate::lessons::parse(json).map_err(core_error)?)
+}
+
+/// The link a visit without one opens (`state::FIRST_SCREEN`).
+#[wasm_bindgen(js_name = firstScreen)]
+pub fn first_screen() -> String {
+    crate::state::FIRST_SCREEN.to_string()
+}
+
 /// What the page's controls offer: choices, labels, ranges and defaults (`form::Schema`).
 #[wasm_bindgen]
 pub fn schema() -> Result<JsValue, JsError> {

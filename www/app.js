@@ -3,10 +3,10 @@
 // named for what it does: fields.js (controls ↔ state), search-client.js (the
 // search worker), panels.js (what a search shows), share.js (link and exports),
 // predictor.js and hardware.js (own samples, training, measurement and
-// calibration), charts.js (SVG charts). The core computes every number and owns
+// calibration), lessons.js (the Learn guide), charts.js (SVG charts). The core computes every number and owns
 // every grammar, default and range; the page converts and displays.
 import init, {
-  schema, hwProfiles, stateDecode, stateEncode, ownSamples, playgroundCalibrate, deviceParams,
+  schema, hwProfiles, stateDecode, stateEncode, ownSamples, playgroundCalibrate, deviceParams, firstScreen,
 } from './pkg/flash_nas.js';
 import { app } from './page-state.js';
 import { $, showError, showNotices } from './dom.js';
@@ -16,6 +16,7 @@ import { render, renderCompare, showCompareStatus, wirePanels, initExplorer } fr
 import { wireShare } from './share.js';
 import { initPredictor } from './predictor.js';
 import { initHardware } from './hardware.js';
+import { initLessons } from './lessons.js';
 
 app.injectFault = injectFault;
 
@@ -25,7 +26,9 @@ async function main() {
   buildControls(app.schema);
   app.profiles = hwProfiles();
   for (const p of app.profiles) $('profile').append(new Option(`${p.name}: ${p.title}`, p.name));
-  const decoded = stateDecode(location.search.length > 1 ? location.search : location.hash);
+  // A link decodes to its state; a visit without one opens the core's first screen.
+  const query = location.search.length > 1 ? location.search : location.hash;
+  const decoded = stateDecode(query.length > 1 ? query : firstScreen());
   app.state = decoded.state;
   if (decoded.notices.length) showNotices(decoded.notices, 'This link had values that could not be used; the defaults are used for them:');
   wireFields();
@@ -41,6 +44,12 @@ async function main() {
   initSearchClient({ onView: render, onCompare: renderCompare, onCompareStatus: showCompareStatus });
   app.editedAt = performance.now();
   runSearch(stateEncode(app.state));
+  initLessons();
+}
+
+// Offline after the first visit (sw.js; scripts/site.sh gives it the build's files).
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register('sw.js').catch(() => { /* no offline copy: the page works the same */ });
 }
 
 window.flashApp = app;

@@ -28,7 +28,7 @@ function show(container, point, clientX, clientY) {
   tip.style.top = `${clientY + 14 + window.scrollY}px`;
 }
 
-/** Puts a chart ({svg, width, height, points}) into `container`; null empties it. */
+/** Puts a chart ({svg, width, height, points, alt}) into `container`; null empties it. */
 export function chartInto(container, chart) {
   container.replaceChildren();
   container.onpointermove = null;
@@ -40,6 +40,8 @@ export function chartInto(container, chart) {
   svg.removeAttribute('width');
   svg.removeAttribute('height');
   svg.setAttribute('role', 'img');
+  // The core says what each chart shows (Chart.alt); a screen reader reads it.
+  svg.setAttribute('aria-label', chart.alt || container.getAttribute('aria-label') || 'chart');
   container.append(svg);
   const points = chart.points ?? [];
   if (!points.length) return;

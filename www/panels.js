@@ -18,7 +18,7 @@ export function render(view) {
   $('result-message').textContent = r ? `${r.feasible ? '' : 'Infeasible: '}${r.message}` : '';
   const b = r?.best;
   const m = b?.metrics;
-  $('r-accuracy').textContent = m?.accuracy === null || m?.accuracy === undefined ? '– (no sample set)' : m.accuracy.toFixed(4);
+  $('r-accuracy').textContent = m?.accuracy === null || m?.accuracy === undefined ? '– (NN-Degree ranks)' : m.accuracy.toFixed(4);
   $('r-degree').textContent = m ? m.nn_degree.toFixed(2) : '–';
   $('r-latency').textContent = m ? unitText(m.latency_s * 1e3, 'ms') : '–';
   $('r-energy').textContent = m ? unitText(m.energy_j * 1e3, 'mJ') : '–';
@@ -30,7 +30,7 @@ export function render(view) {
   $('r-search').textContent = r ? `${r.solver}: ${fmt.format(r.evaluations)} evaluations, ${(1000 * r.seconds).toFixed(1)} ms` : '–';
   $('r-arch').textContent = b ? b.arch : '';
   $('binding').tBodies[0].replaceChildren(...(r?.binding ?? []).map((x) => row(x.limit, String(Number(x.value.toPrecision(5))), `${(100 * x.slack).toFixed(1)} %`, x.binds ? 'binds' : '')));
-  chartInto($('diagram'), view.best ? { svg: view.best.diagram, points: [] } : null);
+  chartInto($('diagram'), view.best ? { svg: view.best.diagram, points: [], alt: `The network ${b.arch}: its stem, cells and head, a box per layer, arcs for the reads that skip layers` } : null);
   chartInto($('pareto-chart'), view.pareto);
   $('pareto-note').textContent = view.pareto?.note ?? '';
   renderShgo(view.shgo, view.steps);
@@ -86,7 +86,7 @@ function renderPredictor(p) {
   $('fit-rank').textContent = `${num(chosen.loo_spearman, 3)} / ${num(chosen.loo_kendall, 3)}`;
   $('fit-degree').textContent = `${num(degree.spearman, 3)} / ${num(degree.kendall, 3)}`;
   $('provenance').textContent = [`source: ${p.source}`, ...p.provenance].join('\n');
-  chartInto($('predictor-chart'), p.chart ? { svg: p.chart, points: [] } : null);
+  chartInto($('predictor-chart'), p.chart ? { svg: p.chart, points: [], alt: `Accuracy against NN-Degree of the ${p.rows} trained networks (${p.source}), with the fitted ${chosen.name}` } : null);
 }
 
 function renderProfile(view) {

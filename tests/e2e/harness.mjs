@@ -15,11 +15,18 @@ const types = {
   '.png': 'image/png', '.svg': 'image/svg+xml', '.gz': 'application/gzip',
 };
 
+// FLASH_E2E_SITE=dist serves the built site (scripts/site.sh) instead of the repository, under
+// the sub-path FLASH_E2E_PREFIX (default /flash-nas/), as GitHub Pages serves a project site.
+const site = process.env.FLASH_E2E_SITE ? resolve(root, process.env.FLASH_E2E_SITE) : root;
+const prefix = process.env.FLASH_E2E_SITE ? (process.env.FLASH_E2E_PREFIX || '/flash-nas/') : '/';
+
 export async function serve() {
   const server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
-    const file = join(root, path.endsWith('/') ? `${path}index.html` : path);
-    if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
+    const pathname = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (!pathname.startsWith(prefix)) { res.writeHead(404).end('not under the site\'s path'); return; }
+    const path = normalize(`/${pathname.slice(prefix.length)}`);
+    const file = join(site, path.endsWith('/') ? `${path}index.html` : path);
+    if (!file.startsWith(site)) { res.writeHead(403).end(); return; }
     try {
       const body = await readFile(file);
       res.writeHead(200, { 'content-type': types[extname(file)] || 'application/octet-stream' }).end(body);
@@ -28,7 +35,7 @@ export async function serve() {
     }
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  return { server, url: `http://127.0.0.1:${server.address().port}/` };
+  return { server, url: `http://127.0.0.1:${server.address().port}${prefix}` };
 }
 
 export async function browser() {

@@ -16,7 +16,8 @@ const consoleErrors = [];
 const runs = (p) => p.evaluate(() => Number(document.body.dataset.runs || 0));
 // Waits until the page has shown a search newer than `n`.
 const after_ = (p, n, timeout = 30000) => p.waitForFunction((b) => Number(document.body.dataset.runs || 0) > b, n, { timeout });
-async function open(p, query = '') {
+// `?v=1`: the state's defaults (a bare URL opens the first screen instead: tests/e2e/site.test.mjs).
+async function open(p, query = '?v=1') {
   await p.goto(`${url}${query}`);
   await after_(p, 0);
 }

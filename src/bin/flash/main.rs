@@ -41,6 +41,8 @@ usage:
                                  module; --trace-csv: every evaluated network; --compare: FLASH
                                  against the exact optimum, random search and evolution
   flash pytorch ARCH             the network as a PyTorch nn.Module (Python source)
+  flash lessons [FILE]           the playground's lessons (data/lessons.json, or a teacher's own
+                                 FILE, checked: each link must decode without a notice)
   flash help                     this text
 
 ARCH and SPACE use the text forms of docs/space.md, e.g.
@@ -237,6 +239,28 @@ fn run(args: &[String]) -> Result<String, String> {
             )),
             _ => Err("pytorch takes exactly one ARCH".into()),
         },
+        "lessons" => {
+            let lessons = match rest {
+                [] => flash_nas::lessons::shipped(),
+                [path] => {
+                    let text = std::fs::read_to_string(path)
+                        .map_err(|e| format!("cannot read {path}: {e}"))?;
+                    flash_nas::lessons::parse(&text).map_err(|e| format!("{path}: {e}"))?
+                }
+                _ => return Err("lessons takes at most one FILE".into()),
+            };
+            Ok(lessons
+                .iter()
+                .map(|l| {
+                    format!(
+                        "{:<18} {}
+{:<18} ?{}",
+                        l.id, l.title, "", l.link
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n"))
+        }
         "classics" => Ok(CLASSICS
             .iter()
             .map(|(name, text)| format!("{name:<28} {text}"))
