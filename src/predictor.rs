@@ -19,6 +19,34 @@ use crate::workload;
 use ndarray::{Array1, Array2};
 use serde::Serialize;
 
+/// A CSV text as the project's files write it: leading `#` lines are
+/// provenance, then a header; the sample sets and the measurement files share it.
+pub(crate) struct CsvText<'a> {
+    pub provenance: Vec<String>,
+    pub reader: csv::Reader<&'a [u8]>,
+    pub headers: csv::StringRecord,
+    /// The header's 1-based line (errors name lines).
+    pub header_line: usize,
+}
+
+impl<'a> CsvText<'a> {
+    pub fn read(text: &'a str) -> Result<CsvText<'a>> {
+        let provenance: Vec<String> = text
+            .lines()
+            .take_while(|l| l.trim_start().starts_with('#'))
+            .map(|l| l.trim_start().trim_start_matches('#').trim().to_string())
+            .collect();
+        let mut reader = csv::ReaderBuilder::new()
+            .comment(Some(b'#'))
+            .trim(csv::Trim::All)
+            .from_reader(text.as_bytes());
+        let header_line = provenance.len() + 1;
+        let headers =
+            reader.headers().map_err(|e| Error::csv(header_line, "header", e.to_string()))?.clone();
+        Ok(CsvText { provenance, reader, headers, header_line })
+    }
+}
+
 /// A sample set this project trained and ships (data/samples/): the CSV,
 /// compiled in so a link needs no fetch to reproduce, and the space its
 /// networks were drawn from (`flash train`'s default for that data set).
@@ -96,18 +124,7 @@ impl SampleSet {
     /// `test_accuracy`); other columns are ignored. Leading lines that start with
     /// `#` are provenance. Errors name the line and column.
     pub fn from_csv(text: &str) -> Result<SampleSet> {
-        let provenance: Vec<String> = text
-            .lines()
-            .take_while(|l| l.trim_start().starts_with('#'))
-            .map(|l| l.trim_start().trim_start_matches('#').trim().to_string())
-            .collect();
-        let mut reader = csv::ReaderBuilder::new()
-            .comment(Some(b'#'))
-            .trim(csv::Trim::All)
-            .from_reader(text.as_bytes());
-        let header_line = provenance.len() + 1;
-        let headers =
-            reader.headers().map_err(|e| Error::csv(header_line, "header", e.to_string()))?.clone();
+        let CsvText { provenance, mut reader, headers, header_line } = CsvText::read(text)?;
         let find = |names: &[&str]| {
             headers.iter().position(|h| names.iter().any(|n| h.eq_ignore_ascii_case(n)))
         };

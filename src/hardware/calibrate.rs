@@ -122,18 +122,8 @@ impl Measurements {
     /// other columns are ignored, an empty cell means not measured. Leading `#`
     /// lines are provenance. Errors name the line and the column.
     pub fn from_csv(text: &str) -> Result<Measurements> {
-        let provenance: Vec<String> = text
-            .lines()
-            .take_while(|l| l.trim_start().starts_with('#'))
-            .map(|l| l.trim_start().trim_start_matches('#').trim().to_string())
-            .collect();
-        let mut reader = csv::ReaderBuilder::new()
-            .comment(Some(b'#'))
-            .trim(csv::Trim::All)
-            .from_reader(text.as_bytes());
-        let header_line = provenance.len() + 1;
-        let headers =
-            reader.headers().map_err(|e| Error::csv(header_line, "header", e.to_string()))?.clone();
+        let crate::predictor::CsvText { provenance, mut reader, headers, header_line } =
+            crate::predictor::CsvText::read(text)?;
         let find = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
         let arch_col = find("arch")
             .ok_or_else(|| Error::csv(header_line, "arch", "the header has no 'arch' column"))?;
