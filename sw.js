@@ -1,8 +1,11 @@
-// The service worker: the site works offline after the first visit. It
-// precaches what a first visit loads (scripts/site.sh fills in PRECACHE and
-// VERSION; served from the repository, this file caches nothing up front) and
-// answers from the network when it can, from the cache when it cannot. A new
-// build has a new VERSION: its cache replaces the old one on activation.
+// The service worker of the built site (scripts/site.sh fills in VERSION and
+// PRECACHE, and marks dist/index.html so the page registers it; served from
+// the repository the page never registers it). It precaches what a first visit
+// loads and answers from that cache first: the cache belongs to one build, so
+// nothing in it goes stale. A new build is a new sw.js (a new VERSION); the
+// browser installs it on the next visit, and its cache replaces the old one.
+// Files outside the precache (the trainer's wasm) are fetched, and kept once
+// fetched, so they work offline too after their first use.
 const VERSION = 'dev';
 const PRECACHE = [];
 const CACHE = `flash-nas-${VERSION}`;
@@ -22,15 +25,11 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET' || new URL(request.url).origin !== self.location.origin) return;
   event.respondWith((async () => {
     const cache = await caches.open(CACHE);
-    try {
-      const response = await fetch(request);
-      if (response.ok) cache.put(request, response.clone());
-      return response;
-    } catch (offline) {
-      // A link's query selects a state, not a file: any navigation is the page.
-      const cached = await cache.match(request, { ignoreSearch: request.mode === 'navigate' });
-      if (cached) return cached;
-      throw offline;
-    }
+    // A link's query selects a state, not a file: any navigation is the page.
+    const cached = await cache.match(request, { ignoreSearch: request.mode === 'navigate' });
+    if (cached) return cached;
+    const response = await fetch(request);
+    if (response.ok) cache.put(request, response.clone());
+    return response;
   })());
 });

@@ -25,6 +25,9 @@ version=$(cd dist && cat "${files[@]}" | sha256sum | cut -c1-16)
 list=$(printf '"%s",' "${files[@]}")
 sed -e "s|const VERSION = 'dev';|const VERSION = '$version';|" \
     -e "s|const PRECACHE = \[\];|const PRECACHE = ['./', ${list%,}];|" sw.js > dist/sw.js
+# The page registers the service worker only where this mark says a build made it.
+sed -i "s|<meta name=\"flash-build\" content=\"\">|<meta name=\"flash-build\" content=\"$version\">|" dist/index.html
+grep -q "content=\"$version\"" dist/index.html || { echo "[site] index.html lacks the flash-build mark" >&2; exit 1; }
 total=$(du -cb $(find dist -type f) | tail -1 | cut -f1)
 first=0
 for f in "${files[@]}" sw.js; do first=$((first + $(gzip -9 -c "dist/$f" | wc -c))); done

@@ -41,14 +41,20 @@ async function main() {
   initExplorer();
   initPredictor({ app, edited, ownSamples, showError, rerun: () => { app.editedAt = performance.now(); runSearch(stateEncode(app.state)); } });
   initHardware({ app, edited, currentQuery, playgroundCalibrate, deviceParams, showError });
-  initSearchClient({ onView: render, onCompare: renderCompare, onCompareStatus: showCompareStatus });
+  initSearchClient({ onView: (view) => { render(view); keepOffline(); }, onCompare: renderCompare, onCompareStatus: showCompareStatus });
   app.editedAt = performance.now();
   runSearch(stateEncode(app.state));
   initLessons();
 }
 
-// Offline after the first visit (sw.js; scripts/site.sh gives it the build's files).
-if ('serviceWorker' in navigator) {
+// Offline after the first visit: the built site (scripts/site.sh marks its index.html with the
+// build) registers sw.js once the first result is on screen, so its precache never competes with
+// the first search. Served from the repository (a developer's page) there is no service worker.
+let offlineAsked = false;
+function keepOffline() {
+  const build = document.querySelector('meta[name="flash-build"]')?.content;
+  if (offlineAsked || !build || !('serviceWorker' in navigator)) return;
+  offlineAsked = true;
   navigator.serviceWorker.register('sw.js').catch(() => { /* no offline copy: the page works the same */ });
 }
 
