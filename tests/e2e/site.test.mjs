@@ -1,7 +1,7 @@
 // The site as a visitor meets it: the first screen teaches a trade-off with the
 // result and the chart above the fold, the lessons open their searches, the
 // site works offline after a first visit (when served as built by
-// scripts/site.sh), and every control is reachable by keyboard.
+// scripts/site.sh), and the profile and a limit work by keyboard alone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
@@ -74,7 +74,7 @@ test('every lesson opens its search without a notice', async () => {
   await page.close();
 });
 
-test('every control is reachable by keyboard: the profile and a limit change from the keyboard alone', async () => {
+test('keyboard alone: Tab reaches the profile and the latency limit, and both change from the keyboard', async () => {
   const page = await context.newPage();
   await page.goto(`${url}?v=1`);
   await after_(page, 0);
