@@ -18,6 +18,17 @@ const SIZE: (u32, u32) = (640, 420);
 /// Test accuracy against NN-Degree, one dot per trained network, with
 /// FLASH's log-degree fit (accuracy = a + b·ln g) drawn over it.
 pub fn accuracy_vs_degree(samples: &[Sample], title: &str) -> Result<String> {
+    accuracy_vs_degree_in(samples, title, None)
+}
+
+/// The same, with the x axis spanning `space_degrees` (the searched space's
+/// NN-Degree range) and the part of it no sample covers shaded: there the
+/// predictor extrapolates.
+pub fn accuracy_vs_degree_in(
+    samples: &[Sample],
+    title: &str,
+    space_degrees: Option<(f64, f64)>,
+) -> Result<String> {
     if samples.len() < 2 {
         return Err(Error::field("number of samples", samples.len(), "at least 2 to draw"));
     }
@@ -32,6 +43,11 @@ pub fn accuracy_vs_degree(samples: &[Sample], title: &str) -> Result<String> {
         a1 = a1.max(s.accuracy);
     }
     let pad = ((a1 - a0) * 0.05).max(0.005);
+    let (s0, s1) = (g0, g1);
+    if let Some((lo, hi)) = space_degrees {
+        g0 = g0.min(lo);
+        g1 = g1.max(hi);
+    }
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
@@ -51,6 +67,22 @@ pub fn accuracy_vs_degree(samples: &[Sample], title: &str) -> Result<String> {
             .light_line_style(WHITE)
             .draw()
             .map_err(|e| err(&e))?;
+        let (y0, y1) = (a0 - pad, (a1 + pad).min(1.0 + pad));
+        let outside: Vec<(f64, f64)> =
+            [(g0 * 0.95, s0), (s1, g1 * 1.05)].into_iter().filter(|(l, h)| h > l).collect();
+        if space_degrees.is_some() && !outside.is_empty() {
+            chart
+                .draw_series(
+                    outside.iter().map(|&(l, h)| {
+                        Rectangle::new([(l, y0), (h, y1)], BLACK.mix(0.08).filled())
+                    }),
+                )
+                .map_err(|e| err(&e))?
+                .label("the space beyond the samples: extrapolated")
+                .legend(|(x, y)| {
+                    Rectangle::new([(x, y - 5), (x + 20, y + 5)], BLACK.mix(0.15).filled())
+                });
+        }
         chart
             .draw_series(
                 samples
@@ -72,6 +104,68 @@ pub fn accuracy_vs_degree(samples: &[Sample], title: &str) -> Result<String> {
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], RED.stroke_width(2)));
         legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         root.present().map_err(|e| err(&e))?;
+    }
+    Ok(svg)
+}
+
+/// The predictor's learning curve: held-out MAE against the number of
+/// training networks, one line per form (automatic choice, FLASH's log-degree,
+/// the params-only baseline), each point the mean over random splits with its
+/// 10th–90th percentile band as a vertical bar.
+pub fn learning_curve(
+    points: &[crate::predictor::report::CurvePoint],
+    title: &str,
+) -> Result<String> {
+    if points.is_empty() {
+        return Err(Error::Invalid("the learning curve needs at least 10 samples".into()));
+    }
+    let n1 = points.iter().map(|p| p.n).max().unwrap_or(1) as f64;
+    let top = points.iter().map(|p| p.mae_p90).fold(0.0, f64::max) * 1.1;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| draw_err(&e))?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(format!("held-out MAE against training-set size: {title}"), ("sans-serif", 15))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(56)
+            .build_cartesian_2d(0.0..n1 * 1.08, 0.0..top.max(0.01))
+            .map_err(|e| draw_err(&e))?;
+        chart
+            .configure_mesh()
+            .x_desc("training networks n")
+            .y_desc("held-out MAE (accuracy)")
+            .light_line_style(WHITE)
+            .draw()
+            .map_err(|e| draw_err(&e))?;
+        for (name, color, shift) in
+            [("auto", BLUE, -0.3), ("log-degree", RED, 0.0), ("params-only", BLACK, 0.3)]
+        {
+            let mine: Vec<_> = points.iter().filter(|p| p.predictor == name).collect();
+            chart
+                .draw_series(mine.iter().map(|p| {
+                    let x = p.n as f64 + shift;
+                    PathElement::new(vec![(x, p.mae_p10), (x, p.mae_p90)], color.mix(0.5))
+                }))
+                .map_err(|e| draw_err(&e))?;
+            chart
+                .draw_series(LineSeries::new(
+                    mine.iter().map(|p| (p.n as f64 + shift, p.mae_mean)),
+                    color.stroke_width(2),
+                ))
+                .map_err(|e| draw_err(&e))?
+                .label(match name {
+                    "auto" => "predictor chosen by leave-one-out",
+                    "log-degree" => "FLASH's a + b·ln(NN-Degree)",
+                    _ => "baseline a + b·ln(params)",
+                })
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
+                });
+        }
+        legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+        root.present().map_err(|e| draw_err(&e))?;
     }
     Ok(svg)
 }

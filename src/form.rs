@@ -198,7 +198,11 @@ pub fn schema() -> Schema {
     let set_label = |s: &str| match s {
         "none" => "NN-Degree alone (no trained networks)".to_string(),
         "own" => "your own samples (pasted, loaded or trained here)".to_string(),
-        "digits" => "digits (scikit-learn, 8×8): shipped set".to_string(),
+        "digits-flash" => {
+            "digits in FLASH's space (3 cells): 25 trained networks, error held out on 100 more"
+                .to_string()
+        }
+        "digits" => "digits (scikit-learn, 8×8), 2-cell space: shipped set".to_string(),
         "mnist" => "MNIST (10,000-image subset, 28×28): shipped set".to_string(),
         other => format!("{other}: shipped set"),
     };

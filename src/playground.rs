@@ -7,7 +7,7 @@ use crate::chart::{self, Chart};
 use crate::describe::{describe, Description};
 use crate::hardware::profile::ProfileView;
 use crate::hardware::{self, CostReport, Profile};
-use crate::predictor::{self, SampleSet};
+use crate::predictor::{self, report, SampleSet};
 use crate::search::compare::{compare, Comparison};
 use crate::search::evaluate::PER_CELL;
 use crate::search::{run, Cost, Objective, Problem, Quality, SearchResult, Trace};
@@ -25,7 +25,36 @@ pub struct Playground {
     samples: Option<SampleSet>,
     /// The fit of `samples` the search used.
     report: Option<predictor::FitReport>,
+    /// How far its predictions are off, and where it was measured.
+    uncertainty: Option<Uncertainty>,
 }
+
+/// How far a fitted predictor's accuracies are off.
+#[derive(Clone, Debug, Serialize)]
+pub struct Uncertainty {
+    /// Mean absolute error of a predicted accuracy (a fraction).
+    pub mae: f64,
+    /// Where it was measured, in words.
+    pub measured: String,
+    /// The held-out comparison, where the set ships one.
+    pub held_out: Option<report::HeldOut>,
+    /// The samples' ranges: outside them a prediction extrapolates.
+    pub domain: predictor::Domain,
+}
+
+/// A predicted accuracy as the page shows it.
+#[derive(Clone, Debug, Serialize)]
+pub struct PredictedAccuracy {
+    pub value: f64,
+    /// ± this (the predictor's mean absolute error).
+    pub plus_minus: f64,
+    /// Outside the samples' NN-Degree or parameter range.
+    pub extrapolated: bool,
+}
+
+/// Uniform draws of the space behind the predictor panel's ceiling figure
+/// (docs/accuracy.md reports 100,000; the page keeps to a quick sample).
+pub const SHARE_DRAWS: usize = 5_000;
 
 /// What the page shows for a link.
 #[derive(Clone, Debug, Serialize)]
@@ -58,6 +87,12 @@ pub struct PredictorView {
     pub provenance: Vec<String>,
     pub report: predictor::FitReport,
     pub chart: Option<String>,
+    pub uncertainty: Uncertainty,
+    /// How NN-Degree, params, MACs and the proxies rank accuracy, and on which rows.
+    pub metrics: Vec<report::MetricRow>,
+    pub metrics_on: String,
+    /// Where the predictor puts the space's networks (SHARE_DRAWS uniform draws).
+    pub share: Option<report::SpaceShare>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -68,6 +103,8 @@ pub struct BestView {
     /// Cells, layers and skip connections as SVG.
     pub diagram: String,
     pub pytorch: String,
+    /// The predicted accuracy with its error, when a predictor ranks.
+    pub accuracy: Option<PredictedAccuracy>,
 }
 
 impl Playground {
@@ -104,6 +141,10 @@ impl Playground {
             }
             _ => (None, None),
         };
+        let uncertainty = match (&samples, &report) {
+            (Some(set), Some(fit)) => Some(uncertainty(&state, set, fit)),
+            _ => None,
+        };
         let problem = state.hardware_request().and_then(|request| match fitted {
             None => request.problem_with(Quality::Degree),
             Some(Ok((_, report))) => request.problem_with(Quality::fitted(&report)),
@@ -124,6 +165,7 @@ impl Playground {
             outcome,
             samples,
             report,
+            uncertainty,
         }
     }
 
@@ -155,6 +197,14 @@ impl Playground {
                     cost: hardware::report(profile, &arch),
                     diagram: chart::diagram(&arch).unwrap_or_default(),
                     pytorch: crate::export::pytorch(&arch, &self.link()),
+                    accuracy: match (&self.uncertainty, b.metrics.accuracy) {
+                        (Some(u), Some(value)) => Some(PredictedAccuracy {
+                            value,
+                            plus_minus: u.mae,
+                            extrapolated: !u.domain.contains(b.metrics.nn_degree, b.metrics.params),
+                        }),
+                        _ => None,
+                    },
                 })
             }),
             _ => None,
@@ -195,17 +245,40 @@ impl Playground {
 
     fn predictor_view(&self) -> Option<PredictorView> {
         let (set, report) = (self.samples.as_ref()?, self.report.clone()?);
-        let source = match self.state.samples.as_str() {
-            "own" => "your own samples".to_string(),
-            name => format!("data/samples/{name}.csv (shipped)"),
+        let uncertainty = self.uncertainty.clone()?;
+        let shipped = predictor::shipped(&self.state.samples);
+        let source = match shipped {
+            None => "your own samples".to_string(),
+            Some(s) => format!("data/samples/{} (shipped)", s.file),
         };
         let title = format!("{} trained networks: {source}", set.samples.len());
+        // Rank agreement is measured on the uniform held-out networks where the set has them.
+        let held = shipped
+            .and_then(|s| s.held_out)
+            .and_then(|(file, csv)| SampleSet::from_csv(csv).ok().map(|h| (file, h.samples)));
+        let (metrics, metrics_on) = match &held {
+            Some((file, rows)) => (
+                report::metric_rows(rows),
+                format!("the {} networks of {file}, drawn uniformly from the space", rows.len()),
+            ),
+            None => {
+                (report::metric_rows(&set.samples), format!("the {} samples", set.samples.len()))
+            }
+        };
+        let share = crate::SearchSpace::resolve(&self.state.space)
+            .ok()
+            .map(|space| report::space_share(&report.chosen, &set.samples, &space, SHARE_DRAWS, 1));
+        let extent = share.as_ref().map(|s| s.degree_range);
         Some(PredictorView {
             source,
             rows: set.samples.len(),
             provenance: set.provenance.clone(),
-            chart: chart::accuracy_vs_degree(&set.samples, &title).ok(),
+            chart: chart::accuracy_vs_degree_in(&set.samples, &title, extent).ok(),
             report,
+            uncertainty,
+            metrics,
+            metrics_on,
+            share,
         })
     }
 
@@ -387,6 +460,38 @@ pub fn sample_archs(space: &str, n: u32, seed: u64) -> crate::Result<Vec<String>
 
 /// A predictor fitted on one data set's networks says little about another's:
 /// say so when the space's data set is not the samples'.
+/// The error to show beside a prediction: held out where the shipped set has
+/// networks it was not fitted on, else the (optimistic) leave-one-out error.
+fn uncertainty(state: &State, set: &SampleSet, fit: &predictor::FitReport) -> Uncertainty {
+    let domain = predictor::Domain::of(&set.samples);
+    let held =
+        predictor::shipped(&state.samples).and_then(|s| s.held_out).and_then(|(file, csv)| {
+            let rows = SampleSet::from_csv(csv).ok()?.samples;
+            report::held_out(&set.samples, &rows).ok().map(|h| (file, h))
+        });
+    match held {
+        Some((file, h)) => Uncertainty {
+            mae: h.mae,
+            measured: format!("held out: the mean error on the {} networks of {file}, drawn uniformly from the space and not used in the fit", h.scored_on),
+            held_out: Some(h),
+            domain,
+        },
+        None => {
+            let loo = fit
+                .candidates
+                .iter()
+                .find(|c| c.model == fit.chosen.model)
+                .map_or(f64::NAN, |c| c.loo_mae);
+            Uncertainty {
+                mae: loo,
+                measured: "leave-one-out on the samples (optimistic: the same error chose the model)".into(),
+                held_out: None,
+                domain,
+            }
+        }
+    }
+}
+
 fn extrapolation(state: &State, set: &SampleSet, notices: &mut Vec<Notice>) {
     let Ok(space) = crate::SearchSpace::resolve(&state.space) else { return };
     let dataset = space.fields().dataset;

@@ -208,7 +208,8 @@ impl DigitsTrainer {
         let outcome =
             crate::train::train(&arch, &self.train, &self.test, budget, seed as u64, &mut report)
                 .map_err(core_error)?;
-        let row = Row::new(&arch, &outcome, seed as u64, &budget);
+        // No proxies: the row joins the shipped set the page trains into, which has none.
+        let row = Row::new(&arch, &outcome, seed as u64, &budget, None);
         let csv = row.csv();
         to_js(&Trained { row, csv })
     }

@@ -49,7 +49,10 @@ fn fit_reads_a_csv() {
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["samples"], 4);
-    assert_eq!(v["candidates"].as_array().unwrap().len(), 5);
+    assert_eq!(
+        v["candidates"].as_array().unwrap().len(),
+        flash_nas::predictor::ModelKind::candidates().len()
+    );
 }
 
 #[test]
@@ -376,4 +379,152 @@ fn a_closed_pipe_stops_the_output_quietly() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.is_empty(), "{stderr}");
     assert!(head.starts_with(b"{"), "the output began as JSON");
+}
+
+/// A trained set with what legitimately changes between runs taken out: each
+/// row's wall-clock `seconds`, and the provenance lines naming the machine and
+/// the date. Everything else must match bit for bit.
+fn set_bits(path: &std::path::Path) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let seconds = flash_nas::train::record::HEADER.split(',').position(|h| h == "seconds").unwrap();
+    text.lines()
+        .filter(|l| !l.starts_with("# machine:") && !l.starts_with("# date:"))
+        .map(|l| {
+            if l.starts_with('#') {
+                return l.to_string();
+            }
+            let mut fields: Vec<&str> = l.split(',').collect();
+            fields.remove(seconds);
+            fields.join(",")
+        })
+        .collect()
+}
+
+#[test]
+fn training_gives_the_same_bits_for_any_jobs_resumed_or_sharded_and_merged() {
+    let dir = std::env::temp_dir().join(format!("flash-cli-bits-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = |name: &str| dir.join(name);
+    // Five small networks of the shipped digits space, one epoch each, two seeds: 10 runs.
+    let args_for = |seed: &'static str, out: &std::path::Path| -> Vec<String> {
+        [
+            "train",
+            "--dataset",
+            "digits",
+            "--design",
+            "uniform",
+            "--samples",
+            "5",
+            "--seed",
+            seed,
+            "--seeds",
+            "2",
+            "--epochs",
+            "1",
+            "--space",
+            "digits/dense/cells=2;d=1..3;w=4..8:4;t=0..4",
+            "--out",
+        ]
+        .iter()
+        .map(|a| a.to_string())
+        .chain([out.to_str().unwrap().to_string()])
+        .collect()
+    };
+    let train = |out: &std::path::Path, extra: &[&str]| {
+        let mut args = args_for("4", out);
+        args.extend(extra.iter().map(|a| a.to_string()));
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, stdout, err) = flash(&refs);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        stdout
+    };
+    for (name, jobs) in [("j1a.csv", "1"), ("j2a.csv", "2"), ("j1b.csv", "1"), ("j2b.csv", "2")] {
+        train(&path(name), &["--jobs", jobs]);
+    }
+    let reference = set_bits(&path("j1a.csv"));
+    assert_eq!(reference.iter().filter(|l| !l.starts_with('#')).count(), 11, "header + 10 rows");
+    assert!(reference.iter().any(|l| l.starts_with("arch,") && l.ends_with(",naswot")));
+    for name in ["j2a.csv", "j1b.csv", "j2b.csv"] {
+        assert_eq!(set_bits(&path(name)), reference, "{name} against --jobs 1");
+    }
+
+    // Resume: an interrupted file (its first four rows and half of the fifth) goes on to
+    // the same set.
+    let whole = std::fs::read_to_string(path("j1a.csv")).unwrap();
+    let rows_start = whole.find("\narch,").unwrap() + 1;
+    let row_starts: Vec<usize> =
+        whole[rows_start..].match_indices('\n').map(|(i, _)| rows_start + i + 1).collect();
+    let cut = row_starts[4] + 20;
+    std::fs::write(path("resumed.csv"), &whole[..cut]).unwrap();
+    let said = train(&path("resumed.csv"), &["--jobs", "2"]);
+    assert!(said.starts_with("wrote 6 rows"), "{said}");
+    assert_eq!(set_bits(&path("resumed.csv")), reference, "resumed against uninterrupted");
+    let said = train(&path("resumed.csv"), &["--jobs", "2"]);
+    assert!(said.contains("already holds all 10 rows"), "{said}");
+
+    // Another run's file is refused, not appended to.
+    let other = args_for("5", &path("resumed.csv"));
+    let (code, _, err) = flash(&other.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(code, 2);
+    assert!(err.contains("already holds another run") && err.contains("--seed 4"), "{err}");
+
+    // Three shards, merged, are the one-machine file.
+    let parts: Vec<std::path::PathBuf> = (1..=3).map(|k| path(&format!("part{k}.csv"))).collect();
+    for (k, part) in parts.iter().enumerate() {
+        train(part, &["--jobs", "1", "--shard", &format!("{}/3", k + 1)]);
+    }
+    let merged = path("merged.csv");
+    let mut args = vec!["train-merge"];
+    args.extend(parts.iter().map(|p| p.to_str().unwrap()));
+    args.extend(["--out", merged.to_str().unwrap()]);
+    let (code, out, err) = flash(&args);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("merged 3 parts, 10 rows"), "{out}");
+    assert_eq!(set_bits(&merged), reference, "merged shards against one machine");
+    let (code, _, err) = flash(&[
+        "train-merge",
+        parts[0].to_str().unwrap(),
+        parts[2].to_str().unwrap(),
+        "--out",
+        merged.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("part 2/3 is missing"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn fit_report_gives_every_statistic_and_names_a_bad_flag() {
+    let (code, out, err) = flash(&[
+        "fit",
+        "data/samples/digits-flash.csv",
+        "--report",
+        "json",
+        "--fit-set",
+        "data/samples/digits-flash-design.csv",
+        "--space",
+        "digits/dense/cells=3;d=2..11;w=8..64:8;t=0..49",
+        "--splits",
+        "20",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let metrics: Vec<&str> =
+        v["metrics"].as_array().unwrap().iter().map(|m| m["metric"].as_str().unwrap()).collect();
+    assert_eq!(metrics, ["nn_degree", "params", "macs", "synflow", "snip", "grad_norm", "naswot"]);
+    let curve = v["learning_curve"].as_array().unwrap();
+    for n in [5, 10, 15, 25, 50] {
+        let at_n: Vec<&str> = curve
+            .iter()
+            .filter(|c| c["n"] == n)
+            .map(|c| c["predictor"].as_str().unwrap())
+            .collect();
+        assert_eq!(at_n, ["auto", "log-degree", "params-only"], "n = {n}");
+    }
+    assert_eq!(v["held_out"]["fitted_on"], 25);
+    assert_eq!(v["held_out"]["scored_on"], 100);
+    assert_eq!(v["space_share"].as_array().unwrap().len(), 2);
+    let (code, _, err) = flash(&["fit", "data/samples/digits-flash.csv", "--report", "yes"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--report = yes is not allowed: allowed json or table"), "{err}");
 }

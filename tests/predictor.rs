@@ -106,3 +106,148 @@ fn the_accuracy_chart_draws_every_sample_and_escapes_its_title() {
     let err = flash_nas::chart::accuracy_vs_degree(&samples[..1], "x").unwrap_err();
     assert_eq!(err.to_string(), "number of samples = 1 is not allowed: allowed at least 2 to draw");
 }
+
+#[test]
+fn logistic_fit_recovers_known_coefficients_and_stays_below_one() {
+    // accuracy = σ(−1 + 0.8·ln g): a saturating curve the logistic form must recover.
+    let sigma = |z: f64| 1.0 / (1.0 + (-z).exp());
+    let samples = synthetic(25, |s| sigma(-1.0 + 0.8 * s.nn_degree.ln()));
+    let refs: Vec<&Sample> = samples.iter().collect();
+    let p = Predictor::fit(ModelKind::LogisticDegree, &refs).unwrap();
+    let slope = p.coef[0] / p.scale[0];
+    assert!((slope - 0.8).abs() < 1e-6, "{slope}");
+    assert!((p.intercept - slope * p.mean[0] + 1.0).abs() < 1e-6);
+    // Far beyond the samples it approaches 1 without reaching it; the linear form passes it.
+    let big = p.predict(1e6, 1, 1);
+    assert!(big < 1.0 && big > 0.999, "{big}");
+    let linear = Predictor::fit(ModelKind::LogDegree, &refs).unwrap();
+    assert!(linear.predict(1e6, 1, 1) > 1.0);
+    assert!(ModelKind::candidates().iter().filter(|m| m.saturates()).count() == 5);
+}
+
+/// Samples with the features set by hand (the report reads only these fields).
+fn hand(rows: &[(f64, f64, u64, [f64; 4])]) -> Vec<Sample> {
+    rows.iter()
+        .enumerate()
+        .map(|(i, &(accuracy, nn_degree, params, proxies))| Sample {
+            arch: format!("digits/dense/d{}w4t0-d1w4t0", i + 1),
+            accuracy,
+            nn_degree,
+            params,
+            macs: params * 10,
+            line: i + 2,
+            seed: Some(1),
+            proxies: Some(proxies),
+        })
+        .collect()
+}
+
+#[test]
+fn the_report_statistics_on_a_hand_computed_example() {
+    use flash_nas::predictor::report;
+    // Partial correlation: (0.5 − 0.5·0.5) / √(0.75·0.75) = 1/3.
+    assert!((report::partial(0.5, 0.5, 0.5).unwrap() - 1.0 / 3.0).abs() < 1e-12);
+    assert_eq!(report::partial(0.9, 1.0, 0.9), None, "given a copy of itself: undefined");
+    // Eight networks. NN-Degree ranks accuracy perfectly; params reverse the top two;
+    // synflow is reversed everywhere; the other proxies are constant but for one.
+    let s = hand(&[
+        (0.50, 10.0, 100, [8.0, 1.0, 1.0, 1.0]),
+        (0.60, 20.0, 200, [7.0, 1.0, 1.0, 1.0]),
+        (0.70, 30.0, 300, [6.0, 1.0, 1.0, 1.0]),
+        (0.75, 40.0, 400, [5.0, 1.0, 1.0, 1.0]),
+        (0.80, 50.0, 500, [4.0, 1.0, 1.0, 1.0]),
+        (0.85, 60.0, 600, [3.0, 1.0, 1.0, 1.0]),
+        (0.90, 70.0, 800, [2.0, 1.0, 1.0, 1.0]),
+        (0.95, 80.0, 700, [1.0, 1.0, 1.0, 2.0]),
+    ]);
+    let rows = report::metric_rows(&s);
+    let get = |m: &str| rows.iter().find(|r| r.metric == m).unwrap();
+    assert_eq!(rows.len(), 7, "three features and four proxies");
+    assert_eq!(get("nn_degree").spearman, Some(1.0));
+    assert_eq!(get("nn_degree").kendall, Some(1.0));
+    // params: one swapped pair of 28 → τ = 26/28; ρ = 1 − 6·2/(8·63).
+    assert!((get("params").kendall.unwrap() - 26.0 / 28.0).abs() < 1e-12);
+    assert!((get("params").spearman.unwrap() - (1.0 - 12.0 / 504.0)).abs() < 1e-12);
+    assert_eq!(get("synflow").spearman, Some(-1.0));
+    // The top quartile is the two best networks: degree keeps their order, params swap it.
+    assert_eq!(get("nn_degree").top_quartile_spearman, Some(1.0));
+    assert_eq!(get("params").top_quartile_spearman, Some(-1.0));
+    assert_eq!(get("snip").spearman, None, "a constant metric has no rank correlation");
+    // Given params (ρ = 1 − 12/504 with both), degree's partial ρ is positive; params has none.
+    let r = 1.0 - 12.0 / 504.0;
+    let want = (1.0 - r * r) / (1.0 - r * r);
+    assert!((get("nn_degree").partial_spearman_given_params.unwrap() - want).abs() < 1e-12);
+    assert_eq!(get("params").partial_spearman_given_params, None);
+
+    // Budget: the long runs of three networks, the middle two swapped against the short.
+    let mut long = hand(&[
+        (0.9, 10.0, 100, [0.0; 4]),
+        (0.99, 20.0, 200, [0.0; 4]),
+        (0.95, 30.0, 300, [0.0; 4]),
+    ]);
+    long[2].arch = s[2].arch.clone();
+    long[1].arch = s[1].arch.clone();
+    let b = report::budget_study(&s, &long).unwrap();
+    assert_eq!(b.networks, 3);
+    // short 0.50, 0.60, 0.70 against long 0.90, 0.99, 0.95: one discordant pair of 3.
+    assert!((b.kendall.unwrap() - 1.0 / 3.0).abs() < 1e-12);
+    assert!((b.short_mean - 0.6).abs() < 1e-12 && (b.long_mean - 2.84 / 3.0).abs() < 1e-12);
+
+    // Noise: two networks with three runs each. Per run k, τ between the run and the mean
+    // of the other two over the two networks: 1 whenever the order agrees.
+    let mut noise = hand(&[
+        (0.5, 1.0, 1, [0.0; 4]),
+        (0.52, 1.0, 1, [0.0; 4]),
+        (0.54, 1.0, 1, [0.0; 4]),
+        (0.8, 2.0, 2, [0.0; 4]),
+        (0.82, 2.0, 2, [0.0; 4]),
+        (0.84, 2.0, 2, [0.0; 4]),
+    ]);
+    for (i, n) in noise.iter_mut().enumerate() {
+        n.arch = format!("digits/dense/d{}w4t0-d1w4t0", i / 3 + 1);
+    }
+    let c = report::noise_ceiling(&noise, &s, 1).unwrap();
+    assert_eq!((c.networks, c.runs), (2, 6));
+    assert!((c.pooled_std - 0.02).abs() < 1e-12);
+    assert_eq!(c.kendall_run_vs_rest, 1.0);
+    // Noise of 0.02 on accuracies 0.05 apart: the ceiling is high but below 1.
+    assert!(
+        c.kendall_ceiling_on_set > 0.5 && c.kendall_ceiling_on_set < 1.0,
+        "{}",
+        c.kendall_ceiling_on_set
+    );
+}
+
+#[test]
+fn the_learning_curve_is_held_out_and_exact_on_an_exact_law() {
+    use flash_nas::predictor::report;
+    let samples = synthetic(40, |s| 0.2 + 0.1 * s.nn_degree.ln());
+    let curve = report::learning_curve(&samples, 50, 3);
+    let ns: std::collections::BTreeSet<usize> = curve.iter().map(|c| c.n).collect();
+    assert_eq!(ns.into_iter().collect::<Vec<_>>(), [5, 10, 15, 25], "50 + 5 > 40 rows: no n = 50");
+    for c in curve.iter().filter(|c| c.predictor == "log-degree") {
+        assert_eq!(c.splits, 50);
+        assert!(c.mae_mean < 1e-9 && c.kendall_p10 > 0.999, "{c:?}");
+    }
+    // The params-only baseline cannot be exact on a degree law.
+    assert!(curve.iter().filter(|c| c.predictor == "params-only").all(|c| c.mae_mean > 1e-4));
+}
+
+/// The first screen's predictor must not pile the space up at the ceiling (issue 15: FLASH's
+/// form fitted on the 2-cell sets put more than 99 % of the default space at 100 %).
+#[test]
+fn the_first_screen_predicts_under_five_percent_of_its_space_at_the_ceiling() {
+    use flash_nas::predictor::report;
+    let state = flash_nas::state::State::decode(flash_nas::state::FIRST_SCREEN).state;
+    let set = predictor::shipped(&state.samples).expect("the first screen uses a shipped set");
+    let samples = SampleSet::from_csv(set.csv).unwrap().samples;
+    let space = SearchSpace::resolve(&state.space).unwrap();
+    assert_eq!(
+        space.to_string(),
+        SearchSpace::parse(set.space).unwrap().to_string(),
+        "the set was trained in the space searched"
+    );
+    let chosen = predictor::fit(&samples).unwrap().chosen;
+    let share = report::space_share(&chosen, &samples, &space, 100_000, 1);
+    assert!(share.at_ceiling < 0.05, "{share:?}");
+}

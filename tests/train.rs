@@ -146,7 +146,7 @@ fn rows_round_trip_through_the_predictor_csv() {
     let arch = Architecture::parse("digits/dense/d2w8t3-d3w16t9").unwrap();
     let outcome = Outcome { test_accuracy: 0.9305555555555556, train_loss: 0.25, seconds: 1.5 };
     let budget = Budget::default_for(DataSet::Digits);
-    let row = Row::new(&arch, &outcome, 42, &budget);
+    let row = Row::new(&arch, &outcome, 42, &budget, None);
     let text = record::csv(
         &["command: flash train …".into(), "machine: test".into()],
         std::slice::from_ref(&row),

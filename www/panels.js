@@ -18,7 +18,9 @@ export function render(view) {
   $('result-message').textContent = r ? `${r.feasible ? '' : 'Infeasible: '}${r.message}` : '';
   const b = r?.best;
   const m = b?.metrics;
-  $('r-accuracy').textContent = m?.accuracy === null || m?.accuracy === undefined ? '– (NN-Degree ranks)' : m.accuracy.toFixed(4);
+  const acc = view.best?.accuracy;
+  $('r-accuracy').textContent = m?.accuracy === null || m?.accuracy === undefined ? '– (NN-Degree ranks)'
+    : acc ? `${acc.value.toFixed(4)} ± ${acc.plus_minus.toFixed(3)}${acc.extrapolated ? ' (extrapolated: outside the samples)' : ''}` : m.accuracy.toFixed(4);
   $('r-degree').textContent = m ? m.nn_degree.toFixed(2) : '–';
   $('r-latency').textContent = m ? unitText(m.latency_s * 1e3, 'ms') : '–';
   $('r-energy').textContent = m ? unitText(m.energy_j * 1e3, 'mJ') : '–';
@@ -71,7 +73,9 @@ function renderPredictor(p) {
   const shown = Boolean(p);
   $('fit').classList.toggle('stale', !shown);
   if (!p) {
-    for (const id of ['fit-n', 'fit-model', 'fit-mae', 'fit-rank', 'fit-degree']) $(id).textContent = '–';
+    for (const id of ['fit-n', 'fit-model', 'fit-mae', 'fit-rank', 'fit-degree', 'fit-error-size']) $(id).textContent = '–';
+    for (const id of ['fit-error-where', 'fit-share', 'fit-metrics-on']) $(id).textContent = '';
+    $('fit-metrics').tBodies[0].replaceChildren();
     $('provenance').textContent = app.state.samples === 'none' ? 'No sample set: the search ranks networks by NN-Degree.' : '';
     chartInto($('predictor-chart'), null);
     return;
@@ -85,8 +89,14 @@ function renderPredictor(p) {
   $('fit-mae').textContent = num(chosen.loo_mae, 4);
   $('fit-rank').textContent = `${num(chosen.loo_spearman, 3)} / ${num(chosen.loo_kendall, 3)}`;
   $('fit-degree').textContent = `${num(degree.spearman, 3)} / ${num(degree.kendall, 3)}`;
+  $('fit-error-size').textContent = `± ${num(p.uncertainty.mae, 3)}`;
+  $('fit-error-where').textContent = `Error of a prediction: ${p.uncertainty.measured}.`;
+  const s = p.share;
+  $('fit-share').textContent = s ? `Of ${fmt.format(s.networks)} networks drawn uniformly from the space, ${(100 * s.at_ceiling).toFixed(1)} % are predicted at 99.9 % or more and ${(100 * s.extrapolated).toFixed(1)} % lie outside the samples' NN-Degree or parameter range (extrapolated).` : '';
+  $('fit-metrics-on').textContent = `Rank agreement with test accuracy on ${p.metrics_on}`;
+  $('fit-metrics').tBodies[0].replaceChildren(...p.metrics.map((x) => row(x.metric, num(x.spearman, 3), num(x.kendall, 3), num(x.top_quartile_spearman, 3), num(x.partial_spearman_given_params, 3))));
   $('provenance').textContent = [`source: ${p.source}`, ...p.provenance].join('\n');
-  chartInto($('predictor-chart'), p.chart ? { svg: p.chart, points: [], alt: `Accuracy against NN-Degree of the ${p.rows} trained networks (${p.source}), with the fitted ${chosen.name}` } : null);
+  chartInto($('predictor-chart'), p.chart ? { svg: p.chart, points: [], alt: `Accuracy against NN-Degree of the ${p.rows} trained networks (${p.source}), with FLASH's log-degree fit; the shaded part of the axis is NN-Degrees of the space that no sample covers (predictions there extrapolate)` } : null);
 }
 
 function renderProfile(view) {

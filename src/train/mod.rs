@@ -4,12 +4,16 @@
 //! wasm only when someone trains.
 //!
 //! Deterministic: weights come from burn's generator seeded with the run's
-//! seed, batches and augmentation from a ChaCha8 stream of the same seed, and
-//! the train/test split from a fixed seed. Run natively on one thread, the same
-//! (architecture, data, budget, seed) gives the same bits.
+//! seed (`Network::seeded`, which holds the generator for the whole
+//! initialisation, so networks built on other threads cannot draw from it in
+//! between), batches and augmentation from a ChaCha8 stream of the same seed,
+//! and the train/test split from a fixed seed. Each network trains on one
+//! thread; the same (architecture, data, budget, seed) gives the same bits
+//! whatever else runs beside it.
 
 pub mod data;
 pub mod network;
+pub mod proxies;
 pub mod record;
 pub mod sample;
 
@@ -96,7 +100,7 @@ pub struct Outcome {
 }
 
 /// Checks that the architecture takes these images (size, one channel, ten classes).
-fn fits(arch: &Architecture, images: &Images) -> Result<()> {
+pub(crate) fn fits(arch: &Architecture, images: &Images) -> Result<()> {
     let ds = arch.frame().dataset;
     if (ds.height as usize, ds.width as usize, ds.channels, ds.classes)
         != (images.height, images.width, 1, 10)
@@ -129,8 +133,7 @@ pub fn train(
     }
     let start = crate::clock::Instant::now();
     let device = Device::flex().autodiff();
-    device.seed(seed);
-    let mut net = Network::new(arch, &device);
+    let mut net = Network::seeded(arch, &device, seed);
     let mut optimizer = AdamConfig::new().init();
     let loss_fn = CrossEntropyLossConfig::new().init(&device);
     let mut rng = ChaCha8Rng::seed_from_u64(seed);

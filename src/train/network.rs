@@ -11,12 +11,12 @@
 
 use crate::space::{Architecture, Family};
 use crate::workload::{self, LayerKind, LayerSpec, Piece, Role, Skip, INPUT};
-use burn::module::Module;
+use burn::module::{Module, ModuleVisitor, Param};
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::pool::AvgPool2dConfig;
 use burn::nn::{BatchNorm, BatchNormConfig, Linear, LinearConfig, PaddingConfig2d};
 use burn::tensor::activation::{relu, relu6};
-use burn::tensor::{Device, Tensor};
+use burn::tensor::{Device, FloatDType, Tensor};
 
 /// One layer of the walker's list, owned.
 #[derive(Clone, Debug)]
@@ -75,8 +75,30 @@ pub struct Network {
 }
 
 impl Network {
-    /// Builds the network with fresh weights from the device's seeded generator
-    /// (burn's defaults: Kaiming-uniform convolutions, γ = 1, β = 0).
+    /// Builds the network with weights drawn from burn's generator seeded with
+    /// `seed`. burn's flex backend keeps one generator for the whole process,
+    /// and burn draws a parameter's values lazily, on its first use; so seeding
+    /// and drawing every value happen here, under one lock. Otherwise networks
+    /// trained at once on two threads interleave their draws (issue 15:
+    /// `--jobs 2` gave other accuracies from run to run).
+    pub fn seeded(arch: &Architecture, device: &Device, seed: u64) -> Network {
+        struct Draw;
+        impl ModuleVisitor for Draw {
+            fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+                let _ = param.val();
+            }
+        }
+        static GENERATOR: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _held = GENERATOR.lock().unwrap_or_else(|e| e.into_inner());
+        device.seed(seed);
+        let net = Network::new(arch, device);
+        net.visit(&mut Draw);
+        net
+    }
+
+    /// Builds the network with fresh weights from the device's generator as it
+    /// stands (burn's defaults: Kaiming-uniform convolutions, γ = 1, β = 0);
+    /// `seeded` is the reproducible entry.
     pub fn new(arch: &Architecture, device: &Device) -> Network {
         let plan = Plan::of(arch);
         let mut convs = Vec::new();
@@ -115,19 +137,38 @@ impl Network {
 
     /// Logits `[batch, classes]` of images `[batch, channels, height, width]`.
     pub fn forward(&self, x: Tensor<4>) -> Tensor<2> {
+        self.run(x, true, &mut |_| {})
+    }
+
+    /// The forward pass, with batch norm on or skipped (synflow's network has
+    /// none), calling `before_activation` with every tensor a ReLU (ReLU6)
+    /// receives (NASWOT's activation codes).
+    pub(crate) fn run(
+        &self,
+        x: Tensor<4>,
+        batch_norm: bool,
+        before_activation: &mut dyn FnMut(&Tensor<4>),
+    ) -> Tensor<2> {
         let mut outputs: Vec<Option<Tensor<4>>> = vec![None; self.plan.steps.len()];
         // The global pool's output, read by the classifier (pools carry no channel-graph nodes,
         // so the classifier's pieces still name the pool's input).
         let mut pooled: Option<Tensor<4>> = None;
         let mut projection: Option<Tensor<4>> = None;
         let dense = self.plan.family == Family::Dense;
-        let act =
-            |t: Tensor<4>| if self.plan.family == Family::Mobile { relu6(t) } else { relu(t) };
+        let mobile = self.plan.family == Family::Mobile;
+        let mut act = |t: Tensor<4>| {
+            before_activation(&t);
+            if mobile {
+                relu6(t)
+            } else {
+                relu(t)
+            }
+        };
         for (id, step) in self.plan.steps.iter().enumerate() {
             let s = &step.spec;
             let norm = |t: Tensor<4>| match step.norm {
-                Some(i) => self.norms[i].forward(t),
-                None => t,
+                Some(i) if batch_norm => self.norms[i].forward(t),
+                _ => t,
             };
             match s.kind {
                 LayerKind::AvgPool => {
@@ -187,6 +228,68 @@ impl Network {
             }
         }
         unreachable!("the walker always ends with the classifier")
+    }
+}
+
+impl Network {
+    /// The weighted layers' weight tensors (convolutions and the classifier;
+    /// no biases, no batch-norm parameters), as the zero-cost proxies score them.
+    pub(crate) fn weights(&self) -> (Vec<&Param<Tensor<4>>>, &Param<Tensor<2>>) {
+        (self.convs.iter().map(|c| &c.weight).collect(), &self.classifier.weight)
+    }
+
+    /// The same network with every weight tensor (convolutions in order, then
+    /// the classifier) replaced by `f(index, values)`, same shape and dtype;
+    /// the proxies' tests move the weights along a direction with it.
+    #[cfg(test)]
+    pub(crate) fn with_weights(&self, mut f: impl FnMut(usize, &[f64]) -> Vec<f64>) -> Network {
+        fn replace<const D: usize>(p: &Param<Tensor<D>>, values: Vec<f64>) -> Param<Tensor<D>> {
+            let t = p.val();
+            let (shape, dtype, device) = (t.shape(), t.dtype(), t.device());
+            let data = burn::tensor::TensorData::new(values, shape);
+            Param::from_tensor(Tensor::<D>::from_data(data, &device).cast(dtype))
+        }
+        fn host<const D: usize>(p: &Param<Tensor<D>>) -> Vec<f64> {
+            p.val().into_data().convert::<f64>().try_to_vec::<f64>().expect("f64")
+        }
+        let mut net = self.clone();
+        for (i, c) in net.convs.iter_mut().enumerate() {
+            c.weight = replace(&c.weight, f(i, &host(&c.weight)));
+        }
+        let last = net.convs.len();
+        net.classifier.weight =
+            replace(&net.classifier.weight, f(last, &host(&net.classifier.weight)));
+        net
+    }
+
+    /// Synflow's network (Tanaka et al. 2020): every weight and bias replaced by
+    /// its absolute value, in f64 (products over tens of layers overflow f32),
+    /// each a fresh leaf that records its gradient.
+    pub(crate) fn linearised(&self) -> Network {
+        fn leaf<const D: usize>(p: &Param<Tensor<D>>) -> Param<Tensor<D>> {
+            Param::from_tensor(p.val().abs().cast(FloatDType::F64).detach().require_grad())
+        }
+        Network {
+            convs: self
+                .convs
+                .iter()
+                .map(|c| Conv2d {
+                    weight: leaf(&c.weight),
+                    bias: c.bias.as_ref().map(leaf),
+                    stride: c.stride,
+                    kernel_size: c.kernel_size,
+                    dilation: c.dilation,
+                    groups: c.groups,
+                    padding: c.padding.clone(),
+                })
+                .collect(),
+            norms: self.norms.clone(),
+            classifier: Linear {
+                weight: leaf(&self.classifier.weight),
+                bias: self.classifier.bias.as_ref().map(leaf),
+            },
+            plan: self.plan.clone(),
+        }
     }
 }
 

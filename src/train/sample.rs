@@ -58,3 +58,65 @@ pub fn stratified(space: &SearchSpace, n: usize, seed: u64) -> Result<Vec<Archit
     super::shuffle(&mut picked, &mut rng);
     Ok(picked.into_iter().map(|i| pool[i].1.clone()).collect())
 }
+
+/// `n` distinct architectures drawn uniformly from `space` (each draw picks
+/// every cell's depth, width and skip budget uniformly; repeats are redrawn),
+/// in draw order. Repeats are rare in real spaces; a space too small to hold
+/// `n` networks is an error, not a loop.
+pub fn uniform(space: &SearchSpace, n: usize, seed: u64) -> Result<Vec<Architecture>> {
+    if !(1..=MAX_SAMPLES).contains(&n) {
+        return Err(Error::field("samples", n, format!("1..={MAX_SAMPLES}")));
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut seen = std::collections::BTreeSet::new();
+    let mut picked = Vec::with_capacity(n);
+    for _ in 0..POOL_FACTOR * n {
+        let arch = space.sample(&mut rng);
+        if seen.insert(arch.to_string()) {
+            picked.push(arch);
+            if picked.len() == n {
+                return Ok(picked);
+            }
+        }
+    }
+    Err(Error::Invalid(format!(
+        "the space holds only {} distinct networks among {} draws, fewer than the {n} asked for",
+        picked.len(),
+        POOL_FACTOR * n
+    )))
+}
+
+/// How `flash train` picks its networks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Design {
+    /// Uniform over the space: the sample the statistics of docs/accuracy.md need.
+    Uniform,
+    /// Stratified over ln NN-Degree (FLASH's style: a few dozen cover the whole range).
+    Stratified,
+}
+
+impl Design {
+    pub const NAMES: [&'static str; 2] = ["uniform", "stratified"];
+
+    pub fn parse(text: &str) -> Result<Design> {
+        match text {
+            "uniform" => Ok(Design::Uniform),
+            "stratified" => Ok(Design::Stratified),
+            _ => Err(Error::field("design", text, "uniform or stratified")),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Design::Uniform => "uniform",
+            Design::Stratified => "stratified",
+        }
+    }
+
+    pub fn draw(self, space: &SearchSpace, n: usize, seed: u64) -> Result<Vec<Architecture>> {
+        match self {
+            Design::Uniform => uniform(space, n, seed),
+            Design::Stratified => stratified(space, n, seed),
+        }
+    }
+}

@@ -229,9 +229,12 @@ test('the predictor: a shipped set shows the native fit, own samples travel in t
   assert.equal(await page.textContent('#fit-mae'), chosen.loo_mae.toFixed(4));
   assert.match(await page.textContent('#provenance'), /command: flash train --dataset digits/);
   assert.equal(await page.locator('#predictor-chart svg').count(), 1);
-  assert.match(await page.textContent('#r-accuracy'), /^\d\.\d{4}$/);
+  // Every prediction carries its error; this set has no held-out networks, so it is the LOO's.
+  assert.match(await page.textContent('#r-accuracy'), /^\d\.\d{4} ± \d\.\d{3}/);
+  assert.match(await page.textContent('#fit-error-where'), /leave-one-out/);
+  assert.equal(await page.locator('#fit-metrics tbody tr').count(), 3, 'NN-Degree, params, MACs (no proxies in this set)');
   // Pasted samples go into the link; a fresh browser reproduces the fit from the link alone.
-  await page.click('#panel-predictor details:nth-of-type(2) summary');
+  await page.click('#panel-predictor details:has(#own-csv) summary');
   await page.fill('#own-csv', 'arch,accuracy\ndigits/dense/d2w8t2-d2w16t4,0.61\ndigits/dense/d4w16t8-d3w32t8,0.83\ndigits/dense/d3w8t0-d2w8t0,0.55\n');
   await edit(page, () => page.click('#own-use'));
   assert.match(page.url(), /samples=own&own=digits/);
@@ -262,7 +265,7 @@ test('a link too large for its samples names the file, and loading it reproduces
   const file = join(shots, 'own-300.csv');
   await (await import('node:fs/promises')).writeFile(file, big);
   await open(page);
-  await page.click('#panel-predictor details:nth-of-type(2) summary');
+  await page.click('#panel-predictor details:has(#own-csv) summary');
   await edit(page, () => page.setInputFiles('#own-file', file));
   assert.match(page.url(), /own=file%3A300%3A[0-9a-f]{8}/);
   assert.match(await page.textContent('#share-status'), /too large for a link/);
@@ -274,7 +277,7 @@ test('a link too large for its samples names the file, and loading it reproduces
     await p.goto(page.url());
     await after_(p, 0);
     assert.match(await p.textContent('#own-error'), /300 rows.*load its CSV file/);
-    await p.click('#panel-predictor details:nth-of-type(2) summary');
+    await p.click('#panel-predictor details:has(#own-csv) summary');
     const n = await runs(p);
     await p.setInputFiles('#own-file', file);
     await after_(p, n);

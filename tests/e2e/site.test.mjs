@@ -35,6 +35,12 @@ test('the first screen is a binding trade-off, with the result and its chart abo
   assert.ok(page.url().endsWith(`?${first}`), page.url());
   assert.match(await page.textContent('#binding tbody'), /binds/);
   assert.match(await page.textContent('#result-message'), /on rpi4/);
+  // The accuracy is a prediction from networks trained in this very space, with its held-out error.
+  assert.equal(await page.inputValue('#sample-set'), 'digits-flash');
+  assert.match(await page.textContent('#r-accuracy'), /^\d\.\d{4} ± \d\.\d{3}/);
+  assert.match(await page.textContent('#fit-error-where'), /held out: the mean error on the 100 networks of digits-flash\.csv/);
+  assert.equal(await page.locator('#fit-metrics tbody tr').count(), 7, 'NN-Degree, params, MACs and four proxies');
+  assert.match(await page.textContent('#fit-share'), /are predicted at 99\.9 % or more/);
   for (const id of ['result-message', 'result-metrics', 'r-arch', 'pareto-chart']) {
     const box = await page.locator(`#${id}`).boundingBox();
     assert.ok(box && box.y >= 0 && box.y + box.height <= 900, `#${id} is on the first screen: ${JSON.stringify(box)}`);

@@ -25,6 +25,14 @@ usage:
                                  fit the accuracy predictor; JSON report with LOO MAE, ρ, τ
                                  (on the first N rows only with --first), the seed-noise std of
                                  NOISE.csv, and a chart of accuracy against NN-Degree
+  flash fit UNIFORM.csv --report json|table [--fit-set DESIGN.csv] [--noise NOISE.csv]
+              [--long LONG.csv] [--space SPACE] [--splits K] [--curve-plot FILE.svg]
+                                 how NN-Degree, params, MACs and the zero-cost proxies rank the
+                                 uniform sample (ρ, τ, top quartile, partial ρ given params); the
+                                 predictor's held-out learning curve (n = 5…50, K random splits)
+                                 against the params-only baseline; DESIGN's fit scored on UNIFORM;
+                                 the seed-noise ceiling; short against long budget; the share of
+                                 SPACE predicted at the ceiling (docs/accuracy.md)
   flash classics                 classic networks in the text form
   flash shgo [SPEC.json]         run SHGO on named test problems (JSON spec or list
                                  of specs, from the file or stdin); JSON reports
@@ -89,7 +97,21 @@ fn fit_command(args: &[String]) -> Result<String, String> {
         #[serde(skip_serializing_if = "Option::is_none")]
         seed_noise: Option<predictor::SeedNoise>,
     }
-    let (positional, opts) = args::options(args, &["first", "noise", "plot"])?;
+    let (positional, opts) = args::options(
+        args,
+        &[
+            "first",
+            "noise",
+            "plot",
+            "report",
+            "fit-set",
+            "long",
+            "space",
+            "splits",
+            "table",
+            "curve-plot",
+        ],
+    )?;
     let [path] = positional.as_slice() else {
         return Err("fit takes exactly one SAMPLES.csv".into());
     };
@@ -97,6 +119,12 @@ fn fit_command(args: &[String]) -> Result<String, String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
         SampleSet::from_csv(&text).map_err(|e| format!("{path}: {e}"))
     };
+    if let Some(flag) = args::text_opt(&opts, "report") {
+        if flag != "table" && flag != "json" {
+            return Err(format!("--report = {flag} is not allowed: allowed json or table"));
+        }
+        return report_command(path, &opts, &read, flag == "table");
+    }
     let mut set = read(path)?;
     let first: usize = args::number(
         &opts,
@@ -120,6 +148,44 @@ fn fit_command(args: &[String]) -> Result<String, String> {
         std::fs::write(svg, chart).map_err(|e| format!("cannot write {svg}: {e}"))?;
     }
     json(&Fit { report, seed_noise })
+}
+
+/// `flash fit UNIFORM.csv --report json|table`: the statistics of docs/accuracy.md.
+fn report_command(
+    path: &str,
+    opts: &[(&str, &str)],
+    read: &dyn Fn(&str) -> Result<SampleSet, String>,
+    as_table: bool,
+) -> Result<String, String> {
+    use flash_nas::predictor::report;
+    let uniform = read(path)?.samples;
+    let optional = |key: &str| args::text_opt(opts, key).map(read).transpose();
+    let (fit_set, noise, long) = (optional("fit-set")?, optional("noise")?, optional("long")?);
+    let space = args::text_opt(opts, "space")
+        .map(|t| flash_nas::SearchSpace::resolve(t).map_err(|e| format!("--space: {e}")))
+        .transpose()?;
+    let splits: usize = args::number(opts, "splits", 1000, (10, 100_000))?;
+    let inputs = report::Inputs {
+        uniform: &uniform,
+        fit_set: fit_set.as_ref().map(|s| s.samples.as_slice()),
+        noise: noise.as_ref().map(|s| s.samples.as_slice()),
+        long: long.as_ref().map(|s| s.samples.as_slice()),
+        space: space.as_ref(),
+        splits,
+        space_networks: 100_000,
+        seed: 1,
+    };
+    let r = report::report(&inputs).map_err(|e| format!("{path}: {e}"))?;
+    if let Some(svg) = args::text_opt(opts, "curve-plot") {
+        let chart =
+            flash_nas::chart::learning_curve(&r.learning_curve, path).map_err(|e| e.to_string())?;
+        std::fs::write(svg, chart).map_err(|e| format!("cannot write {svg}: {e}"))?;
+    }
+    if as_table {
+        Ok(report::table(&r))
+    } else {
+        json(&r)
+    }
 }
 
 fn playground_command(args: &[String]) -> Result<String, String> {
@@ -185,6 +251,7 @@ fn run(args: &[String]) -> Result<String, String> {
         "search" => search::run(rest),
         "search-bench" => bench::run_bench(rest),
         "train" => train::run(rest),
+        "train-merge" => train::merge(rest),
         "shgo" => shgo_command(rest),
         "space" => {
             let as_json = rest.iter().any(|a| a == "--json");
