@@ -27,6 +27,8 @@ pub struct Playground {
     report: Option<predictor::FitReport>,
     /// How far its predictions are off, and where it was measured.
     uncertainty: Option<Uncertainty>,
+    /// The shipped set's held-out networks (file name and rows), read once.
+    held: Option<(&'static str, Vec<predictor::Sample>)>,
 }
 
 /// How far a fitted predictor's accuracies are off.
@@ -141,8 +143,11 @@ impl Playground {
             }
             _ => (None, None),
         };
+        let held = predictor::shipped(&state.samples)
+            .and_then(|s| s.held_out)
+            .and_then(|(file, csv)| SampleSet::from_csv(csv).ok().map(|h| (file, h.samples)));
         let uncertainty = match (&samples, &report) {
-            (Some(set), Some(fit)) => Some(uncertainty(&state, set, fit)),
+            (Some(set), Some(fit)) => Some(uncertainty(set, fit, held.as_ref())),
             _ => None,
         };
         let problem = state.hardware_request().and_then(|request| match fitted {
@@ -166,6 +171,7 @@ impl Playground {
             samples,
             report,
             uncertainty,
+            held,
         }
     }
 
@@ -253,10 +259,7 @@ impl Playground {
         };
         let title = format!("{} trained networks: {source}", set.samples.len());
         // Rank agreement is measured on the uniform held-out networks where the set has them.
-        let held = shipped
-            .and_then(|s| s.held_out)
-            .and_then(|(file, csv)| SampleSet::from_csv(csv).ok().map(|h| (file, h.samples)));
-        let (metrics, metrics_on) = match &held {
+        let (metrics, metrics_on) = match &self.held {
             Some((file, rows)) => (
                 report::metric_rows(rows),
                 format!("the {} networks of {file}, drawn uniformly from the space", rows.len()),
@@ -462,13 +465,15 @@ pub fn sample_archs(space: &str, n: u32, seed: u64) -> crate::Result<Vec<String>
 /// say so when the space's data set is not the samples'.
 /// The error to show beside a prediction: held out where the shipped set has
 /// networks it was not fitted on, else the (optimistic) leave-one-out error.
-fn uncertainty(state: &State, set: &SampleSet, fit: &predictor::FitReport) -> Uncertainty {
+fn uncertainty(
+    set: &SampleSet,
+    fit: &predictor::FitReport,
+    held: Option<&(&'static str, Vec<predictor::Sample>)>,
+) -> Uncertainty {
     let domain = predictor::Domain::of(&set.samples);
-    let held =
-        predictor::shipped(&state.samples).and_then(|s| s.held_out).and_then(|(file, csv)| {
-            let rows = SampleSet::from_csv(csv).ok()?.samples;
-            report::held_out(&set.samples, &rows).ok().map(|h| (file, h))
-        });
+    let held = held.and_then(|(file, rows)| {
+        report::held_out_of(fit, &set.samples, rows).ok().map(|h| (*file, h))
+    });
     match held {
         Some((file, h)) => Uncertainty {
             mae: h.mae,
@@ -477,13 +482,8 @@ fn uncertainty(state: &State, set: &SampleSet, fit: &predictor::FitReport) -> Un
             domain,
         },
         None => {
-            let loo = fit
-                .candidates
-                .iter()
-                .find(|c| c.model == fit.chosen.model)
-                .map_or(f64::NAN, |c| c.loo_mae);
             Uncertainty {
-                mae: loo,
+                mae: fit.chosen_loo_mae(),
                 measured: "leave-one-out on the samples (optimistic: the same error chose the model)".into(),
                 held_out: None,
                 domain,

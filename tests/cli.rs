@@ -401,7 +401,7 @@ fn set_bits(path: &std::path::Path) -> Vec<String> {
 }
 
 #[test]
-fn training_gives_the_same_bits_for_any_jobs_resumed_or_sharded_and_merged() {
+fn training_gives_the_same_bits_with_one_or_two_jobs_resumed_or_sharded_and_merged() {
     let dir = std::env::temp_dir().join(format!("flash-cli-bits-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = |name: &str| dir.join(name);
@@ -494,7 +494,7 @@ fn training_gives_the_same_bits_for_any_jobs_resumed_or_sharded_and_merged() {
 }
 
 #[test]
-fn fit_report_gives_every_statistic_and_names_a_bad_flag() {
+fn fit_report_lists_metrics_curve_held_out_fit_and_space_share_and_names_a_bad_flag() {
     let (code, out, err) = flash(&[
         "fit",
         "data/samples/digits-flash.csv",

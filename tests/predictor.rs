@@ -219,7 +219,7 @@ fn the_report_statistics_on_a_hand_computed_example() {
 }
 
 #[test]
-fn the_learning_curve_is_held_out_and_exact_on_an_exact_law() {
+fn the_learning_curve_skips_sizes_too_large_for_the_rows_and_is_exact_on_an_exact_law() {
     use flash_nas::predictor::report;
     let samples = synthetic(40, |s| 0.2 + 0.1 * s.nn_degree.ln());
     let curve = report::learning_curve(&samples, 50, 3);

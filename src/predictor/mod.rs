@@ -484,6 +484,16 @@ pub struct FitReport {
     pub correlations: Vec<Correlation>,
 }
 
+impl FitReport {
+    /// The leave-one-out MAE of the chosen candidate (the error that chose it).
+    pub fn chosen_loo_mae(&self) -> f64 {
+        self.candidates
+            .iter()
+            .find(|c| c.model == self.chosen.model)
+            .map_or(f64::NAN, |c| c.loo_mae)
+    }
+}
+
 fn evaluate(model: ModelKind, samples: &[Sample]) -> Result<Candidate> {
     let all: Vec<&Sample> = samples.iter().collect();
     let full = Predictor::fit(model, &all)?;

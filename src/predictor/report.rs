@@ -333,7 +333,15 @@ pub fn budget_study(short: &[Sample], long: &[Sample]) -> Option<BudgetStudy> {
 /// The automatic predictor, FLASH's form and the baseline fitted on `train`
 /// and scored on `test`.
 pub fn held_out(train: &[Sample], test: &[Sample]) -> Result<HeldOut> {
-    let report = fit(train)?;
+    held_out_of(&fit(train)?, train, test)
+}
+
+/// The same, with `report` the automatic fit of `train` already made.
+pub fn held_out_of(
+    report: &super::FitReport,
+    train: &[Sample],
+    test: &[Sample],
+) -> Result<HeldOut> {
     let refs: Vec<&Sample> = train.iter().collect();
     let actual: Vec<f64> = test.iter().map(|s| s.accuracy).collect();
     let on_test = |p: &Predictor| -> Vec<f64> {
@@ -346,17 +354,11 @@ pub fn held_out(train: &[Sample], test: &[Sample]) -> Result<HeldOut> {
         .ok_or_else(|| Error::Invalid("the params-only fit is singular".into()))?;
     let (po_mae, po_tau) =
         score(&test.iter().map(|s| baseline(s).clamp(0.0, 1.0)).collect::<Vec<_>>(), &actual);
-    let loo_mae = report
-        .candidates
-        .iter()
-        .find(|c| c.model == report.chosen.model)
-        .map(|c| c.loo_mae)
-        .unwrap_or(f64::NAN);
     Ok(HeldOut {
         fitted_on: train.len(),
         scored_on: test.len(),
         predictor: report.chosen.model.name(),
-        loo_mae,
+        loo_mae: report.chosen_loo_mae(),
         mae,
         kendall: tau,
         log_degree_mae: ld_mae,
@@ -419,12 +421,12 @@ pub fn report(inputs: &Inputs) -> Result<Report> {
         Some(f) => Some(held_out(f, u)?),
         None => None,
     };
-    let mut space_share = Vec::new();
+    let mut shares = Vec::new();
     if let Some(space) = inputs.space {
         let fitted_on = inputs.fit_set.unwrap_or(u);
         let refs: Vec<&Sample> = fitted_on.iter().collect();
         for p in [fit(fitted_on)?.chosen, Predictor::fit(super::ModelKind::LogDegree, &refs)?] {
-            space_share.push(space_share_of(&p, fitted_on, space, inputs));
+            shares.push(space_share(&p, fitted_on, space, inputs.space_networks, inputs.seed));
         }
     }
     Ok(Report {
@@ -434,17 +436,8 @@ pub fn report(inputs: &Inputs) -> Result<Report> {
         noise: inputs.noise.and_then(|n| noise_ceiling(n, u, inputs.seed)),
         budget: inputs.long.and_then(|l| budget_study(u, l)),
         held_out,
-        space_share,
+        space_share: shares,
     })
-}
-
-fn space_share_of(
-    p: &Predictor,
-    samples: &[Sample],
-    space: &SearchSpace,
-    inputs: &Inputs,
-) -> SpaceShare {
-    space_share(p, samples, space, inputs.space_networks, inputs.seed)
 }
 
 /// The report as plain-text tables (what `flash fit --report --table` prints).
