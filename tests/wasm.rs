@@ -1,13 +1,18 @@
 #![cfg(target_arch = "wasm32")]
 //! Runs in headless Chromium (wasm-bindgen-test-runner): the core gives, in wasm,
 //! exactly the numbers the native build wrote into the golden snapshots.
+//!
+//! The tests run in a dedicated worker, where the page runs the core too. On the page's
+//! main thread a test longer than 30 s (the thousand links on a slow CI machine) stalls
+//! the renderer, and chromedriver gives up on it ("Timed out receiving message from
+//! renderer") before the test has failed or passed.
 
 use flash_nas::describe::{describe, summarize};
 use flash_nas::{Architecture, SearchSpace};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
-wasm_bindgen_test_configure!(run_in_browser);
+wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
 fn golden(text: &str) -> serde_json::Value {
     serde_json::from_str(text).unwrap()
