@@ -8,9 +8,11 @@ use crate::describe::{describe, Description};
 use crate::hardware::profile::ProfileView;
 use crate::hardware::{self, CostReport, Profile};
 use crate::predictor::{self, report, SampleSet};
-use crate::search::compare::{compare, Comparison};
+use crate::search::compare::{baselines, Comparison};
 use crate::search::evaluate::PER_CELL;
-use crate::search::{run, Cost, Objective, Problem, Quality, SearchResult, Trace};
+use crate::search::{
+    run, Cost, ExactBudget, Objective, Observer, Problem, Quality, SearchResult, Trace,
+};
 use crate::space::Architecture;
 use crate::state::{Decoded, Notice, ShgoAxes, State, COORDS};
 use serde::Serialize;
@@ -57,6 +59,17 @@ pub struct PredictedAccuracy {
 /// Uniform draws of the space behind the predictor panel's ceiling figure
 /// (docs/accuracy.md reports 100,000; the page keeps to a quick sample).
 pub const SHARE_DRAWS: usize = 5_000;
+
+/// The most evaluations the page gives each of the larger random search and
+/// evolution runs (100× FLASH's, fewer where FLASH needed more than 3,000: with
+/// hardware knobs 100× took 8 s natively, twice that in wasm).
+pub const PAGE_BASELINE_EVALUATIONS: u64 = 300_000;
+
+/// What the page's comparison worker gives the exact method: 5 s (it runs after
+/// the baselines, in its own worker, with a cancel), and about 100 MB of partial
+/// networks. Stopped there, it reports the best network with a certified bound.
+pub const PAGE_EXACT_BUDGET: ExactBudget =
+    ExactBudget { seconds: 5.0, entries: 1_000_000, gap: 0.0, warm_start: true };
 
 /// What the page shows for a link.
 #[derive(Clone, Debug, Serialize)]
@@ -385,13 +398,34 @@ impl Playground {
         out
     }
 
-    /// FLASH against the exact optimum and the baselines for this link.
-    pub fn compare(&self) -> Result<Comparison, String> {
-        let p = self
-            .problem
+    fn checked_problem(&self) -> Result<&Problem, String> {
+        self.problem
             .as_ref()
-            .ok_or_else(|| self.outcome.as_ref().err().cloned().unwrap_or_default())?;
-        compare(p, self.state.seed, true, 100).map_err(|e| e.to_string())
+            .ok_or_else(|| self.outcome.as_ref().err().cloned().unwrap_or_default())
+    }
+
+    /// FLASH against the exact optimum (within the page's budget) and the baselines.
+    pub fn compare(&self) -> Result<Comparison, String> {
+        Ok(self.compare_baselines()?.with_exact(
+            self.checked_problem()?,
+            PAGE_EXACT_BUDGET,
+            &mut (),
+        ))
+    }
+
+    /// FLASH and the baselines, before the exact method (the panel shows them first).
+    pub fn compare_baselines(&self) -> Result<Comparison, String> {
+        baselines(self.checked_problem()?, self.state.seed, 100, PAGE_BASELINE_EVALUATIONS)
+            .map_err(|e| e.to_string())
+    }
+
+    /// Adds the exact method to `c`, within the page's budget, telling `observer` its progress.
+    pub fn compare_exact(
+        &self,
+        c: Comparison,
+        observer: &mut dyn Observer,
+    ) -> Result<Comparison, String> {
+        Ok(c.with_exact(self.checked_problem()?, PAGE_EXACT_BUDGET, observer))
     }
 }
 

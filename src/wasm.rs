@@ -229,16 +229,32 @@ pub fn state_encode(state: JsValue) -> Result<String, JsError> {
     Ok(state.encode())
 }
 
-/// A link's search, run once; the page asks it for views, steps and exports.
+/// A link's search, run once; the page asks it for views, steps and exports. It
+/// keeps the comparison's baselines between `compareBaselines` and `compareExact`.
 #[wasm_bindgen]
-pub struct Playground(crate::playground::Playground);
+pub struct Playground(
+    crate::playground::Playground,
+    std::cell::RefCell<Option<crate::search::compare::Comparison>>,
+);
+
+/// Forwards the exact method's progress to a JS callback `(done, what)`.
+struct JsProgress<'f>(&'f js_sys::Function);
+
+impl crate::search::Observer for JsProgress<'_> {
+    fn progress(&mut self, done: f64, what: &str) {
+        let _ = self.0.call2(&JsValue::NULL, &JsValue::from_f64(done), &JsValue::from_str(what));
+    }
+}
 
 #[wasm_bindgen]
 impl Playground {
     /// `query`: the link's query; `own_file`: the CSV a link names by fingerprint.
     #[wasm_bindgen(constructor)]
     pub fn new(query: &str, own_file: Option<String>) -> Playground {
-        Playground(crate::playground::Playground::open(query, own_file.as_deref()))
+        Playground(
+            crate::playground::Playground::open(query, own_file.as_deref()),
+            std::cell::RefCell::new(None),
+        )
     }
 
     pub fn view(&self) -> Result<JsValue, JsError> {
@@ -258,6 +274,27 @@ impl Playground {
 
     pub fn compare(&self) -> Result<JsValue, JsError> {
         to_js(&self.0.compare().map_err(|e| JsError::new(&e))?)
+    }
+
+    /// FLASH and the baselines (the first half of `compare`).
+    #[wasm_bindgen(js_name = compareBaselines)]
+    pub fn compare_baselines(&self) -> Result<JsValue, JsError> {
+        let c = self.0.compare_baselines().map_err(|e| JsError::new(&e))?;
+        let js = to_js(&c);
+        *self.1.borrow_mut() = Some(c);
+        js
+    }
+
+    /// The whole comparison: the baselines kept from `compareBaselines` (run
+    /// now if it was not called) and the exact method within the page's budget;
+    /// `progress(done, what)` hears how far it has come.
+    #[wasm_bindgen(js_name = compareExact)]
+    pub fn compare_exact(&self, progress: &js_sys::Function) -> Result<JsValue, JsError> {
+        let c = match self.1.borrow_mut().take() {
+            Some(c) => c,
+            None => self.0.compare_baselines().map_err(|e| JsError::new(&e))?,
+        };
+        to_js(&self.0.compare_exact(c, &mut JsProgress(progress)).map_err(|e| JsError::new(&e))?)
     }
 }
 

@@ -15,7 +15,7 @@
 use crate::space::{Architecture, Cell, Family, Frame, Shortcut, ALL};
 use serde::Serialize;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LayerKind {
     Conv,
@@ -26,7 +26,7 @@ pub enum LayerKind {
 }
 
 /// What a layer is for in its family's layout; gives layers their names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Stem,
@@ -47,7 +47,7 @@ pub enum Role {
     Classifier,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct Shape {
     pub c: u32,
     pub h: u32,
@@ -62,7 +62,7 @@ impl Shape {
 }
 
 /// One layer, without names or strings: cheap to create in the hot path.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct LayerSpec {
     pub kind: LayerKind,
     pub role: Role,
@@ -152,7 +152,7 @@ impl LayerSpec {
 
 /// Channels `start..start+len` of the output of node-bearing layer `layer`
 /// (its index among all emitted layers); `layer == INPUT` is the network input.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct Piece {
     pub layer: u32,
     pub start: u32,
@@ -171,7 +171,7 @@ pub struct Reads<'a> {
 }
 
 /// An additive shortcut and the channels it carries.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum Skip {
     /// Channel i of the piece adds into output channel i.
     Identity(Piece),
@@ -309,6 +309,22 @@ pub fn stem_width(frame: &Frame, cells: &[Cell]) -> u32 {
 
 /// Walks the layers of a network in order (docs/space.md defines each layout).
 pub fn walk<S: Sink>(frame: &Frame, cells: &[Cell], sink: &mut S) {
+    let at = walk_prefix(frame, cells, 0, sink);
+    walk_rest(frame, cells, 0, at, sink);
+}
+
+/// Where a walk stands after some cells: what it needs to go on. The exact
+/// program walks the cells before a state once, then each configuration of the
+/// next cell from here.
+#[derive(Clone, Debug)]
+pub struct Resume {
+    next_id: u32,
+    cur: Shape,
+    cur_pieces: Vec<Piece>,
+}
+
+/// Walks the stem and cells `0..upto` (the stem's width reads `cells[0]`).
+pub fn walk_prefix<S: Sink>(frame: &Frame, cells: &[Cell], upto: usize, sink: &mut S) -> Resume {
     let mut w = Walker {
         sink,
         next_id: 0,
@@ -326,16 +342,23 @@ pub fn walk<S: Sink>(frame: &Frame, cells: &[Cell], sink: &mut S) {
     let stem_c = stem_width(frame, cells);
     let bn = if dense { 0 } else { stem_c };
     w.conv(Role::Stem, 0, 0, 3, frame.options.stem_stride, stem_c, 1, bn, None);
+    w.cells(frame, cells, 0..upto);
+    Resume { next_id: w.next_id, cur: w.cur, cur_pieces: w.cur_pieces }
+}
 
-    for (index, cell) in cells.iter().enumerate() {
-        let c = index as u32 + 1;
-        match frame.family {
-            Family::Dense => w.dense_cell(frame, c, cell, index == 0),
-            Family::Res | Family::WideRes => w.res_cell(frame, c, cell),
-            Family::Mobile => w.mobile_cell(c, cell),
-        }
-    }
-
+/// Walks cells `from..` and everything after them, from where `walk_prefix`
+/// (of the same cells before `from`) stopped.
+pub fn walk_rest<S: Sink>(frame: &Frame, cells: &[Cell], from: usize, at: Resume, sink: &mut S) {
+    let mut w = Walker {
+        sink,
+        next_id: at.next_id,
+        cur: at.cur,
+        cur_pieces: at.cur_pieces,
+        scratch: Vec::new(),
+    };
+    let ds = &frame.dataset;
+    let dense = frame.family == Family::Dense;
+    w.cells(frame, cells, from..cells.len());
     if let Some(head) = frame.options.head {
         w.conv(Role::Head, 0, 0, 1, 1, head, 1, head, None);
     }
@@ -367,6 +390,17 @@ struct Walker<'s, S: Sink> {
 }
 
 impl<S: Sink> Walker<'_, S> {
+    fn cells(&mut self, frame: &Frame, cells: &[Cell], range: std::ops::Range<usize>) {
+        for index in range {
+            let (c, cell) = (index as u32 + 1, &cells[index]);
+            match frame.family {
+                Family::Dense => self.dense_cell(frame, c, cell, index == 0),
+                Family::Res | Family::WideRes => self.res_cell(frame, c, cell),
+                Family::Mobile => self.mobile_cell(c, cell),
+            }
+        }
+    }
+
     /// Hands a layer to the sink, reading `cur_pieces`; returns its id.
     #[inline]
     fn emit(&mut self, spec: LayerSpec, shortcut: Option<Skip>) -> u32 {

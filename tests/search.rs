@@ -56,10 +56,10 @@ fn the_dynamic_program_finds_the_enumerated_optimum() {
         for profile in ["rram-imc", "rpi4", "edge-tpu"] {
             // Limits at the middle of what the space spans on this profile.
             let base = problem(space, profile, "max-accuracy", "");
-            let top = solve(&base, &Exact { method: ExactMethod::Enumerate });
+            let top = solve(&base, &Exact { method: ExactMethod::Enumerate, ..Exact::default() });
             let low = solve(
                 &problem(space, profile, "min-latency", ""),
-                &Exact { method: ExactMethod::Enumerate },
+                &Exact { method: ExactMethod::Enumerate, ..Exact::default() },
             );
             let b = top.best.as_ref().unwrap();
             let l = low.best.as_ref().unwrap();
@@ -75,8 +75,8 @@ fn the_dynamic_program_finds_the_enumerated_optimum() {
             }
             for goal in all {
                 let p = problem(space, profile, &goal, "");
-                let e = solve(&p, &Exact { method: ExactMethod::Enumerate });
-                let d = solve(&p, &Exact { method: ExactMethod::Program });
+                let e = solve(&p, &Exact { method: ExactMethod::Enumerate, ..Exact::default() });
+                let d = solve(&p, &Exact { method: ExactMethod::Program, ..Exact::default() });
                 assert_eq!(e.feasible, d.feasible, "{space} {profile} {goal}");
                 if e.feasible {
                     let (oe, od) = (objective(&e), objective(&d));
@@ -101,8 +101,8 @@ fn the_dynamic_program_finds_the_enumerated_optimum() {
 fn pareto_fronts_of_the_program_and_enumeration_agree() {
     for space in &SPACES[..3] {
         let p = problem(space, "rram-imc", "pareto-latency", "");
-        let e = solve(&p, &Exact { method: ExactMethod::Enumerate });
-        let d = solve(&p, &Exact { method: ExactMethod::Program });
+        let e = solve(&p, &Exact { method: ExactMethod::Enumerate, ..Exact::default() });
+        let d = solve(&p, &Exact { method: ExactMethod::Program, ..Exact::default() });
         let points = |r: &SearchResult| -> Vec<(f64, f64)> {
             r.pareto.iter().map(|f| (f.metrics.score(), f.metrics.latency_s)).collect()
         };
@@ -417,11 +417,106 @@ fn bad_requests_name_the_field() {
         "max-accuracy",
         "",
     );
-    let e = search::run(&big, &Exact { method: ExactMethod::Program }, &mut (), false)
-        .unwrap_err()
-        .to_string();
+    let e = search::run(
+        &big,
+        &Exact { method: ExactMethod::Program, ..Exact::default() },
+        &mut (),
+        false,
+    )
+    .unwrap_err()
+    .to_string();
     assert!(e.contains("weights stream"), "{e}");
     let v =
         judge(&Goal::parse("max-accuracy").unwrap(), &big.metrics(0, &vec![0; big.lattice.dims()]));
     assert!(v.feasible);
+}
+
+#[test]
+fn a_stopped_exact_run_certifies_a_bound_the_true_optimum_respects() {
+    // The memory budget (partial networks kept) stops the program deterministically. Its
+    // certificate must hold against the optimum an unlimited run proves; an unlimited run
+    // is proven with no gap. The 2-cell MNIST space of issue 16, where FLASH's incumbent
+    // does not prune everything at once.
+    let mut stopped = 0;
+    let space = "mnist/dense/cells=2;d=1..4;w=4..16:4;t=0..12";
+    for warm_start in [true, false] {
+        for goal in [
+            "min-edap,degree>=30",
+            "min-energy,degree>=30",
+            "min-area,degree>=30",
+            "min-memory,degree>=30",
+        ] {
+            let p = problem(space, "sram-imc", goal, "");
+            let full = solve(&p, &Exact::default());
+            let o = full.optimality.as_ref().unwrap();
+            assert!(o.proven, "{space} {goal}: {o:?}");
+            if !full.feasible {
+                continue;
+            }
+            assert_eq!(o.gap_bound, Some(0.0), "{space} {goal}");
+            let optimum = objective(&full);
+            let tight = Exact {
+                method: ExactMethod::Program,
+                budget: search::ExactBudget { entries: 30, warm_start, ..Default::default() },
+            };
+            let r = solve(&p, &tight);
+            let o = r.optimality.as_ref().unwrap();
+            if !r.feasible {
+                // Stopped before any complete network: nothing to bound.
+                assert!(!o.proven && o.gap_bound.is_none(), "{space} {goal}: {o:?}");
+                continue;
+            }
+            let found = objective(&r);
+            assert!(found >= optimum - 1e-12 * optimum.abs(), "{space} {goal}: beat the optimum");
+            if !o.proven {
+                stopped += 1;
+                assert!(o.stopped.as_deref().unwrap().contains("memory budget"), "{o:?}");
+                assert!(r.message.contains("from the optimum"), "{}", r.message);
+                let bound = o.gap_bound.expect("a feasible incumbent gives a bound");
+                let truth = (found - optimum) / found.abs();
+                assert!(truth <= bound + 1e-12, "{space} {goal}: true gap {truth} > bound {bound}");
+            }
+        }
+    }
+    assert!(stopped >= 3, "only {stopped} runs hit the budget: the test checks too little");
+}
+
+#[test]
+fn an_accepted_gap_is_certified_and_kept() {
+    let p = problem(SPACES[0], "rram-imc", "min-edap,degree>=40", "");
+    let optimum = objective(&solve(&p, &Exact::default()));
+    let approx = Exact {
+        budget: search::ExactBudget { gap: 0.05, ..Default::default() },
+        ..Exact::default()
+    };
+    let r = solve(&p, &approx);
+    let o = r.optimality.as_ref().unwrap();
+    assert!(o.proven);
+    let bound = o.gap_bound.unwrap();
+    assert!(bound <= 0.05 + 1e-12, "{bound}");
+    let found = objective(&r);
+    assert!((found - optimum) / found.abs() <= bound + 1e-12);
+    // Out-of-range budgets name the field and the range.
+    for bad in [
+        search::ExactBudget { seconds: 0.0, ..Default::default() },
+        search::ExactBudget { entries: 0, ..Default::default() },
+        search::ExactBudget { gap: 0.9, ..Default::default() },
+    ] {
+        let e = search::run(&p, &Exact { budget: bad, ..Exact::default() }, &mut (), false)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("exact ") && e.contains("allowed"), "{e}");
+    }
+}
+
+#[test]
+fn hypervolume_matches_a_hand_computed_staircase() {
+    use flash_nas::search::exact::{hypervolume, nadir};
+    // Points (score, cost): (1, 1), (3, 2), (4, 4), and a dominated (2, 3).
+    let pts = [(1.0, 1.0), (3.0, 2.0), (2.0, 3.0), (4.0, 4.0)];
+    let n = nadir(&pts);
+    assert_eq!(n, (1.0, 4.0));
+    // Above score 1 and below cost 4: (3−1)·(4−2) from (3,2), nothing more from (1,1) or (2,3).
+    assert_eq!(hypervolume(&pts, n), 4.0);
+    assert_eq!(hypervolume(&pts, (0.0, 5.0)), 1.0 * 1.0 + 3.0 * 2.0 + 4.0 * 1.0);
 }

@@ -11,8 +11,8 @@ import init, {
 import { app } from './page-state.js';
 import { $, showError, showNotices } from './dom.js';
 import { buildControls, fillControls, wireFields, edited, currentQuery } from './fields.js';
-import { initSearchClient, runSearch, cancelSearch, injectFault } from './search-client.js';
-import { render, renderCompare, showCompareStatus, wirePanels, initExplorer } from './panels.js';
+import { initSearchClient, runSearch, cancelSearch, cancelCompare, injectFault } from './search-client.js';
+import { render, renderCompare, showCompareStatus, showCompareProgress, wirePanels, initExplorer } from './panels.js';
 import { wireShare } from './share.js';
 import { initPredictor } from './predictor.js';
 import { initHardware } from './hardware.js';
@@ -35,13 +35,14 @@ async function main() {
   wirePanels();
   wireShare();
   $('search-cancel').addEventListener('click', () => cancelSearch());
+  $('compare-cancel').addEventListener('click', () => cancelCompare());
   fillControls(app.state);
   history.replaceState(null, '', `?${stateEncode(app.state)}`);
   $('link').value = location.href;
   initExplorer();
   initPredictor({ app, edited, ownSamples, showError, rerun: () => { app.editedAt = performance.now(); runSearch(stateEncode(app.state)); } });
   initHardware({ app, edited, currentQuery, playgroundCalibrate, deviceParams, showError });
-  initSearchClient({ onView: (view) => { render(view); keepOffline(); }, onCompare: renderCompare, onCompareStatus: showCompareStatus });
+  initSearchClient({ onView: (view) => { render(view); keepOffline(); }, onCompare: renderCompare, onCompareStatus: showCompareStatus, onCompareProgress: showCompareProgress });
   app.editedAt = performance.now();
   runSearch(stateEncode(app.state));
   initLessons();

@@ -138,10 +138,15 @@ function onParamEdit(input) {
 
 export function showCompareStatus(text, clear = false) {
   $('compare-status').textContent = text;
+  $('compare-cancel').hidden = true;
   if (clear) $('compare-table').tBodies[0].replaceChildren();
 }
 
-export function renderCompare(c, ms) {
+export function showCompareProgress(done, what, ms) {
+  $('compare-status').textContent = `Baselines done. Exact optimum: ${Math.round(100 * done)} %, ${what} (${(ms / 1000).toFixed(1)} s).`;
+}
+
+export function renderCompare(c, ms, { pending = false } = {}) {
   const rows = c.rows.map((r) => row(
     r.solver,
     r.gap === null || r.gap === undefined ? '–' : `${(100 * r.gap).toFixed(2)} %`,
@@ -150,8 +155,15 @@ export function renderCompare(c, ms) {
     r.feasible ? 'yes' : 'no',
   ));
   $('compare-table').tBodies[0].replaceChildren(...rows);
-  $('compare-status').textContent = `${c.exact_message || 'Gaps against the exact optimum.'} All solvers took ${(ms / 1000).toFixed(2)} s in this browser.`;
+  $('compare-cancel').hidden = !pending;
+  if (pending) {
+    $('compare-status').textContent = `Baselines done in ${(ms / 1000).toFixed(2)} s. The exact optimum is running (at most ${c.exact_seconds || 5} s here)…`;
+    return;
+  }
+  const proof = c.exact?.optimality ? ` The exact result: ${c.exact.optimality.summary}.` : '';
+  $('compare-status').textContent = `${c.exact_message || 'Gaps against the exact optimum.'}${proof} All solvers took ${(ms / 1000).toFixed(2)} s in this browser.`;
 }
+
 
 export function wirePanels() {
   $('step-next').addEventListener('click', () => step(1));

@@ -2,8 +2,10 @@
 // thread, so typing never stalls. It keeps the last search for the step mode
 // and the exports. Messages in: {id, type: 'run', query, own} | {id, type:
 // 'step', step} | {id, type: 'trace'} | {id, type: 'compare', query, own}; out:
-// {id, type, ...result} or {id, type: 'error', message} (a panic's own message). The page terminates
-// and restarts this worker when an edit arrives during a long search.
+// {id, type, ...result} or {id, type: 'error', message} (a panic's own message). A comparison
+// posts 'compare-baselines' first, then 'compare-progress' while the exact method runs (within
+// the core's budget), then 'compare'. The page terminates and restarts this worker when an edit
+// arrives during a long search, or when the person cancels the comparison.
 import init, * as core from './pkg/flash_nas.js';
 
 const { Playground, lastPanic } = core;
@@ -39,7 +41,18 @@ self.onmessage = async ({ data }) => {
       const start = performance.now();
       const pg = new Playground(data.query, data.own ?? undefined);
       try {
-        self.postMessage({ id, type, comparison: pg.compare(), ms: performance.now() - start });
+        const baselines = pg.compareBaselines();
+        self.postMessage({ id, type: 'compare-baselines', comparison: baselines, ms: performance.now() - start });
+        const exactStart = performance.now();
+        let posted = 0;
+        const comparison = pg.compareExact((done, what) => {
+          const now = performance.now();
+          if (now - posted < 250) return;
+          posted = now;
+          self.postMessage({ id, type: 'compare-progress', done, what, ms: now - exactStart });
+        });
+        const end = performance.now();
+        self.postMessage({ id, type, comparison, ms: end - start, exactMs: end - exactStart });
       } finally {
         pg.free();
       }

@@ -21,12 +21,14 @@
 
 use super::evaluate::PER_CELL;
 use super::goal::{Goal, Metric, Objective, LIMIT_TOLERANCE};
-use super::{judge, Metrics, Quality, Session, Solver, Verdict};
+use super::Problem;
+use super::{judge, Cost, Flash, Metrics, Quality, Session, Solver, Verdict};
 use crate::degree;
 use crate::error::{Error, Result};
 use crate::hardware::{Context, HardwareModel, LayerCost, Profile};
-use crate::space::{Cell, Frame};
+use crate::space::Cell;
 use crate::workload::{self, LayerSpec, Reads, Sink};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Largest space enumeration accepts.
@@ -43,11 +45,12 @@ pub enum ExactMethod {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Exact {
     pub method: ExactMethod,
+    pub budget: ExactBudget,
 }
 
 impl Default for Exact {
     fn default() -> Self {
-        Exact { method: ExactMethod::Auto }
+        Exact { method: ExactMethod::Auto, budget: ExactBudget::default() }
     }
 }
 
@@ -62,26 +65,190 @@ impl Solver for Exact {
     }
 
     fn solve(&self, s: &mut Session) -> Result<()> {
-        for hw in 0..s.problem.hardware.len() {
-            match self.method {
-                ExactMethod::Enumerate => enumerate(s, hw)?,
-                ExactMethod::Program => program(s, hw)?,
-                ExactMethod::Auto => {
-                    if let Err(e) = program(s, hw) {
-                        if s.problem.space.count() > ENUMERATION_LIMIT {
-                            return Err(e);
+        let clock = crate::clock::Instant::now();
+        let problem = s.problem;
+        let budget = self.budget.check()?;
+        let hws = problem.hardware.len();
+        // A good incumbent first: FLASH's answer (milliseconds) lets the program drop
+        // at once the partial networks whose best completion cannot beat it.
+        let seed = if budget.warm_start {
+            let seed = super::run(problem, &Flash::default(), &mut (), false)?;
+            s.count(seed.evaluations);
+            Some(seed)
+        } else {
+            None
+        };
+        let pareto = match problem.goal.objective {
+            Objective::Pareto(c) => Some(c),
+            _ => None,
+        };
+        let mut pruner = Pruner {
+            goal: &problem.goal,
+            quality: &problem.quality,
+            model: &problem.hardware[0].profile,
+            incumbent: None,
+            front: Vec::new(),
+            pareto,
+            gap: budget.gap,
+            dropped: std::cell::RefCell::new((f64::INFINITY, Vec::new())),
+        };
+        let seeds = seed.iter().flat_map(|r| r.pareto.iter().chain(&r.best));
+        for f in seeds.filter(|f| f.verdict.feasible) {
+            let hw = problem.hardware.iter().position(|h| h.label() == f.hardware).unwrap_or(0);
+            let m = s.evaluate_uncached(hw, &f.config);
+            pruner.found(&judge(&problem.goal, &m), &m);
+        }
+        let dims = tracked(&problem.goal, &problem.quality);
+        let mut open: Vec<(bool, f64, f64)> = Vec::new();
+        let mut stopped: Option<Stop> = None;
+        let mut unbounded = false;
+        // The structure is built once; each hardware configuration then prices its
+        // layers and bounds its states (milliseconds), so every configuration has
+        // a bound before any is searched: hopeless ones are skipped, and a stop
+        // still certifies them all.
+        let built = match self.method {
+            ExactMethod::Enumerate => None,
+            _ => {
+                s.progress(0.0, "building the states of the program");
+                let st = structure(s, &budget, &clock);
+                if st.is_none() {
+                    stopped = Some(Stop::Time);
+                    unbounded = true;
+                }
+                st
+            }
+        };
+        let mut priced: Vec<Option<Result<Priced>>> = (0..hws).map(|_| None).collect();
+        if let Some(st) = &built {
+            for (hw, p) in priced.iter_mut().enumerate() {
+                *p = Some(price(problem, st, hw, &dims));
+            }
+        }
+        for (hw, p) in priced.into_iter().enumerate() {
+            pruner.model = &problem.hardware[hw].profile;
+            if stopped.is_some() {
+                // Left open: bounded by its backward pass, where it had one.
+                match &p {
+                    Some(Ok((_, states))) => {
+                        let root = states[0][0].rest;
+                        if !pruner.hopeless(&root) {
+                            open.push(pruner.bound(&root));
                         }
-                        enumerate(s, hw)?;
                     }
+                    _ => unbounded = true,
+                }
+                continue;
+            }
+            let outcome = match (p, &built) {
+                (Some(Ok((prices, states))), Some(st)) => {
+                    forward(s, hw, st, &prices, states, &dims, &mut pruner, &budget, &clock)
+                }
+                (Some(Err(e)), _)
+                    if self.method == ExactMethod::Program
+                        || problem.space.count() > ENUMERATION_LIMIT =>
+                {
+                    return Err(e);
+                }
+                _ => enumerate(s, hw, &budget, &clock)?,
+            };
+            if let Outcome::Stopped(why, bounds) = outcome {
+                stopped = Some(why);
+                match bounds {
+                    Some(b) => open.extend(b),
+                    None => unbounded = true,
                 }
             }
         }
+        s.progress(1.0, "done");
+        let optimality = certify(s, &pruner, stopped, open, unbounded, &budget);
+        s.certify(optimality);
         Ok(())
     }
 }
 
-/// Evaluates every configuration.
-fn enumerate(s: &mut Session, hw: usize) -> Result<()> {
+/// The certificate: how far the optimum can be from the best found, from the
+/// bounds of everything left open or dropped for the accepted gap.
+fn certify(
+    s: &Session,
+    pruner: &Pruner,
+    stopped: Option<Stop>,
+    open: Vec<(bool, f64, f64)>,
+    unbounded: bool,
+    budget: &ExactBudget,
+) -> Optimality {
+    let stopped_why = stopped.map(|w| match w {
+        Stop::Time => format!("stopped at the time budget of {} s", budget.seconds),
+        Stop::Entries => {
+            format!("stopped at the memory budget of {} partial networks", budget.entries)
+        }
+    });
+    let dropped = pruner.dropped.borrow();
+    let gap_bound = if unbounded {
+        None
+    } else if let Some(c) = pruner.pareto {
+        let found: Vec<(f64, f64)> =
+            s.front().iter().map(|p| (p.metrics.score(), p.metrics.cost(c))).collect();
+        if found.is_empty() {
+            None
+        } else {
+            let mut upper = found.clone();
+            upper.extend(open.iter().filter(|b| b.0).map(|b| (b.1, b.2)));
+            upper.extend(dropped.1.iter().copied());
+            let nadir = nadir(&upper);
+            let (h, hu) = (hypervolume(&found, nadir), hypervolume(&upper, nadir));
+            Some(if hu > 0.0 { (1.0 - h / hu).max(0.0) } else { 0.0 })
+        }
+    } else {
+        match s.best().filter(|b| b.verdict.feasible) {
+            None => None,
+            Some(b) => {
+                let inc = b.verdict.objective;
+                let floor =
+                    open.iter().filter(|o| o.0).map(|o| o.1).fold(dropped.0, f64::min).min(inc);
+                Some(if inc == 0.0 { inc - floor } else { (inc - floor) / inc.abs() })
+            }
+        }
+    };
+    let mut o = Optimality {
+        proven: stopped_why.is_none() && !unbounded,
+        gap_bound,
+        stopped: stopped_why,
+        summary: String::new(),
+    };
+    o.summary = o.describe();
+    o
+}
+
+/// The worst score and the highest cost among `points`: the reference corner
+/// of a hypervolume.
+pub fn nadir(points: &[(f64, f64)]) -> (f64, f64) {
+    points.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(s, c), p| (s.min(p.0), c.max(p.1)))
+}
+
+/// The area that (score, cost) points dominate (higher score, lower cost) up to
+/// the reference corner `(worst score, highest cost)`.
+pub fn hypervolume(points: &[(f64, f64)], reference: (f64, f64)) -> f64 {
+    let mut p: Vec<(f64, f64)> =
+        points.iter().copied().filter(|q| q.0 >= reference.0 && q.1 <= reference.1).collect();
+    // By cost, then best score first; sweep keeping the running best score.
+    p.sort_by(|a, b| a.1.total_cmp(&b.1).then(b.0.total_cmp(&a.0)));
+    let mut area = 0.0;
+    let mut best = reference.0;
+    for (i, &(score, cost)) in p.iter().enumerate() {
+        best = best.max(score);
+        let next = p.get(i + 1).map_or(reference.1, |q| q.1);
+        area += (best - reference.0) * (next - cost);
+    }
+    area
+}
+
+/// Evaluates every configuration (until the time budget runs out: no bound then).
+fn enumerate(
+    s: &mut Session,
+    hw: usize,
+    budget: &ExactBudget,
+    clock: &crate::clock::Instant,
+) -> Result<Outcome> {
     let count = s.problem.space.count();
     if count > ENUMERATION_LIMIT {
         return Err(Error::field(
@@ -93,13 +260,18 @@ fn enumerate(s: &mut Session, hw: usize) -> Result<()> {
     let lat = &s.problem.lattice;
     let lens: Vec<u32> = (0..lat.dims()).map(|k| lat.len(k)).collect();
     let mut config = vec![0u32; lens.len()];
+    let mut done = 0u64;
     loop {
         s.evaluate_uncached(hw, &config);
+        done += 1;
+        if done.is_multiple_of(4096) && clock.elapsed().as_secs_f64() > budget.seconds {
+            return Ok(Outcome::Stopped(Stop::Time, None));
+        }
         // Mixed-radix increment, last coordinate fastest (the space's order).
         let mut k = lens.len();
         loop {
             if k == 0 {
-                return Ok(());
+                return Ok(Outcome::Done);
             }
             k -= 1;
             config[k] += 1;
@@ -133,72 +305,6 @@ fn combine(a: &Sums, b: &Sums) -> Sums {
     }
     v[ACT] = a[ACT].max(b[ACT]);
     v
-}
-
-/// Collects the layers of one cell (with the transition into it, the stem
-/// before the first cell, everything after the last cell).
-struct CellSink<'m> {
-    model: &'m Profile,
-    cell: usize,
-    last: usize,
-    seen: usize,
-    ctx: Context,
-    cost: LayerCost,
-    params: u64,
-    macs: u64,
-}
-
-impl Sink for CellSink<'_> {
-    const READS: bool = false;
-    #[inline]
-    fn layer(&mut self, spec: &LayerSpec, _: Reads<'_>) {
-        // Layers outside cells belong to the next cell (the stem, transitions)
-        // or, after the last cell, to the last one (head, pool, classifier).
-        let owner = if spec.cell > 0 {
-            self.seen = spec.cell as usize;
-            self.seen - 1
-        } else {
-            self.seen.min(self.last)
-        };
-        if owner == self.cell {
-            self.cost.add(&self.model.layer_cost(spec, &self.ctx));
-            self.params += spec.params();
-            self.macs += spec.macs();
-        }
-        self.ctx.index += 1;
-        self.ctx.params_before += spec.params();
-    }
-}
-
-/// The sums of the last cell of `cells` and the channels it outputs.
-fn cell_sums(frame: &Frame, cells: &[Cell], last: usize, model: &Profile) -> (Sums, u64) {
-    let cell = cells.len() - 1;
-    let mut sink = CellSink {
-        model,
-        cell,
-        last,
-        seen: 0,
-        ctx: Context::default(),
-        cost: LayerCost::default(),
-        params: 0,
-        macs: 0,
-    };
-    workload::walk(frame, cells, &mut sink);
-    let (deg, out) = degree::last_cell(frame, cells);
-    let c = &sink.cost;
-    (
-        [
-            deg,
-            sink.params as f64,
-            sink.macs as f64,
-            c.latency,
-            c.energy,
-            c.area,
-            c.weight_bytes,
-            c.activation_bytes,
-        ],
-        out,
-    )
 }
 
 /// Whole-network metrics from complete sums.
@@ -268,23 +374,481 @@ struct Entry {
     x: u64,
 }
 
-struct State {
+/// A state of the program: the channels entering a cell, with a prefix reaching
+/// them and what each of the cell's configurations adds (hardware-independent).
+struct Node {
     witness: Vec<Cell>,
-    entries: Vec<Entry>,
-    /// The most parameters any prefix reaching this state has (for the cache check).
+    segs: Vec<Seg>,
+}
+
+/// One configuration of a cell from a state.
+struct Seg {
+    /// NN-Degree, params and MACs the cell adds.
+    shared: [f64; 3],
+    /// The state it leads to (an index into the next stage; unused at the last cell).
+    out: u32,
+    /// Its layers, as indices into `Structure::specs`, in walk order.
+    layers: (u32, u32),
+}
+
+/// The hardware-independent half of the program, built once for every hardware
+/// configuration: the states, the transitions and each cell's layers, interned
+/// (a space's cells share few distinct layer shapes, so each hardware
+/// configuration prices only those).
+struct Structure {
+    stages: Vec<Vec<Node>>,
+    layers: Vec<u32>,
+    specs: Vec<LayerSpec>,
+    /// The most parameters any network of the space has (the cache check).
     max_params: f64,
+}
+
+/// One hardware configuration's layer prices and bounded states.
+type Priced = (Vec<LayerCost>, Vec<Vec<State>>);
+
+/// A state's partial networks on one hardware configuration.
+struct State {
+    /// The best any completion from here can add, each sum on its own (its
+    /// better direction; the largest activation: the least maximum). Completing
+    /// a partial network with these gives a bound no real completion beats.
+    rest: Sums,
+    entries: Vec<Entry>,
 }
 
 /// Most partial networks the program keeps per stage before it gives up (memory).
 pub const PROGRAM_LIMIT: usize = 20_000_000;
 
-fn program(s: &mut Session, hw: usize) -> Result<()> {
+/// What the program may spend, and how close to the optimum is close enough.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ExactBudget {
+    /// Wall-clock seconds before the program stops with a certified bound.
+    pub seconds: f64,
+    /// Partial networks kept in memory (about 100 bytes each) before it stops.
+    pub entries: usize,
+    /// Relative gap accepted as optimal: partial networks that cannot beat the
+    /// best found by more than this are dropped (0: the exact optimum).
+    pub gap: f64,
+    /// Start from FLASH's answer (milliseconds; prunes most partial networks at
+    /// once). Off, the program finds its own incumbents: slower, for studying the bounds.
+    pub warm_start: bool,
+}
+
+impl Default for ExactBudget {
+    fn default() -> Self {
+        ExactBudget { seconds: 10.0, entries: 2_000_000, gap: 0.0, warm_start: true }
+    }
+}
+
+impl ExactBudget {
+    pub fn check(self) -> Result<ExactBudget> {
+        if !(self.seconds > 0.0 && self.seconds <= 86_400.0) {
+            return Err(Error::field("exact seconds", self.seconds, "0 < seconds <= 86400"));
+        }
+        if !(1..=PROGRAM_LIMIT).contains(&self.entries) {
+            return Err(Error::field(
+                "exact entries",
+                self.entries,
+                format!("1..={PROGRAM_LIMIT} partial networks"),
+            ));
+        }
+        if !(0.0..=0.5).contains(&self.gap) {
+            return Err(Error::field("exact gap", self.gap, "0..=0.5 (a relative gap)"));
+        }
+        Ok(self)
+    }
+}
+
+/// How the exact method ended: the optimum proven, or a certified bound.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Optimality {
+    /// Every network was covered: the best is optimal (within `gap`, when one was accepted).
+    pub proven: bool,
+    /// How much better the optimum can be than the best found, relative to it:
+    /// for a goal, (best − bound) / |best| of the minimized objective; for a
+    /// Pareto goal, the share of hypervolume the found front may lack. `None`
+    /// when nothing feasible was found before the budget ran out.
+    pub gap_bound: Option<f64>,
+    /// Why it stopped before covering every network.
+    pub stopped: Option<String>,
+    /// All of it in words ([`Optimality::describe`]), for the page.
+    pub summary: String,
+}
+
+impl Optimality {
+    /// "exact", "exact within 0.30 %" or "within 0.30 % of the optimum (stopped: …)".
+    pub fn describe(&self) -> String {
+        let within = |g: f64| format!("{:.2} %", 100.0 * g);
+        match (self.proven, self.gap_bound, &self.stopped) {
+            (true, Some(g), _) if g > 0.0 => format!("exact within {}", within(g)),
+            (true, _, _) => "exact".into(),
+            (false, Some(g), Some(why)) => {
+                format!("at most {} from the optimum ({why})", within(g))
+            }
+            (false, _, Some(why)) => format!("no bound: nothing feasible found ({why})"),
+            (false, _, None) => "no bound".into(),
+        }
+    }
+}
+
+/// The goal's view of partial networks: what can still win.
+struct Pruner<'a> {
+    goal: &'a Goal,
+    quality: &'a Quality,
+    model: &'a Profile,
+    /// The best feasible verdict so far (FLASH's, then the program's own).
+    incumbent: Option<Verdict>,
+    /// Pareto goals: the feasible (score, cost) points found so far.
+    front: Vec<(f64, f64)>,
+    pareto: Option<Cost>,
+    gap: f64,
+    /// The best bound among partial networks dropped only because the accepted
+    /// gap made them not worth it (objective; Pareto: their (score, cost) points).
+    dropped: std::cell::RefCell<(f64, Vec<(f64, f64)>)>,
+}
+
+impl Pruner<'_> {
+    /// Whether a partial network whose best completion is `opt` cannot improve
+    /// the answer: its optimistic metrics break a limit, or are no better than
+    /// the incumbent (by more than the accepted gap).
+    fn hopeless(&self, opt: &Sums) -> bool {
+        let m = finish(opt, self.model, self.quality);
+        let v = judge(self.goal, &m);
+        if let Some(c) = self.pareto {
+            if self.front.is_empty() {
+                return false;
+            }
+            if !v.feasible {
+                return true;
+            }
+            let (s, k) = (m.score(), m.cost(c));
+            let (sl, kl) =
+                (s * (1.0 - self.gap) - 1e-9 * s.abs(), k * (1.0 + self.gap) + 1e-9 * k.abs());
+            let drop = self.front.iter().any(|&(fs, fc)| fs > sl && fc < kl);
+            if drop && self.gap > 0.0 {
+                let mut d = self.dropped.borrow_mut();
+                if !d.1.iter().any(|&(ds, dc)| super::weakly_dominates(ds, dc, s, k)) {
+                    d.1.retain(|&(ds, dc)| !super::weakly_dominates(s, k, ds, dc));
+                    d.1.push((s, k));
+                }
+            }
+            return drop;
+        }
+        match &self.incumbent {
+            None => false,
+            Some(_) if !v.feasible => true,
+            Some(inc) => {
+                let drop = v.objective > threshold(inc.objective, self.gap);
+                if drop && self.gap > 0.0 {
+                    let mut d = self.dropped.borrow_mut();
+                    d.0 = d.0.min(v.objective);
+                }
+                drop
+            }
+        }
+    }
+
+    /// The objective bound of `opt` (its minimized objective; Pareto: (score, cost)).
+    fn bound(&self, opt: &Sums) -> (bool, f64, f64) {
+        let m = finish(opt, self.model, self.quality);
+        let v = judge(self.goal, &m);
+        match self.pareto {
+            Some(c) => (v.feasible, m.score(), m.cost(c)),
+            None => (v.feasible, v.objective, 0.0),
+        }
+    }
+
+    fn found(&mut self, v: &Verdict, m: &Metrics) {
+        if !v.feasible {
+            return;
+        }
+        if let Some(c) = self.pareto {
+            let (s, k) = (m.score(), m.cost(c));
+            if !self.front.iter().any(|&(fs, fc)| super::weakly_dominates(fs, fc, s, k)) {
+                self.front.retain(|&(fs, fc)| !super::weakly_dominates(s, k, fs, fc));
+                self.front.push((s, k));
+            }
+        } else if self.incumbent.as_ref().is_none_or(|i| v.better_than(i)) {
+            self.incumbent = Some(*v);
+        }
+    }
+}
+
+/// The objective a completion must beat: the incumbent's, less the accepted gap,
+/// less a rounding slack (sums taken in another order differ in the last bits).
+fn threshold(objective: f64, gap: f64) -> f64 {
+    objective - gap * objective.abs() + 1e-9 * objective.abs()
+}
+
+/// Why the program stopped early.
+enum Stop {
+    Time,
+    Entries,
+}
+
+/// The program's run on one hardware configuration: finished, or stopped with
+/// the bounds of the partial networks still open.
+enum Outcome {
+    Done,
+    /// With the bounds of the open partial networks (`None`: not yet bounded).
+    Stopped(Stop, Option<Vec<(bool, f64, f64)>>),
+}
+
+/// The bounds of every partial network kept in `states`.
+fn open_bounds(pruner: &Pruner, states: &[State]) -> Vec<(bool, f64, f64)> {
+    states
+        .iter()
+        .flat_map(|st| st.entries.iter().map(|e| pruner.bound(&complete(&e.sums, &st.rest))))
+        .collect()
+}
+
+/// Directions the program keeps sums in: the tracked ones as the goal reads
+/// them, the rest smaller-is-better (they are not read, so any choice is safe).
+fn directions(dims: &[(usize, f64)]) -> Sums {
+    let mut dir = [-1.0; SUMS];
+    for &(i, d) in dims {
+        dir[i] = d;
+    }
+    dir
+}
+
+/// Sums that complete `a` with the best of `rest` (the optimistic network).
+#[inline]
+fn complete(a: &Sums, rest: &Sums) -> Sums {
+    combine(a, rest)
+}
+
+/// `a` or `b`, each sum the better in its direction (the largest activation: the smaller).
+#[inline]
+fn better_each(a: &Sums, b: &Sums, dir: &Sums) -> Sums {
+    let mut v = *a;
+    for i in 0..SUMS {
+        let pick_b = if i == ACT || dir[i] < 0.0 { b[i] < v[i] } else { b[i] > v[i] };
+        if pick_b {
+            v[i] = b[i];
+        }
+    }
+    v
+}
+
+/// Records one cell's layers (with the transition into it, the stem before the
+/// first cell, everything after the last cell), interned.
+struct LayerSink<'t> {
+    cell: usize,
+    last: usize,
+    seen: usize,
+    intern: &'t mut rustc_hash::FxHashMap<LayerSpec, u32>,
+    specs: &'t mut Vec<LayerSpec>,
+    layers: &'t mut Vec<u32>,
+    params: u64,
+    macs: u64,
+}
+
+impl Sink for LayerSink<'_> {
+    const READS: bool = false;
+    #[inline]
+    fn layer(&mut self, spec: &LayerSpec, _: Reads<'_>) {
+        // Layers outside cells belong to the next cell (the stem, transitions)
+        // or, after the last cell, to the last one (head, pool, classifier).
+        let owner = if spec.cell > 0 {
+            self.seen = spec.cell as usize;
+            self.seen - 1
+        } else {
+            self.seen.min(self.last)
+        };
+        if owner == self.cell {
+            let next = self.specs.len() as u32;
+            let id = *self.intern.entry(*spec).or_insert(next);
+            if id == next {
+                self.specs.push(*spec);
+            }
+            self.layers.push(id);
+            self.params += spec.params();
+            self.macs += spec.macs();
+        }
+    }
+}
+
+/// Builds the program's structure: every state of every stage and what each cell
+/// configuration adds. `None` when the time budget ran out first.
+fn structure(
+    s: &mut Session,
+    budget: &ExactBudget,
+    clock: &crate::clock::Instant,
+) -> Option<Structure> {
     let problem = s.problem;
-    let (frame, lat, goal, quality) =
-        (problem.space.frame(), &problem.lattice, &problem.goal, &problem.quality);
-    let model = &problem.hardware[hw].profile;
+    let (frame, lat) = (problem.space.frame(), &problem.lattice);
     let n = lat.cells_count();
-    let dims = tracked(goal, quality);
+    let mut intern = rustc_hash::FxHashMap::default();
+    let (mut specs, mut layers) = (Vec::new(), Vec::new());
+    let mut stages: Vec<Vec<Node>> = vec![vec![Node { witness: Vec::new(), segs: Vec::new() }]];
+    let mut reach: Vec<f64> = vec![0.0];
+    let mut max_params: f64 = 0.0;
+    let mut evaluations = 0u64;
+    let mut coords = [0u32; PER_CELL];
+    for c in 0..n {
+        let last = c + 1 == n;
+        let count = lat.cell_count(c);
+        let mut next: BTreeMap<u64, (Vec<Cell>, f64)> = BTreeMap::new();
+        let mut outs: Vec<Vec<u64>> = Vec::with_capacity(stages[c].len());
+        for (si, node) in stages[c].iter_mut().enumerate() {
+            let mut cells = node.witness.clone();
+            cells.push(lat.cell(c, &[0; PER_CELL]));
+            let mut sink = LayerSink {
+                cell: c,
+                last: n - 1,
+                seen: 0,
+                intern: &mut intern,
+                specs: &mut specs,
+                layers: &mut layers,
+                params: 0,
+                macs: 0,
+            };
+            // The cells before this one are walked once per state (the stem's
+            // width depends on the first cell, so the first stage walks it each time).
+            let prefix = (c > 0).then(|| workload::walk_prefix(frame, &cells, c, &mut sink));
+            let seen = sink.seen;
+            let mut o = Vec::with_capacity(count as usize);
+            node.segs.reserve(count as usize);
+            for x in 0..count {
+                lat.cell_coords(c, x, &mut coords);
+                cells[c] = lat.cell(c, &coords);
+                let start = layers.len() as u32;
+                let mut sink = LayerSink {
+                    cell: c,
+                    last: n - 1,
+                    seen,
+                    intern: &mut intern,
+                    specs: &mut specs,
+                    layers: &mut layers,
+                    params: 0,
+                    macs: 0,
+                };
+                match &prefix {
+                    Some(at) => workload::walk_rest(frame, &cells, c, at.clone(), &mut sink),
+                    None => workload::walk(frame, &cells, &mut sink),
+                }
+                let (params, macs) = (sink.params as f64, sink.macs as f64);
+                let (deg, out) = degree::last_cell(frame, &cells);
+                evaluations += 1;
+                let r = reach[si] + params;
+                if last {
+                    max_params = max_params.max(r);
+                } else {
+                    let e = next.entry(out).or_insert_with(|| (cells.clone(), 0.0));
+                    e.1 = e.1.max(r);
+                }
+                node.segs.push(Seg {
+                    shared: [deg, params, macs],
+                    out: 0,
+                    layers: (start, layers.len() as u32),
+                });
+                o.push(out);
+            }
+            outs.push(o);
+            if evaluations % 4096 < count && clock.elapsed().as_secs_f64() > budget.seconds {
+                s.count(evaluations);
+                return None;
+            }
+        }
+        if !last {
+            let index: BTreeMap<u64, u32> =
+                next.keys().enumerate().map(|(i, &k)| (k, i as u32)).collect();
+            for (node, o) in stages[c].iter_mut().zip(&outs) {
+                for (seg, out) in node.segs.iter_mut().zip(o) {
+                    seg.out = index[out];
+                }
+            }
+            reach = next.values().map(|v| v.1).collect();
+            stages.push(
+                next.into_values().map(|(witness, _)| Node { witness, segs: Vec::new() }).collect(),
+            );
+        }
+    }
+    s.count(evaluations);
+    Some(Structure { stages, layers, specs, max_params })
+}
+
+/// A cell configuration's sums on a hardware configuration, from its layers'
+/// prices (added in walk order, as the evaluator adds them).
+#[inline]
+fn seg_sums(st: &Structure, seg: &Seg, prices: &[LayerCost]) -> Sums {
+    let (mut lat, mut en, mut area, mut weights, mut act) = (0.0, 0.0, 0.0, 0.0, 0.0f64);
+    for &id in &st.layers[seg.layers.0 as usize..seg.layers.1 as usize] {
+        let p = &prices[id as usize];
+        lat += p.latency;
+        en += p.energy;
+        area += p.area;
+        weights += p.weight_bytes;
+        act = act.max(p.activation_bytes);
+    }
+    [seg.shared[0], seg.shared[1], seg.shared[2], lat, en, area, weights, act]
+}
+
+/// Prices the structure's layers on hardware configuration `hw` and bounds each
+/// state's best completion (a backward pass). Errs where the program does not apply.
+fn price(problem: &Problem, st: &Structure, hw: usize, dims: &[(usize, f64)]) -> Result<Priced> {
+    let model = &problem.hardware[hw].profile;
+    if let Some(limit) = model.order_free_below() {
+        if st.max_params > limit as f64 {
+            return Err(Error::Invalid(format!(
+                "the exact program needs layer costs that do not depend on earlier layers; on {} weights stream once more than {limit} parameters precede a layer, and this space reaches {}: enumerate instead (spaces up to {ENUMERATION_LIMIT} configurations)",
+                model.name(),
+                st.max_params
+            )));
+        }
+    }
+    // Below the cache limit a layer's cost does not depend on the layers before it.
+    let prices: Vec<LayerCost> =
+        st.specs.iter().map(|spec| model.layer_cost(spec, &Context::default())).collect();
+    let dir = directions(dims);
+    let n = st.stages.len();
+    let mut states: Vec<Vec<State>> = Vec::with_capacity(n);
+    for c in (0..n).rev() {
+        let row: Vec<State> = st.stages[c]
+            .iter()
+            .map(|node| {
+                let mut best: Option<Sums> = None;
+                for seg in &node.segs {
+                    let sums = seg_sums(st, seg, &prices);
+                    let cand = match states.last() {
+                        Some(next) if c + 1 < n => complete(&sums, &next[seg.out as usize].rest),
+                        _ => sums,
+                    };
+                    best = Some(match best {
+                        None => cand,
+                        Some(b) => better_each(&b, &cand, &dir),
+                    });
+                }
+                State { rest: best.unwrap_or([0.0; SUMS]), entries: Vec::new() }
+            })
+            .collect();
+        states.push(row);
+    }
+    states.reverse();
+    states[0][0].entries.push(Entry { sums: [0.0; SUMS], back: (0, 0), x: 0 });
+    Ok((prices, states))
+}
+
+/// The program's second half: adds cells forwards, keeping per state the partial
+/// networks no other beats and whose best completion can still improve the answer.
+#[allow(clippy::too_many_arguments)]
+fn forward<'p>(
+    s: &mut Session<'p>,
+    hw: usize,
+    structure: &Structure,
+    prices: &[LayerCost],
+    mut stages: Vec<Vec<State>>,
+    dims: &[(usize, f64)],
+    pruner: &mut Pruner<'p>,
+    budget: &ExactBudget,
+    clock: &crate::clock::Instant,
+) -> Outcome {
+    let problem = s.problem;
+    let (lat, goal, quality) = (&problem.lattice, &problem.goal, &problem.quality);
+    let model = &problem.hardware[hw].profile;
+    pruner.model = model;
+    let n = lat.cells_count();
     let caps: Vec<(usize, f64)> = goal
         .limits
         .iter()
@@ -302,89 +866,84 @@ fn program(s: &mut Session, hw: usize) -> Result<()> {
         ];
         caps.iter().any(|&(i, cap)| costs[i] > cap)
     };
-    let pareto_cost = match goal.objective {
-        Objective::Pareto(c) => Some(c),
-        _ => None,
-    };
+    let out_of_time = || clock.elapsed().as_secs_f64() > budget.seconds;
+    if pruner.hopeless(&stages[0][0].rest) {
+        return Outcome::Done;
+    }
 
-    let mut stages: Vec<Vec<State>> = vec![vec![State {
-        witness: Vec::new(),
-        entries: vec![Entry { sums: [0.0; SUMS], back: (0, 0), x: 0 }],
-        max_params: 0.0,
-    }]];
+    // Forward: add cells, keep the unbeaten partial networks that can still win.
     let mut best: Option<(Verdict, (u32, u32, u64))> = None;
     let mut front: Vec<(f64, f64, (u32, u32, u64))> = Vec::new();
-    let mut max_params: f64 = 0.0;
-    let mut evaluations = 0u64;
-    let mut coords = [0u32; PER_CELL];
+    let mut kept_total = 1usize;
+    let mut steps = 0u64;
+    let hws = problem.hardware.len();
     for c in 0..n {
         let last = c + 1 == n;
-        let count = lat.cell_count(c);
-        let mut next: BTreeMap<u64, State> = BTreeMap::new();
-        let mut kept = 0usize;
-        for (si, st) in stages[c].iter().enumerate() {
-            let mut cells = st.witness.clone();
-            cells.push(lat.cell(c, &[0; PER_CELL]));
-            for x in 0..count {
-                lat.cell_coords(c, x, &mut coords);
-                cells[c] = lat.cell(c, &coords);
-                let (seg, out) = cell_sums(frame, &cells, n - 1, model);
-                evaluations += 1;
-                let reach = st.max_params + seg[PARAMS];
+        let share = (hw as f64 + c as f64 / n as f64) / hws as f64;
+        s.progress(
+            if hws > 1 { 0.5 + share / 2.0 } else { share },
+            &format!(
+                "hardware configuration {} of {hws}, cell {} of {n}: {kept_total} partial networks kept",
+                hw + 1,
+                c + 1
+            ),
+        );
+        let (head, tail) = stages.split_at_mut(c + 1);
+        for si in 0..head[c].len() {
+            let node = &structure.stages[c][si];
+            steps += (node.segs.len() * head[c][si].entries.len()) as u64;
+            if steps > 1 << 16 {
+                steps = 0;
+                if out_of_time() {
+                    let mut b = open_bounds(pruner, &head[c][si..]);
+                    b.extend(open_bounds(pruner, tail.first().map_or(&[][..], |t| &t[..])));
+                    return Outcome::Stopped(Stop::Time, Some(b));
+                }
+            }
+            let st = &head[c][si];
+            for (x, raw) in node.segs.iter().enumerate() {
+                let (x, seg) = (x as u64, &seg_sums(structure, raw, prices));
+                if st.entries.is_empty() {
+                    break;
+                }
                 if last {
-                    max_params = max_params.max(reach);
                     for (ei, e) in st.entries.iter().enumerate() {
-                        let m = finish(&combine(&e.sums, &seg), model, quality);
+                        let m = finish(&combine(&e.sums, seg), model, quality);
                         let v = judge(goal, &m);
                         let at = (si as u32, ei as u32, x);
                         if best.as_ref().is_none_or(|(bv, _)| v.better_than(bv)) {
                             best = Some((v, at));
                         }
-                        if let (Some(cost), true) = (pareto_cost, v.feasible) {
+                        if let (Some(cost), true) = (pruner.pareto, v.feasible) {
                             add_point(&mut front, m.score(), m.cost(cost), at);
                         }
+                        pruner.found(&v, &m);
                     }
                     continue;
                 }
-                let state = next.entry(out).or_insert_with(|| State {
-                    witness: cells.clone(),
-                    entries: Vec::new(),
-                    max_params: 0.0,
-                });
-                state.max_params = state.max_params.max(reach);
+                let state = &mut tail[0][raw.out as usize];
                 for (ei, e) in st.entries.iter().enumerate() {
-                    let sums = combine(&e.sums, &seg);
+                    let sums = combine(&e.sums, seg);
                     if !caps.is_empty() && over(&sums) {
                         continue;
                     }
-                    if state.entries.iter().any(|f| covers(&f.sums, &sums, &dims)) {
+                    if state.entries.iter().any(|f| covers(&f.sums, &sums, dims)) {
+                        continue;
+                    }
+                    if pruner.hopeless(&complete(&sums, &state.rest)) {
                         continue;
                     }
                     let before = state.entries.len();
-                    state.entries.retain(|f| !covers(&sums, &f.sums, &dims));
-                    kept = kept + 1 - (before - state.entries.len());
+                    state.entries.retain(|f| !covers(&sums, &f.sums, dims));
+                    kept_total = kept_total + 1 - (before - state.entries.len());
                     state.entries.push(Entry { sums, back: (si as u32, ei as u32), x });
                 }
-                if kept > PROGRAM_LIMIT {
-                    s.count(evaluations);
-                    return Err(Error::Invalid(format!(
-                        "the exact program keeps more than {PROGRAM_LIMIT} partial networks at cell {}: the goal reads too many sums for this space (narrow the ranges or use fewer limits)",
-                        c + 1
-                    )));
-                }
             }
-        }
-        if !last {
-            stages.push(next.into_values().collect());
-        }
-    }
-    s.count(evaluations);
-    if let Some(limit) = model.order_free_below() {
-        if max_params > limit as f64 {
-            return Err(Error::Invalid(format!(
-                "the exact program needs layer costs that do not depend on earlier layers; on {} weights stream once more than {limit} parameters precede a layer, and this space reaches {max_params}: enumerate instead (spaces up to {ENUMERATION_LIMIT} configurations)",
-                model.name()
-            )));
+            if kept_total > budget.entries {
+                let mut b = open_bounds(pruner, &head[c][si + 1..]);
+                b.extend(open_bounds(pruner, tail.first().map_or(&[][..], |t| &t[..])));
+                return Outcome::Stopped(Stop::Entries, Some(b));
+            }
         }
     }
     let rebuild = |(si, ei, x): (u32, u32, u64)| -> Vec<u32> {
@@ -405,7 +964,7 @@ fn program(s: &mut Session, hw: usize) -> Result<()> {
     if let Some((_, at)) = best {
         s.evaluate_uncached(hw, &rebuild(at));
     }
-    Ok(())
+    Outcome::Done
 }
 
 /// Keeps a front of (score, cost) points no other beats in both.

@@ -540,7 +540,8 @@ fn soft(goal: &Goal, v: &Relaxed, scale: f64) -> (f64, Vec<f64>) {
 /// Best-improvement descent on the lattice by single steps; with `repair`,
 /// when no step helps, also a step of one coordinate that breaks a limit,
 /// repaired by moving a coordinate of another cell as far as it takes (trading
-/// one cell's budget for another's), until no such neighbour is better.
+/// one cell's budget for another's), then an exchange of two cells'
+/// configurations, until no such neighbour is better.
 fn refine(s: &mut Session, hw: usize, goal: &Goal, p: Vec<u32>, v: Verdict) -> (Vec<u32>, Verdict) {
     refine_with(s, hw, goal, p, v, false)
 }
@@ -570,11 +571,25 @@ fn refine_with(
                 *best = Some((q, qv));
             }
         };
+        // A step that lands on the same network (a skip count past the cell's depth,
+        // say) goes on to the next different one: plateaus would stop the descent.
+        let far = |s: &mut Session, q: &mut Vec<u32>, k: usize, up: bool| -> Option<Verdict> {
+            let here = verdict(s, hw, goal, q);
+            let mut moved = None;
+            while let Some(i) = step(q[k], up, lens[k]) {
+                q[k] = i;
+                let qv = verdict(s, hw, goal, q);
+                moved = Some(qv);
+                if qv != here {
+                    break;
+                }
+            }
+            moved
+        };
         for &k in &free {
             for up in [false, true] {
-                if let Some(i) = step(p[k], up, lens[k]) {
-                    let mut q = p.clone();
-                    q[k] = i;
+                let mut q = p.clone();
+                if far(s, &mut q, k, up).is_some() {
                     consider(s, q, &mut best);
                 }
             }
@@ -585,12 +600,30 @@ fn refine_with(
             // shrinks the violation (stopping as soon as it stops shrinking).
             for &a in &free {
                 for up_a in [true, false] {
-                    let Some(i) = step(p[a], up_a, lens[a]) else { continue };
                     let mut q = p.clone();
-                    q[a] = i;
-                    let qv = verdict(s, hw, goal, &q);
-                    if qv.feasible || !v.feasible {
-                        continue; // plain steps were tried above
+                    let Some(qv) = far(s, &mut q, a, up_a) else { continue };
+                    if !v.feasible {
+                        continue;
+                    }
+                    if qv.feasible {
+                        // A feasible but worse step may buy slack another cell can
+                        // spend: walk a coordinate of another cell while that improves.
+                        for &b in &free {
+                            if b / PER_CELL == a / PER_CELL {
+                                continue;
+                            }
+                            for up_b in [true, false] {
+                                let (mut r, mut last) = (q.clone(), qv);
+                                while let Some(rv) = far(s, &mut r, b, up_b) {
+                                    if !rv.better_than(&last) {
+                                        break;
+                                    }
+                                    consider(s, r.clone(), &mut best);
+                                    last = rv;
+                                }
+                            }
+                        }
+                        continue;
                     }
                     for &b in &free {
                         if b / PER_CELL == a / PER_CELL {
@@ -613,6 +646,26 @@ fn refine_with(
                             }
                         }
                     }
+                }
+            }
+        }
+        if best.is_none() && repair {
+            // Exchange two cells' configurations: single steps and one-coordinate
+            // repairs cannot move a deep cell to another resolution (where it costs
+            // less) without passing through worse networks.
+            let cells = s.problem.lattice.cells_count();
+            for a in 0..cells {
+                for b in a + 1..cells {
+                    let (ra, rb) =
+                        (a * PER_CELL..(a + 1) * PER_CELL, b * PER_CELL..(b + 1) * PER_CELL);
+                    if lens[ra.clone()] != lens[rb.clone()] || p[ra.clone()] == p[rb.clone()] {
+                        continue;
+                    }
+                    let mut q = p.clone();
+                    for (i, j) in ra.zip(rb) {
+                        q.swap(i, j);
+                    }
+                    consider(s, q, &mut best);
                 }
             }
         }

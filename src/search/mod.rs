@@ -21,7 +21,7 @@ pub mod trace;
 
 pub use baselines::{Evolution, RandomSearch};
 pub use evaluate::{judge, metrics, Lattice, Metrics, Quality};
-pub use exact::{Exact, ExactMethod};
+pub use exact::{Exact, ExactBudget, ExactMethod, Optimality};
 pub use flash::Flash;
 pub use goal::{Cost, Goal, Limit, Metric, Objective, Verdict};
 pub use knobs::{Hardware, Knob};
@@ -121,6 +121,8 @@ pub trait Observer {
     fn minimizer(&mut self, _level: &str, _hw: usize, _x: &[f64], _f: f64) {}
     /// The end of one SHGO iteration at a level (the page's step mode).
     fn iteration(&mut self, _level: &str, _hw: usize, _state: &crate::shgo::IterationState) {}
+    /// How far a long solver (the exact optimum) has come, 0..=1, and what it is doing.
+    fn progress(&mut self, _done: f64, _what: &str) {}
 }
 
 impl Observer for () {}
@@ -159,6 +161,9 @@ impl Observer for Both<'_> {
             t.iteration(level, hw, state);
         }
     }
+    fn progress(&mut self, done: f64, what: &str) {
+        self.first.progress(done, what);
+    }
 }
 
 /// The one way a solver evaluates networks: counts, caches, keeps the best and
@@ -175,6 +180,7 @@ pub struct Session<'a> {
     cells: Vec<Cell>,
     /// Lattice radices, for packing a point into one cache key.
     radix: Vec<u128>,
+    optimality: Option<Optimality>,
 }
 
 impl<'a> Session<'a> {
@@ -191,6 +197,7 @@ impl<'a> Session<'a> {
             observer: Both { first: observer, trace: trace.then(Trace::default) },
             cells: Vec::with_capacity(lat.cells_count()),
             radix: (0..lat.dims()).map(|k| lat.len(k) as u128).collect(),
+            optimality: None,
         }
     }
 
@@ -266,6 +273,21 @@ impl<'a> Session<'a> {
 
     pub fn best(&self) -> Option<&Point> {
         self.best.as_ref()
+    }
+
+    /// The Pareto front so far (pareto goals), by increasing cost.
+    pub fn front(&self) -> &[Point] {
+        &self.front
+    }
+
+    /// Tells the observer how far the solver has come.
+    pub fn progress(&mut self, done: f64, what: &str) {
+        self.observer.progress(done, what);
+    }
+
+    /// The exact method's certificate: the optimum proven, or how far it can be.
+    pub fn certify(&mut self, optimality: Optimality) {
+        self.optimality = Some(optimality);
     }
 }
 
@@ -346,6 +368,9 @@ pub struct SearchResult {
     /// Evaluations of FLASH's continuous relaxations (interpolations of cached networks).
     pub relaxed_evaluations: u64,
     pub seconds: f64,
+    /// The exact method: whether the best is proven optimal, or its certified bound.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub optimality: Option<Optimality>,
     pub trace: Option<Trace>,
 }
 
@@ -452,6 +477,12 @@ pub fn run(
         }
         _ => explain_infeasible(problem),
     };
+    let message = match &session.optimality {
+        Some(o) if !o.proven || o.gap_bound.is_some_and(|g| g > 0.0) => {
+            format!("{message} ({})", o.describe())
+        }
+        _ => message,
+    };
     Ok(SearchResult {
         solver: solver.name(),
         space: problem.space.to_string(),
@@ -468,6 +499,7 @@ pub fn run(
         evaluations: session.evaluations,
         relaxed_evaluations: session.relaxed_evaluations,
         seconds,
+        optimality: session.optimality.take(),
         trace: session.observer.trace.take(),
     })
 }

@@ -3,8 +3,8 @@
 
 use super::compare::{compare, Comparison};
 use super::{
-    knobs, run, Evolution, Exact, ExactMethod, Flash, Goal, Problem, ProblemParams, Quality,
-    RandomSearch, SearchResult, Solver,
+    knobs, run, Evolution, Exact, ExactBudget, ExactMethod, Flash, Goal, Problem, ProblemParams,
+    Quality, RandomSearch, SearchResult, Solver,
 };
 use crate::error::{Error, Result};
 use crate::hardware::{builtin, Profile};
@@ -60,6 +60,9 @@ pub struct Request {
     pub seed: u64,
     #[serde(default)]
     pub trace: bool,
+    /// What the exact method may spend (time, memory) and the gap it accepts.
+    #[serde(default)]
+    pub exact: ExactBudget,
 }
 
 impl Default for Request {
@@ -102,9 +105,11 @@ impl Request {
             "flash" => Box::new(Flash::default()),
             "random" => Box::new(RandomSearch { evaluations: self.evaluations, seed: self.seed }),
             "evolution" => Box::new(Evolution::new(self.evaluations, self.seed)),
-            "exact" => Box::new(Exact { method: ExactMethod::Auto }),
-            "exact-program" => Box::new(Exact { method: ExactMethod::Program }),
-            "exact-enumerate" => Box::new(Exact { method: ExactMethod::Enumerate }),
+            "exact" => Box::new(Exact { method: ExactMethod::Auto, budget: self.exact }),
+            "exact-program" => Box::new(Exact { method: ExactMethod::Program, budget: self.exact }),
+            "exact-enumerate" => {
+                Box::new(Exact { method: ExactMethod::Enumerate, budget: self.exact })
+            }
             other => {
                 return Err(Error::field(
                     "solver",
@@ -116,7 +121,12 @@ impl Request {
     }
 
     pub fn run(&self) -> Result<SearchResult> {
-        run(&self.problem()?, self.solver()?.as_ref(), &mut (), self.trace)
+        self.run_observed(&mut ())
+    }
+
+    /// The search, telling `observer` its progress (the CLI's stderr, the page's panel).
+    pub fn run_observed(&self, observer: &mut dyn super::Observer) -> Result<SearchResult> {
+        run(&self.problem()?, self.solver()?.as_ref(), observer, self.trace)
     }
 
     /// FLASH against the exact optimum and the baselines (same and 100× evaluations).

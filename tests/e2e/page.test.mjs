@@ -301,11 +301,42 @@ test('a classroom link hides the panels it names', async () => {
 
 test('the comparison with the exact optimum and the baselines fills in', async () => {
   await open(page, '?v=1&profile=rpi4&goal=max-accuracy%2Clatency%3C%3D2');
-  await page.waitForFunction(() => document.querySelectorAll('#compare-table tbody tr').length >= 5, null, { timeout: 60000 });
+  await page.waitForFunction(() => document.querySelectorAll('#compare-table tbody tr').length >= 6, null, { timeout: 60000 });
   const solvers = await page.$$eval('#compare-table tbody tr td:first-child', (tds) => tds.map((t) => t.textContent));
   assert.ok(solvers.includes('flash') && solvers.includes('exact'), solvers.join());
   const exactGap = await page.textContent('#compare-table tbody tr:nth-child(2) td:nth-child(2)');
   assert.equal(exactGap, '0.00 %');
+});
+
+// Issue 16's link: the exact method on 15 hardware configurations and a product goal.
+const knobsLink = `?${new URLSearchParams({ v: '1', profile: 'rram-imc', knobs: 'rows+cols=64,128,256;adc_bits=4..8', goal: 'min-edap,degree>=238' })}`;
+
+test('the baselines show first, and the exact method never keeps its worker past the budget', async () => {
+  const budgetMs = 5000; // playground::PAGE_EXACT_BUDGET
+  await page.evaluate(() => { delete document.body.dataset.compareExactMs; });
+  await open(page, knobsLink);
+  // The baselines' five rows, with the exact method still running and a cancel offered.
+  await page.waitForFunction(() => document.querySelectorAll('#compare-table tbody tr').length === 5
+    && !document.querySelector('#compare-cancel').hidden, null, { timeout: 60000 });
+  assert.match(await page.textContent('#compare-status'), /exact optimum is running|Exact optimum: \d+ %/);
+  await page.waitForFunction(() => document.body.dataset.compareExactMs !== undefined, null, { timeout: budgetMs + 30000 });
+  const busy = Number(await page.evaluate(() => document.body.dataset.compareExactMs));
+  // The budget, plus what runs after its last check (rebuilding the answer, serializing it).
+  assert.ok(busy <= budgetMs + 1500, `the exact method kept its worker ${busy} ms`);
+  const solvers = await page.$$eval('#compare-table tbody tr td:first-child', (tds) => tds.map((t) => t.textContent));
+  assert.equal(solvers[1], 'exact');
+  assert.match(await page.textContent('#compare-status'), /The exact result: (exact|at most [\d.]+ % from the optimum|not proven)/);
+  assert.equal(await page.isHidden('#compare-cancel'), true);
+});
+
+test('cancelling the exact method keeps the baselines', async () => {
+  await page.evaluate(() => { delete document.body.dataset.compareExactMs; });
+  await open(page, knobsLink.replace('min-edap', 'min-area'));
+  await page.waitForFunction(() => !document.querySelector('#compare-cancel').hidden, null, { timeout: 60000 });
+  await page.click('#compare-cancel');
+  assert.match(await page.textContent('#compare-status'), /cancelled/);
+  assert.equal(await page.locator('#compare-table tbody tr').count(), 5);
+  assert.equal(await page.isHidden('#compare-cancel'), true);
 });
 
 test('pasted measurements calibrate the profile and the fit is drawn', async () => {

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 
 mod args;
 mod bench;
+mod codesign;
 mod hw;
 mod search;
 mod train;
@@ -85,7 +86,7 @@ fn usage() -> String {
     USAGE
         .replace("{HW}", hw::USAGE)
         .replace("{SEARCH}", search::USAGE)
-        .replace("{BENCH}", bench::USAGE)
+        .replace("{BENCH}", &format!("{}\n{}", bench::USAGE, codesign::USAGE))
         .replace("{TRAIN}", train::USAGE)
 }
 
@@ -249,6 +250,7 @@ fn run(args: &[String]) -> Result<String, String> {
         "help" | "--help" | "-h" => Ok(usage()),
         "hw" => hw::run(rest),
         "search" => search::run(rest),
+        "search-bench" if rest.iter().any(|a| a == "--suite") => codesign::run_suite(rest),
         "search-bench" => bench::run_bench(rest),
         "train" => train::run(rest),
         "train-merge" => train::merge(rest),

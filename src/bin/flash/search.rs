@@ -3,19 +3,24 @@
 use crate::args::{json, number, options, text_opt};
 use flash_nas::search::compare::Comparison;
 use flash_nas::search::request::Request;
-use flash_nas::search::{self, show, Metric, SearchResult};
+use flash_nas::search::{self, show, ExactBudget, Metric, Observer, SearchResult};
 
 pub const USAGE: &str = "\
   flash search [--space SPACE] [--profile PROFILE] [--goal GOAL] [--seed S]
                [--solver flash|random|evolution|exact|compare] [--evaluations N]
                [--knobs KNOBS] [--samples SAMPLES.csv] [--trace] [--human]
+               [--exact-seconds S] [--exact-entries N] [--exact-gap G]
                                  co-design a network and hardware (JSON; a table with --human).
                                  GOAL: max-accuracy | min-COST | pareto-COST, then limits, e.g.
                                  'max-accuracy,latency<=2,energy<=0.5' (ms, mJ, mm2, MiB),
                                  'min-energy,degree>=120'; COST: latency energy area memory edp edap.
                                  KNOBS: hardware choices, e.g. 'rows+cols=64,128,256;adc_bits=4..8'.
                                  compare: FLASH, exact optimum, random and evolution (same and 100×
-                                 evaluations) with optimality gaps";
+                                 evaluations) with optimality gaps.
+                                 The exact method stops at S seconds (default 10) or N partial
+                                 networks in memory (default 2000000) with a certified bound;
+                                 G accepts a relative gap (default 0: the exact optimum).
+                                 Its progress goes to stderr";
 
 const FLAGS: [&str; 2] = ["--trace", "--human"];
 
@@ -24,7 +29,19 @@ pub fn run(rest: &[String]) -> Result<String, String> {
     let args: Vec<String> = rest.iter().filter(|a| !FLAGS.contains(&a.as_str())).cloned().collect();
     let (positional, opts) = options(
         &args,
-        &["space", "profile", "goal", "seed", "solver", "evaluations", "knobs", "samples"],
+        &[
+            "space",
+            "profile",
+            "goal",
+            "seed",
+            "solver",
+            "evaluations",
+            "knobs",
+            "samples",
+            "exact-seconds",
+            "exact-entries",
+            "exact-gap",
+        ],
     )?;
     if let Some(p) = positional.first() {
         return Err(format!("search takes only options, not '{p}' (see flash help)"));
@@ -50,13 +67,14 @@ pub fn run(rest: &[String]) -> Result<String, String> {
         )?,
         seed: number(&opts, "seed", d.seed, (0, u64::MAX))?,
         trace: flags.contains(&"--trace"),
+        exact: exact_budget(&opts, d.exact)?,
     };
     let human = flags.contains(&"--human");
     if request.solver == "compare" {
         let c = request.compare().map_err(|e| e.to_string())?;
         return if human { Ok(comparison_table(&c)) } else { json(&c) };
     }
-    let result = request.run().map_err(|e| match e {
+    let result = request.run_observed(&mut Progress::default()).map_err(|e| match e {
         flash_nas::Error::Field { ref field, .. } if field == "solver" => format!("--{e}"),
         e => e.to_string(),
     })?;
@@ -64,6 +82,40 @@ pub fn run(rest: &[String]) -> Result<String, String> {
         Ok(table(&result))
     } else {
         json(&result)
+    }
+}
+
+/// The exact method's budget from `--exact-seconds`, `--exact-entries`, `--exact-gap`;
+/// the core checks the ranges.
+fn exact_budget(opts: &[(&str, &str)], d: ExactBudget) -> Result<ExactBudget, String> {
+    let float = |key: &str, default: f64| -> Result<f64, String> {
+        match text_opt(opts, key) {
+            None => Ok(default),
+            Some(v) => v.parse().map_err(|_| format!("--{key} = {v} is not a number")),
+        }
+    };
+    let budget = ExactBudget {
+        seconds: float("exact-seconds", d.seconds)?,
+        entries: number(opts, "exact-entries", d.entries as u64, (1, u64::MAX))? as usize,
+        gap: float("exact-gap", d.gap)?,
+        ..d
+    };
+    budget.check().map_err(|e| format!("--{e}"))
+}
+
+/// The exact method's progress on stderr, one line per step.
+#[derive(Default)]
+struct Progress {
+    last: String,
+}
+
+impl Observer for Progress {
+    fn progress(&mut self, done: f64, what: &str) {
+        let line = format!("exact: {:>3.0} % {what}", 100.0 * done);
+        if line != self.last {
+            eprintln!("{line}");
+            self.last = line;
+        }
     }
 }
 
