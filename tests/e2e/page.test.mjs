@@ -413,7 +413,8 @@ test('faults: a crashed, killed or panicking worker is restarted, the state kept
   const fresh = await browser();
   try {
     const p = await fresh.newPage();
-    await open(p, '?v=1&profile=rpi4');
+    // A Pareto goal: its exact front is the long search cancelled at the end.
+    await open(p, '?v=1&profile=rpi4&goal=pareto-latency');
     const link = p.url();
     // A panic in the core: reported with its message and the link; the worker restarts.
     await p.evaluate(() => window.flashApp.injectFault('panic'));
@@ -434,7 +435,8 @@ test('faults: a crashed, killed or panicking worker is restarted, the state kept
     await edit(p, () => p.fill('#seed', '6'));
     assert.match(await p.textContent('#fault'), /did not answer in 1\.5 s/);
     assert.match(await p.textContent('#r-search'), /evaluations/);
-    // A long search (the exact optimum of the default space) can be cancelled.
+    // A long search (the exact Pareto front of the default space: it runs to its 10 s budget;
+    // a single-objective optimum now takes about a second) can be cancelled.
     await p.evaluate(() => { window.flashApp.watchdogMs = 20000; });
     await p.selectOption('#solver', 'exact');
     await p.waitForSelector('#search-running:not([hidden])', { timeout: 10000 });
