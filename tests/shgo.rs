@@ -30,16 +30,26 @@ fn assert_fun(res: &ShgoResult, want: f64) {
     assert!((res.fun - want).abs() <= TOL, "fun = {}, want {want} ({res:?})", res.fun);
 }
 
+/// The default options with COBYLA run to the tight rule (`tol = 0`):
+/// scipy's tolerances here (1e-5) are below COBYLA's default final
+/// trust-region radius (scipy's `tol = 1e-4`); scipy runs these problems with
+/// SLSQP.
+fn tight() -> Options {
+    let mut o = Options::default();
+    o.local.tol = 0.0;
+    o
+}
+
 fn sobol(n: Option<usize>) -> Options {
-    Options { n, sampling_method: SamplingMethod::Sobol, ..Options::default() }
+    Options { n, sampling_method: SamplingMethod::Sobol, ..tight() }
 }
 
 fn simplicial(n: Option<usize>) -> Options {
-    Options { n, ..Options::default() }
+    Options { n, ..tight() }
 }
 
 fn slsqp(mut o: Options) -> Options {
-    o.local = LocalOptions { method: LocalMethod::Slsqp, ..LocalOptions::default() };
+    o.local.method = LocalMethod::Slsqp;
     o
 }
 
@@ -108,8 +118,7 @@ fn t2_finds_all_ten_minima_in_value_order() {
     // test__shgo.py:410-413 (sobol) and 427-432 (simplicial, n = 200, iters = 7,
     // minimize_every_iter = False).
     let g = Constraint::ineq(&g2);
-    let simp =
-        Options { n: Some(200), iters: Some(7), minimize_every_iter: false, ..Options::default() };
+    let simp = Options { n: Some(200), iters: Some(7), minimize_every_iter: false, ..tight() };
     for o in both(sobol(Some(100))).into_iter().chain(both(simp)) {
         let res = minimize(f2, &[(0.0, 60.0)], &[g], &o).unwrap();
         assert_x(&res, &[T2_X]);
@@ -289,7 +298,7 @@ fn maxfev_stops_the_run() {
 #[test]
 fn maxtime_stops_after_the_first_iteration() {
     // test__shgo.py:700-711: maxtime = 1e-15 with iters = 5 → nit = 1.
-    let o = Options { maxtime: Some(1e-15), iters: Some(5), ..Options::default() };
+    let o = Options { maxtime: Some(1e-15), iters: Some(5), ..tight() };
     let res = minimize(|_: &[f64]| 0.0, T1_BOUNDS[0], &[], &o).unwrap();
     assert_eq!(res.nit, 1);
 }
@@ -325,13 +334,7 @@ fn f_min_known_stops_early_and_finds_it() {
         Constraint::ineq(&g4c),
         Constraint::ineq(&g4d),
     ];
-    let o = Options {
-        f_min: Some(680.6300573),
-        f_tol: 1e-6,
-        n: None,
-        iters: None,
-        ..Options::default()
-    };
+    let o = Options { f_min: Some(680.6300573), f_tol: 1e-6, n: None, iters: None, ..tight() };
     let res = minimize(f4, &[(-10.0, 10.0); 7], &cons, &o).unwrap();
     assert_fun(&res, 680.6300573);
 }
@@ -340,7 +343,7 @@ fn f_min_known_stops_early_and_finds_it() {
 fn minhgrd_stops_when_minima_stop_growing() {
     // test__shgo.py:676-681: minhgrd = 1 on T1, simplicial, n = iters = None.
     let g = Constraint::ineq(&g1);
-    let o = Options { minhgrd: Some(1), n: None, iters: None, ..Options::default() };
+    let o = Options { minhgrd: Some(1), n: None, iters: None, ..tight() };
     let res = minimize(f1, T1_BOUNDS[0], &[g], &o).unwrap();
     assert_x(&res, &[0.0, 0.0]);
     // As in scipy, the first iteration's growth (one minimum) already meets
@@ -403,11 +406,7 @@ fn custom_sampler() {
             .collect()
     });
     let g = Constraint::ineq(&g1);
-    let o = Options {
-        n: Some(30),
-        sampling_method: SamplingMethod::Custom(sampler),
-        ..Options::default()
-    };
+    let o = Options { n: Some(30), sampling_method: SamplingMethod::Custom(sampler), ..tight() };
     let res = minimize(f1, T1_BOUNDS[0], &[g], &o).unwrap();
     assert_x(&res, &[0.0, 0.0]);
 }
@@ -419,7 +418,7 @@ fn rosen(x: &[f64]) -> f64 {
 #[test]
 fn nfev_is_the_true_number_of_calls() {
     // test__shgo.py:903-926: Rosenbrock on [0, 2]^5, default options.
-    for o in both(Options::default()).into_iter().chain(both(sobol(None))) {
+    for o in both(tight()).into_iter().chain(both(sobol(None))) {
         let calls = Cell::new(0);
         let f = |x: &[f64]| {
             calls.set(calls.get() + 1);
@@ -437,7 +436,7 @@ fn equality_constraints_hold_at_the_result() {
     // test__shgo.py:970-1002 (gh16260): rosen with x0 + x1 = 3.9 on [0.9, 4]²,
     // and −∏x with Σx = 1 on [0, 1]^4 (Sobol).
     let h = |x: &[f64]| x[0] + x[1] - 3.9;
-    for o in both(Options::default()) {
+    for o in both(tight()) {
         let res = minimize(rosen, &[(0.9, 4.0); 2], &[Constraint::eq(&h)], &o).unwrap();
         assert!((res.x[0] + res.x[1] - 3.9).abs() < 1e-6, "{res:?}");
     }
@@ -496,7 +495,7 @@ fn bad_input_is_a_named_error() {
 
 #[test]
 fn nan_everywhere_is_a_failure_not_a_panic() {
-    for o in both(Options::default()).into_iter().chain(both(sobol(None))) {
+    for o in both(tight()).into_iter().chain(both(sobol(None))) {
         let res = minimize(|_: &[f64]| f64::NAN, &[(0.0, 1.0); 2], &[], &o).unwrap();
         assert!(!res.success);
         assert!(res.message.contains("NaN"), "{}", res.message);
@@ -534,4 +533,73 @@ fn same_call_same_result() {
     let a = minimize(eggholder, &[(-512.0, 512.0); 2], &[], &o).unwrap();
     let b = minimize(eggholder, &[(-512.0, 512.0); 2], &[], &o).unwrap();
     assert_eq!(a, b);
+}
+
+/// One local search from the Sobol start scipy's shgo picks on T1 (the point
+/// (0.09375, 0.09375) of the box [-1, 6]²), every objective call recorded.
+fn t1_local_search_from_sobol_start(local: LocalOptions) -> (ShgoResult, Vec<Vec<f64>>) {
+    let start = [(0.09375 + 1.0) / 7.0; 2];
+    let calls = std::cell::RefCell::new(Vec::new());
+    let f = |x: &[f64]| {
+        calls.borrow_mut().push(x.to_vec());
+        f1(x)
+    };
+    let o = Options {
+        n: Some(1),
+        sampling_method: SamplingMethod::Custom(CustomSampler::new(move |_, _| {
+            vec![start.to_vec()]
+        })),
+        local,
+        ..Options::default()
+    };
+    let g = Constraint::ineq(&g1);
+    let res = minimize(f, T1_BOUNDS[0], &[g], &o).unwrap();
+    (res, calls.into_inner())
+}
+
+#[test]
+fn slsqp_asks_for_a_gradient_only_at_accepted_points() {
+    // scipy 1.17's SLSQP from this start (minimize(..., method='SLSQP',
+    // options={'ftol': 1e-12}), traced in docs/shgo.md) calls f 7 times: f
+    // and a 2-point gradient at x0; the full step to (-0.09375, -0.09375),
+    // rejected by the line search with no gradient there; the half step to
+    // ~0, accepted; its gradient; then Kraft's test (|s| < ftol) ends it. The
+    // NLopt driver as published asks for a gradient at every first
+    // line-search point and re-evaluates f at accepted points: 9 calls, and
+    // 11 without Kraft's test.
+    let (res, calls) = t1_local_search_from_sobol_start(LocalOptions {
+        method: LocalMethod::Slsqp,
+        ..LocalOptions::default()
+    });
+    assert_x(&res, &[0.0, 0.0]);
+    assert_eq!(res.nlfev, 7, "local calls: {:?}", &calls[1..]);
+    // The rejected full step is the fourth local call; the fifth is already
+    // the half step, not a finite-difference neighbour of the rejected point.
+    let rejected = &calls[1 + 3];
+    assert!((rejected[0] + 0.09375).abs() < 1e-6, "{rejected:?}");
+    let next = &calls[1 + 4];
+    assert!(next[0].abs() < 1e-6 && next[1].abs() < 1e-6, "{next:?}");
+}
+
+#[test]
+fn cobyla_stops_at_scipys_tol_by_default_and_converges_further_with_tol_zero() {
+    let (loose, _) = t1_local_search_from_sobol_start(LocalOptions::default());
+    let (tight, _) =
+        t1_local_search_from_sobol_start(LocalOptions { tol: 0.0, ..LocalOptions::default() });
+    // scipy's tol = 1e-4 is COBYLA's final trust-region radius: the answer
+    // is that close to the minimum, not closer.
+    assert!(loose.x.iter().all(|v| v.abs() < 1e-3), "{:?}", loose.x);
+    assert!(tight.x.iter().all(|v| v.abs() < 1e-6), "{:?}", tight.x);
+    assert!(
+        loose.nlfev < tight.nlfev,
+        "the looser rule must save calls: {} vs {}",
+        loose.nlfev,
+        tight.nlfev
+    );
+    let bad = Options {
+        local: LocalOptions { tol: -1.0, ..LocalOptions::default() },
+        ..Options::default()
+    };
+    let err = minimize(f1, T1_BOUNDS[0], &[], &bad).unwrap_err();
+    assert!(err.to_string().contains("local.tol"), "{err}");
 }

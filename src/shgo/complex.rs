@@ -13,7 +13,8 @@
 //! Python sets, whose order follows hashes; only partial refinements can differ
 //! from scipy's, never a complete one).
 
-use std::collections::{HashMap, VecDeque};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::VecDeque;
 
 /// A vertex of the complex.
 #[derive(Debug, Clone)]
@@ -78,8 +79,8 @@ impl Complex {
             lower: bounds.iter().map(|b| b.0).collect(),
             upper: bounds.iter().map(|b| b.1).collect(),
             vertices: Vec::new(),
-            index: HashMap::new(),
-            memo: HashMap::new(),
+            index: HashMap::default(),
+            memo: HashMap::default(),
             triangulated: Vec::new(),
             initial: Initial::NotStarted,
             pending: VecDeque::new(),

@@ -32,7 +32,9 @@ const SLACK: f64 = 1e-9;
 /// (the Delaunay graph is invariant under similarity transforms, and the LP
 /// is better conditioned there).
 pub(crate) struct Cloud {
-    points: Vec<Vec<f64>>,
+    /// Point r's coordinates are `coords[r * dim..(r + 1) * dim]`: one flat
+    /// buffer, so the scans over all points below touch contiguous memory.
+    coords: Vec<f64>,
     dim: usize,
 }
 
@@ -41,19 +43,21 @@ impl Cloud {
         let dim = lower.len();
         let scale = lower.iter().zip(upper).map(|(l, u)| u - l).fold(0.0_f64, f64::max);
         let scale = if scale > 0.0 && scale.is_finite() { scale } else { 1.0 };
-        let points = points
-            .iter()
-            .map(|x| x.iter().zip(lower).map(|(v, l)| (v - l) / scale).collect())
-            .collect();
-        Cloud { points, dim }
+        let coords =
+            points.iter().flat_map(|x| x.iter().zip(lower).map(|(v, l)| (v - l) / scale)).collect();
+        Cloud { coords, dim }
     }
 
     pub fn len(&self) -> usize {
-        self.points.len()
+        self.coords.len().checked_div(self.dim).unwrap_or(0)
+    }
+
+    fn point(&self, r: usize) -> &[f64] {
+        &self.coords[r * self.dim..(r + 1) * self.dim]
     }
 
     fn rel(&self, p: usize, r: usize) -> Vec<f64> {
-        self.points[r].iter().zip(&self.points[p]).map(|(a, b)| a - b).collect()
+        self.point(r).iter().zip(self.point(p)).map(|(a, b)| a - b).collect()
     }
 
     /// Whether `p` and `q` are neighbours in the Delaunay graph.
@@ -67,37 +71,134 @@ impl Cloud {
         if self.is_gabriel(p, q) {
             return true;
         }
-        self.is_edge_lp(p, q)
+        self.is_edge_lp(p, q, &[])
     }
 
     fn is_edge_1d(&self, p: usize, q: usize) -> bool {
-        let (a, b) = (self.points[p][0], self.points[q][0]);
+        let (a, b) = (self.coords[p], self.coords[q]);
         let (lo, hi) = if a < b { (a, b) } else { (b, a) };
         if lo == hi {
             return true;
         }
-        !self.points.iter().enumerate().any(|(r, x)| r != p && r != q && x[0] > lo && x[0] < hi)
+        !self.coords.iter().enumerate().any(|(r, &x)| r != p && r != q && x > lo && x < hi)
+    }
+
+    /// Each point's `k` nearest other points, nearest first, by a sweep
+    /// along the first coordinate (a point farther along it than the k-th
+    /// nearest so far cannot be nearer): about O(N^(2 − 1/dim)) for spread
+    /// points instead of O(N²).
+    pub fn nearest(&self, k: usize) -> Vec<Near> {
+        let n = self.len();
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&a, &b| self.coords[a * self.dim].total_cmp(&self.coords[b * self.dim]));
+        let mut pos = vec![0; n];
+        for (i, &r) in order.iter().enumerate() {
+            pos[r] = i;
+        }
+        let k = k.min(n.saturating_sub(1));
+        (0..n)
+            .map(|p| {
+                let x0 = self.coords[p * self.dim];
+                let mut best: Vec<(f64, usize)> = Vec::with_capacity(k + 1);
+                let worst = |best: &Vec<(f64, usize)>| {
+                    if best.len() < k {
+                        f64::INFINITY
+                    } else {
+                        best[k - 1].0
+                    }
+                };
+                let visit = |r: usize, best: &mut Vec<(f64, usize)>| -> bool {
+                    let dx = self.coords[r * self.dim] - x0;
+                    if dx * dx >= worst(best) {
+                        return false;
+                    }
+                    let d = dist2(self.point(p), self.point(r));
+                    if d < worst(best) {
+                        let at = best.partition_point(|e| e.0 <= d);
+                        best.insert(at, (d, r));
+                        best.truncate(k);
+                    }
+                    true
+                };
+                let (mut left, mut right) = (pos[p], pos[p] + 1);
+                let (mut go_left, mut go_right) = (true, true);
+                while go_left || go_right {
+                    if go_left {
+                        go_left = left > 0 && visit(order[left - 1], &mut best);
+                        left = left.saturating_sub(1);
+                    }
+                    if go_right {
+                        go_right = right < n && visit(order[right], &mut best);
+                        right += 1;
+                    }
+                }
+                // Every point nearer than `reach` is in the list (all of
+                // them when the list holds every other point).
+                let reach = if best.len() == n - 1 { f64::INFINITY } else { worst(&best) };
+                let ids = best.iter().map(|&(_, r)| r).collect();
+                Near { points: best, ids, reach }
+            })
+            .collect()
+    }
+
+    /// [`Cloud::is_edge`] with `near` = p's nearest points: when q is nearer
+    /// than `near.reach`, every point that could block the Gabriel ball
+    /// (or, on a line, lie between p and q) is nearer to p than q is, so only
+    /// those are checked; otherwise, and for the LP, all points are.
+    pub fn is_edge_near(&self, p: usize, q: usize, near: &Near) -> bool {
+        if p == q {
+            return false;
+        }
+        let (a, b) = (self.point(p), self.point(q));
+        let d = dist2(a, b);
+        if d > near.reach {
+            return self.is_edge(p, q);
+        }
+        let blockers = near.ids.iter().copied().filter(|&r| r != q);
+        if self.dim == 1 {
+            let (lo, hi) = if a[0] < b[0] { (a[0], b[0]) } else { (b[0], a[0]) };
+            return lo == hi || !blockers.map(|r| self.coords[r]).any(|x| x > lo && x < hi);
+        }
+        let r2 = 0.25 * d;
+        let gabriel = blockers.map(|r| self.point(r)).all(|x| {
+            let ab: f64 = x.iter().zip(a).zip(b).map(|((x, a), b)| (x - a) * (x - b)).sum();
+            ab + r2 >= r2 * (1.0 - SLACK)
+        });
+        gabriel || self.is_edge_lp(p, q, &near.ids)
     }
 
     /// No point strictly inside the ball with diameter pq.
     fn is_gabriel(&self, p: usize, q: usize) -> bool {
-        let mid: Vec<f64> =
-            self.points[p].iter().zip(&self.points[q]).map(|(a, b)| 0.5 * (a + b)).collect();
-        let r2 = dist2(&self.points[p], &mid);
-        self.points
-            .iter()
-            .enumerate()
-            .all(|(r, x)| r == p || r == q || dist2(x, &mid) >= r2 * (1.0 - SLACK))
+        let (a, b) = (self.point(p), self.point(q));
+        // |x − m|² ≥ r² with m the midpoint, r² = |a − b|²/4, expanded as
+        // (x − a)·(x − b) ≥ 0, which needs no midpoint.
+        let r2 = 0.25 * dist2(a, b);
+        self.coords.chunks_exact(self.dim).enumerate().all(|(r, x)| {
+            if r == p || r == q {
+                return true;
+            }
+            let ab: f64 = x.iter().zip(a).zip(b).map(|((x, a), b)| (x - a) * (x - b)).sum();
+            ab + r2 >= r2 * (1.0 - SLACK)
+        })
     }
 
-    fn is_edge_lp(&self, p: usize, q: usize) -> bool {
+    /// The LP test; `first` are points worth trying before the others.
+    fn is_edge_lp(&self, p: usize, q: usize, first: &[usize]) -> bool {
+        if self.dim == 2 {
+            // In the plane B is pq's unit normal.
+            let (a, b) = (self.point(p), self.point(q));
+            let (qx, qy) = (b[0] - a[0], b[1] - a[1]);
+            let len = (qx * qx + qy * qy).sqrt();
+            let axis = [-qy / len, qx / len];
+            return self.is_edge_plane(p, q, &axis, &[0.5 * qx, 0.5 * qy], first);
+        }
         let qr = self.rel(p, q);
         // Centres equidistant from p and q: c = q/2 + B t, B an orthonormal
         // basis of q's orthogonal complement; t has dim − 1 coordinates.
         let basis = complement_basis(&qr);
         let half: Vec<f64> = qr.iter().map(|v| 0.5 * v).collect();
         let mid: Vec<f64> =
-            self.points[p].iter().zip(&self.points[q]).map(|(a, b)| 0.5 * (a + b)).collect();
+            self.point(p).iter().zip(self.point(q)).map(|(a, b)| 0.5 * (a + b)).collect();
         let row = |r: usize| -> (Vec<f64>, f64) {
             // 2 c·r ≤ |r|²(1 + slack), with c = half + B t.
             let rr = self.rel(p, r);
@@ -107,7 +208,7 @@ impl Cloud {
         // Start from the points nearest the edge's midpoint.
         let mut order: Vec<(f64, usize)> = (0..self.len())
             .filter(|&r| r != p && r != q)
-            .map(|r| (dist2(&self.points[r], &mid), r))
+            .map(|r| (dist2(self.point(r), &mid), r))
             .collect();
         let first = (4 * self.dim + 4).min(order.len());
         if first < order.len() {
@@ -124,12 +225,12 @@ impl Cloud {
                 .map(|i| half[i] + basis.iter().zip(&t).map(|(bv, ti)| bv[i] * ti).sum::<f64>())
                 .collect();
             // Points the candidate centre puts inside its sphere, worst first.
-            let origin = &self.points[p];
+            let origin = self.point(p);
             let mut violated: Vec<(f64, usize)> = (0..self.len())
                 .filter(|&r| r != p && r != q)
                 .filter_map(|r| {
                     let (mut cr, mut rr) = (0.0, 0.0);
-                    for ((x, o), c) in self.points[r].iter().zip(origin).zip(&centre) {
+                    for ((x, o), c) in self.point(r).iter().zip(origin).zip(&centre) {
                         let d = x - o;
                         cr += c * d;
                         rr += d * d;
@@ -145,6 +246,57 @@ impl Cloud {
             active.extend(violated.iter().take(2 * self.dim + 2).map(|&(_, r)| r));
         }
     }
+}
+
+impl Cloud {
+    /// The plane's LP has one unknown (the centre's offset `t` along pq's
+    /// perpendicular bisector), so every point's row is applied at once: an
+    /// interval of valid offsets, empty or not. Same rows, tolerances and
+    /// centre bound as Seidel's 1-D case, without the cutting planes. The
+    /// `first` points (p's nearest) are applied before the rest: they
+    /// usually empty the interval of a non-edge at once.
+    fn is_edge_plane(
+        &self,
+        p: usize,
+        q: usize,
+        axis: &[f64],
+        half: &[f64],
+        first: &[usize],
+    ) -> bool {
+        const EPS: f64 = 1e-12;
+        let (mut lo, mut hi) = (-CENTRE_BOUND, CENTRE_BOUND);
+        let o = self.point(p);
+        // The interval only shrinks and `h + EPS·(1 + |h|)` grows with h, so
+        // an interval found empty stays empty: stopping early is exact.
+        let mut apply = |r: usize| -> bool {
+            if r == p || r == q {
+                return true;
+            }
+            let x = self.point(r);
+            let (dx, dy) = (x[0] - o[0], x[1] - o[1]);
+            let a = 2.0 * (axis[0] * dx + axis[1] * dy);
+            let b = (dx * dx + dy * dy) * (1.0 + SLACK) - 2.0 * (half[0] * dx + half[1] * dy);
+            if a > EPS {
+                hi = hi.min(b / a);
+            } else if a < -EPS {
+                lo = lo.max(b / a);
+            } else if b < -EPS {
+                return false;
+            }
+            lo <= hi + EPS * (1.0 + hi.abs())
+        };
+        first.iter().all(|&r| apply(r)) && (0..self.len()).all(apply)
+    }
+}
+
+/// A point's nearest other points, nearest first, as squared distances in the
+/// cloud's scaled coordinates.
+pub(crate) struct Near {
+    pub points: Vec<(f64, usize)>,
+    /// The same points' indices.
+    pub ids: Vec<usize>,
+    /// Every point nearer (squared) than this is in `points`.
+    pub reach: f64,
 }
 
 /// A bound on the ball's centre keeps the LP bounded: a ball of radius 10⁴
@@ -412,6 +564,42 @@ mod tests {
             for b in 0..n {
                 if a != b {
                     assert_eq!(c.is_edge(a, b), brute[a][b], "edge {a}-{b}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn nearest_first_answers_equal_the_full_test() {
+        // Random points in 1-3 dimensions and a lattice (cospherical squares):
+        // the test restricted to each point's nearest neighbours agrees with
+        // the full one on every pair, and the neighbour lists are the true
+        // nearest points.
+        let mut state = 4242_u64;
+        let mut rnd = || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut clouds: Vec<(Vec<Vec<f64>>, usize)> = (1..=3)
+            .map(|d| ((0..40).map(|_| (0..d).map(|_| rnd()).collect()).collect(), d))
+            .collect();
+        let lattice: Vec<Vec<f64>> =
+            (0..36).map(|i| vec![(i % 6) as f64 / 5.0, (i / 6) as f64 / 5.0]).collect();
+        clouds.push((lattice, 2));
+        for (pts, d) in clouds {
+            let c = Cloud::new(&pts, &vec![0.0; d], &vec![1.0; d]);
+            let near = c.nearest(2 * d + 4);
+            for p in 0..pts.len() {
+                let mut all: Vec<f64> =
+                    (0..pts.len()).filter(|&r| r != p).map(|r| dist2(&pts[p], &pts[r])).collect();
+                all.sort_by(f64::total_cmp);
+                let got: Vec<f64> = near[p].points.iter().map(|e| e.0).collect();
+                assert_eq!(got.len(), 2 * d + 4);
+                for (g, w) in got.iter().zip(&all) {
+                    assert!((g - w).abs() < 1e-12, "point {p}: {got:?} vs {all:?}");
+                }
+                for q in 0..pts.len() {
+                    assert_eq!(c.is_edge_near(p, q, &near[p]), c.is_edge(p, q), "{d}-D {p}-{q}");
                 }
             }
         }

@@ -320,6 +320,8 @@ impl<'a> Run<'a> {
                 let n = xs.len();
                 let mut by_value: Vec<usize> = (0..n).collect();
                 by_value.sort_by(|&a, &b| s.samples[a].f.total_cmp(&s.samples[b].f));
+                let mut lower: Vec<(f64, usize)> = Vec::with_capacity(n);
+                let near = cloud.nearest(NEAREST_FIRST * xs.first().map_or(1, Vec::len) + 4);
                 for p in 0..n {
                     if s.is_minimum[p] {
                         continue;
@@ -333,15 +335,26 @@ impl<'a> Run<'a> {
                         continue;
                     }
                     // A minimizer has no Delaunay neighbour at or below it;
-                    // candidates are tried nearest first.
-                    let mut lower: Vec<(f64, usize)> = by_value
+                    // candidates are tried nearest first (the nearest point
+                    // is always a neighbour, so most vertices are settled by
+                    // the first few), and only what is tried gets sorted.
+                    let settled = near[p]
+                        .points
                         .iter()
-                        .take_while(|&&q| s.samples[q].f <= fp)
-                        .filter(|&&q| q != p)
-                        .map(|&q| (dist2(&xs[p], &xs[q]), q))
-                        .collect();
-                    lower.sort_by(|a, b| a.0.total_cmp(&b.0));
-                    if !lower.iter().any(|&(_, q)| cloud.is_edge(p, q)) {
+                        .filter(|&&(_, q)| s.samples[q].f <= fp)
+                        .any(|&(_, q)| cloud.is_edge_near(p, q, &near[p]));
+                    if settled {
+                        continue;
+                    }
+                    lower.clear();
+                    lower.extend(
+                        by_value
+                            .iter()
+                            .take_while(|&&q| s.samples[q].f <= fp)
+                            .filter(|&&q| q != p)
+                            .map(|&q| (dist2(&xs[p], &xs[q]), q)),
+                    );
+                    if !any_nearest_first(&mut lower, |q| cloud.is_edge(p, q)) {
                         pool.push((xs[p].clone(), fp, self.bounds.clone()));
                     }
                 }
@@ -627,6 +640,30 @@ impl<'a> Run<'a> {
 /// Vertices beyond which refinement stops (about 1 GB of complex); only
 /// reachable when nothing else stops an unbounded run.
 const MAX_VERTICES: usize = 2_000_000;
+
+/// Each sample's nearest `NEAREST_FIRST × dim + 4` points are found once and
+/// tried first: they hold most Delaunay neighbours, and a Gabriel test among
+/// them alone is exact (docs/shgo.md).
+const NEAREST_FIRST: usize = 2;
+
+/// Whether `test` holds for some candidate, trying them by increasing
+/// distance: the nearest few are picked out and sorted first, the rest only
+/// if none of those passes.
+fn any_nearest_first(candidates: &mut [(f64, usize)], mut test: impl FnMut(usize) -> bool) -> bool {
+    const FIRST: usize = 8;
+    let by_distance = |a: &(f64, usize), b: &(f64, usize)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
+    let head = FIRST.min(candidates.len());
+    if head < candidates.len() {
+        candidates.select_nth_unstable_by(head, by_distance);
+    }
+    let (near, far) = candidates.split_at_mut(head);
+    near.sort_unstable_by(by_distance);
+    if near.iter().any(|&(_, q)| test(q)) {
+        return true;
+    }
+    far.sort_unstable_by(by_distance);
+    far.iter().any(|&(_, q)| test(q))
+}
 
 fn dist2(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()

@@ -41,6 +41,12 @@ pub struct LocalOptions {
     /// local scale (the local box's width in simplicial mode, the mean sample
     /// spacing in sampled modes). Default: 1e-10.
     pub xtol_rel: f64,
+    /// COBYLA's final trust-region radius, absolute: scipy's `tol` (Powell's
+    /// `rhoend`), default 1e-4 as in scipy. COBYLA stops once its trust
+    /// region is below `max(tol, xtol_rel × local scale)`, so `tol = 0`
+    /// gives the tighter rule (converge to `xtol_rel`), which FLASH's search
+    /// uses. SLSQP ignores it.
+    pub tol: f64,
     /// COBYLA's initial step as a fraction of the local scale per coordinate
     /// (Powell's `rhobeg`). Default: 0.25.
     pub rhobeg: f64,
@@ -56,6 +62,7 @@ impl Default for LocalOptions {
             maxeval: 1000,
             ftol_abs: 1e-12,
             xtol_rel: 1e-10,
+            tol: 1e-4,
             rhobeg: 0.25,
             constraint_tol: 1e-6,
         }
@@ -136,6 +143,8 @@ pub(crate) fn minimize(
                 cons.iter().map(|c| c as &dyn cobyla::Func<()>).collect();
             let rho: Vec<f64> =
                 scale.iter().map(|w| (w * options.rhobeg).max(f64::MIN_POSITIVE)).collect();
+            // NLopt's COBYLA ends when its trust region reaches xtol_abs.
+            let xtol_abs = xtol_abs.iter().map(|&x| x.max(options.tol)).collect();
             let tols =
                 cobyla::StopTols { ftol_abs: options.ftol_abs, xtol_abs, ..Default::default() };
             let out = cobyla::minimize(
@@ -166,8 +175,16 @@ pub(crate) fn minimize(
                     xh[i] = x[i];
                 }
             };
+            // NLopt's driver evaluates each line-search point without a
+            // gradient and, once the point is accepted, calls f again there
+            // for the gradient: the repeated value comes from this cache, as
+            // scipy's ScalarFunction serves it, so only the finite-difference
+            // calls are new.
+            let last: RefCell<Option<(Vec<f64>, f64)>> = RefCell::new(None);
             let objective = |x: &[f64], grad: Option<&mut [f64]>, _: &mut ()| {
-                let fx = counted(x);
+                let cached = last.borrow().as_ref().and_then(|(lx, lf)| (lx == x).then_some(*lf));
+                let fx = cached.unwrap_or_else(|| counted(x));
+                *last.borrow_mut() = Some((x.to_vec(), fx));
                 if let Some(grad) = grad {
                     fd(&counted, x, fx, grad);
                 }
@@ -205,7 +222,13 @@ pub(crate) fn minimize(
             let cons_refs: Vec<&dyn slsqp::Func<()>> =
                 cons.iter().map(|c| c as &dyn slsqp::Func<()>).collect();
             let tols =
-                slsqp::StopTols { ftol_abs: options.ftol_abs, xtol_abs, ..Default::default() };
+                // Kraft's own test at scipy's ACC = ftol, besides NLopt's.
+                slsqp::StopTols {
+                    ftol_abs: options.ftol_abs,
+                    xtol_abs,
+                    acc: options.ftol_abs,
+                    ..Default::default()
+                };
             let out = slsqp::minimize(objective, &x0, bounds, &cons_refs, (), maxeval, Some(tols));
             match out {
                 Ok((_, x, f)) | Err((_, x, f)) => (x, f),

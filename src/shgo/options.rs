@@ -215,6 +215,7 @@ pub(super) fn check(bounds: &[(f64, f64)], o: &Options) -> Result<Vec<(f64, f64)
     for (name, v) in [
         ("local.ftol_abs", l.ftol_abs),
         ("local.xtol_rel", l.xtol_rel),
+        ("local.tol", l.tol),
         ("local.constraint_tol", l.constraint_tol),
     ] {
         if v.is_nan() || v < 0.0 {
