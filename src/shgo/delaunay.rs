@@ -455,6 +455,14 @@ fn dist2(a: &[f64], b: &[f64]) -> f64 {
 mod tests {
     use super::*;
 
+    /// Uniform numbers in [0, 1) from a fixed-seed linear congruential generator.
+    fn uniform(mut state: u64) -> impl FnMut() -> f64 {
+        move || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        }
+    }
+
     fn cloud(points: &[&[f64]]) -> Cloud {
         let pts: Vec<Vec<f64>> = points.iter().map(|p| p.to_vec()).collect();
         let dim = pts[0].len();
@@ -490,11 +498,7 @@ mod tests {
     fn matches_brute_force_empty_circle_in_2d() {
         // Random points: an edge exists iff some triangle containing it has an
         // empty circumcircle (brute force over all triples).
-        let mut state = 12345_u64;
-        let mut rnd = || {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut rnd = uniform(12345_u64);
         let pts: Vec<Vec<f64>> = (0..25).map(|_| vec![rnd(), rnd()]).collect();
         let c = Cloud::new(&pts, &[0.0, 0.0], &[1.0, 1.0]);
         let n = pts.len();
@@ -530,11 +534,7 @@ mod tests {
 
     #[test]
     fn matches_brute_force_empty_sphere_in_3d() {
-        let mut state = 777_u64;
-        let mut rnd = || {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut rnd = uniform(777_u64);
         let pts: Vec<Vec<f64>> = (0..14).map(|_| vec![rnd(), rnd(), rnd()]).collect();
         let c = Cloud::new(&pts, &[0.0; 3], &[1.0; 3]);
         let n = pts.len();
@@ -575,11 +575,7 @@ mod tests {
         // the test restricted to each point's nearest neighbours agrees with
         // the full one on every pair, and the neighbour lists are the true
         // nearest points.
-        let mut state = 4242_u64;
-        let mut rnd = || {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut rnd = uniform(4242_u64);
         let mut clouds: Vec<(Vec<Vec<f64>>, usize)> = (1..=3)
             .map(|d| ((0..40).map(|_| (0..d).map(|_| rnd()).collect()).collect(), d))
             .collect();
