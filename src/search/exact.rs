@@ -598,7 +598,7 @@ enum Outcome {
 fn open_bounds(pruner: &Pruner, states: &[State]) -> Vec<(bool, f64, f64)> {
     states
         .iter()
-        .flat_map(|st| st.entries.iter().map(|e| pruner.bound(&complete(&e.sums, &st.rest))))
+        .flat_map(|st| st.entries.iter().map(|e| pruner.bound(&combine(&e.sums, &st.rest))))
         .collect()
 }
 
@@ -610,12 +610,6 @@ fn directions(dims: &[(usize, f64)]) -> Sums {
         dir[i] = d;
     }
     dir
-}
-
-/// Sums that complete `a` with the best of `rest` (the optimistic network).
-#[inline]
-fn complete(a: &Sums, rest: &Sums) -> Sums {
-    combine(a, rest)
 }
 
 /// `a` or `b`, each sum the better in its direction (the largest activation: the smaller).
@@ -812,7 +806,7 @@ fn price(problem: &Problem, st: &Structure, hw: usize, dims: &[(usize, f64)]) ->
                 for seg in &node.segs {
                     let sums = seg_sums(st, seg, &prices);
                     let cand = match states.last() {
-                        Some(next) if c + 1 < n => complete(&sums, &next[seg.out as usize].rest),
+                        Some(next) if c + 1 < n => combine(&sums, &next[seg.out as usize].rest),
                         _ => sums,
                     };
                     best = Some(match best {
@@ -930,7 +924,7 @@ fn forward<'p>(
                     if state.entries.iter().any(|f| covers(&f.sums, &sums, dims)) {
                         continue;
                     }
-                    if pruner.hopeless(&complete(&sums, &state.rest)) {
+                    if pruner.hopeless(&combine(&sums, &state.rest)) {
                         continue;
                     }
                     let before = state.entries.len();

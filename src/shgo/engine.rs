@@ -346,12 +346,13 @@ impl<'a> Run<'a> {
                     if settled {
                         continue;
                     }
+                    // The nearest points failed above; the rest are tried.
                     lower.clear();
                     lower.extend(
                         by_value
                             .iter()
                             .take_while(|&&q| s.samples[q].f <= fp)
-                            .filter(|&&q| q != p)
+                            .filter(|&&q| q != p && !near[p].ids.contains(&q))
                             .map(|&q| (dist2(&xs[p], &xs[q]), q)),
                     );
                     if !any_nearest_first(&mut lower, |q| cloud.is_edge(p, q)) {

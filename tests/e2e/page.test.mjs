@@ -311,7 +311,7 @@ test('the comparison with the exact optimum and the baselines fills in', async (
 // Issue 16's link: the exact method on 15 hardware configurations and a product goal.
 const knobsLink = `?${new URLSearchParams({ v: '1', profile: 'rram-imc', knobs: 'rows+cols=64,128,256;adc_bits=4..8', goal: 'min-edap,degree>=238' })}`;
 
-test('the baselines show first, and the exact method never keeps its worker past the budget', async () => {
+test('the baselines show first, and the exact method frees its worker within its 5 s budget plus 1.5 s', async () => {
   const budgetMs = 5000; // playground::PAGE_EXACT_BUDGET
   await page.evaluate(() => { delete document.body.dataset.compareExactMs; });
   await open(page, knobsLink);
