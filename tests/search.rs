@@ -52,8 +52,10 @@ fn the_dynamic_program_finds_the_enumerated_optimum() {
         ]
     };
     let mut compared = 0;
+    // sram-imc's 36-crossbar chip is outgrown by most of these networks: its
+    // rewrite cost reads the area sum, which the program must keep exact.
     for space in SPACES {
-        for profile in ["rram-imc", "rpi4", "edge-tpu"] {
+        for profile in ["rram-imc", "sram-imc", "rpi4", "edge-tpu"] {
             // Limits at the middle of what the space spans on this profile.
             let base = problem(space, profile, "max-accuracy", "");
             let top = solve(&base, &Exact { method: ExactMethod::Enumerate, ..Exact::default() });
@@ -66,7 +68,7 @@ fn the_dynamic_program_finds_the_enumerated_optimum() {
             let lat_ms = 1e3 * (b.metrics.latency_s + l.metrics.latency_s) / 2.0;
             let deg = (b.metrics.nn_degree + l.metrics.nn_degree) / 2.0;
             let mut all = goals(lat_ms, deg);
-            if profile == "rram-imc" {
+            if profile.ends_with("-imc") {
                 all.push(format!("min-edap,degree>={deg}"));
                 all.push(format!(
                     "max-accuracy,area<={}",
@@ -197,7 +199,7 @@ fn flash_on_the_default_space_is_deterministic_and_binds_the_limit() {
     let p = problem(
         "cifar10/dense/cells=3;d=2..11;w=8..64:8;t=0..49",
         "rram-imc",
-        "max-accuracy,latency<=0.5",
+        "max-accuracy,latency<=6",
         "",
     );
     let a = solve(&p, &Flash::default());
@@ -223,7 +225,7 @@ fn flash_on_the_default_space_is_deterministic_and_binds_the_limit() {
     assert!(!r.feasible);
     assert!(
         r.message.starts_with(
-            "no architecture meets latency ≤ 0.001 ms: the fastest network found has 0.3"
+            "no architecture meets latency ≤ 0.001 ms: the fastest network found has 4.3"
         ),
         "{}",
         r.message

@@ -7,7 +7,7 @@
 //! parameters within their allowed ranges, with the Jacobian taken from the
 //! model itself, so calibration can never disagree with the model it calibrates.
 //! Latency parameters are fitted first; energy parameters then, with latency
-//! fixed (a roofline's energy is power × latency).
+//! fixed (a roofline's idle energy is idle power × latency).
 
 use super::profile::{Model, Profile};
 use super::{HardwareModel, NetworkCost};
@@ -43,7 +43,9 @@ impl Target {
                 "network_overhead_us",
                 "overlap",
             ],
-            (Model::Roofline(_), Target::Energy) => &["power_w", "dram_pj_per_bit"],
+            (Model::Roofline(_), Target::Energy) => {
+                &["idle_power_w", "dynamic_power_w", "dram_pj_per_bit"]
+            }
             (Model::Imc(_), Target::Latency) => &["array_read_ns", "layer_overhead_us"],
             // Array energy per column is not fitted: like the ADC's, it is paid once
             // per conversion, so the two cannot be told apart from totals.
@@ -238,6 +240,122 @@ pub struct TargetReport {
     pub cross_validated: Option<Errors>,
     /// Hold-out: fitted on the first `train` samples, predicting the rest.
     pub held_out: Option<Errors>,
+    /// The same fits and predictions by plain linear regressions on workload
+    /// totals, so the model's figures have a baseline beside them.
+    pub baselines: Vec<BaselineReport>,
+}
+
+/// A linear baseline's quality, on the same samples and splits as the model's.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BaselineReport {
+    pub name: &'static str,
+    pub fitted: Errors,
+    pub cross_validated: Option<Errors>,
+    pub held_out: Option<Errors>,
+}
+
+/// The baselines: a per-inference constant plus MACs, or plus MACs and bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Baseline {
+    /// t = a + b·MACs.
+    Macs,
+    /// t = a + b·MACs + c·bytes (weights plus every layer's input and output).
+    MacsBytes,
+}
+
+impl Baseline {
+    pub const ALL: [Baseline; 2] = [Baseline::Macs, Baseline::MacsBytes];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Baseline::Macs => "linear in MACs",
+            Baseline::MacsBytes => "linear in MACs and bytes",
+        }
+    }
+
+    fn features(self, w: &Workload) -> Vec<f64> {
+        match self {
+            Baseline::Macs => vec![1.0, w.macs],
+            Baseline::MacsBytes => vec![1.0, w.macs, w.bytes],
+        }
+    }
+
+    /// Least squares on relative residuals, Σ((x·β − y)/y)², as the model's fit:
+    /// rows scaled by 1/y, columns scaled to unit size so the normal equations
+    /// stay well conditioned.
+    pub fn fit(self, samples: &[(Workload, f64)]) -> Result<Vec<f64>> {
+        let p = self.features(&Workload::default()).len();
+        let mut scale = vec![0.0f64; p];
+        for (w, _) in samples {
+            for (j, x) in self.features(w).iter().enumerate() {
+                scale[j] = scale[j].max(x.abs());
+            }
+        }
+        let scale: Vec<f64> = scale.iter().map(|s| if *s > 0.0 { *s } else { 1.0 }).collect();
+        let mut ata = Array2::<f64>::zeros((p, p));
+        let mut atb = Array1::<f64>::zeros(p);
+        for (w, y) in samples {
+            let x: Vec<f64> = self.features(w).iter().zip(&scale).map(|(x, s)| x / s / y).collect();
+            for i in 0..p {
+                atb[i] += x[i];
+                for j in 0..p {
+                    ata[[i, j]] += x[i] * x[j];
+                }
+            }
+        }
+        for i in 0..p {
+            ata[[i, i]] += 1e-12 * (1.0 + ata[[i, i]]);
+        }
+        let beta = solve(ata, atb).ok_or_else(|| {
+            Error::Invalid(format!(
+                "the {} baseline cannot be fitted to these samples",
+                self.name()
+            ))
+        })?;
+        Ok(beta.iter().zip(&scale).map(|(b, s)| b / s).collect())
+    }
+
+    pub fn predict(self, beta: &[f64], w: &Workload) -> f64 {
+        self.features(w).iter().zip(beta).map(|(x, b)| x * b).sum()
+    }
+}
+
+/// Workload totals the baselines read.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Workload {
+    pub macs: f64,
+    /// Bytes of weights plus every layer's input and output, at the model's bytes per value.
+    pub bytes: f64,
+}
+
+struct WorkloadSink(Workload);
+
+impl crate::workload::Sink for WorkloadSink {
+    const READS: bool = false;
+    fn layer(&mut self, spec: &crate::workload::LayerSpec, _: crate::workload::Reads<'_>) {
+        self.0.macs += spec.macs() as f64;
+        self.0.bytes += (spec.params() + spec.input.elems() + spec.output.elems()) as f64;
+    }
+}
+
+impl Measured {
+    /// The sample's workload totals, bytes at `bytes_per_value`.
+    pub fn workload(&self, bytes_per_value: f64) -> Workload {
+        let mut sink = WorkloadSink(Workload::default());
+        crate::workload::walk(&self.frame, &self.cells, &mut sink);
+        sink.0.bytes *= bytes_per_value;
+        sink.0
+    }
+}
+
+/// Fits `baseline` on `train` and predicts `test`.
+fn baseline_predictions(
+    baseline: Baseline,
+    train: &[(Workload, f64)],
+    test: &[Workload],
+) -> Result<Vec<f64>> {
+    let beta = baseline.fit(train)?;
+    Ok(test.iter().map(|w| baseline.predict(&beta, w)).collect())
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -519,12 +637,51 @@ pub fn calibrate(
             let m: Vec<f64> = rest.iter().map(|s| target.of_sample(s).expect("filtered")).collect();
             Errors::of(&predictions(&fitted_model, &rest, target), &m)
         });
+        let bpv = prior_model.bytes_per_value();
+        let work: Vec<Workload> = with.iter().map(|s| s.workload(bpv)).collect();
+        let pairs: Vec<(Workload, f64)> =
+            work.iter().copied().zip(measured.iter().copied()).collect();
+        let mut baselines = Vec::new();
+        for b in Baseline::ALL {
+            let fitted = Errors::of(&baseline_predictions(b, &pairs, &work)?, &measured);
+            let mut cv = vec![0.0; with.len()];
+            for fold in 0..k {
+                let part: Vec<(Workload, f64)> = pairs
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| i % k != fold)
+                    .map(|(_, p)| *p)
+                    .collect();
+                let test_idx: Vec<usize> = (0..with.len()).filter(|i| i % k == fold).collect();
+                let test: Vec<Workload> = test_idx.iter().map(|&i| work[i]).collect();
+                for (i, p) in test_idx.iter().zip(baseline_predictions(b, &part, &test)?) {
+                    cv[*i] = p;
+                }
+            }
+            let held_out = match train {
+                Some(t) => {
+                    let rest: Vec<&Measured> = with_target(&all[t..], target);
+                    let m: Vec<f64> =
+                        rest.iter().map(|s| target.of_sample(s).expect("filtered")).collect();
+                    let test: Vec<Workload> = rest.iter().map(|s| s.workload(bpv)).collect();
+                    Some(Errors::of(&baseline_predictions(b, &pairs, &test)?, &m))
+                }
+                None => None,
+            };
+            baselines.push(BaselineReport {
+                name: b.name(),
+                fitted,
+                cross_validated: Some(Errors::of(&cv, &measured)),
+                held_out,
+            });
+        }
         reports.push(TargetReport {
             target,
             prior: Errors::of(&predictions(&prior_model, &with, target), &measured),
             fitted: Errors::of(&predictions(&fitted_model, &with, target), &measured),
             cross_validated: Some(Errors::of(&cv, &measured)),
             held_out,
+            baselines,
         });
     }
     Ok(CalibrationReport {

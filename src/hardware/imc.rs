@@ -15,7 +15,7 @@ use super::{Context, HardwareModel, LayerCost, Parts};
 use crate::error::{Error, Result};
 use crate::workload::{LayerKind, LayerSpec};
 
-pub const PARAMS: [ParamSpec; 27] = [
+pub const PARAMS: [ParamSpec; 32] = [
     ParamSpec::new(
         "rows",
         "rows",
@@ -112,6 +112,36 @@ pub const PARAMS: [ParamSpec; 27] = [
     ),
     ParamSpec::new("activation_bits", "bits", 1.0, 32.0, "activation precision in buffers")
         .integer(),
+    ParamSpec::new(
+        "crossbars",
+        "crossbars",
+        1.0,
+        1e7,
+        "crossbars on the chip; a network that needs more rewrites the excess every inference",
+    )
+    .integer(),
+    ParamSpec::new(
+        "write_row_ns",
+        "ns",
+        0.0,
+        1e6,
+        "time to program one crossbar row (all its columns at once)",
+    ),
+    ParamSpec::new("write_cell_pj", "pJ", 0.0, 1e4, "energy to program one cell"),
+    ParamSpec::new(
+        "offchip_gbs",
+        "GB/s",
+        0.001,
+        1e5,
+        "off-chip bandwidth rewritten weights arrive over",
+    ),
+    ParamSpec::new(
+        "offchip_pj_per_bit",
+        "pJ/bit",
+        0.0,
+        1000.0,
+        "off-chip energy per bit of rewritten weights",
+    ),
 ];
 
 /// A checked IMC profile.
@@ -143,6 +173,13 @@ pub struct Imc {
     pub crossbar_area_um2: f64,
     pub crossbar_area_parts: [f64; 4],
     pub buffer_area_um2_per_kb: f64,
+    /// Crossbars on the chip.
+    pub crossbars: u64,
+    /// Seconds and joules to rewrite one crossbar's weights (fetch and program).
+    pub rewrite_s: f64,
+    pub rewrite_j: f64,
+    /// The joules of `rewrite_j` spent programming cells (the rest is off-chip traffic).
+    pub rewrite_cells_j: f64,
 }
 
 /// Geometric interpolation between the published 5-bit and 8-bit ADC figures
@@ -176,8 +213,8 @@ fn cbrt(r: f64) -> f64 {
 
 impl Imc {
     pub fn from_values(v: &[f64]) -> Result<Imc> {
-        let [rows, cols, bits_per_cell, weight_bits, input_bits, adc_bits, columns_per_adc, clock_ghz, array_read_ns, layer_overhead_us, e5, e8, a5, a8, escale, array_energy_pj, row_energy_pj, shift_add_energy_pj, buffer_energy_pj, noc_energy_pj, digital_op_pj, digital_ops_per_cycle, array_area, periphery_area, shared_area, buffer_area_um2_per_kb, activation_bits] =
-            v.try_into().map_err(|_| Error::Invalid("an IMC profile has 27 parameters".into()))?;
+        let [rows, cols, bits_per_cell, weight_bits, input_bits, adc_bits, columns_per_adc, clock_ghz, array_read_ns, layer_overhead_us, e5, e8, a5, a8, escale, array_energy_pj, row_energy_pj, shift_add_energy_pj, buffer_energy_pj, noc_energy_pj, digital_op_pj, digital_ops_per_cycle, array_area, periphery_area, shared_area, buffer_area_um2_per_kb, activation_bits, crossbars, write_row_ns, write_cell_pj, offchip_gbs, offchip_pj_per_bit] =
+            v.try_into().map_err(|_| Error::Invalid("an IMC profile has 32 parameters".into()))?;
         if columns_per_adc > cols {
             return Err(Error::field(
                 "params.columns_per_adc",
@@ -196,6 +233,12 @@ impl Imc {
         let adc_area_um2 = adc_interpolate(a5, a8, adc_bits);
         let adcs = (cols / columns_per_adc).ceil();
         let crossbar_area_parts = [adcs * adc_area_um2, array_area, periphery_area, shared_area];
+        // Rewriting a crossbar: its rows × cols × bits-per-cell bits come over the
+        // off-chip link while its rows are programmed one at a time; the two overlap.
+        let bits = rows * cols * bits_per_cell;
+        let rewrite_s = (rows * write_row_ns * 1e-9).max(bits / (offchip_gbs * 8e9));
+        let rewrite_cells_j = rows * cols * write_cell_pj * PJ;
+        let rewrite_j = rewrite_cells_j + bits * offchip_pj_per_bit * PJ;
         Ok(Imc {
             rows: rows as u64,
             cols: cols as u64,
@@ -220,7 +263,18 @@ impl Imc {
             crossbar_area_um2: crossbar_area_parts.iter().sum(),
             crossbar_area_parts,
             buffer_area_um2_per_kb,
+            crossbars: crossbars as u64,
+            rewrite_s,
+            rewrite_j,
+            rewrite_cells_j,
         })
+    }
+
+    /// Crossbars behind a sum of layer areas (each layer's area is its crossbars
+    /// times one crossbar's; rounding removes the sum's floating-point error).
+    #[inline]
+    pub fn crossbars_in(&self, layer_area_mm2: f64) -> f64 {
+        (layer_area_mm2 / (self.crossbar_area_um2 * UM2_TO_MM2)).round()
     }
 
     /// Seconds of one bit-serial read: settling plus each ADC's conversions.
@@ -313,7 +367,10 @@ impl HardwareModel for Imc {
             (layer.output.h as u64 * layer.output.w as u64) as f64
         };
         let reads = vectors * self.input_bits;
-        let latency = reads * self.read_ns() * 1e-9 + self.layer_overhead_us * 1e-6;
+        // A layer larger than the chip runs in passes, each on a chip's worth of its
+        // crossbars (the rewrites between passes are priced with the network's).
+        let passes = m.crossbars.div_ceil(self.crossbars) as f64;
+        let latency = passes * reads * self.read_ns() * 1e-9 + self.layer_overhead_us * 1e-6;
         let conversions = reads * m.active_cols as f64;
         let adc = conversions * self.adc_energy_pj * PJ;
         let array = (conversions * self.array_energy_pj
@@ -346,9 +403,31 @@ impl HardwareModel for Imc {
         }
     }
 
-    fn network_cost_fixed(&self, largest_activation_bytes: f64) -> LayerCost {
-        let buffer = largest_activation_bytes / 1024.0 * self.buffer_area_um2_per_kb * UM2_TO_MM2;
-        LayerCost { area: buffer, area_parts: [0.0, 0.0, 0.0, buffer], ..LayerCost::default() }
+    /// The activation buffer, and the crossbars the network needs beyond the
+    /// chip's: each inference rewrites that many crossbars' weights (an ideal
+    /// schedule's minimum: every weight is read once per inference and at most
+    /// `crossbars` of them can already be in place), and the chip's area counts
+    /// only the crossbars it has.
+    fn network_cost_fixed(&self, layers: &LayerCost) -> LayerCost {
+        let buffer = layers.activation_bytes / 1024.0 * self.buffer_area_um2_per_kb * UM2_TO_MM2;
+        let needed = self.crossbars_in(layers.area);
+        let excess = (needed - self.crossbars as f64).max(0.0);
+        let p = &self.crossbar_area_parts;
+        let shed = |part: f64| -excess * part * UM2_TO_MM2;
+        let cells = excess * self.rewrite_cells_j;
+        let offchip = excess * self.rewrite_j - cells;
+        LayerCost {
+            latency: excess * self.rewrite_s,
+            energy: cells + offchip,
+            area: buffer - excess * self.crossbar_area_um2 * UM2_TO_MM2,
+            energy_parts: [0.0, cells, 0.0, offchip],
+            area_parts: [shed(p[0]), shed(p[1]), shed(p[2]), shed(p[3]) + buffer],
+            ..LayerCost::default()
+        }
+    }
+
+    fn fixed_reads_area(&self) -> bool {
+        true
     }
 
     fn parts(&self) -> Parts {
@@ -357,7 +436,7 @@ impl HardwareModel for Imc {
                 "ADC",
                 "array (cells, drivers)",
                 "digital (shift-add, accumulate, pool)",
-                "buffer + interconnect",
+                "buffer + interconnect + off-chip",
             ],
             area: ["ADC", "array", "periphery", "tile share + buffer"],
         }

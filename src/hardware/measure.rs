@@ -445,6 +445,23 @@ pub fn time(net: &Network, repeats: u32) -> Result<Timing> {
     })
 }
 
+/// Most rounds `flash hw measure --rounds` accepts.
+pub const MAX_ROUNDS: u32 = 100;
+
+/// One network timed in several rounds spread over a run: the fastest round.
+/// A shared or virtual machine slows down for seconds at a time (one network
+/// timed for 20 s on the project's 2-core machine ranged 3.7–7.2 ms); a slow
+/// spell only adds time, so the fastest round's median is the network's own
+/// cost, and spreading rounds over the run keeps one spell from hitting every
+/// round of a network. min and max cover every run of every round.
+pub fn fastest_round(rounds: &[Timing]) -> Option<Timing> {
+    let best = rounds.iter().min_by(|a, b| a.median.total_cmp(&b.median))?;
+    let mut t = best.clone();
+    t.min = rounds.iter().map(|r| r.min).fold(f64::INFINITY, f64::min);
+    t.max = rounds.iter().map(|r| r.max).fold(0.0, f64::max);
+    Some(t)
+}
+
 fn median(v: &[f64]) -> f64 {
     median_of(v.to_vec())
 }

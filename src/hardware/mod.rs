@@ -152,12 +152,21 @@ pub trait HardwareModel {
     /// The cost of one layer at its place in the network.
     fn layer_cost(&self, layer: &LayerSpec, ctx: &Context) -> LayerCost;
 
-    /// What the network costs besides its layers (buffers sized by the largest
-    /// activation, a per-inference overhead). Nothing by default. Must not
-    /// decrease as the largest activation grows: the exact search
+    /// What the network costs besides its layers, given the sum of its layers'
+    /// costs (`layers.activation_bytes` is the largest layer's): buffers sized by
+    /// the largest activation, a per-inference overhead, the weight rewrites of an
+    /// IMC chip the network outgrows. Nothing by default. Each total (layers plus
+    /// this) must not decrease as any layer sum grows: the exact search
     /// (`search::exact`) prunes partial networks on that assumption.
-    fn network_cost_fixed(&self, _largest_activation_bytes: f64) -> LayerCost {
+    fn network_cost_fixed(&self, _layers: &LayerCost) -> LayerCost {
         LayerCost::default()
+    }
+
+    /// True when `network_cost_fixed`'s latency or energy reads the layers' area
+    /// sum (an IMC chip with a crossbar budget), so the exact search must keep
+    /// partial networks apart by area even for a latency or energy goal.
+    fn fixed_reads_area(&self) -> bool {
+        false
     }
 
     /// `None` when a layer's cost never depends on the layers before it (its
@@ -189,7 +198,7 @@ pub trait HardwareModel {
         workload::walk(frame, cells, &mut sink);
         let layers = sink.ctx.index;
         let mut sum = sink.sum;
-        sum.add(&self.network_cost_fixed(sum.activation_bytes));
+        sum.add(&self.network_cost_fixed(&sink.sum));
         NetworkCost {
             latency: sum.latency,
             energy: sum.energy,
@@ -211,10 +220,10 @@ pub trait HardwareModel {
     fn breakdown(&self, arch: &Architecture) -> Vec<LayerRow> {
         let mut rows = Vec::new();
         let mut ctx = Context::default();
-        let mut largest: f64 = 0.0;
+        let mut sum = LayerCost::default();
         for layer in workload::layers(arch) {
             let cost = self.layer_cost(&layer.spec, &ctx);
-            largest = largest.max(cost.activation_bytes);
+            sum.add(&cost);
             ctx.index += 1;
             ctx.params_before += layer.params;
             rows.push(LayerRow {
@@ -224,7 +233,7 @@ pub trait HardwareModel {
                 cost,
             });
         }
-        let fixed = self.network_cost_fixed(largest);
+        let fixed = self.network_cost_fixed(&sum);
         if fixed != LayerCost::default() {
             rows.push(LayerRow {
                 name: "fixed".into(),

@@ -121,9 +121,63 @@ impl ProfileParams {
                 "at most 65536 bytes",
             ));
         }
-        serde_json::from_str(text).map_err(|e| {
+        let mut params: ProfileParams = serde_json::from_str(text).map_err(|e| {
             Error::Invalid(format!("profile JSON, line {} column {}: {e}", e.line(), e.column()))
-        })
+        })?;
+        params.upgrade();
+        Ok(params)
+    }
+
+    /// Reads a profile written before issue 17 as it was priced then: a roofline's
+    /// `power_w` becomes idle power with no dynamic part (power × time, as before),
+    /// and an IMC profile without a crossbar budget gets one no network reaches,
+    /// with free rewrites. Profiles that already have the new keys are untouched.
+    pub fn upgrade(&mut self) {
+        fn add(params: &mut BTreeMap<String, ParamValue>, key: &str, value: f64, source: &str) {
+            params.entry(key.to_string()).or_insert(ParamValue {
+                value,
+                unit: None,
+                source: source.to_string(),
+            });
+        }
+        match self.model {
+            ModelKind::Roofline => {
+                if let Some(old) = self.params.remove("power_w") {
+                    let note = format!("was power_w (before issue 17): {}", old.source);
+                    self.params.entry("idle_power_w".into()).or_insert(ParamValue {
+                        value: old.value,
+                        unit: old.unit,
+                        source: note,
+                    });
+                    self.params.entry("dynamic_power_w".into()).or_insert(ParamValue {
+                        value: 0.0,
+                        unit: None,
+                        source: "0: a profile from before issue 17 prices power × time".into(),
+                    });
+                }
+            }
+            ModelKind::Imc => {
+                if !self.params.contains_key("crossbars") {
+                    let note = "a profile from before issue 17: a chip as large as any network";
+                    add(&mut self.params, "crossbars", 1e7, note);
+                    add(&mut self.params, "write_row_ns", 0.0, note);
+                    add(&mut self.params, "write_cell_pj", 0.0, note);
+                    add(&mut self.params, "offchip_gbs", 1e5, note);
+                    add(&mut self.params, "offchip_pj_per_bit", 0.0, note);
+                }
+            }
+        }
+    }
+
+    /// Profile edits as keys of this build: a pre-issue-17 `power_w` edit of a
+    /// roofline profile is idle power with no dynamic part.
+    pub fn upgrade_edit(&self, key: &str, value: f64) -> Vec<(String, f64)> {
+        match (self.model, key) {
+            (ModelKind::Roofline, "power_w") => {
+                vec![("idle_power_w".into(), value), ("dynamic_power_w".into(), 0.0)]
+            }
+            _ => vec![(key.to_string(), value)],
+        }
     }
 
     /// Checks the frame (schema, names, units, ranges) against a model's parameter

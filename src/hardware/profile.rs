@@ -125,8 +125,10 @@ impl Profile {
     /// A copy with some parameters changed (and their source noted), checked again.
     pub fn with_values(&self, changes: &[(&str, f64)], source: &str) -> Result<Profile> {
         let mut params = self.params.clone();
-        for (key, value) in changes {
-            let p = params.params.get_mut(*key).ok_or_else(|| {
+        let changes: Vec<(String, f64)> =
+            changes.iter().flat_map(|(k, v)| params.upgrade_edit(k, *v)).collect();
+        for (key, value) in &changes {
+            let p = params.params.get_mut(key.as_str()).ok_or_else(|| {
                 Error::field(format!("params.{key}"), "unknown", "a parameter of this profile")
             })?;
             p.value = *value;
@@ -178,10 +180,17 @@ impl HardwareModel for Model {
         }
     }
 
-    fn network_cost_fixed(&self, largest_activation_bytes: f64) -> LayerCost {
+    fn network_cost_fixed(&self, layers: &LayerCost) -> LayerCost {
         match self {
-            Model::Imc(m) => m.network_cost_fixed(largest_activation_bytes),
-            Model::Roofline(m) => m.network_cost_fixed(largest_activation_bytes),
+            Model::Imc(m) => m.network_cost_fixed(layers),
+            Model::Roofline(m) => m.network_cost_fixed(layers),
+        }
+    }
+
+    fn fixed_reads_area(&self) -> bool {
+        match self {
+            Model::Imc(m) => m.fixed_reads_area(),
+            Model::Roofline(m) => m.fixed_reads_area(),
         }
     }
 
@@ -220,8 +229,12 @@ impl HardwareModel for Profile {
         self.model.layer_cost(layer, ctx)
     }
 
-    fn network_cost_fixed(&self, largest_activation_bytes: f64) -> LayerCost {
-        self.model.network_cost_fixed(largest_activation_bytes)
+    fn network_cost_fixed(&self, layers: &LayerCost) -> LayerCost {
+        self.model.network_cost_fixed(layers)
+    }
+
+    fn fixed_reads_area(&self) -> bool {
+        self.model.fixed_reads_area()
     }
 
     fn parts(&self) -> Parts {

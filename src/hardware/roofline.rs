@@ -4,7 +4,8 @@
 //! max(c, m) + (1 − overlap)·min(c, m) + per-layer overhead: overlap = 1 is the
 //! classic roofline (compute hides memory traffic), overlap = 0 a core that
 //! does one after the other. Plus one per-inference overhead;
-//! energy = power × latency + DRAM bits × pJ/bit. With `im2col` on, a k×k or
+//! energy = idle power × latency + ops × dynamic power / peak + DRAM bits × pJ/bit,
+//! three parts that never price the same joule twice. With `im2col` on, a k×k or
 //! strided convolution also writes and reads its lowered input (k²·C_in·H_out·W_out
 //! values), as CPU libraries that lower convolutions to GEMM do.
 //! P = cores × clock × ops per cycle. With on-chip weight memory (Edge TPU), the
@@ -18,7 +19,7 @@ use super::{ops, Ceilings, Context, HardwareModel, LayerCost, Parts};
 use crate::error::{Error, Result};
 use crate::workload::{LayerKind, LayerSpec};
 
-pub const PARAMS: [ParamSpec; 14] = [
+pub const PARAMS: [ParamSpec; 15] = [
     ParamSpec::new(
         "cores",
         "cores",
@@ -57,7 +58,22 @@ pub const PARAMS: [ParamSpec; 14] = [
         1e5,
         "on-chip weight memory; 0 = weights come from DRAM",
     ),
-    ParamSpec::new("power_w", "W", 0.001, 5000.0, "power while running inference").fitted(),
+    ParamSpec::new(
+        "idle_power_w",
+        "W",
+        0.0,
+        5000.0,
+        "board or card power at rest, paid for as long as the inference lasts",
+    )
+    .fitted(),
+    ParamSpec::new(
+        "dynamic_power_w",
+        "W",
+        0.0,
+        5000.0,
+        "power added to idle with every core busy; divided by the peak, the energy of one operation",
+    )
+    .fitted(),
     ParamSpec::new("dram_pj_per_bit", "pJ/bit", 0.0, 1000.0, "off-chip access energy per bit")
         .fitted(),
     ParamSpec::new(
@@ -123,7 +139,9 @@ pub struct Roofline {
     pub bytes_per_value: f64,
     /// Bytes of on-chip weight memory (0: none).
     pub on_chip: f64,
-    pub power_w: f64,
+    pub idle_power_w: f64,
+    /// Joules of one operation: dynamic power / peak.
+    pub op_energy_j: f64,
     pub dram_pj_per_bit: f64,
     pub eta_compute: f64,
     pub eta_memory: f64,
@@ -135,9 +153,10 @@ pub struct Roofline {
 
 impl Roofline {
     pub fn from_values(v: &[f64]) -> Result<Roofline> {
-        let [cores, clock_ghz, ops_per_cycle, bandwidth_gbs, bytes_per_value, on_chip_mb, power_w, dram_pj_per_bit, eta_compute, eta_memory, layer_overhead_us, network_overhead_us, overlap, im2col] =
+        let [cores, clock_ghz, ops_per_cycle, bandwidth_gbs, bytes_per_value, on_chip_mb, idle_power_w, dynamic_power_w, dram_pj_per_bit, eta_compute, eta_memory, layer_overhead_us, network_overhead_us, overlap, im2col] =
             v.try_into()
-                .map_err(|_| Error::Invalid("a roofline profile has 14 parameters".into()))?;
+                .map_err(|_| Error::Invalid("a roofline profile has 15 parameters".into()))?;
+
         let gops = cores * clock_ghz * ops_per_cycle;
         if !(PEAK_GOPS.0..=PEAK_GOPS.1).contains(&gops) {
             return Err(Error::field(
@@ -151,7 +170,8 @@ impl Roofline {
             bandwidth: bandwidth_gbs * 1e9,
             bytes_per_value,
             on_chip: on_chip_mb * 1024.0 * 1024.0,
-            power_w,
+            idle_power_w,
+            op_energy_j: dynamic_power_w / (gops * 1e9),
             dram_pj_per_bit,
             eta_compute,
             eta_memory,
@@ -195,33 +215,46 @@ impl HardwareModel for Roofline {
         let (compute, memory, dram) = self.layer_terms(layer, ctx);
         let (c, m) = (compute / self.eta_compute, memory / self.eta_memory);
         let latency = c.max(m) + (1.0 - self.overlap) * c.min(m) + self.layer_overhead;
-        let busy = self.power_w * latency;
+        // Three disjoint parts: the board at rest for the layer's time, the work
+        // the cores add on top of rest (per operation), and the DRAM traffic.
+        // Dynamic power is load minus idle with the cores busy on registers and
+        // caches, so it holds no DRAM traffic; idle holds only refresh and standby.
+        let idle = self.idle_power_w * latency;
+        let compute = ops(layer) as f64 * self.op_energy_j;
         let dram_energy = dram * 8.0 * self.dram_pj_per_bit * 1e-12;
         LayerCost {
             latency,
-            energy: busy + dram_energy,
+            energy: idle + compute + dram_energy,
             area: 0.0,
             weight_bytes: layer.params() as f64 * self.bytes_per_value,
             activation_bytes: (layer.input.elems() + layer.output.elems()) as f64
                 * self.bytes_per_value,
             dram_bytes: dram,
-            energy_parts: [busy, dram_energy, 0.0, 0.0],
+            energy_parts: [idle, compute, dram_energy, 0.0],
             area_parts: [0.0; 4],
         }
     }
 
-    fn network_cost_fixed(&self, _largest_activation_bytes: f64) -> LayerCost {
-        let busy = self.power_w * self.network_overhead;
+    fn network_cost_fixed(&self, _layers: &LayerCost) -> LayerCost {
+        let idle = self.idle_power_w * self.network_overhead;
         LayerCost {
             latency: self.network_overhead,
-            energy: busy,
-            energy_parts: [busy, 0.0, 0.0, 0.0],
+            energy: idle,
+            energy_parts: [idle, 0.0, 0.0, 0.0],
             ..LayerCost::default()
         }
     }
 
     fn parts(&self) -> Parts {
-        Parts { energy: ["power × time", "DRAM traffic", "", ""], area: ["", "", "", ""] }
+        Parts {
+            energy: [
+                "idle power × time",
+                "compute (dynamic power / peak, per op)",
+                "DRAM traffic",
+                "",
+            ],
+            area: ["", "", "", ""],
+        }
     }
 
     fn bytes_per_value(&self) -> f64 {

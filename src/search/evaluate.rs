@@ -152,7 +152,7 @@ pub fn metrics(frame: &Frame, cells: &[Cell], profile: &Profile, quality: &Quali
     };
     workload::walk(frame, cells, &mut sink);
     let mut cost = sink.cost;
-    cost.add(&profile.network_cost_fixed(cost.activation_bytes));
+    cost.add(&profile.network_cost_fixed(&sink.cost));
     let nn_degree = degree::nn_degree(frame, cells);
     Metrics {
         nn_degree,

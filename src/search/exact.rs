@@ -98,7 +98,8 @@ impl Solver for Exact {
             let m = s.evaluate_uncached(hw, &f.config);
             pruner.found(&judge(&problem.goal, &m), &m);
         }
-        let dims = tracked(&problem.goal, &problem.quality);
+        let area_priced = problem.hardware.iter().any(|h| h.profile.fixed_reads_area());
+        let dims = tracked(&problem.goal, &problem.quality, area_priced);
         let mut open: Vec<(bool, f64, f64)> = Vec::new();
         let mut stopped: Option<Stop> = None;
         let mut unbounded = false;
@@ -307,9 +308,22 @@ fn combine(a: &Sums, b: &Sums) -> Sums {
     v
 }
 
+/// What `HardwareModel::network_cost_fixed` reads of a partial network's sums.
+#[inline]
+fn fixed_of(model: &Profile, v: &Sums) -> LayerCost {
+    model.network_cost_fixed(&LayerCost {
+        latency: v[LAT],
+        energy: v[EN],
+        area: v[AREA],
+        weight_bytes: v[WEIGHTS],
+        activation_bytes: v[ACT],
+        ..LayerCost::default()
+    })
+}
+
 /// Whole-network metrics from complete sums.
 fn finish(v: &Sums, model: &Profile, quality: &Quality) -> Metrics {
-    let fixed = model.network_cost_fixed(v[ACT]);
+    let fixed = fixed_of(model, v);
     let (params, macs) = (v[PARAMS] as u64, v[MACS] as u64);
     Metrics {
         nn_degree: v[DEG],
@@ -324,7 +338,7 @@ fn finish(v: &Sums, model: &Profile, quality: &Quality) -> Metrics {
 }
 
 /// The sums the goal reads, each with the direction that is better (+1 larger).
-fn tracked(goal: &Goal, quality: &Quality) -> Vec<(usize, f64)> {
+fn tracked(goal: &Goal, quality: &Quality, area_priced: bool) -> Vec<(usize, f64)> {
     let mut dims: Vec<(usize, f64)> = Vec::new();
     let mut add = |i: usize, d: f64| {
         if !dims.iter().any(|&(j, _)| j == i) {
@@ -344,8 +358,21 @@ fn tracked(goal: &Goal, quality: &Quality) -> Vec<(usize, f64)> {
     }
     for m in costs {
         match m {
-            Metric::Latency => add(LAT, -1.0),
-            Metric::Energy => add(EN, -1.0),
+            // Where the fixed part's latency and energy read the area sum (an IMC
+            // chip rewriting the weights it cannot hold), a partial network with
+            // more area may end slower: keep them apart by area too.
+            Metric::Latency => {
+                add(LAT, -1.0);
+                if area_priced {
+                    add(AREA, -1.0)
+                }
+            }
+            Metric::Energy => {
+                add(EN, -1.0);
+                if area_priced {
+                    add(AREA, -1.0)
+                }
+            }
             Metric::Area => {
                 add(AREA, -1.0);
                 add(ACT, -1.0)
@@ -851,7 +878,7 @@ fn forward<'p>(
         .collect();
     // Costs only grow as cells are added, so a partial network over a cap stays over.
     let over = |v: &Sums| {
-        let fixed = model.network_cost_fixed(v[ACT]);
+        let fixed = fixed_of(model, v);
         let costs = [
             v[LAT] + fixed.latency,
             v[EN] + fixed.energy,

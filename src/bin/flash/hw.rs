@@ -17,9 +17,10 @@ pub const USAGE: &str = "\
                                  fit the profile's free parameters to measured samples; JSON
                                  report with MAPE, max error, Kendall τ (k-fold; hold-out with --train)
   flash hw measure [ARCH...] [--space SPACE --samples N] [--seed S] [--repeats R]
-                   [--out SAMPLES.csv] [--profile-out DEVICE.json]
+                   [--rounds N] [--out SAMPLES.csv] [--profile-out DEVICE.json]
                                  time forward passes on this machine (batch 1, fp32, one
-                                 thread); CSV of median latencies, for hw calibrate
+                                 thread) in N rounds over all networks (default 3, the
+                                 fastest round kept); CSV of median latencies, for hw calibrate
 PROFILE is a built-in name (flash hw list) or a profile JSON file.";
 
 pub fn run(rest: &[String]) -> Result<String, String> {
@@ -84,9 +85,10 @@ pub fn run(rest: &[String]) -> Result<String, String> {
 
 fn measure_command(args: &[String]) -> Result<String, String> {
     let (pos, opts) =
-        options(args, &["space", "samples", "seed", "repeats", "out", "profile-out"])?;
+        options(args, &["space", "samples", "seed", "repeats", "rounds", "out", "profile-out"])?;
     let seed: u64 = number(&opts, "seed", 1, (0, u64::MAX))?;
     let repeats: u32 = number(&opts, "repeats", 5, (1, measure::MAX_REPEATS))?;
+    let rounds: u32 = number(&opts, "rounds", 3, (1, measure::MAX_ROUNDS))?;
     let mut archs: Vec<Architecture> = pos
         .iter()
         .map(|a| Architecture::parse(a).map_err(|e| format!("{a}: {e}")))
@@ -106,33 +108,38 @@ fn measure_command(args: &[String]) -> Result<String, String> {
     let machine = machine();
     let date = today();
     let provenance = vec![
-        format!("flash hw measure: forward passes, batch 1, fp32, one thread, {repeats} timed runs after one warm-up; latency = median"),
+        format!("flash hw measure: forward passes, batch 1, fp32, one thread, {repeats} timed runs after one warm-up; latency = median; {rounds} rounds over all networks, the fastest round kept"),
         format!("command: flash hw measure {}", args.join(" ")),
         format!("machine: {machine}; date: {date}; flash-nas {}", env!("CARGO_PKG_VERSION")),
         format!("probe: gemm_gflops={:.2} copy_gbs={:.2}", probe.gemm_gflops, probe.copy_gbs),
     ];
-    let mut timings = Vec::with_capacity(archs.len());
+    let mut rounds_of: Vec<Vec<measure::Timing>> = vec![Vec::new(); archs.len()];
     let started = std::time::Instant::now();
     let tty = std::io::stderr().is_terminal();
-    let total = archs.len();
-    for (i, arch) in archs.iter().enumerate() {
-        let net =
-            Network::new(arch, seed.wrapping_add(i as u64)).map_err(|e| format!("{arch}: {e}"))?;
-        let t = measure::time(&net, repeats).map_err(|e| e.to_string())?;
-        timings.push(t);
-        let done = i + 1;
-        let elapsed = started.elapsed().as_secs_f64();
-        let eta = elapsed / done as f64 * (total - done) as f64;
-        if tty {
-            eprint!("\rmeasured {done}/{total}  {elapsed:.0} s elapsed, ETA {eta:.0} s   ");
-            let _ = std::io::stderr().flush();
-        } else if done * 10 / total != (done - 1) * 10 / total {
-            eprintln!("measured {done}/{total}  {elapsed:.0} s elapsed, ETA {eta:.0} s");
+    let total = archs.len() * rounds as usize;
+    for round in 0..rounds as usize {
+        for (i, arch) in archs.iter().enumerate() {
+            // The same seed every round: each round times the same weights.
+            let net = Network::new(arch, seed.wrapping_add(i as u64))
+                .map_err(|e| format!("{arch}: {e}"))?;
+            rounds_of[i].push(measure::time(&net, repeats).map_err(|e| e.to_string())?);
+            let done = round * archs.len() + i + 1;
+            let elapsed = started.elapsed().as_secs_f64();
+            let eta = elapsed / done as f64 * (total - done) as f64;
+            if tty {
+                eprint!("\rmeasured {done}/{total}  {elapsed:.0} s elapsed, ETA {eta:.0} s   ");
+                let _ = std::io::stderr().flush();
+            } else if done * 10 / total != (done - 1) * 10 / total {
+                eprintln!("measured {done}/{total}  {elapsed:.0} s elapsed, ETA {eta:.0} s");
+            }
         }
     }
     if tty {
         eprintln!();
     }
+    let timings: Vec<measure::Timing> =
+        rounds_of.iter().map(|r| measure::fastest_round(r).expect("at least one round")).collect();
+    let total = archs.len();
     if let Some(out) = text_opt(&opts, "profile-out") {
         let profile = measure::device_profile(&probe, &format!("on {machine}, {date}"))
             .map_err(|e| e.to_string())?;
