@@ -665,3 +665,32 @@ fn measuring_in_rounds_keeps_the_fastest_round() {
     assert_eq!((t.median, t.min, t.max), (1e-3, 0.9e-3, 9e-3));
     assert!(measure::fastest_round(&[]).is_none());
 }
+
+/// Issue 17's frozen held-out sets (measured after the model was committed):
+/// 250 default-space networks timed by flash's own timer and by PyTorch on the
+/// same machine. Calibrated on the first 25, the model must predict the other
+/// 225 better than both linear baselines, in MAPE and in Kendall's τ.
+#[test]
+fn the_model_beats_both_linear_baselines_on_the_frozen_held_out_sets() {
+    let profile =
+        Profile::from_json(include_str!("../data/measurements/xeon-2core-heldout-device.json"))
+            .unwrap();
+    for csv in [
+        include_str!("../data/measurements/xeon-2core-heldout-own.csv"),
+        include_str!("../data/measurements/xeon-2core-heldout-pytorch.csv"),
+    ] {
+        let set = Measurements::from_csv(csv).unwrap();
+        assert_eq!(set.samples.len(), 250);
+        let report = calibrate::calibrate(&profile, &set.samples, 5, Some(25)).unwrap();
+        let t = &report.targets[0];
+        let model = t.held_out.as_ref().unwrap();
+        assert_eq!(model.samples, 225);
+        assert_eq!(t.baselines.len(), 2);
+        for b in &t.baselines {
+            let base = b.held_out.as_ref().unwrap();
+            assert_eq!(base.samples, 225);
+            assert!(model.mape < base.mape, "{}: {model:?} vs {base:?}", b.name);
+            assert!(model.kendall_tau > base.kendall_tau, "{}: {model:?} vs {base:?}", b.name);
+        }
+    }
+}
