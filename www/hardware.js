@@ -37,6 +37,12 @@ function calibrate(query, csv, profile) {
     rows.push([`${t.target} MAPE before → fitted`, `${pct(t.prior.mape)} → ${pct(t.fitted.mape)}`]);
     if (t.cross_validated) rows.push([`${t.target} MAPE, ${c.report.folds}-fold`, pct(t.cross_validated.mape)]);
     rows.push([`${t.target} Kendall τ`, tau(t.fitted.kendall_tau)]);
+    // The core fits the linear baselines on the same folds: the model's figure with one beside it.
+    for (const b of t.baselines) {
+      if (b.cross_validated) {
+        rows.push([`baseline: ${b.name}, ${c.report.folds}-fold MAPE, τ`, `${pct(b.cross_validated.mape)}, ${tau(b.cross_validated.kendall_tau)}`]);
+      }
+    }
   }
   rows.push(['samples', String(c.report.samples)]);
   $('calib-fit').replaceChildren(...dl(rows));

@@ -241,7 +241,8 @@ pub struct TargetReport {
     /// Hold-out: fitted on the first `train` samples, predicting the rest.
     pub held_out: Option<Errors>,
     /// The same fits and predictions by plain linear regressions on workload
-    /// totals, so the model's figures have a baseline beside them.
+    /// totals, so the model's figures have a baseline beside them (one that
+    /// cannot be fitted to these samples is left out).
     pub baselines: Vec<BaselineReport>,
 }
 
@@ -641,8 +642,9 @@ pub fn calibrate(
         let work: Vec<Workload> = with.iter().map(|s| s.workload(bpv)).collect();
         let pairs: Vec<(Workload, f64)> =
             work.iter().copied().zip(measured.iter().copied()).collect();
-        let mut baselines = Vec::new();
-        for b in Baseline::ALL {
+        // A baseline that cannot be fitted (every sample with the same MACs, say)
+        // is left out; it never makes the model's calibration fail.
+        let baseline = |b: Baseline| -> Result<BaselineReport> {
             let fitted = Errors::of(&baseline_predictions(b, &pairs, &work)?, &measured);
             let mut cv = vec![0.0; with.len()];
             for fold in 0..k {
@@ -668,13 +670,15 @@ pub fn calibrate(
                 }
                 None => None,
             };
-            baselines.push(BaselineReport {
+            Ok(BaselineReport {
                 name: b.name(),
                 fitted,
                 cross_validated: Some(Errors::of(&cv, &measured)),
                 held_out,
-            });
-        }
+            })
+        };
+        let baselines: Vec<BaselineReport> =
+            Baseline::ALL.into_iter().filter_map(|b| baseline(b).ok()).collect();
         reports.push(TargetReport {
             target,
             prior: Errors::of(&predictions(&prior_model, &with, target), &measured),
