@@ -8,7 +8,9 @@
 //! one input vector, read `input_bits` times; in each read every ADC converts its
 //! `columns_per_adc` columns one per clock, so a read takes
 //! `array_read_ns + columns_per_adc / clock`. Crossbars of a layer work in
-//! parallel; layers run one after another.
+//! parallel; layers run one after another. The chip has `crossbars` of them: a
+//! network that needs more rewrites the excess every inference (a network-level
+//! term, `network_cost_fixed`), and a layer larger than the chip runs in passes.
 
 use super::params::ParamSpec;
 use super::{Context, HardwareModel, LayerCost, Parts};
