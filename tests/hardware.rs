@@ -238,6 +238,37 @@ fn no_joule_is_counted_twice_on_a_roofline_layer() {
     }
 }
 
+/// docs/hardware.md's published-figure table is what `flash hw published --markdown`
+/// prints today, so a model change that moves a ratio cannot leave the docs behind.
+#[test]
+fn the_published_figure_table_in_the_docs_is_the_models_output() {
+    use flash_nas::hardware::published;
+    let rows = published::compare().unwrap();
+    assert_eq!(rows.len(), published::FIGURES.len());
+    let table = published::markdown(&rows);
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/hardware.md")).unwrap();
+    assert!(doc.contains(&table), "docs/hardware.md lacks the current table:\n{table}");
+    for c in &rows {
+        assert!(c.model.is_finite() && c.model > 0.0, "{} {}", c.figure.system, c.unit);
+    }
+}
+
+/// The ISAAC peak row by hand, from the design point's parameters: a crossbar does
+/// 128 rows × 16 weights (16-bit weights on 2-bit cells) = 2,048 MACs per input,
+/// read 16 times (16-bit inputs) at 100 ns + 128 conversions at 1.28 GS/s, on
+/// 3,013 µm² (one 8-bit ADC, the array, its periphery and its tile share).
+#[test]
+fn isaac_peak_density_matches_the_hand_computation() {
+    use flash_nas::hardware::published::{model_value, Metric, FIGURES};
+    let figure = FIGURES.iter().find(|f| f.metric == Metric::PeakGopsPerMm2).unwrap();
+    let ops_per_s = 2.0 * 2048.0 / (16.0 * (100e-9 + 128.0 / 1.28e9));
+    let mm2 = (1200.0 + 25.0 + 415.0 + 1373.0) * 1e-6;
+    let hand = ops_per_s / mm2 / 1e9;
+    let model = model_value(figure).unwrap();
+    assert!(close(model, hand, 1e-9), "model {model} hand {hand}");
+}
+
 #[test]
 fn adc_interpolation_hits_the_published_points() {
     use flash_nas::hardware::imc::adc_interpolate;

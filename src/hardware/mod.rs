@@ -8,13 +8,15 @@
 //! a unit, a source and an allowed range (`params`), and is either an in-memory
 //! computing accelerator ([`imc`]) or a roofline device ([`roofline`]).
 //! [`calibrate`] fits a profile's free parameters to measured samples and
-//! [`measure`] produces such samples on the machine it runs on.
+//! [`measure`] produces such samples on the machine it runs on; [`published`]
+//! sets the models beside figures others published.
 
 pub mod calibrate;
 pub mod imc;
 pub mod measure;
 pub mod params;
 pub mod profile;
+pub mod published;
 pub mod roofline;
 
 pub use profile::{builtin, Profile};

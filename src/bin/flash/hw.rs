@@ -21,6 +21,9 @@ pub const USAGE: &str = "\
                                  time forward passes on this machine (batch 1, fp32, one
                                  thread) in N rounds over all networks (default 3, the
                                  fastest round kept); CSV of median latencies, for hw calibrate
+  flash hw published [--markdown]
+                                 the models beside figures others published for networks
+                                 the project describes (JSON; --markdown: docs/hardware.md's table)
 PROFILE is a built-in name (flash hw list) or a profile JSON file.";
 
 pub fn run(rest: &[String]) -> Result<String, String> {
@@ -41,6 +44,14 @@ pub fn run(rest: &[String]) -> Result<String, String> {
                 ));
             }
             Ok(lines.join("\n"))
+        }
+        "published" => {
+            let rows = hardware::published::compare().map_err(|e| e.to_string())?;
+            match args {
+                [] => json(&rows),
+                [flag] if flag == "--markdown" => Ok(hardware::published::markdown(&rows)),
+                _ => Err("hw published takes no arguments but --markdown".into()),
+            }
         }
         "show" => match args {
             [name] => json(&load_profile(name)?.view()),
