@@ -12,6 +12,9 @@
 //!    each local minimizer, then a best-improvement descent over the lattice
 //!    (one coordinate ±1, then pairs moving in opposite directions), so the
 //!    answer is a member of the space and a local optimum of the exact problem.
+//!    The final refinement adds larger moves: repair, transfer, exchange, and the
+//!    knapsack move (cells' tables of changes, an additive model, a
+//!    multiple-choice knapsack solved by merging Pareto fronts).
 //!
 //! SHGO stays in ≤ 4 dimensions at every level: its simplicial complex grows as
 //! 2^dim, and a 9-dimensional run (3 cells at once) costs 10–20 ms on its own.
@@ -571,6 +574,7 @@ fn refine_with(
             i.checked_sub(1)
         }
     };
+    let mut knapsack_tries = 0;
     for _ in 0..10_000 {
         let mut best: Option<(Vec<u32>, Verdict)> = None;
         let consider = |s: &mut Session, q: Vec<u32>, best: &mut Option<(Vec<u32>, Verdict)>| {
@@ -677,10 +681,243 @@ fn refine_with(
                 }
             }
         }
+        if best.is_none() && repair && knapsack_tries < KNAPSACK_TRIES {
+            // Trades of several cells and coordinates at once, guided by an
+            // additive model of the network.
+            knapsack_tries += 1;
+            best = knapsack_move(s, hw, goal, &p, &v);
+        }
         match best {
             Some((q, qv)) => (p, v) = (q, qv),
             None => break,
         }
     }
     (p, v)
+}
+
+/// How often one final refinement may run the knapsack move (each run
+/// evaluates about 200 networks per cell; after an improvement it may help again).
+const KNAPSACK_TRIES: usize = 3;
+
+/// How many of the additive model's best trades are evaluated exactly.
+const KNAPSACK_PICKS: usize = 6;
+
+/// How many of the knapsack move's best feasible (and best infeasible) picks
+/// descend on the lattice.
+const KNAPSACK_DESCENTS: usize = 2;
+
+/// Positions of a coordinate the knapsack move tabulates: all of them when
+/// there are at most this many, else this many spread evenly plus the incumbent's
+/// neighbours.
+const TABLE_POSITIONS: u32 = 5;
+
+fn table_positions(len: u32, at: u32) -> Vec<u32> {
+    if len <= TABLE_POSITIONS {
+        return (0..len).collect();
+    }
+    let mut v: Vec<u32> = (0..TABLE_POSITIONS).map(|i| spread(i, TABLE_POSITIONS, len)).collect();
+    v.extend([at.saturating_sub(1), at, (at + 1).min(len - 1)]);
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// A trade of the knapsack move: each cell's table row, and the additive
+/// model's change in the binding slack and in the objective.
+struct Trade {
+    dg: f64,
+    dobj: f64,
+    rows: Vec<u32>,
+}
+
+/// The trades no other beats in both more slack and a lower objective, from
+/// the most slack to the least (so the objective falls along it).
+/// Thinned to at most [`MAX_FRONT`] evenly spread points, so that merging
+/// many cells stays cheap.
+fn pareto_front(mut v: Vec<Trade>) -> Vec<Trade> {
+    v.sort_by(|a, b| b.dg.total_cmp(&a.dg).then(a.dobj.total_cmp(&b.dobj)));
+    let mut out: Vec<Trade> = Vec::new();
+    for t in v {
+        if out.last().is_none_or(|l| t.dobj < l.dobj) {
+            out.push(t);
+        }
+    }
+    if out.len() > MAX_FRONT as usize {
+        let n = out.len() as u32;
+        let keep: Vec<usize> = (0..MAX_FRONT).map(|i| spread(i, MAX_FRONT, n) as usize).collect();
+        let mut i = 0;
+        out.retain(|_| {
+            let k = keep.binary_search(&i).is_ok();
+            i += 1;
+            k
+        });
+    }
+    out
+}
+
+/// The most trades a merged front keeps.
+const MAX_FRONT: u32 = 256;
+
+/// Relative slack of a limit at `m` (≥ 0 where it holds).
+fn slack(m: &Metrics, limit: &Limit) -> f64 {
+    let (v, lim) = (m.metric(limit.metric), limit.si());
+    if limit.metric.is_floor() {
+        v / lim - 1.0
+    } else {
+        1.0 - v / lim
+    }
+}
+
+/// The knapsack move: budget traded between several cells at once.
+///
+/// Around the incumbent p, each cell's configurations are tabulated (a grid of
+/// two of its coordinates at a time, the other cells held at p): how much each
+/// changes the objective (Δo) and the slack of the limit that binds most (Δg).
+/// An additive model of the network (cut-HDMR, as the joint level's) makes the
+/// choice of one row per cell a multiple-choice knapsack: minimize ΣΔo subject
+/// to g0 + ΣΔg ≥ 0. It is solved exactly for the model by merging the cells'
+/// Pareto fronts; the trades around where the merged front crosses the limit
+/// are evaluated exactly, and the best descend on the lattice. This finds the
+/// moves neither a step nor a one-coordinate repair reaches: shrink one cell and
+/// grow another by several steps in several coordinates (issue 16's
+/// `min-energy` misses on a finite IMC chip).
+fn knapsack_move(
+    s: &mut Session,
+    hw: usize,
+    goal: &Goal,
+    p: &[u32],
+    v: &Verdict,
+) -> Option<(Vec<u32>, Verdict)> {
+    if !v.feasible || goal.limits.is_empty() {
+        return None;
+    }
+    let m0 = s.evaluate(hw, p);
+    let limit = *goal.limits.iter().min_by(|a, b| slack(&m0, a).total_cmp(&slack(&m0, b)))?;
+    let g0 = slack(&m0, &limit);
+    let lat = &s.problem.lattice;
+    let cells = lat.cells_count();
+    // tables[c]: (cell c's coordinates, Δo, Δg)
+    let mut tables: Vec<Vec<([u32; PER_CELL], f64, f64)>> = Vec::with_capacity(cells);
+    for c in 0..cells {
+        let base: [u32; PER_CELL] = std::array::from_fn(|j| p[c * PER_CELL + j]);
+        let grids: Vec<Vec<u32>> =
+            (0..PER_CELL).map(|j| table_positions(lat.len(c * PER_CELL + j), base[j])).collect();
+        // Two coordinates of the cell move at a time (the others stay at p's):
+        // the trades found missing were a cell's width with its skips, or its
+        // depth alone, and the full product of the grids costs 2.5× as much.
+        // Along the second coordinate a line stops at a plateau (the same
+        // network again: skips past what the cell can read).
+        let mut rows: Vec<([u32; PER_CELL], f64, f64)> = Vec::new();
+        let mut seen: Vec<[u32; PER_CELL]> = Vec::new();
+        let mut q = p.to_vec();
+        let mut row = |s: &mut Session, q: &mut Vec<u32>, here: [u32; PER_CELL]| -> Metrics {
+            q[c * PER_CELL..(c + 1) * PER_CELL].copy_from_slice(&here);
+            let m = s.evaluate(hw, q);
+            if !seen.contains(&here) {
+                seen.push(here);
+                rows.push((here, judge(goal, &m).objective - v.objective, slack(&m, &limit) - g0));
+            }
+            m
+        };
+        row(s, &mut q, base);
+        for j1 in 0..PER_CELL {
+            for j2 in j1 + 1..PER_CELL {
+                if grids[j1].len() < 2 || grids[j2].len() < 2 {
+                    continue;
+                }
+                for &a in &grids[j1] {
+                    let mut last: Option<Metrics> = None;
+                    for &b in &grids[j2] {
+                        let mut here = base;
+                        here[j1] = a;
+                        here[j2] = b;
+                        let m = row(s, &mut q, here);
+                        if last.is_some_and(|l| l == m) {
+                            break;
+                        }
+                        last = Some(m);
+                    }
+                }
+            }
+        }
+        // single-coordinate lines of coordinates paired with nothing movable
+        for j in 0..PER_CELL {
+            if grids[j].len() >= 2 && (0..PER_CELL).filter(|&k| grids[k].len() >= 2).count() == 1 {
+                for &a in &grids[j] {
+                    let mut here = base;
+                    here[j] = a;
+                    row(s, &mut q, here);
+                }
+            }
+        }
+        tables.push(rows);
+    }
+    // The additive model's best trades over all cells at once: a multiple-choice
+    // knapsack (one row per cell), solved by merging the cells' Pareto fronts
+    // of (Δg up, Δo down) cell by cell. Fronts stay small, so this is exact for
+    // the model and costs microseconds.
+    let mut acc: Vec<Trade> = vec![Trade { dg: 0.0, dobj: 0.0, rows: Vec::new() }];
+    for rows in &tables {
+        let own = pareto_front(
+            rows.iter()
+                .enumerate()
+                .map(|(i, r)| Trade { dg: r.2, dobj: r.1, rows: vec![i as u32] })
+                .collect(),
+        );
+        let mut next = Vec::with_capacity(acc.len() * own.len());
+        for a in &acc {
+            for r in &own {
+                let mut rows = a.rows.clone();
+                rows.push(r.rows[0]);
+                next.push(Trade { dg: a.dg + r.dg, dobj: a.dobj + r.dobj, rows });
+            }
+        }
+        acc = pareto_front(next);
+    }
+    // The front runs from most slack (dearest) to least: the trades around where
+    // it crosses the limit are the ones worth evaluating.
+    let cross = acc.partition_point(|t| g0 + t.dg >= 0.0);
+    let from = cross.saturating_sub(KNAPSACK_PICKS);
+    let to = (cross + KNAPSACK_PICKS / 2).min(acc.len());
+    let mut picks: Vec<(Vec<u32>, Verdict)> = Vec::new();
+    for t in acc[from..to].iter().rev() {
+        let mut q = p.to_vec();
+        for (c, &row) in t.rows.iter().enumerate() {
+            q[c * PER_CELL..(c + 1) * PER_CELL].copy_from_slice(&tables[c][row as usize].0);
+        }
+        if q == p || picks.iter().any(|(r, _)| *r == q) {
+            continue;
+        }
+        let qv = verdict(s, hw, goal, &q);
+        picks.push((q, qv));
+    }
+    // The best feasible picks descend, and the least infeasible ones too: a
+    // trade the additive model thought feasible may miss the limit by a step
+    // that a single coordinate repays.
+    let (mut feasible, mut infeasible): (Vec<_>, Vec<_>) =
+        picks.into_iter().partition(|(_, qv)| qv.feasible);
+    let order = |a: &(Vec<u32>, Verdict), b: &(Vec<u32>, Verdict)| {
+        if a.1.better_than(&b.1) {
+            std::cmp::Ordering::Less
+        } else if b.1.better_than(&a.1) {
+            std::cmp::Ordering::Greater
+        } else {
+            std::cmp::Ordering::Equal
+        }
+    };
+    feasible.sort_by(order);
+    infeasible.sort_by(order);
+    let picks: Vec<_> = feasible
+        .into_iter()
+        .take(KNAPSACK_DESCENTS)
+        .chain(infeasible.into_iter().take(KNAPSACK_DESCENTS))
+        .collect();
+    let mut best: Option<(Vec<u32>, Verdict)> = None;
+    for (q, qv) in picks {
+        let (q, qv) = refine(s, hw, goal, q, qv);
+        if qv.better_than(v) && best.as_ref().is_none_or(|(_, bv)| qv.better_than(bv)) {
+            best = Some((q, qv));
+        }
+    }
+    best
 }
