@@ -85,6 +85,26 @@ const ISAAC: &str =
     "Shafiee et al., ISAAC, ISCA 2016: ISAAC-CE's computational efficiency 479 GOP/s/mm² \
     (Sec. VIII-B) on an 85.4 mm² chip drawing 65.8 W";
 
+/// A figure of ISAAC-CE, compared with `rram-imc` set to its design point.
+const fn isaac(
+    network: &'static str,
+    metric: Metric,
+    published: f64,
+    differences: &'static str,
+) -> PublishedFigure {
+    PublishedFigure {
+        system: "ISAAC-CE (RRAM crossbars, 32 nm, simulated)",
+        network,
+        arch: CROSSBAR_FILLING,
+        profile: "rram-imc",
+        changes: ISAAC_CE,
+        metric,
+        published,
+        source: ISAAC,
+        differences,
+    }
+}
+
 /// Every figure found that the project can describe; none was dropped for its
 /// ratio (docs/hardware.md says why each differs).
 pub const FIGURES: &[PublishedFigure] = &[
@@ -111,42 +131,27 @@ pub const FIGURES: &[PublishedFigure] = &[
         differences: "the profile is the Pi 3B's A53s at the Dev Board's clock: fp32 and LPDDR2 where \
             the Dev Board has LPDDR4 and TensorFlow Lite may run the int8 model",
     },
-    PublishedFigure {
-        system: "ISAAC-CE (RRAM crossbars, 32 nm, simulated)",
-        network: "its peak: every crossbar busy",
-        arch: CROSSBAR_FILLING,
-        profile: "rram-imc",
-        changes: ISAAC_CE,
-        metric: Metric::PeakGopsPerMm2,
-        published: 479.0,
-        source: ISAAC,
-        differences: "ISAAC overlaps a crossbar's next read with the ADC's conversions; the model reads \
+    isaac(
+        "its peak: every crossbar busy",
+        Metric::PeakGopsPerMm2,
+        479.0,
+        "ISAAC overlaps a crossbar's next read with the ADC's conversions; the model reads \
             then converts (100 + 100 ns); ISAAC's area includes each tile's eDRAM, the model's layer area does not",
-    },
-    PublishedFigure {
-        system: "ISAAC-CE (RRAM crossbars, 32 nm, simulated)",
-        network: "its peak: every crossbar busy",
-        arch: CROSSBAR_FILLING,
-        profile: "rram-imc",
-        changes: ISAAC_CE,
-        metric: Metric::PeakGopsPerJoule,
-        published: 479.0 * 85.4 / 65.8,
-        source: ISAAC,
-        differences: "the published value is 479 GOP/s/mm² × 85.4 mm² / 65.8 W; ISAAC's chip power includes \
+    ),
+    isaac(
+        "its peak: every crossbar busy",
+        Metric::PeakGopsPerJoule,
+        479.0 * 85.4 / 65.8,
+        "the published value is 479 GOP/s/mm² × 85.4 mm² / 65.8 W; ISAAC's chip power includes \
             idle tiles, eDRAM refresh and I/O, the model's layer energy only the work",
-    },
-    PublishedFigure {
-        system: "ISAAC-CE (RRAM crossbars, 32 nm, simulated)",
-        network: "a CIFAR ResNet, batch 1, layer after layer",
-        arch: CROSSBAR_FILLING,
-        profile: "rram-imc",
-        changes: ISAAC_CE,
-        metric: Metric::NetworkGopsPerMm2,
-        published: 479.0,
-        source: ISAAC,
-        differences: "ISAAC pipelines many images so that every layer's crossbars are busy; one image \
+    ),
+    isaac(
+        "a CIFAR ResNet, batch 1, layer after layer",
+        Metric::NetworkGopsPerMm2,
+        479.0,
+        "ISAAC pipelines many images so that every layer's crossbars are busy; one image \
             keeps one layer busy at a time",
-    },
+    ),
 ];
 
 /// One figure beside the model's value.
