@@ -1,6 +1,8 @@
 //! FLASH's hierarchical SHGO search (docs/search.md).
 //!
-//! 1. **Hardware level**: every hardware configuration of the knob grid.
+//! 1. **Hardware level**: the full search (levels 2–4) on the knob grid's middle
+//!    configuration; its network carried over to every other configuration and
+//!    refined there; the full search again on the most promising one.
 //! 2. **Shared level**: SHGO over 3 (4 with an expansion range) coordinates in
 //!    [0,1] that set depth, width and skip (and expansion) of *every* cell at the
 //!    same relative position in its range; the relaxation interpolates the exact
@@ -67,12 +69,18 @@ impl Solver for Flash {
         if let Objective::Pareto(cost) = goal.objective {
             return self.pareto(s, &goal, cost);
         }
-        for hw in 0..s.problem.hardware.len() {
-            self.search(s, hw, &goal)?;
-        }
+        self.hardware_level(s, &goal)?;
         Ok(())
     }
 }
+
+/// How many hardware configurations the hardware level searches in full (the
+/// rest are screened by transferring the incumbent network; docs/search.md).
+const FULL_SEARCHES: usize = 2;
+
+/// How many screened configurations get the final refinement before the
+/// hardware level picks the next to search in full.
+const REFINED_SCREENS: usize = 3;
 
 /// One SHGO coordinate: how many lattice positions it spans and which lattice
 /// coordinates it moves together.
@@ -82,6 +90,59 @@ struct Axis {
 }
 
 impl Flash {
+    /// The hardware level: the full search (levels 2–4 and the final refinement)
+    /// on the grid's middle configuration; its network carried over to every
+    /// other configuration and descending there; the [`REFINED_SCREENS`] best of
+    /// those given the final refinement; the full search again on the best, up
+    /// to [`FULL_SEARCHES`] in all. The best network and configuration found.
+    fn hardware_level(&self, s: &mut Session, goal: &Goal) -> Result<(Vec<u32>, Verdict, usize)> {
+        let n = s.problem.hardware.len();
+        let first = n / 2;
+        let (inc, inc_v) = self.search(s, first, goal)?;
+        let mut best = (inc.clone(), inc_v, first);
+        let mut screened: Vec<(usize, Verdict)> = Vec::with_capacity(n.saturating_sub(1));
+        let mut screened_at: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for hw in (0..n).filter(|&h| h != first) {
+            let v = verdict(s, hw, goal, &inc);
+            let (q, qv) = refine(s, hw, goal, inc.clone(), v);
+            if qv.better_than(&best.1) {
+                best = (q.clone(), qv, hw);
+            }
+            screened_at[hw] = q;
+            screened.push((hw, qv));
+        }
+        screened.sort_by(|a, b| a.1.order(&b.1).then(a.0.cmp(&b.0)));
+        // The most promising get the final refinement's larger moves (a descent
+        // alone can stop where the new costs want budget moved between cells),
+        // and are ranked again.
+        let promising = screened.len().min(REFINED_SCREENS);
+        for (hw, sv) in screened.iter_mut().take(promising) {
+            let (q, qv) = refine_with(s, *hw, goal, screened_at[*hw].clone(), *sv, true);
+            s.local_minimum(*hw, &q, qv);
+            if qv.better_than(&best.1) {
+                best = (q, qv, *hw);
+            }
+            *sv = qv;
+        }
+        screened[..promising].sort_by(|a, b| a.1.order(&b.1).then(a.0.cmp(&b.0)));
+        let mut full = vec![first];
+        for &(hw, _) in screened.iter().take(FULL_SEARCHES - 1) {
+            let (p, v) = self.search(s, hw, goal)?;
+            full.push(hw);
+            if v.better_than(&best.1) {
+                best = (p, v, hw);
+            }
+        }
+        if !full.contains(&best.2) {
+            // A screened network beat the full searches: give it their final refinement.
+            let (p, v, hw) = best;
+            let (p, v) = refine_with(s, hw, goal, p, v, true);
+            s.local_minimum(hw, &p, v);
+            best = (p, v, hw);
+        }
+        Ok(best)
+    }
+
     /// Levels 2–4 on one hardware configuration; the best point found.
     fn search(&self, s: &mut Session, hw: usize, goal: &Goal) -> Result<(Vec<u32>, Verdict)> {
         let lat = &s.problem.lattice;
@@ -305,15 +366,13 @@ impl Flash {
         let top = Goal { objective: Objective::MaxAccuracy, limits: goal.limits.clone() };
         let low = Goal { objective: Objective::MinCost(cost), limits: goal.limits.clone() };
         let (mut hi, mut lo) = (0.0f64, f64::INFINITY);
-        for hw in 0..s.problem.hardware.len() {
-            let (p, v) = self.search(s, hw, &top)?;
-            if v.feasible {
-                hi = hi.max(s.evaluate(hw, &p).cost(cost));
-            }
-            let (p, v) = self.search(s, hw, &low)?;
-            if v.feasible {
-                lo = lo.min(s.evaluate(hw, &p).cost(cost));
-            }
+        let (p, v, hw) = self.hardware_level(s, &top)?;
+        if v.feasible {
+            hi = s.evaluate(hw, &p).cost(cost);
+        }
+        let (p, v, hw) = self.hardware_level(s, &low)?;
+        if v.feasible {
+            lo = s.evaluate(hw, &p).cost(cost);
         }
         if !(lo > 0.0 && hi > lo) {
             return Ok(());
@@ -327,9 +386,7 @@ impl Flash {
             let mut limits = others.clone();
             limits.push(limit);
             let g = Goal { objective: Objective::MaxAccuracy, limits };
-            for hw in 0..s.problem.hardware.len() {
-                self.search(s, hw, &g)?;
-            }
+            self.hardware_level(s, &g)?;
         }
         Ok(())
     }
@@ -896,15 +953,7 @@ fn knapsack_move(
     // that a single coordinate repays.
     let (mut feasible, mut infeasible): (Vec<_>, Vec<_>) =
         picks.into_iter().partition(|(_, qv)| qv.feasible);
-    let order = |a: &(Vec<u32>, Verdict), b: &(Vec<u32>, Verdict)| {
-        if a.1.better_than(&b.1) {
-            std::cmp::Ordering::Less
-        } else if b.1.better_than(&a.1) {
-            std::cmp::Ordering::Greater
-        } else {
-            std::cmp::Ordering::Equal
-        }
-    };
+    let order = |a: &(Vec<u32>, Verdict), b: &(Vec<u32>, Verdict)| a.1.order(&b.1);
     feasible.sort_by(order);
     infeasible.sort_by(order);
     let picks: Vec<_> = feasible

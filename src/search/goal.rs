@@ -407,6 +407,18 @@ impl Verdict {
             (false, false) => (self.violation, self.objective) < (other.violation, other.objective),
         }
     }
+
+    /// [`better_than`](Self::better_than) as an ordering, the better first
+    /// (`Equal` when neither is better), for sorting candidates.
+    pub fn order(&self, other: &Verdict) -> std::cmp::Ordering {
+        if self.better_than(other) {
+            std::cmp::Ordering::Less
+        } else if other.better_than(self) {
+            std::cmp::Ordering::Greater
+        } else {
+            std::cmp::Ordering::Equal
+        }
+    }
 }
 
 #[cfg(test)]
