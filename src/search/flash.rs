@@ -764,16 +764,24 @@ const KNAPSACK_PICKS: usize = 6;
 const KNAPSACK_DESCENTS: usize = 2;
 
 /// Positions of a coordinate the knapsack move tabulates: all of them when
-/// there are at most this many, else this many spread evenly plus the incumbent's
-/// neighbours.
+/// there are at most this many, else this many spread evenly plus the
+/// incumbent's neighbourhood ([`TABLE_STEPS`] away on either side).
 const TABLE_POSITIONS: u32 = 5;
+
+/// Distances from the incumbent the knapsack tables always hold: besides the
+/// ±1 steps, ±2 and ±4 reach the mid-size trades (a cell's skips 2 → 5 and the
+/// next cell's 16 → 12, issue 16's `min-edap` misses on the digits space) that
+/// the spread grid of a wide range steps over.
+const TABLE_STEPS: [u32; 4] = [0, 1, 2, 4];
 
 fn table_positions(len: u32, at: u32) -> Vec<u32> {
     if len <= TABLE_POSITIONS {
         return (0..len).collect();
     }
     let mut v: Vec<u32> = (0..TABLE_POSITIONS).map(|i| spread(i, TABLE_POSITIONS, len)).collect();
-    v.extend([at.saturating_sub(1), at, (at + 1).min(len - 1)]);
+    for d in TABLE_STEPS {
+        v.extend([at.saturating_sub(d), (at + d).min(len - 1)]);
+    }
     v.sort_unstable();
     v.dedup();
     v

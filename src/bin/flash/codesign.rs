@@ -48,6 +48,9 @@ struct CaseResult {
     space: String,
     profile: String,
     knobs: String,
+    /// The sample set the predictor is fitted on (none: NN-Degree), for reruns
+    /// of the case elsewhere (tests/e2e/codesign-bench.mjs runs them in wasm).
+    samples: Option<String>,
     goal: String,
     pareto: bool,
     /// FLASH's relative gap (scalar goals) or 1 − hypervolume ratio (Pareto goals).
@@ -262,6 +265,7 @@ pub fn run_suite(rest: &[String]) -> Result<String, String> {
                     space: space.into(),
                     profile: profile.into(),
                     knobs: knobs_text.into(),
+                    samples: samples.map(String::from),
                     goal,
                     pareto: pareto.is_some(),
                     flash_gap: gap(&f, &e, pareto),
