@@ -75,7 +75,7 @@ impl Solver for Flash {
 }
 
 /// How many hardware configurations the hardware level searches in full (the
-/// rest are screened by transferring the incumbent network; docs/search.md).
+/// rest are screened by carrying the first search's network over; docs/search.md).
 const FULL_SEARCHES: usize = 2;
 
 /// How many screened configurations get the final refinement before the

@@ -175,20 +175,9 @@ pub fn run_suite(rest: &[String]) -> Result<String, String> {
                 let b = exact(&p(&format!("min-{name},{top_floor}"))?)?.best.ok_or("no network")?;
                 Ok(b.metrics.metric(m))
             };
-            let his = [
-                hi_of(Metric::Latency, "latency")?,
-                hi_of(Metric::Energy, "energy")?,
-                hi_of(third.0, third.1)?,
-            ];
-            let hi = |m: Metric| {
-                if m == Metric::Latency {
-                    his[0]
-                } else if m == Metric::Energy {
-                    his[1]
-                } else {
-                    his[2]
-                }
-            };
+            let lat_hi = hi_of(Metric::Latency, "latency")?;
+            let en_hi = hi_of(Metric::Energy, "energy")?;
+            let third_hi = hi_of(third.0, third.1)?;
             let lo = |m: Metric, goal: &str| -> Result<(f64, f64), String> {
                 let b = exact(&p(goal)?)?.best.ok_or("no network")?;
                 Ok((b.metrics.metric(m), b.metrics.score()))
@@ -209,18 +198,18 @@ pub fn run_suite(rest: &[String]) -> Result<String, String> {
             for q in [0.3, 0.7] {
                 goals.push(format!(
                     "max-accuracy,latency<={}",
-                    unit(Metric::Latency, cap(lat_lo, hi(Metric::Latency), q))
+                    unit(Metric::Latency, cap(lat_lo, lat_hi, q))
                 ));
                 goals.push(format!(
                     "max-accuracy,energy<={}",
-                    unit(Metric::Energy, cap(en_lo, hi(Metric::Energy), q))
+                    unit(Metric::Energy, cap(en_lo, en_hi, q))
                 ));
                 goals.push(format!("min-energy,{}", floor(q)));
             }
             goals.push(format!(
                 "max-accuracy,{}<={}",
                 third.1,
-                unit(third.0, cap(third_lo, hi(third.0), 0.5))
+                unit(third.0, cap(third_lo, third_hi, 0.5))
             ));
             goals.push(format!("min-latency,{}", floor(0.5)));
             goals.push(format!("min-{},{}", third.1, floor(0.5)));
