@@ -87,13 +87,14 @@ impl Solver for Exact {
             quality: &problem.quality,
             model: &problem.hardware[0].profile,
             incumbent: None,
+            least_violation: None,
             front: Vec::new(),
             pareto,
             gap: budget.gap,
             dropped: std::cell::RefCell::new((f64::INFINITY, Vec::new())),
         };
         let seeds = seed.iter().flat_map(|r| r.pareto.iter().chain(&r.best));
-        for f in seeds.filter(|f| f.verdict.feasible) {
+        for f in seeds {
             let hw = problem.hardware.iter().position(|h| h.label() == f.hardware).unwrap_or(0);
             let m = s.evaluate_uncached(hw, &f.config);
             pruner.found(&judge(&problem.goal, &m), &m);
@@ -131,9 +132,9 @@ impl Solver for Exact {
                 // Left open: bounded by its backward pass, where it had one.
                 match &p {
                     Some(Ok((_, states))) => {
-                        let root = states[0][0].rest;
-                        if !pruner.hopeless(&root) {
-                            open.push(pruner.bound(&root));
+                        let root = &states[0][0];
+                        if !pruner.hopeless_from(&[0.0; SUMS], root) {
+                            open.extend(root.rests.iter().map(|r| pruner.bound(r)));
                         }
                     }
                     _ => unbounded = true,
@@ -439,8 +440,20 @@ struct State {
     /// better direction; the largest activation: the least maximum). Completing
     /// a partial network with these gives a bound no real completion beats.
     rest: Sums,
+    /// A covering set of optimistic completions: every completion is at least
+    /// as bad as one of these in every sum. Binned by NN-Degree where the goal
+    /// reads it, so that a degree floor or a cost limit cuts the bound (the
+    /// best costs of the high-degree completions, not of all of them);
+    /// otherwise `[rest]`.
+    rests: Vec<Sums>,
+    /// The least NN-Degree any completion adds (the bins' lower end).
+    lowest_degree: f64,
     entries: Vec<Entry>,
 }
+
+/// How many NN-Degree bins a state's covering set has (more: tighter bounds,
+/// a slower backward pass and more bound checks per partial network).
+const DEGREE_BINS: usize = 16;
 
 /// Most partial networks the program keeps per stage before it gives up (memory).
 pub const PROGRAM_LIMIT: usize = 20_000_000;
@@ -525,6 +538,9 @@ struct Pruner<'a> {
     model: &'a Profile,
     /// The best feasible verdict so far (FLASH's, then the program's own).
     incumbent: Option<Verdict>,
+    /// The least violation found while nothing feasible is (it bounds the
+    /// answer of a goal no network meets).
+    least_violation: Option<Verdict>,
     /// Pareto goals: the feasible (score, cost) points found so far.
     front: Vec<(f64, f64)>,
     pareto: Option<Cost>,
@@ -551,7 +567,10 @@ impl Pruner<'_> {
             let (s, k) = (m.score(), m.cost(c));
             let (sl, kl) =
                 (s * (1.0 - self.gap) - 1e-9 * s.abs(), k * (1.0 + self.gap) + 1e-9 * k.abs());
-            let drop = self.front.iter().any(|&(fs, fc)| fs > sl && fc < kl);
+            // The front is sorted by cost with scores rising, so the best score
+            // costing less than `kl` is the last such point's.
+            let below = self.front.partition_point(|&(_, fc)| fc < kl);
+            let drop = below > 0 && self.front[below - 1].0 > sl;
             if drop && self.gap > 0.0 {
                 let mut d = self.dropped.borrow_mut();
                 if !d.1.iter().any(|&(ds, dc)| super::weakly_dominates(ds, dc, s, k)) {
@@ -562,7 +581,13 @@ impl Pruner<'_> {
             return drop;
         }
         match &self.incumbent {
-            None => false,
+            // Nothing feasible yet: the answer is the least violation, which
+            // only grows as sums grow, so what cannot beat the least found yet
+            // cannot win (a network that may be feasible is never dropped).
+            None => self
+                .least_violation
+                .as_ref()
+                .is_some_and(|lv| v.violation > lv.violation + 1e-9 * lv.violation.abs()),
             Some(_) if !v.feasible => true,
             Some(inc) => {
                 let drop = v.objective > threshold(inc.objective, self.gap);
@@ -573,6 +598,15 @@ impl Pruner<'_> {
                 drop
             }
         }
+    }
+
+    /// Whether no completion of `partial` from state `st` can improve the
+    /// answer: its ideal completion cannot, or none of the covering set's can
+    /// (the high-degree bins first, the ones likeliest to still win).
+    fn hopeless_from(&self, partial: &Sums, st: &State) -> bool {
+        self.hopeless(&combine(partial, &st.rest))
+            || (st.rests.len() > 1
+                && st.rests.iter().rev().all(|r| self.hopeless(&combine(partial, r))))
     }
 
     /// The objective bound of `opt` (its minimized objective; Pareto: (score, cost)).
@@ -587,14 +621,14 @@ impl Pruner<'_> {
 
     fn found(&mut self, v: &Verdict, m: &Metrics) {
         if !v.feasible {
+            if self.least_violation.as_ref().is_none_or(|lv| v.better_than(lv)) {
+                self.least_violation = Some(*v);
+            }
             return;
         }
         if let Some(c) = self.pareto {
             let (s, k) = (m.score(), m.cost(c));
-            if !self.front.iter().any(|&(fs, fc)| super::weakly_dominates(fs, fc, s, k)) {
-                self.front.retain(|&(fs, fc)| !super::weakly_dominates(s, k, fs, fc));
-                self.front.push((s, k));
-            }
+            insert_unbeaten(&mut self.front, (s, k), |p| (p.0, p.1));
         } else if self.incumbent.as_ref().is_none_or(|i| v.better_than(i)) {
             self.incumbent = Some(*v);
         }
@@ -625,7 +659,11 @@ enum Outcome {
 fn open_bounds(pruner: &Pruner, states: &[State]) -> Vec<(bool, f64, f64)> {
     states
         .iter()
-        .flat_map(|st| st.entries.iter().map(|e| pruner.bound(&combine(&e.sums, &st.rest))))
+        .flat_map(|st| {
+            st.entries
+                .iter()
+                .flat_map(|e| st.rests.iter().map(|r| pruner.bound(&combine(&e.sums, r))))
+        })
         .collect()
 }
 
@@ -823,25 +861,64 @@ fn price(problem: &Problem, st: &Structure, hw: usize, dims: &[(usize, f64)]) ->
     let prices: Vec<LayerCost> =
         st.specs.iter().map(|spec| model.layer_cost(spec, &Context::default())).collect();
     let dir = directions(dims);
+    let binned = dims.iter().any(|&(i, d)| i == DEG && d > 0.0);
     let n = st.stages.len();
     let mut states: Vec<Vec<State>> = Vec::with_capacity(n);
     for c in (0..n).rev() {
+        let next = states.last().filter(|_| c + 1 < n);
         let row: Vec<State> = st.stages[c]
             .iter()
             .map(|node| {
-                let mut best: Option<Sums> = None;
-                for seg in &node.segs {
-                    let sums = seg_sums(st, seg, &prices);
-                    let cand = match states.last() {
-                        Some(next) if c + 1 < n => combine(&sums, &next[seg.out as usize].rest),
-                        _ => sums,
+                let segs = if binned {
+                    unbeaten_segs(st, node, &prices, dims, next.is_none())
+                } else {
+                    node.segs
+                        .iter()
+                        .enumerate()
+                        .map(|(x, g)| (x, seg_sums(st, g, &prices)))
+                        .collect()
+                };
+                let after = |x: usize| next.map(|nx| &nx[node.segs[x].out as usize]);
+                let mut rest: Option<Sums> = None;
+                let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+                for (x, sums) in &segs {
+                    let cand = match after(*x) {
+                        Some(t) => combine(sums, &t.rest),
+                        None => *sums,
                     };
-                    best = Some(match best {
+                    rest = Some(match rest {
                         None => cand,
                         Some(b) => better_each(&b, &cand, &dir),
                     });
+                    let low = sums[DEG] + after(*x).map_or(0.0, |t| t.lowest_degree);
+                    (lo, hi) = (lo.min(low), hi.max(cand[DEG]));
                 }
-                State { rest: best.unwrap_or([0.0; SUMS]), entries: Vec::new() }
+                let rest = rest.unwrap_or([0.0; SUMS]);
+                // The covering set: completions binned by NN-Degree, each bin's
+                // best sums on their own (its NN-Degree the bin's largest).
+                let mut bins: Vec<Option<Sums>> = vec![None; if binned { DEGREE_BINS } else { 0 }];
+                if binned && hi > lo {
+                    for (x, sums) in &segs {
+                        let tails = after(*x).map_or(&[][..], |t| &t.rests[..]);
+                        for cand in tails
+                            .iter()
+                            .map(|r| combine(sums, r))
+                            .chain(tails.is_empty().then_some(*sums))
+                        {
+                            let b = (((cand[DEG] - lo) / (hi - lo)) * DEGREE_BINS as f64) as usize;
+                            let slot = &mut bins[b.min(DEGREE_BINS - 1)];
+                            *slot = Some(match slot {
+                                None => cand,
+                                Some(v) => better_each(v, &cand, &dir),
+                            });
+                        }
+                    }
+                }
+                let mut rests: Vec<Sums> = bins.into_iter().flatten().collect();
+                if rests.is_empty() {
+                    rests.push(rest);
+                }
+                State { rest, rests, lowest_degree: lo.min(hi), entries: Vec::new() }
             })
             .collect();
         states.push(row);
@@ -888,7 +965,7 @@ fn forward<'p>(
         caps.iter().any(|&(i, cap)| costs[i] > cap)
     };
     let out_of_time = || clock.elapsed().as_secs_f64() > budget.seconds;
-    if pruner.hopeless(&stages[0][0].rest) {
+    if pruner.hopeless_from(&[0.0; SUMS], &stages[0][0]) {
         return Outcome::Done;
     }
 
@@ -922,13 +999,27 @@ fn forward<'p>(
                 }
             }
             let st = &head[c][si];
-            for (x, raw) in node.segs.iter().enumerate() {
-                let (x, seg) = (x as u64, &seg_sums(structure, raw, prices));
-                if st.entries.is_empty() {
-                    break;
-                }
+            if st.entries.is_empty() {
+                continue;
+            }
+            // The incumbent has improved since these partial networks were kept:
+            // at the last cell, where every one meets every configuration, drop
+            // again those that can no longer win.
+            let live: Vec<usize> = if last {
+                (0..st.entries.len())
+                    .filter(|&ei| !pruner.hopeless_from(&st.entries[ei].sums, st))
+                    .collect()
+            } else {
+                (0..st.entries.len()).collect()
+            };
+            if live.is_empty() {
+                continue;
+            }
+            for (x, seg) in &unbeaten_segs(structure, node, prices, dims, last) {
+                let x = *x as u64;
                 if last {
-                    for (ei, e) in st.entries.iter().enumerate() {
+                    for &ei in &live {
+                        let e = &st.entries[ei];
                         let m = finish(&combine(&e.sums, seg), model, quality);
                         let v = judge(goal, &m);
                         let at = (si as u32, ei as u32, x);
@@ -942,7 +1033,7 @@ fn forward<'p>(
                     }
                     continue;
                 }
-                let state = &mut tail[0][raw.out as usize];
+                let state = &mut tail[0][node.segs[x as usize].out as usize];
                 for (ei, e) in st.entries.iter().enumerate() {
                     let sums = combine(&e.sums, seg);
                     if !caps.is_empty() && over(&sums) {
@@ -951,7 +1042,7 @@ fn forward<'p>(
                     if state.entries.iter().any(|f| covers(&f.sums, &sums, dims)) {
                         continue;
                     }
-                    if pruner.hopeless(&combine(&sums, &state.rest)) {
+                    if pruner.hopeless_from(&sums, state) {
                         continue;
                     }
                     let before = state.entries.len();
@@ -988,6 +1079,115 @@ fn forward<'p>(
     Outcome::Done
 }
 
+/// Above this many unbeaten configurations per group the filter for four or
+/// more tracked sums stops comparing and keeps the rest (keeping more is always
+/// safe; with many sums fronts are wide and the comparisons quadratic).
+const SEG_FRONT_CAP: usize = 256;
+
+/// `x` as a key whose integer order is `f64::total_cmp`'s.
+#[inline]
+fn ordered(x: f64) -> i64 {
+    let b = x.to_bits() as i64;
+    b ^ ((((b >> 63) as u64) >> 1) as i64)
+}
+
+/// A cell's configurations from one state with their sums, less those another
+/// configuration covers in every tracked sum while leading to the same state
+/// (at the last cell: any other). Sums and the largest activation combine
+/// monotonically, so a covered configuration completes no partial network
+/// better than its cover does. Returned in the order of `node.segs`.
+fn unbeaten_segs(
+    st: &Structure,
+    node: &Node,
+    prices: &[LayerCost],
+    dims: &[(usize, f64)],
+    last: bool,
+) -> Vec<(usize, Sums)> {
+    let all: Vec<(usize, Sums)> =
+        node.segs.iter().enumerate().map(|(x, seg)| (x, seg_sums(st, seg, prices))).collect();
+    let k = dims.len();
+    if k == 0 {
+        return all;
+    }
+    // Smaller is better in every key; the group first.
+    let width = k + 1;
+    let mut keys: Vec<f64> = Vec::with_capacity(all.len() * width);
+    for (x, v) in &all {
+        keys.push(if last { 0.0 } else { node.segs[*x].out as f64 });
+        keys.extend(dims.iter().map(|&(i, d)| if d > 0.0 { -v[i] } else { v[i] }));
+    }
+    let key = |x: usize| &keys[x * width..(x + 1) * width];
+    // By group, then the first key (ties in any order: a configuration is
+    // dropped only for an earlier one no worse in every key, which covers it;
+    // a tie may keep a covered one, which is safe). Packed into one integer,
+    // which sorts several times faster than a lexicographic comparison.
+    let mut packed: Vec<u128> = (0..all.len())
+        .map(|x| {
+            let k1 = (ordered(key(x)[1]) as u64) ^ (1 << 63);
+            ((key(x)[0] as u128) << 96) | ((k1 as u128) << 32) | x as u128
+        })
+        .collect();
+    packed.sort_unstable();
+    let order: Vec<usize> = packed.iter().map(|&p| (p & 0xffff_ffff) as usize).collect();
+    let mut keep = vec![false; all.len()];
+    let mut start = 0;
+    while start < order.len() {
+        let g = key(order[start])[0];
+        let end = start + order[start..].iter().take_while(|&&x| key(x)[0] == g).count();
+        let group = &order[start..end];
+        match k {
+            1 => keep[group[0]] = true,
+            2 => {
+                // Covered iff an earlier one is no worse in the second key.
+                let mut best = f64::INFINITY;
+                for &x in group {
+                    if key(x)[2] < best {
+                        best = key(x)[2];
+                        keep[x] = true;
+                    }
+                }
+            }
+            3 => {
+                // Covered iff an earlier one is no worse in the second and third
+                // keys: a staircase of the earlier ones' (second, third), the
+                // third falling as the second grows.
+                let mut stair: BTreeMap<i64, f64> = BTreeMap::new();
+                for &x in group {
+                    let (p, q) = (key(x)[2], key(x)[3]);
+                    if stair.range(..=ordered(p)).next_back().is_some_and(|(_, &t)| t <= q) {
+                        continue;
+                    }
+                    keep[x] = true;
+                    let beaten: Vec<i64> = stair
+                        .range(ordered(p)..)
+                        .take_while(|(_, &t)| t >= q)
+                        .map(|(&s, _)| s)
+                        .collect();
+                    for s in beaten {
+                        stair.remove(&s);
+                    }
+                    stair.insert(ordered(p), q);
+                }
+            }
+            _ => {
+                let mut front: Vec<usize> = Vec::new();
+                for &x in group {
+                    let covered = front.len() < SEG_FRONT_CAP
+                        && front
+                            .iter()
+                            .any(|&f| key(f)[1..].iter().zip(&key(x)[1..]).all(|(a, b)| a <= b));
+                    if !covered {
+                        front.push(x);
+                        keep[x] = true;
+                    }
+                }
+            }
+        }
+        start = end;
+    }
+    all.into_iter().filter(|(x, _)| keep[*x]).collect()
+}
+
 /// Keeps a front of (score, cost) points no other beats in both.
 fn add_point(
     front: &mut Vec<(f64, f64, (u32, u32, u64))>,
@@ -995,11 +1195,30 @@ fn add_point(
     cost: f64,
     at: (u32, u32, u64),
 ) {
-    if front.iter().any(|&(s, c, _)| super::weakly_dominates(s, c, score, cost)) {
-        return;
+    insert_unbeaten(front, (score, cost, at), |p| (p.0, p.1));
+}
+
+/// Adds `p` to `front` unless a point there weakly dominates it, dropping the
+/// points it dominates. The front stays sorted by cost, its scores rising (of
+/// two unbeaten points the cheaper has the lower score), so the only point
+/// that can dominate `p` is the last one costing no more: a binary search,
+/// not a scan (the program checks every complete network it builds).
+fn insert_unbeaten<T>(front: &mut Vec<T>, p: T, sc: impl Fn(&T) -> (f64, f64)) {
+    let (s, k) = sc(&p);
+    let slack = k + super::FRONT_TOLERANCE * k.abs();
+    let below = front.partition_point(|q| sc(q).1 <= slack);
+    if below > 0 {
+        let (qs, qc) = sc(&front[below - 1]);
+        if super::weakly_dominates(qs, qc, s, k) {
+            return;
+        }
     }
-    front.retain(|&(s, c, _)| !super::weakly_dominates(score, cost, s, c));
-    front.push((score, cost, at));
+    front.retain(|q| {
+        let (qs, qc) = sc(q);
+        !super::weakly_dominates(s, k, qs, qc)
+    });
+    let at = front.partition_point(|q| sc(q).1 < k);
+    front.insert(at, p);
 }
 
 fn metric_index(m: Metric) -> usize {
