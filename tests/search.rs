@@ -92,7 +92,7 @@ fn the_dynamic_program_finds_the_enumerated_optimum() {
                     );
                     compared += 1;
                 } else {
-                    let v = |r: &search::SearchResult| r.best.as_ref().unwrap().verdict.violation;
+                    let v = |r: &SearchResult| r.best.as_ref().unwrap().verdict.violation;
                     assert!(
                         (v(&e) - v(&d)).abs() <= 1e-9 * v(&e),
                         "{space} {profile} {goal}: least violation {} by enumeration, {} by the program",

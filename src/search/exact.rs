@@ -918,7 +918,7 @@ fn price(problem: &Problem, st: &Structure, hw: usize, dims: &[(usize, f64)]) ->
                 if rests.is_empty() {
                     rests.push(rest);
                 }
-                State { rest, rests, lowest_degree: lo.min(hi), entries: Vec::new() }
+                State { rest, rests, lowest_degree: lo, entries: Vec::new() }
             })
             .collect();
         states.push(row);

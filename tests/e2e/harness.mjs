@@ -47,3 +47,18 @@ export async function browser() {
       '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
 }
+
+// Serves the site, opens it in headless Chromium, runs `fn(arg)` in the page and
+// closes both: for the benches that time the wasm core on the page's thread.
+export async function inPage(fn, arg) {
+  const { server, url } = await serve();
+  const context = await browser();
+  try {
+    const page = await context.newPage();
+    await page.goto(url);
+    return await page.evaluate(fn, arg);
+  } finally {
+    await context.close();
+    server.close();
+  }
+}
