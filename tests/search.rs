@@ -411,6 +411,84 @@ fn hardware_knobs_are_searched_and_the_exact_optimum_covers_them() {
     assert!(objective(&f) <= min * 1.005, "FLASH {} vs {min}", objective(&f));
 }
 
+/// What a solver said of its progress.
+struct Said(Vec<String>);
+
+impl Observer for Said {
+    fn progress(&mut self, _: f64, what: &str) {
+        self.0.push(what.to_string());
+    }
+}
+
+#[test]
+fn memory_goals_over_knobs_match_enumeration_whether_or_not_the_knobs_change_memory() {
+    // rows+cols leave every layer's bytes as they are, so the program solves
+    // those configurations once; weight_bits changes them, so each is its own.
+    // Either way the answer is enumeration's over every configuration; the
+    // progress names the configurations skipped as repeats.
+    let exact = |method| Exact { method, ..Exact::default() };
+    for space in [SPACES[0], SPACES[4]] {
+        let top =
+            solve(&problem(space, "rram-imc", "max-accuracy", ""), &exact(ExactMethod::Enumerate));
+        let floor = 0.5 * top.best.as_ref().unwrap().metrics.nn_degree;
+        for knobs in ["rows+cols=64,128,256", "weight_bits=4,8;rows+cols=64,128"] {
+            let p = problem(space, "rram-imc", "pareto-memory", knobs);
+            let e = solve(&p, &exact(ExactMethod::Enumerate));
+            let mut said = Said(Vec::new());
+            let d = search::run(&p, &exact(ExactMethod::Program), &mut said, false).unwrap();
+            // Which configurations the program skipped as repeating another's memory.
+            let repeats: Vec<&str> = said
+                .0
+                .iter()
+                .filter(|w| w.contains("reads nothing that differs"))
+                .map(|w| w.split(':').next().unwrap())
+                .collect();
+            let expected: &[&str] = if knobs.contains("weight_bits") {
+                // 4-bit first (knob values ascend): 4/128 repeats 4/64, 8/128 repeats 8/64.
+                &["hardware configuration 2 of 4", "hardware configuration 4 of 4"]
+            } else {
+                &["hardware configuration 2 of 3", "hardware configuration 3 of 3"]
+            };
+            assert_eq!(repeats, expected, "{space} {knobs}");
+            let points = |r: &SearchResult| -> Vec<(f64, f64, bool)> {
+                r.pareto
+                    .iter()
+                    .map(|f| {
+                        (
+                            f.metrics.score(),
+                            f.metrics.memory_bytes,
+                            f.hardware.contains("weight_bits=4"),
+                        )
+                    })
+                    .collect()
+            };
+            let (pe, pd) = (points(&e), points(&d));
+            assert!(pe.len() >= 3, "{space} {knobs}: {}", pe.len());
+            assert_eq!(pe.len(), pd.len(), "{space} {knobs}");
+            for (a, b) in pe.iter().zip(&pd) {
+                assert!(
+                    (a.0 - b.0).abs() <= 1e-9 * a.0 && (a.1 - b.1).abs() <= 1e-9 * a.1,
+                    "{space} {knobs}: {a:?} vs {b:?}"
+                );
+            }
+            if knobs.contains("weight_bits") {
+                // 4-bit weights halve the weights' bytes: the cheap end of the front is theirs.
+                assert!(pd[0].2, "{space} {knobs}: {:?}", pd[0]);
+            }
+            let p = problem(space, "rram-imc", &format!("min-memory,degree>={floor}"), knobs);
+            let (e, d) = (
+                solve(&p, &exact(ExactMethod::Enumerate)),
+                solve(&p, &exact(ExactMethod::Program)),
+            );
+            let (oe, od) = (objective(&e), objective(&d));
+            assert!(
+                (oe - od).abs() <= 1e-9 * oe,
+                "{space} {knobs}: enumeration {oe}, program {od}"
+            );
+        }
+    }
+}
+
 #[test]
 fn flash_is_within_half_a_percent_where_the_optimum_is_off_the_middle_configuration() {
     // The hardware level searches the grid's middle configuration (rows=128,

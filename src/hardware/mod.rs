@@ -159,7 +159,11 @@ pub trait HardwareModel {
     /// the largest activation, a per-inference overhead, the weight rewrites of an
     /// IMC chip the network outgrows. Nothing by default. Each total (layers plus
     /// this) must not decrease as any layer sum grows: the exact search
-    /// (`search::exact`) prunes partial networks on that assumption.
+    /// (`search::exact`) prunes partial networks on that assumption. Its
+    /// `weight_bytes` and `activation_bytes` are not read: a network's memory is
+    /// its layers' weights plus the largest activation, so configurations whose
+    /// layers store the same bytes need the same memory (the exact search then
+    /// solves a memory goal once for all of them).
     fn network_cost_fixed(&self, _layers: &LayerCost) -> LayerCost {
         LayerCost::default()
     }
@@ -205,7 +209,7 @@ pub trait HardwareModel {
             latency: sum.latency,
             energy: sum.energy,
             area: sum.area,
-            memory: sum.weight_bytes + sum.activation_bytes,
+            memory: sink.sum.weight_bytes + sink.sum.activation_bytes,
             dram_bytes: sum.dram_bytes,
             energy_parts: sum.energy_parts,
             area_parts: sum.area_parts,

@@ -162,7 +162,8 @@ pub fn metrics(frame: &Frame, cells: &[Cell], profile: &Profile, quality: &Quali
         latency_s: cost.latency,
         energy_j: cost.energy,
         area_mm2: cost.area,
-        memory_bytes: cost.weight_bytes + cost.activation_bytes,
+        // The layers' alone: a model's fixed part holds no memory (HardwareModel).
+        memory_bytes: sink.cost.weight_bytes + sink.cost.activation_bytes,
     }
 }
 

@@ -126,8 +126,22 @@ impl Solver for Exact {
                 *p = Some(price(problem, st, hw, &dims));
             }
         }
+        let twins = twins(&priced, &dims);
         for (hw, p) in priced.into_iter().enumerate() {
             pruner.model = &problem.hardware[hw].profile;
+            if let Some(twin) = twins[hw] {
+                // Every network costs here what it costs on the twin in every
+                // sum the goal reads: nothing to add to its answer or its bounds.
+                s.progress(
+                    (hw as f64 + 1.0) / hws as f64,
+                    &format!(
+                        "hardware configuration {} of {hws}: the goal reads nothing that differs from configuration {}",
+                        hw + 1,
+                        twin + 1
+                    ),
+                );
+                continue;
+            }
             if stopped.is_some() {
                 // Left open: bounded by its backward pass, where it had one.
                 match &p {
@@ -166,6 +180,34 @@ impl Solver for Exact {
         s.certify(optimality);
         Ok(())
     }
+}
+
+/// For each hardware configuration, an earlier one on which every network
+/// scores and costs the same in everything the goal reads, where there is one.
+/// Only goals that read no latency, energy or area qualify: those go through
+/// the model's fixed part, which may differ between configurations; memory is
+/// the layers' weights and largest activation alone, so equal layer prices in
+/// those two make equal programs (the rest is hardware-independent).
+fn twins(priced: &[Option<Result<Priced>>], dims: &[(usize, f64)]) -> Vec<Option<usize>> {
+    let layers_only = !dims.iter().any(|&(i, _)| matches!(i, LAT | EN | AREA));
+    let memory = |p: &Option<Result<Priced>>| -> Option<Vec<(u64, u64)>> {
+        match p {
+            Some(Ok((prices, _))) if layers_only => Some(
+                prices
+                    .iter()
+                    .map(|c| (c.weight_bytes.to_bits(), c.activation_bytes.to_bits()))
+                    .collect(),
+            ),
+            _ => None,
+        }
+    };
+    let keys: Vec<Option<Vec<(u64, u64)>>> = priced.iter().map(memory).collect();
+    (0..keys.len())
+        .map(|hw| {
+            let mine = keys[hw].as_ref()?;
+            (0..hw).find(|&j| keys[j].as_ref() == Some(mine))
+        })
+        .collect()
 }
 
 /// The certificate: how far the optimum can be from the best found, from the
@@ -334,7 +376,7 @@ fn finish(v: &Sums, model: &Profile, quality: &Quality) -> Metrics {
         latency_s: v[LAT] + fixed.latency,
         energy_j: v[EN] + fixed.energy,
         area_mm2: v[AREA] + fixed.area,
-        memory_bytes: v[WEIGHTS] + v[ACT] + fixed.weight_bytes,
+        memory_bytes: v[WEIGHTS] + v[ACT],
     }
 }
 
@@ -386,12 +428,6 @@ fn tracked(goal: &Goal, quality: &Quality, area_priced: bool) -> Vec<(usize, f64
         }
     }
     dims
-}
-
-/// Whether `a` is at least as good as `b` in every tracked sum.
-#[inline]
-fn covers(a: &Sums, b: &Sums, dims: &[(usize, f64)]) -> bool {
-    dims.iter().all(|&(i, d)| if d > 0.0 { a[i] >= b[i] } else { a[i] <= b[i] })
 }
 
 struct Entry {
@@ -960,7 +996,7 @@ fn forward<'p>(
             v[LAT] + fixed.latency,
             v[EN] + fixed.energy,
             v[AREA] + fixed.area,
-            v[WEIGHTS] + v[ACT] + fixed.weight_bytes,
+            v[WEIGHTS] + v[ACT],
         ];
         caps.iter().any(|&(i, cap)| costs[i] > cap)
     };
@@ -986,75 +1022,105 @@ fn forward<'p>(
                 c + 1
             ),
         );
-        let (head, tail) = stages.split_at_mut(c + 1);
-        for si in 0..head[c].len() {
+        if !last {
+            // Each state of the next stage is built from every partial network
+            // reaching it at once: its candidates are filtered by a sort and a
+            // sweep (not each against the kept ones, which was quadratic), then
+            // bounded.
+            let (head, tail) = stages.split_at_mut(c + 1);
+            let (from, next) = (&head[c], &mut tail[0]);
+            let mut incoming: Vec<Vec<Incoming>> = (0..next.len()).map(|_| Vec::new()).collect();
+            for (si, st) in from.iter().enumerate() {
+                if st.entries.is_empty() {
+                    continue;
+                }
+                let node = &structure.stages[c][si];
+                let mut segs = unbeaten_segs(structure, node, prices, dims, false);
+                segs.sort_by_key(|(x, _)| node.segs[*x].out);
+                for group in segs.chunk_by(|a, b| node.segs[a.0].out == node.segs[b.0].out) {
+                    let out = node.segs[group[0].0].out as usize;
+                    incoming[out]
+                        .push((si as u32, group.iter().map(|&(x, v)| (x as u64, v)).collect()));
+                }
+            }
+            for (t, sources) in incoming.into_iter().enumerate() {
+                let mut cands: Vec<Entry> = Vec::new();
+                let mut reduced_at = 0usize;
+                for (si, segs) in &sources {
+                    let entries = &from[*si as usize].entries;
+                    steps += (segs.len() * entries.len()) as u64;
+                    if steps > 1 << 16 {
+                        steps = 0;
+                        if out_of_time() {
+                            return Outcome::Stopped(Stop::Time, Some(open_bounds(pruner, from)));
+                        }
+                    }
+                    for &(x, seg) in segs {
+                        for (ei, e) in entries.iter().enumerate() {
+                            let sums = combine(&e.sums, &seg);
+                            if !caps.is_empty() && over(&sums) {
+                                continue;
+                            }
+                            cands.push(Entry { sums, back: (*si, ei as u32), x });
+                        }
+                    }
+                    // Bounded memory: filter whenever the candidates double.
+                    if cands.len() > CANDIDATES_PER_FILTER.max(2 * reduced_at) {
+                        unbeaten_entries(&mut cands, dims, |v| pruner.hopeless_from(v, &next[t]));
+                        reduced_at = cands.len();
+                    }
+                }
+                unbeaten_entries(&mut cands, dims, |v| pruner.hopeless_from(v, &next[t]));
+                let state = &mut next[t];
+                kept_total += cands.len();
+                cands.shrink_to_fit();
+                state.entries = cands;
+                if kept_total > budget.entries {
+                    return Outcome::Stopped(Stop::Entries, Some(open_bounds(pruner, from)));
+                }
+            }
+            continue;
+        }
+        for si in 0..stages[c].len() {
             let node = &structure.stages[c][si];
-            steps += (node.segs.len() * head[c][si].entries.len()) as u64;
+            steps += (node.segs.len() * stages[c][si].entries.len()) as u64;
             if steps > 1 << 16 {
                 steps = 0;
                 if out_of_time() {
-                    let mut b = open_bounds(pruner, &head[c][si..]);
-                    b.extend(open_bounds(pruner, tail.first().map_or(&[][..], |t| &t[..])));
-                    return Outcome::Stopped(Stop::Time, Some(b));
+                    return Outcome::Stopped(
+                        Stop::Time,
+                        Some(open_bounds(pruner, &stages[c][si..])),
+                    );
                 }
             }
-            let st = &head[c][si];
+            let st = &stages[c][si];
             if st.entries.is_empty() {
                 continue;
             }
             // The incumbent has improved since these partial networks were kept:
             // at the last cell, where every one meets every configuration, drop
             // again those that can no longer win.
-            let live: Vec<usize> = if last {
-                (0..st.entries.len())
-                    .filter(|&ei| !pruner.hopeless_from(&st.entries[ei].sums, st))
-                    .collect()
-            } else {
-                (0..st.entries.len()).collect()
-            };
+            let live: Vec<usize> = (0..st.entries.len())
+                .filter(|&ei| !pruner.hopeless_from(&st.entries[ei].sums, st))
+                .collect();
             if live.is_empty() {
                 continue;
             }
-            for (x, seg) in &unbeaten_segs(structure, node, prices, dims, last) {
+            for (x, seg) in &unbeaten_segs(structure, node, prices, dims, true) {
                 let x = *x as u64;
-                if last {
-                    for &ei in &live {
-                        let e = &st.entries[ei];
-                        let m = finish(&combine(&e.sums, seg), model, quality);
-                        let v = judge(goal, &m);
-                        let at = (si as u32, ei as u32, x);
-                        if best.as_ref().is_none_or(|(bv, _)| v.better_than(bv)) {
-                            best = Some((v, at));
-                        }
-                        if let (Some(cost), true) = (pruner.pareto, v.feasible) {
-                            add_point(&mut front, m.score(), m.cost(cost), at);
-                        }
-                        pruner.found(&v, &m);
+                for &ei in &live {
+                    let e = &st.entries[ei];
+                    let m = finish(&combine(&e.sums, seg), model, quality);
+                    let v = judge(goal, &m);
+                    let at = (si as u32, ei as u32, x);
+                    if best.as_ref().is_none_or(|(bv, _)| v.better_than(bv)) {
+                        best = Some((v, at));
                     }
-                    continue;
+                    if let (Some(cost), true) = (pruner.pareto, v.feasible) {
+                        add_point(&mut front, m.score(), m.cost(cost), at);
+                    }
+                    pruner.found(&v, &m);
                 }
-                let state = &mut tail[0][node.segs[x as usize].out as usize];
-                for (ei, e) in st.entries.iter().enumerate() {
-                    let sums = combine(&e.sums, seg);
-                    if !caps.is_empty() && over(&sums) {
-                        continue;
-                    }
-                    if state.entries.iter().any(|f| covers(&f.sums, &sums, dims)) {
-                        continue;
-                    }
-                    if pruner.hopeless_from(&sums, state) {
-                        continue;
-                    }
-                    let before = state.entries.len();
-                    state.entries.retain(|f| !covers(&sums, &f.sums, dims));
-                    kept_total = kept_total + 1 - (before - state.entries.len());
-                    state.entries.push(Entry { sums, back: (si as u32, ei as u32), x });
-                }
-            }
-            if kept_total > budget.entries {
-                let mut b = open_bounds(pruner, &head[c][si + 1..]);
-                b.extend(open_bounds(pruner, tail.first().map_or(&[][..], |t| &t[..])));
-                return Outcome::Stopped(Stop::Entries, Some(b));
             }
         }
     }
@@ -1186,6 +1252,97 @@ fn unbeaten_segs(
         start = end;
     }
     all.into_iter().filter(|(x, _)| keep[*x]).collect()
+}
+
+/// An earlier state and its unbeaten cell configurations leading to a state
+/// (each with its sums on the hardware configuration being searched).
+type Incoming = (u32, Vec<(u64, Sums)>);
+
+/// Candidates for one state gathered before the unbeaten filter runs on them
+/// (it runs again whenever they double: memory stays bounded).
+const CANDIDATES_PER_FILTER: usize = 1 << 18;
+
+/// Keeps the partial networks no other covers in every tracked sum (one of
+/// each tie) and that are not `hopeless`. Sorted by every key, smaller better,
+/// so a cover comes before what it covers; then a sweep: a running best with
+/// two keys, a staircase with three (logarithmic: the survivors are bounded
+/// after), a scan of the kept ones with more. That scan is quadratic, so there
+/// uncovered ones are bounded as they come and hopeless ones join no front:
+/// whatever they cover is hopeless too (the bounds are monotone in the
+/// tracked sums).
+fn unbeaten_entries(
+    cands: &mut Vec<Entry>,
+    dims: &[(usize, f64)],
+    hopeless: impl Fn(&Sums) -> bool,
+) {
+    let k = dims.len();
+    if k == 0 {
+        cands.retain(|e| !hopeless(&e.sums));
+        cands.truncate(1);
+        return;
+    }
+    let mut keys: Vec<f64> = Vec::with_capacity(cands.len() * k);
+    for e in cands.iter() {
+        keys.extend(dims.iter().map(|&(i, d)| if d > 0.0 { -e.sums[i] } else { e.sums[i] }));
+    }
+    let key = |x: usize| &keys[x * k..(x + 1) * k];
+    let mut order: Vec<usize> = (0..cands.len()).collect();
+    order.sort_unstable_by(|&a, &b| {
+        key(a)
+            .iter()
+            .zip(key(b))
+            .map(|(p, q)| p.total_cmp(q))
+            .find(|o| o.is_ne())
+            .unwrap_or(a.cmp(&b))
+    });
+    let mut keep = vec![false; cands.len()];
+    match k {
+        1 => keep[order[0]] = true,
+        2 => {
+            let mut best = f64::INFINITY;
+            for &x in &order {
+                if key(x)[1] < best {
+                    best = key(x)[1];
+                    keep[x] = true;
+                }
+            }
+        }
+        3 => {
+            let mut stair: BTreeMap<i64, f64> = BTreeMap::new();
+            for &x in &order {
+                let (p, q) = (key(x)[1], key(x)[2]);
+                if stair.range(..=ordered(p)).next_back().is_some_and(|(_, &t)| t <= q) {
+                    continue;
+                }
+                keep[x] = true;
+                let beaten: Vec<i64> = stair
+                    .range(ordered(p)..)
+                    .take_while(|(_, &t)| t >= q)
+                    .map(|(&s, _)| s)
+                    .collect();
+                for s in beaten {
+                    stair.remove(&s);
+                }
+                stair.insert(ordered(p), q);
+            }
+        }
+        _ => {
+            let mut front: Vec<usize> = Vec::new();
+            for &x in &order {
+                let covered =
+                    |f: &usize| key(*f)[1..].iter().zip(&key(x)[1..]).all(|(a, b)| a <= b);
+                if !front.iter().any(covered) && !hopeless(&cands[x].sums) {
+                    front.push(x);
+                    keep[x] = true;
+                }
+            }
+        }
+    }
+    let mut i = 0;
+    cands.retain(|e| {
+        i += 1;
+        keep[i - 1] && (k > 3 || !hopeless(&e.sums))
+    });
 }
 
 /// Keeps a front of (score, cost) points no other beats in both.
