@@ -50,7 +50,16 @@ enum Initial {
 /// Hashable coordinates: the bit patterns, with −0 folded into +0 as Python's
 /// float equality does.
 fn key(x: &[f64]) -> Vec<u64> {
-    x.iter().map(|&v| if v == 0.0 { 0 } else { v.to_bits() }).collect()
+    x.iter().map(|&v| bits(v)).collect()
+}
+
+#[inline]
+fn bits(v: f64) -> u64 {
+    if v == 0.0 {
+        0
+    } else {
+        v.to_bits()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -59,7 +68,10 @@ pub(crate) struct Complex {
     lower: Vec<f64>,
     upper: Vec<f64>,
     pub vertices: Vec<Vertex>,
-    index: HashMap<Vec<u64>, usize>,
+    index: HashMap<Box<[u64]>, usize>,
+    /// A key being looked up (the triangulation looks up far more vertices
+    /// than it creates; a buffer kept here spares an allocation each time).
+    scratch: Vec<u64>,
     /// scipy's `functools.cache` on `split_edge(v1, v2)`.
     memo: HashMap<(usize, usize), usize>,
     /// scipy's `triangulated_vectors`: (origin, supremum) of each sub-box still
@@ -80,6 +92,7 @@ impl Complex {
             upper: bounds.iter().map(|b| b.1).collect(),
             vertices: Vec::new(),
             index: HashMap::default(),
+            scratch: Vec::new(),
             memo: HashMap::default(),
             triangulated: Vec::new(),
             initial: Initial::NotStarted,
@@ -97,7 +110,7 @@ impl Complex {
     fn apply(&mut self, op: &Op) {
         match op {
             Op::Create(x) => {
-                self.index.insert(key(x), self.vertices.len());
+                self.index.insert(key(x).into_boxed_slice(), self.vertices.len());
                 self.vertices.push(Vertex {
                     x: x.clone(),
                     f: f64::INFINITY,
@@ -127,7 +140,7 @@ impl Complex {
     fn revert(&mut self, op: &Op) {
         match op {
             Op::Create(x) => {
-                self.index.remove(&key(x));
+                self.index.remove(&key(x)[..]);
                 self.vertices.pop();
             }
             Op::Connect(a, b) => self.apply(&Op::Disconnect(*a, *b)),
@@ -156,15 +169,25 @@ impl Complex {
 
     /// scipy's `self.V[x]`: the vertex at `x`, created if new.
     fn vertex(&mut self, x: &[f64]) -> usize {
-        if let Some(&id) = self.index.get(&key(x)) {
+        if let Some(id) = self.find(x.iter().copied()) {
             return id;
         }
         self.record(Op::Create(x.to_vec()));
         self.vertices.len() - 1
     }
 
-    fn contains(&self, x: &[f64]) -> bool {
-        self.index.contains_key(&key(x))
+    /// The number of the vertex at these coordinates, if there is one.
+    fn find(&mut self, x: impl Iterator<Item = f64>) -> Option<usize> {
+        let mut k = std::mem::take(&mut self.scratch);
+        k.clear();
+        k.extend(x.map(bits));
+        let id = self.index.get(&k[..]).copied();
+        self.scratch = k;
+        id
+    }
+
+    fn contains(&mut self, x: &[f64]) -> bool {
+        self.find(x.iter().copied()).is_some()
     }
 
     fn connect(&mut self, a: usize, b: usize) {
@@ -207,16 +230,42 @@ impl Complex {
 
     // ---- generator driving --------------------------------------------
 
-    /// Runs a generator body to its end, then rewinds it so that its steps can
-    /// be replayed one `yield` at a time.
-    fn start(&mut self, body: impl FnOnce(&mut Self)) {
+    /// Runs a generator body to its end, then rewinds what a caller stepping
+    /// it until the complex holds `until` vertices would not yet have seen:
+    /// everything after the first `yield` with that many (nothing when no
+    /// `yield` gets there, or without `until`: the caller runs it to the end).
+    /// The rest is replayed one `yield` at a time. Returns whether the
+    /// generator creates any vertex.
+    fn start(&mut self, body: impl FnOnce(&mut Self), until: Option<usize>) -> bool {
+        self.pending.clear();
+        let Some(target) = until else {
+            // Run to the end anyway: nothing to journal (three times fewer
+            // mutations than recording, rewinding and replaying).
+            let before = self.len();
+            body(self);
+            return self.len() > before;
+        };
+        let mut len = self.len();
         self.journal = Some(Vec::new());
         body(self);
-        let ops = self.journal.take().unwrap_or_default();
-        for op in ops.iter().rev() {
+        let mut ops = self.journal.take().unwrap_or_default();
+        let grows = ops.iter().any(|op| matches!(op, Op::Create(_)));
+        let mut cut = ops.len();
+        for (k, op) in ops.iter().enumerate() {
+            match op {
+                Op::Create(_) => len += 1,
+                Op::Yield if len >= target => {
+                    cut = k + 1;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        for op in ops[cut..].iter().rev() {
             self.revert(op);
         }
-        self.pending = ops.into();
+        self.pending = ops.drain(cut..).collect();
+        grows
     }
 
     /// scipy's `next(generator)`: replays up to and including the next yield.
@@ -255,10 +304,10 @@ impl Complex {
                 }
                 let before = self.len();
                 let (o, s) = self.triangulated[0];
-                self.start(|c| c.refine_local_space(o, s));
-                let grows = self.pending.iter().any(|op| matches!(op, Op::Create(_)));
+                // Replayed as far as the first yield past the target, as
+                // stepping it would be.
+                let grows = self.start(|c| c.refine_local_space(o, s), Some(target));
                 stalled = if grows { 0 } else { stalled + 1 };
-                self.step();
                 debug_assert!(self.len() >= before);
             }
         }
@@ -269,7 +318,7 @@ impl Complex {
     pub fn refine_all(&mut self) {
         if self.initial != Initial::Done {
             if self.initial == Initial::NotStarted {
-                self.start_initial();
+                self.start_initial(None);
             }
             self.run_to_end();
             self.finish_initial();
@@ -279,14 +328,13 @@ impl Complex {
         self.run_to_end();
         let boxes = self.triangulated.clone();
         for (o, s) in boxes {
-            self.start(|c| c.refine_local_space(o, s));
-            self.run_to_end();
+            self.start(|c| c.refine_local_space(o, s), None);
         }
     }
 
-    fn start_initial(&mut self) {
+    fn start_initial(&mut self, until: Option<usize>) {
         let (lower, upper) = (self.lower.clone(), self.upper.clone());
-        self.start(|c| c.cyclic_product(&lower, &upper));
+        self.start(|c| c.cyclic_product(&lower, &upper), until);
         self.initial = Initial::InProgress;
     }
 
@@ -295,7 +343,7 @@ impl Complex {
     /// (scipy learns that it ended only on the call after its last yield).
     fn triangulate_until(&mut self, target: usize) {
         if self.initial == Initial::NotStarted {
-            self.start_initial();
+            self.start_initial(Some(target));
         }
         while self.len() < target {
             if !self.step() {
@@ -325,10 +373,7 @@ impl Complex {
         self.connect(vs, vo);
         self.yield_point();
         let mut c0x: Vec<Vec<usize>> = vec![vec![vo]];
-        let a_vo = {
-            let x = self.with_coord(vo, 0, supremum[0]);
-            self.vertex(&x)
-        };
+        let a_vo = self.lift(vo, 0, supremum[0]);
         self.connect(vo, a_vo);
         self.yield_point();
         let mut c1x: Vec<Vec<usize>> = vec![vec![a_vo]];
@@ -340,16 +385,10 @@ impl Complex {
             let cc1x: Vec<Vec<usize>> = c1x[..=i].to_vec();
             for (j, (vls, vus)) in cc0x.iter().zip(&cc1x).enumerate() {
                 for (&vl, &vu) in vls.iter().zip(vus) {
-                    let a_vl = {
-                        let x = self.with_coord(vl, i + 1, supremum[i + 1]);
-                        self.vertex(&x)
-                    };
+                    let a_vl = self.lift(vl, i + 1, supremum[i + 1]);
                     self.connect(vl, a_vl);
                     self.yield_point();
-                    let a_vu = {
-                        let x = self.with_coord(vu, i + 1, supremum[i + 1]);
-                        self.vertex(&x)
-                    };
+                    let a_vu = self.lift(vu, i + 1, supremum[i + 1]);
                     self.connect(vu, a_vu);
                     self.connect(a_vl, a_vu);
                     self.connect(vl, a_vu);
@@ -365,14 +404,8 @@ impl Complex {
             }
             let ab_cc = ab_c.clone();
             for (p0, p1) in ab_cc {
-                let b_v = {
-                    let x = self.with_coord(p0, i + 1, supremum[i + 1]);
-                    self.vertex(&x)
-                };
-                let ab_v = {
-                    let x = self.with_coord(p1, i + 1, supremum[i + 1]);
-                    self.vertex(&x)
-                };
+                let b_v = self.lift(p0, i + 1, supremum[i + 1]);
+                let ab_v = self.lift(p1, i + 1, supremum[i + 1]);
                 self.connect(p0, ab_v);
                 self.connect(b_v, ab_v);
                 ab_c.push((p0, ab_v));
@@ -665,10 +698,18 @@ impl Complex {
         self.yield_point();
     }
 
-    /// The vertex at `v`'s coordinates with coordinate `i` set to `value`.
+    /// The vertex at `v`'s coordinates with coordinate `i` set to `value`
+    /// (looked up without building the coordinates; built only when new).
     fn lift(&mut self, v: usize, i: usize, value: f64) -> usize {
+        let x = std::mem::take(&mut self.vertices[v].x);
+        let found = self.find(x.iter().enumerate().map(|(j, &xj)| if j == i { value } else { xj }));
+        self.vertices[v].x = x;
+        if let Some(id) = found {
+            return id;
+        }
         let x = self.with_coord(v, i, value);
-        self.vertex(&x)
+        self.record(Op::Create(x));
+        self.vertices.len() - 1
     }
 
     fn split_all_pairs(&mut self, vs: &[usize]) {
@@ -720,7 +761,7 @@ mod tests {
             c.refine_all();
             assert_eq!(c.len(), (1 << dim) + 1, "dim {dim}");
             // The centre joins every corner.
-            let centre = c.index[&key(&vec![0.5; dim])];
+            let centre = c.index[&key(&vec![0.5; dim])[..]];
             assert_eq!(c.vertices[centre].nn.len(), 1 << dim);
         }
     }
