@@ -727,13 +727,38 @@ impl Complex {
         let xs = &self.vertices[s].x;
         let lo: Vec<f64> = xo.iter().zip(xs).map(|(a, b)| a.min(*b)).collect();
         let hi: Vec<f64> = xo.iter().zip(xs).map(|(a, b)| a.max(*b)).collect();
-        let mut pool: Vec<usize> =
-            self.vertices[o].nn.iter().chain(&self.vertices[s].nn).copied().collect();
-        pool.sort_unstable();
-        pool.dedup();
-        pool.retain(|&v| {
+        let inside = |v: usize| {
             self.vertices[v].x.iter().enumerate().all(|(i, &xi)| lo[i] <= xi && xi <= hi[i])
-        });
+        };
+        // Both neighbour lists are sorted: merged, not sorted again.
+        let (a, b) = (&self.vertices[o].nn, &self.vertices[s].nn);
+        let mut pool = Vec::with_capacity(a.len().max(b.len()));
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() || j < b.len() {
+            let v = match (a.get(i), b.get(j)) {
+                (Some(&p), Some(&q)) if p == q => {
+                    i += 1;
+                    j += 1;
+                    p
+                }
+                (Some(&p), Some(&q)) if p < q => {
+                    i += 1;
+                    p
+                }
+                (Some(&p), None) => {
+                    i += 1;
+                    p
+                }
+                (_, Some(&q)) => {
+                    j += 1;
+                    q
+                }
+                (None, None) => unreachable!(),
+            };
+            if inside(v) {
+                pool.push(v);
+            }
+        }
         pool
     }
 }
