@@ -179,6 +179,10 @@ fn search_prints_json_a_table_and_named_errors() {
         (vec!["search", "--knobs", "adc_bits=1..9"], "knob adc_bits"),
         (vec!["search", "--solver", "genius"], "solver"),
         (vec!["search", "--evaluations", "0", "--solver", "random"], "--evaluations"),
+        (
+            vec!["search-bench", "--suite", "codesign", "--half", "untouched"],
+            "allowed tune, held-out, all or fresh",
+        ),
     ] {
         let (code, _, err) = flash(&args);
         assert_eq!(code, 2, "{args:?}");
