@@ -1157,6 +1157,28 @@ fn ordered(x: f64) -> i64 {
     b ^ ((((b >> 63) as u64) >> 1) as i64)
 }
 
+/// Points (p, q), smaller better in both, added in an order where no point is
+/// covered by a later one: kept as a staircase (q falling as p grows), so
+/// whether an earlier point covers a new one is one lookup.
+#[derive(Default)]
+struct Staircase(BTreeMap<i64, f64>);
+
+impl Staircase {
+    /// Adds `(p, q)` unless an earlier point is no worse in both; says whether it did.
+    fn add_unless_covered(&mut self, p: f64, q: f64) -> bool {
+        if self.0.range(..=ordered(p)).next_back().is_some_and(|(_, &t)| t <= q) {
+            return false;
+        }
+        let beaten: Vec<i64> =
+            self.0.range(ordered(p)..).take_while(|(_, &t)| t >= q).map(|(&s, _)| s).collect();
+        for s in beaten {
+            self.0.remove(&s);
+        }
+        self.0.insert(ordered(p), q);
+        true
+    }
+}
+
 /// A cell's configurations from one state with their sums, less those another
 /// configuration covers in every tracked sum while leading to the same state
 /// (at the last cell: any other). Sums and the largest activation combine
@@ -1217,22 +1239,9 @@ fn unbeaten_segs(
                 // Covered iff an earlier one is no worse in the second and third
                 // keys: a staircase of the earlier ones' (second, third), the
                 // third falling as the second grows.
-                let mut stair: BTreeMap<i64, f64> = BTreeMap::new();
+                let mut stair = Staircase::default();
                 for &x in group {
-                    let (p, q) = (key(x)[2], key(x)[3]);
-                    if stair.range(..=ordered(p)).next_back().is_some_and(|(_, &t)| t <= q) {
-                        continue;
-                    }
-                    keep[x] = true;
-                    let beaten: Vec<i64> = stair
-                        .range(ordered(p)..)
-                        .take_while(|(_, &t)| t >= q)
-                        .map(|(&s, _)| s)
-                        .collect();
-                    for s in beaten {
-                        stair.remove(&s);
-                    }
-                    stair.insert(ordered(p), q);
+                    keep[x] = stair.add_unless_covered(key(x)[2], key(x)[3]);
                 }
             }
             _ => {
@@ -1308,22 +1317,9 @@ fn unbeaten_entries(
             }
         }
         3 => {
-            let mut stair: BTreeMap<i64, f64> = BTreeMap::new();
+            let mut stair = Staircase::default();
             for &x in &order {
-                let (p, q) = (key(x)[1], key(x)[2]);
-                if stair.range(..=ordered(p)).next_back().is_some_and(|(_, &t)| t <= q) {
-                    continue;
-                }
-                keep[x] = true;
-                let beaten: Vec<i64> = stair
-                    .range(ordered(p)..)
-                    .take_while(|(_, &t)| t >= q)
-                    .map(|(&s, _)| s)
-                    .collect();
-                for s in beaten {
-                    stair.remove(&s);
-                }
-                stair.insert(ordered(p), q);
+                keep[x] = stair.add_unless_covered(key(x)[1], key(x)[2]);
             }
         }
         _ => {

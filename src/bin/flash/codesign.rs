@@ -197,6 +197,10 @@ pub fn run_suite(rest: &[String]) -> Result<String, String> {
                 )
             };
             let unit = |m: Metric, v: f64| sig4(m.from_si(v));
+            let limited = |m: Metric, name: &str, lo: f64, hi: f64, q: f64| {
+                format!("max-accuracy,{name}<={}", unit(m, cap(lo, hi, q)))
+            };
+            let floored = |cost: &str, q: f64| format!("min-{cost},{}", floor(q));
             let mut goals = Vec::new();
             if half == "fresh" {
                 // Fixed on 2026-12-01 before any run of them, after FLASH's last
@@ -204,45 +208,24 @@ pub fn run_suite(rest: &[String]) -> Result<String, String> {
                 // other fractions of their ranges, scalar goals only (a Pareto
                 // goal has no fraction). No change to FLASH is to be tuned on them.
                 for q in [0.15, 0.85] {
-                    goals.push(format!(
-                        "max-accuracy,latency<={}",
-                        unit(Metric::Latency, cap(lat_lo, lat_hi, q))
-                    ));
-                    goals.push(format!(
-                        "max-accuracy,energy<={}",
-                        unit(Metric::Energy, cap(en_lo, en_hi, q))
-                    ));
-                    goals.push(format!(
-                        "max-accuracy,{}<={}",
-                        third.1,
-                        unit(third.0, cap(third_lo, third_hi, q))
-                    ));
-                    goals.push(format!("min-energy,{}", floor(q)));
+                    goals.push(limited(Metric::Latency, "latency", lat_lo, lat_hi, q));
+                    goals.push(limited(Metric::Energy, "energy", en_lo, en_hi, q));
+                    goals.push(limited(third.0, third.1, third_lo, third_hi, q));
+                    goals.push(floored("energy", q));
                 }
-                goals.push(format!("min-latency,{}", floor(0.4)));
-                goals.push(format!("min-{},{}", third.1, floor(0.4)));
-                goals.push(format!("min-{product},{}", floor(0.4)));
-            }
-            for q in [0.3, 0.7].into_iter().filter(|_| half != "fresh") {
-                goals.push(format!(
-                    "max-accuracy,latency<={}",
-                    unit(Metric::Latency, cap(lat_lo, lat_hi, q))
-                ));
-                goals.push(format!(
-                    "max-accuracy,energy<={}",
-                    unit(Metric::Energy, cap(en_lo, en_hi, q))
-                ));
-                goals.push(format!("min-energy,{}", floor(q)));
-            }
-            if half != "fresh" {
-                goals.push(format!(
-                    "max-accuracy,{}<={}",
-                    third.1,
-                    unit(third.0, cap(third_lo, third_hi, 0.5))
-                ));
-                goals.push(format!("min-latency,{}", floor(0.5)));
-                goals.push(format!("min-{},{}", third.1, floor(0.5)));
-                goals.push(format!("min-{product},{}", floor(0.5)));
+                for cost in ["latency", third.1, product] {
+                    goals.push(floored(cost, 0.4));
+                }
+            } else {
+                for q in [0.3, 0.7] {
+                    goals.push(limited(Metric::Latency, "latency", lat_lo, lat_hi, q));
+                    goals.push(limited(Metric::Energy, "energy", en_lo, en_hi, q));
+                    goals.push(floored("energy", q));
+                }
+                goals.push(limited(third.0, third.1, third_lo, third_hi, 0.5));
+                for cost in ["latency", third.1, product] {
+                    goals.push(floored(cost, 0.5));
+                }
                 goals.push("pareto-latency".into());
                 goals.push("pareto-energy".into());
             }
