@@ -1285,6 +1285,10 @@ fn unbeaten_entries(
     hopeless: impl Fn(&Sums) -> bool,
 ) {
     let k = dims.len();
+    if cands.is_empty() {
+        // A state nothing reaches (every candidate over a cap, say).
+        return;
+    }
     if k == 0 {
         cands.retain(|e| !hopeless(&e.sums));
         cands.truncate(1);
@@ -1380,5 +1384,20 @@ fn metric_index(m: Metric) -> usize {
         Metric::Energy => 1,
         Metric::Area => 2,
         _ => 3,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_unbeaten_filter_takes_a_state_nothing_reaches_with_any_number_of_sums() {
+        for k in 0..=5 {
+            let dims: Vec<(usize, f64)> = (0..k).map(|i| (i, -1.0)).collect();
+            let mut none: Vec<Entry> = Vec::new();
+            unbeaten_entries(&mut none, &dims, |_| false);
+            assert!(none.is_empty());
+        }
     }
 }
