@@ -349,6 +349,32 @@ pub fn walk_prefix<S: Sink>(frame: &Frame, cells: &[Cell], upto: usize, sink: &m
 /// Walks cells `from..` and everything after them, from where `walk_prefix`
 /// (of the same cells before `from`) stopped.
 pub fn walk_rest<S: Sink>(frame: &Frame, cells: &[Cell], from: usize, at: Resume, sink: &mut S) {
+    let at = walk_cells(frame, cells, from..cells.len(), at, sink);
+    walk_tail(frame, at, sink);
+}
+
+/// Walks cells `range` from where the walk of the cells before them stopped.
+pub fn walk_cells<S: Sink>(
+    frame: &Frame,
+    cells: &[Cell],
+    range: std::ops::Range<usize>,
+    at: Resume,
+    sink: &mut S,
+) -> Resume {
+    let mut w = Walker {
+        sink,
+        next_id: at.next_id,
+        cur: at.cur,
+        cur_pieces: at.cur_pieces,
+        scratch: Vec::new(),
+    };
+    w.cells(frame, cells, range);
+    Resume { next_id: w.next_id, cur: w.cur, cur_pieces: w.cur_pieces }
+}
+
+/// Walks what follows the last cell (head, pool, classifier) from where the
+/// cells stopped.
+pub fn walk_tail<S: Sink>(frame: &Frame, at: Resume, sink: &mut S) {
     let mut w = Walker {
         sink,
         next_id: at.next_id,
@@ -358,7 +384,6 @@ pub fn walk_rest<S: Sink>(frame: &Frame, cells: &[Cell], from: usize, at: Resume
     };
     let ds = &frame.dataset;
     let dense = frame.family == Family::Dense;
-    w.cells(frame, cells, from..cells.len());
     if let Some(head) = frame.options.head {
         w.conv(Role::Head, 0, 0, 1, 1, head, 1, head, None);
     }

@@ -118,52 +118,116 @@ impl Metrics {
     }
 }
 
-/// Totals and costs in one walk (the search's hot path).
-struct MetricSink<'m> {
-    model: &'m Profile,
+/// What a walk has added up so far.
+#[derive(Clone, Copy, Debug, Default)]
+struct Tally {
     ctx: Context,
     cost: LayerCost,
     params: u64,
     macs: u64,
 }
 
+/// Totals and costs in one walk (the search's hot path).
+struct MetricSink<'m> {
+    model: &'m Profile,
+    tally: Tally,
+}
+
 impl Sink for MetricSink<'_> {
     const READS: bool = false;
     #[inline]
     fn layer(&mut self, spec: &LayerSpec, _: Reads<'_>) {
+        let t = &mut self.tally;
         let params = spec.params();
-        self.cost.add(&self.model.layer_cost(spec, &self.ctx));
-        self.params += params;
-        self.macs += spec.macs();
-        self.ctx.index += 1;
-        self.ctx.params_before += params;
+        t.cost.add(&self.model.layer_cost(spec, &t.ctx));
+        t.params += params;
+        t.macs += spec.macs();
+        t.ctx.index += 1;
+        t.ctx.params_before += params;
     }
 }
 
 /// Metrics of one network. The costs are `HardwareModel::network_cost`'s, added
 /// in the same order, so they are the same bits (tests/search.rs).
 pub fn metrics(frame: &Frame, cells: &[Cell], profile: &Profile, quality: &Quality) -> Metrics {
-    let mut sink = MetricSink {
-        model: profile,
-        ctx: Context::default(),
-        cost: LayerCost::default(),
-        params: 0,
-        macs: 0,
-    };
+    let mut sink = MetricSink { model: profile, tally: Tally::default() };
     workload::walk(frame, cells, &mut sink);
-    let mut cost = sink.cost;
-    cost.add(&profile.network_cost_fixed(&sink.cost));
+    finish(frame, cells, profile, quality, &sink.tally)
+}
+
+fn finish(
+    frame: &Frame,
+    cells: &[Cell],
+    profile: &Profile,
+    quality: &Quality,
+    tally: &Tally,
+) -> Metrics {
+    let mut cost = tally.cost;
+    cost.add(&profile.network_cost_fixed(&tally.cost));
     let nn_degree = degree::nn_degree(frame, cells);
     Metrics {
         nn_degree,
-        params: sink.params,
-        macs: sink.macs,
-        accuracy: quality.accuracy(nn_degree, sink.params, sink.macs),
+        params: tally.params,
+        macs: tally.macs,
+        accuracy: quality.accuracy(nn_degree, tally.params, tally.macs),
         latency_s: cost.latency,
         energy_j: cost.energy,
         area_mm2: cost.area,
         // The layers' alone: a model's fixed part holds no memory (HardwareModel).
-        memory_bytes: sink.cost.weight_bytes + sink.cost.activation_bytes,
+        memory_bytes: tally.cost.weight_bytes + tally.cost.activation_bytes,
+    }
+}
+
+/// [`metrics`] of networks evaluated one after another, walking each from the
+/// first cell where it differs from the previous one. A search evaluates
+/// neighbours in runs (a knapsack table holds the cells before the one it
+/// varies; a descent steps one coordinate), so most walks start past the first
+/// cell. The layers are added in the same order from the same sums, so the
+/// metrics are the same bits as [`metrics`]'.
+#[derive(Default)]
+pub struct PrefixWalk {
+    hw: usize,
+    cells: Vec<Cell>,
+    /// `before[c]`: where the walk stood, and its tally, after the stem (which
+    /// reads the first cell) and cells 0..=c.
+    before: Vec<(workload::Resume, Tally)>,
+}
+
+impl PrefixWalk {
+    pub fn metrics(
+        &mut self,
+        hw: usize,
+        frame: &Frame,
+        cells: &[Cell],
+        profile: &Profile,
+        quality: &Quality,
+    ) -> Metrics {
+        let same = if hw == self.hw && self.cells.len() == cells.len() {
+            cells.iter().zip(&self.cells).take_while(|(a, b)| a == b).count()
+        } else {
+            0
+        };
+        // Walks resume after the last cell that is the same (the first cell
+        // also fixes the stem, so a new first cell walks from the start).
+        self.before.truncate(same);
+        let (mut at, mut sink) = match self.before.last() {
+            Some((at, tally)) => (at.clone(), MetricSink { model: profile, tally: *tally }),
+            None => {
+                let mut sink = MetricSink { model: profile, tally: Tally::default() };
+                let at = workload::walk_prefix(frame, cells, 1, &mut sink);
+                self.before.push((at.clone(), sink.tally));
+                (at, sink)
+            }
+        };
+        for c in self.before.len()..cells.len() {
+            at = workload::walk_cells(frame, cells, c..c + 1, at, &mut sink);
+            self.before.push((at.clone(), sink.tally));
+        }
+        workload::walk_tail(frame, at, &mut sink);
+        self.hw = hw;
+        self.cells.clear();
+        self.cells.extend_from_slice(cells);
+        finish(frame, cells, profile, quality, &sink.tally)
     }
 }
 

@@ -27,6 +27,7 @@ use super::{judge, Metrics, Session, Solver};
 use crate::error::Result;
 use crate::portable;
 use crate::shgo::{self, Constraint};
+use rustc_hash::FxHashSet;
 use std::cell::RefCell;
 
 /// FLASH's COBYLA runs to `xtol_rel` of the local scale, not to scipy's
@@ -776,6 +777,28 @@ const TABLE_POSITIONS: u32 = 5;
 /// the spread grid of a wide range steps over.
 const TABLE_STEPS: [u32; 4] = [0, 1, 2, 4];
 
+/// A cell whose grids' product has at most this many rows is tabulated whole
+/// by the knapsack move (a mobile cell of the co-design suite: 160).
+const WHOLE_CELL_TABLE: usize = 256;
+
+/// Every combination of one position from each list.
+fn product(lists: &[Vec<u32>]) -> Vec<[u32; PER_CELL]> {
+    let mut out = vec![[0u32; PER_CELL]];
+    for (j, list) in lists.iter().enumerate() {
+        out = out
+            .iter()
+            .flat_map(|h| {
+                list.iter().map(move |&a| {
+                    let mut h = *h;
+                    h[j] = a;
+                    h
+                })
+            })
+            .collect();
+    }
+    out
+}
+
 fn table_positions(len: u32, at: u32) -> Vec<u32> {
     if len <= TABLE_POSITIONS {
         return (0..len).collect();
@@ -789,26 +812,42 @@ fn table_positions(len: u32, at: u32) -> Vec<u32> {
     v
 }
 
-/// A trade of the knapsack move: each cell's table row, and the additive
-/// model's change in the binding slack and in the objective.
+/// A trade of the knapsack move over the first cells: the additive model's
+/// change in the binding slack and in the objective, the last cell's table row
+/// and the trade of the cells before it (an index into the previous front).
+#[derive(Clone, Copy)]
 struct Trade {
     dg: f64,
     dobj: f64,
-    rows: Vec<u32>,
+    parent: u32,
+    row: u32,
 }
 
 /// The trades no other beats in both more slack and a lower objective, from
-/// the most slack to the least (so the objective falls along it).
+/// the most slack to the least (so the objective falls along it); of equal
+/// trades the first (by parent, then row) is kept.
 /// Thinned to at most [`MAX_FRONT`] evenly spread points, so that merging
 /// many cells stays cheap.
 fn pareto_front(mut v: Vec<Trade>) -> Vec<Trade> {
-    v.sort_by(|a, b| b.dg.total_cmp(&a.dg).then(a.dobj.total_cmp(&b.dobj)));
+    v.sort_unstable_by(|a, b| {
+        front_order(a, b).then(a.parent.cmp(&b.parent)).then(a.row.cmp(&b.row))
+    });
     let mut out: Vec<Trade> = Vec::new();
     for t in v {
         if out.last().is_none_or(|l| t.dobj < l.dobj) {
             out.push(t);
         }
     }
+    thin(out)
+}
+
+/// Most slack first, then the lowest objective.
+fn front_order(a: &Trade, b: &Trade) -> std::cmp::Ordering {
+    b.dg.total_cmp(&a.dg).then(a.dobj.total_cmp(&b.dobj))
+}
+
+/// At most [`MAX_FRONT`] trades of a front, evenly spread along it.
+fn thin(mut out: Vec<Trade>) -> Vec<Trade> {
     if out.len() > MAX_FRONT as usize {
         let n = out.len() as u32;
         let keep: Vec<usize> = (0..MAX_FRONT).map(|i| spread(i, MAX_FRONT, n) as usize).collect();
@@ -820,6 +859,60 @@ fn pareto_front(mut v: Vec<Trade>) -> Vec<Trade> {
         });
     }
     out
+}
+
+/// The front of two fronts' union, in one pass (each is sorted by
+/// [`front_order`] with its objective falling); of equal trades the left one's.
+fn merge_fronts(a: &[Trade], b: &[Trade]) -> Vec<Trade> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    let mut least = f64::INFINITY;
+    while i < a.len() || j < b.len() {
+        let t = if j == b.len() || (i < a.len() && front_order(&a[i], &b[j]).is_le()) {
+            i += 1;
+            a[i - 1]
+        } else {
+            j += 1;
+            b[j - 1]
+        };
+        if t.dobj < least {
+            least = t.dobj;
+            out.push(t);
+        }
+    }
+    out
+}
+
+/// The front of every trade `acc` (the cells before) plus one of `own` (the
+/// next cell's front): each trade of `acc` shifts `own`, a front already, and
+/// the shifted fronts merge pairwise, left to right. Dominated trades drop out at
+/// each merge, so this costs about |acc|·|own| where sorting every sum cost
+/// a sixth of a search.
+fn front_of_sums(acc: &[Trade], own: &[Trade]) -> Vec<Trade> {
+    let mut fronts: Vec<Vec<Trade>> = acc
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let shifted = own.iter().map(|r| Trade {
+                dg: a.dg + r.dg,
+                dobj: a.dobj + r.dobj,
+                parent: i as u32,
+                row: r.row,
+            });
+            merge_fronts(&shifted.collect::<Vec<_>>(), &[])
+        })
+        .collect();
+    while fronts.len() > 1 {
+        fronts = fronts
+            .chunks(2)
+            .map(|pair| match pair {
+                [a, b] => merge_fronts(a, b),
+                [a] => a.clone(),
+                _ => unreachable!("chunks of two"),
+            })
+            .collect();
+    }
+    thin(fronts.pop().unwrap_or_default())
 }
 
 /// The most trades a merged front keeps.
@@ -838,7 +931,8 @@ fn slack(m: &Metrics, limit: &Limit) -> f64 {
 /// The knapsack move: budget traded between several cells at once.
 ///
 /// Around the incumbent p, each cell's configurations are tabulated (a grid of
-/// two of its coordinates at a time, the other cells held at p): how much each
+/// two of its coordinates at a time, and of three with two near p's; a small
+/// cell whole; the other cells held at p): how much each
 /// changes the objective (Δo) and the slack of the limit that binds most (Δg).
 /// An additive model of the network (cut-HDMR, as the joint level's) makes the
 /// choice of one row per cell a multiple-choice knapsack: minimize ΣΔo subject
@@ -847,7 +941,9 @@ fn slack(m: &Metrics, limit: &Limit) -> f64 {
 /// are evaluated exactly, and the best descend on the lattice. This finds the
 /// moves neither a step nor a one-coordinate repair reaches: shrink one cell and
 /// grow another by several steps in several coordinates (issue 16's
-/// `min-energy` misses on a finite IMC chip).
+/// `min-energy` misses on a finite IMC chip). When it finds nothing, the
+/// cheapest trades it mispriced are re-tabulated where they stand (the model's
+/// second step: cells that interact, docs/search.md).
 fn knapsack_move(
     s: &mut Session,
     hw: usize,
@@ -855,14 +951,108 @@ fn knapsack_move(
     p: &[u32],
     v: &Verdict,
 ) -> Option<(Vec<u32>, Verdict)> {
-    if !v.feasible || goal.limits.is_empty() {
+    if !v.feasible {
         return None;
     }
+    let picks = knapsack_picks(s, hw, goal, p, v, Tables::Trades);
+    // The best feasible picks descend, and the least infeasible ones too: a
+    // trade the additive model thought feasible may miss the limit by a step
+    // that a single coordinate repays.
+    let (mut feasible, mut infeasible): (Vec<_>, Vec<_>) =
+        picks.into_iter().partition(|(_, qv)| qv.feasible);
+    let order = |a: &(Vec<u32>, Verdict), b: &(Vec<u32>, Verdict)| a.1.order(&b.1);
+    feasible.sort_by(order);
+    infeasible.sort_by(order);
+    let mut best = best_descent(s, hw, goal, v, feasible.into_iter().take(KNAPSACK_DESCENTS));
+    best = best_of(
+        best,
+        best_descent(s, hw, goal, v, infeasible.iter().take(KNAPSACK_DESCENTS).cloned()),
+    );
+    if best.is_some() {
+        return best;
+    }
+    // Where cells interact (a mobile cell's skip needs the previous cell's
+    // width; its expansion's degree depends on it too), the additive model
+    // around p misjudges a trade of several cells. The cheapest trades it got
+    // wrong become the base of a second table: the knapsack around them buys
+    // back the slack they lack with the interactions measured there.
+    infeasible.retain(|(_, qv)| qv.objective < v.objective);
+    infeasible.sort_by(|a, b| a.1.violation.total_cmp(&b.1.violation));
+    for (q, qv) in infeasible.into_iter().take(KNAPSACK_REPAIRS) {
+        let mut feasible: Vec<_> = knapsack_picks(s, hw, goal, &q, &qv, Tables::Lines)
+            .into_iter()
+            .filter(|(_, rv)| rv.feasible)
+            .collect();
+        feasible.sort_by(order);
+        best = best_of(
+            best,
+            best_descent(s, hw, goal, v, feasible.into_iter().take(KNAPSACK_DESCENTS)),
+        );
+    }
+    best
+}
+
+/// How many of the knapsack move's infeasible picks that cost less than the
+/// incumbent get a second knapsack around them when the first found nothing.
+const KNAPSACK_REPAIRS: usize = 2;
+
+/// The better of two candidate moves.
+fn best_of(
+    a: Option<(Vec<u32>, Verdict)>,
+    b: Option<(Vec<u32>, Verdict)>,
+) -> Option<(Vec<u32>, Verdict)> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(if b.1.better_than(&a.1) { b } else { a }),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Descends from each start; the best end that beats `v`.
+fn best_descent(
+    s: &mut Session,
+    hw: usize,
+    goal: &Goal,
+    v: &Verdict,
+    starts: impl Iterator<Item = (Vec<u32>, Verdict)>,
+) -> Option<(Vec<u32>, Verdict)> {
+    let mut best: Option<(Vec<u32>, Verdict)> = None;
+    for (q, qv) in starts {
+        let (q, qv) = refine(s, hw, goal, q, qv);
+        if qv.better_than(v) && best.as_ref().is_none_or(|(_, bv)| qv.better_than(bv)) {
+            best = Some((q, qv));
+        }
+    }
+    best
+}
+
+/// What the knapsack move tabulates per cell.
+#[derive(Clone, Copy, PartialEq)]
+enum Tables {
+    /// Several coordinates at once (pairs, triples, small cells whole).
+    Trades,
+    /// One coordinate at a time: a cheap re-measure of the additive model at
+    /// another point.
+    Lines,
+}
+
+/// The knapsack move's trades around p (feasible or not), each evaluated.
+fn knapsack_picks(
+    s: &mut Session,
+    hw: usize,
+    goal: &Goal,
+    p: &[u32],
+    v: &Verdict,
+    tables: Tables,
+) -> Vec<(Vec<u32>, Verdict)> {
     let m0 = s.evaluate(hw, p);
-    let limit = *goal.limits.iter().min_by(|a, b| slack(&m0, a).total_cmp(&slack(&m0, b)))?;
+    let Some(&limit) = goal.limits.iter().min_by(|a, b| slack(&m0, a).total_cmp(&slack(&m0, b)))
+    else {
+        return Vec::new();
+    };
     let g0 = slack(&m0, &limit);
     let lat = &s.problem.lattice;
     let cells = lat.cells_count();
+    let kind = tables;
     // tables[c]: (cell c's coordinates, Δo, Δg)
     let mut tables: Vec<Vec<([u32; PER_CELL], f64, f64)>> = Vec::with_capacity(cells);
     for c in 0..cells {
@@ -870,23 +1060,33 @@ fn knapsack_move(
         let grids: Vec<Vec<u32>> =
             (0..PER_CELL).map(|j| table_positions(lat.len(c * PER_CELL + j), base[j])).collect();
         // Two coordinates of the cell move at a time (the others stay at p's):
-        // the trades found missing were a cell's width with its skips, or its
-        // depth alone, and the full product of the grids costs 2.5× as much.
-        // Along the second coordinate a line stops at a plateau (the same
-        // network again: skips past what the cell can read).
+        // the trades first found missing were a cell's width with its skips, or
+        // its depth alone. Along the second coordinate a line stops at a
+        // plateau (the same network again: skips past what the cell can read).
+        // Triples follow below.
         let mut rows: Vec<([u32; PER_CELL], f64, f64)> = Vec::new();
-        let mut seen: Vec<[u32; PER_CELL]> = Vec::new();
+        let mut seen: FxHashSet<[u32; PER_CELL]> = FxHashSet::default();
         let mut q = p.to_vec();
         let mut row = |s: &mut Session, q: &mut Vec<u32>, here: [u32; PER_CELL]| -> Metrics {
             q[c * PER_CELL..(c + 1) * PER_CELL].copy_from_slice(&here);
             let m = s.evaluate(hw, q);
-            if !seen.contains(&here) {
-                seen.push(here);
+            if seen.insert(here) {
                 rows.push((here, judge(goal, &m).objective - v.objective, slack(&m, &limit) - g0));
             }
             m
         };
         row(s, &mut q, base);
+        if kind == Tables::Lines {
+            for j in 0..PER_CELL {
+                for &a in &grids[j] {
+                    let mut here = base;
+                    here[j] = a;
+                    row(s, &mut q, here);
+                }
+            }
+            tables.push(rows);
+            continue;
+        }
         for j1 in 0..PER_CELL {
             for j2 in j1 + 1..PER_CELL {
                 if grids[j1].len() < 2 || grids[j2].len() < 2 {
@@ -917,29 +1117,54 @@ fn knapsack_move(
                 }
             }
         }
+        // Trades of three or more coordinates of one cell at once (the misses
+        // left by the pairs: a cell one deeper, one width step narrower and with
+        // more skips). A small cell is tabulated whole; a large one as each
+        // coordinate's grid with the others within two steps of p's.
+        let whole: usize = grids.iter().map(Vec::len).product();
+        let moving = grids.iter().filter(|g| g.len() >= 2).count();
+        if moving >= 3 {
+            let near: Vec<Vec<u32>> = (0..PER_CELL)
+                .map(|j| {
+                    let len = lat.len(c * PER_CELL + j);
+                    (base[j].saturating_sub(2)..=(base[j] + 2).min(len - 1)).collect()
+                })
+                .collect();
+            let lists: Vec<Vec<Vec<u32>>> = if whole <= WHOLE_CELL_TABLE {
+                vec![grids.clone()]
+            } else {
+                (0..PER_CELL)
+                    .filter(|&j| grids[j].len() >= 2)
+                    .map(|j| {
+                        (0..PER_CELL)
+                            .map(|k| if k == j { grids[k].clone() } else { near[k].clone() })
+                            .collect()
+                    })
+                    .collect()
+            };
+            for list in &lists {
+                for here in product(list) {
+                    row(s, &mut q, here);
+                }
+            }
+        }
         tables.push(rows);
     }
     // The additive model's best trades over all cells at once: a multiple-choice
     // knapsack (one row per cell), solved by merging the cells' Pareto fronts
     // of (Δg up, Δo down) cell by cell. Fronts stay small, so this is exact for
     // the model and costs microseconds.
-    let mut acc: Vec<Trade> = vec![Trade { dg: 0.0, dobj: 0.0, rows: Vec::new() }];
+    let mut fronts: Vec<Vec<Trade>> = Vec::with_capacity(tables.len());
+    let mut acc: Vec<Trade> = vec![Trade { dg: 0.0, dobj: 0.0, parent: 0, row: 0 }];
     for rows in &tables {
         let own = pareto_front(
             rows.iter()
                 .enumerate()
-                .map(|(i, r)| Trade { dg: r.2, dobj: r.1, rows: vec![i as u32] })
+                .map(|(i, r)| Trade { dg: r.2, dobj: r.1, parent: 0, row: i as u32 })
                 .collect(),
         );
-        let mut next = Vec::with_capacity(acc.len() * own.len());
-        for a in &acc {
-            for r in &own {
-                let mut rows = a.rows.clone();
-                rows.push(r.rows[0]);
-                next.push(Trade { dg: a.dg + r.dg, dobj: a.dobj + r.dobj, rows });
-            }
-        }
-        acc = pareto_front(next);
+        let next = front_of_sums(&acc, &own);
+        fronts.push(std::mem::replace(&mut acc, next));
     }
     // The front runs from most slack (dearest) to least: the trades around where
     // it crosses the limit are the ones worth evaluating.
@@ -949,8 +1174,10 @@ fn knapsack_move(
     let mut picks: Vec<(Vec<u32>, Verdict)> = Vec::new();
     for t in acc[from..to].iter().rev() {
         let mut q = p.to_vec();
-        for (c, &row) in t.rows.iter().enumerate() {
-            q[c * PER_CELL..(c + 1) * PER_CELL].copy_from_slice(&tables[c][row as usize].0);
+        let mut t = *t;
+        for c in (0..tables.len()).rev() {
+            q[c * PER_CELL..(c + 1) * PER_CELL].copy_from_slice(&tables[c][t.row as usize].0);
+            t = fronts[c][t.parent as usize];
         }
         if q == p || picks.iter().any(|(r, _)| *r == q) {
             continue;
@@ -958,25 +1185,46 @@ fn knapsack_move(
         let qv = verdict(s, hw, goal, &q);
         picks.push((q, qv));
     }
-    // The best feasible picks descend, and the least infeasible ones too: a
-    // trade the additive model thought feasible may miss the limit by a step
-    // that a single coordinate repays.
-    let (mut feasible, mut infeasible): (Vec<_>, Vec<_>) =
-        picks.into_iter().partition(|(_, qv)| qv.feasible);
-    let order = |a: &(Vec<u32>, Verdict), b: &(Vec<u32>, Verdict)| a.1.order(&b.1);
-    feasible.sort_by(order);
-    infeasible.sort_by(order);
-    let picks: Vec<_> = feasible
-        .into_iter()
-        .take(KNAPSACK_DESCENTS)
-        .chain(infeasible.into_iter().take(KNAPSACK_DESCENTS))
-        .collect();
-    let mut best: Option<(Vec<u32>, Verdict)> = None;
-    for (q, qv) in picks {
-        let (q, qv) = refine(s, hw, goal, q, qv);
-        if qv.better_than(v) && best.as_ref().is_none_or(|(_, bv)| qv.better_than(bv)) {
-            best = Some((q, qv));
+    picks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Trades on a coarse integer grid (so that sums tie exactly) from a small LCG.
+    fn trades(seed: &mut u64, n: usize) -> Vec<Trade> {
+        let mut next = || {
+            *seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (*seed >> 40) as f64 % 41.0 - 20.0
+        };
+        (0..n).map(|i| Trade { dg: next(), dobj: next(), parent: 0, row: i as u32 }).collect()
+    }
+
+    #[test]
+    fn merged_fronts_equal_the_front_of_every_sum_sorted() {
+        // The reference: every sum of a trade of `acc` and one of `own`, sorted
+        // and filtered by `pareto_front` (the knapsack move's merge before).
+        let mut seed = 7;
+        for round in 0..200 {
+            let acc = pareto_front(trades(&mut seed, 1 + round % 60));
+            let own = pareto_front(trades(&mut seed, 1 + round % 37));
+            let all: Vec<Trade> = acc
+                .iter()
+                .enumerate()
+                .flat_map(|(i, a)| {
+                    own.iter().map(move |r| Trade {
+                        dg: a.dg + r.dg,
+                        dobj: a.dobj + r.dobj,
+                        parent: i as u32,
+                        row: r.row,
+                    })
+                })
+                .collect();
+            let key = |v: &[Trade]| -> Vec<(f64, f64, u32, u32)> {
+                v.iter().map(|t| (t.dg, t.dobj, t.parent, t.row)).collect()
+            };
+            assert_eq!(key(&front_of_sums(&acc, &own)), key(&pareto_front(all)), "round {round}");
         }
     }
-    best
 }

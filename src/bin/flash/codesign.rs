@@ -90,8 +90,9 @@ fn problem(
     .map_err(|e| e.to_string())
 }
 
-/// The gap of `r` against the exact `e`: relative objective gap, or for Pareto
-/// goals 1 − HV(r)/HV(e) with the exact front's nadir as the reference.
+/// The gap of `r` against the exact `e`: relative objective gap (0 where both
+/// find no feasible network and the exact search proved there is none), or for
+/// Pareto goals 1 − HV(r)/HV(e) with the exact front's nadir as the reference.
 fn gap(r: &SearchResult, e: &SearchResult, pareto: Option<Cost>) -> Option<f64> {
     match pareto {
         Some(c) => {
@@ -107,6 +108,13 @@ fn gap(r: &SearchResult, e: &SearchResult, pareto: Option<Cost>) -> Option<f64> 
             Some(if he > 0.0 { 1.0 - hypervolume(&pr, n) / he } else { 0.0 })
         }
         None => {
+            // A limit no network meets (a limit rounded to 4 digits just below
+            // the least cost): a proven exact search and a solver that both say
+            // so agree, which is the right answer.
+            let proven = e.optimality.as_ref().is_some_and(|o| o.proven);
+            if proven && !e.feasible && !r.feasible {
+                return Some(0.0);
+            }
             let (Some(b), Some(opt)) =
                 (r.best.as_ref().filter(|_| r.feasible), e.best.as_ref().filter(|_| e.feasible))
             else {
