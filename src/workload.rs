@@ -361,13 +361,7 @@ pub fn walk_cells<S: Sink>(
     at: Resume,
     sink: &mut S,
 ) -> Resume {
-    let mut w = Walker {
-        sink,
-        next_id: at.next_id,
-        cur: at.cur,
-        cur_pieces: at.cur_pieces,
-        scratch: Vec::new(),
-    };
+    let mut w = Walker::resume(sink, at);
     w.cells(frame, cells, range);
     Resume { next_id: w.next_id, cur: w.cur, cur_pieces: w.cur_pieces }
 }
@@ -375,13 +369,7 @@ pub fn walk_cells<S: Sink>(
 /// Walks what follows the last cell (head, pool, classifier) from where the
 /// cells stopped.
 pub fn walk_tail<S: Sink>(frame: &Frame, at: Resume, sink: &mut S) {
-    let mut w = Walker {
-        sink,
-        next_id: at.next_id,
-        cur: at.cur,
-        cur_pieces: at.cur_pieces,
-        scratch: Vec::new(),
-    };
+    let mut w = Walker::resume(sink, at);
     let ds = &frame.dataset;
     let dense = frame.family == Family::Dense;
     if let Some(head) = frame.options.head {
@@ -414,7 +402,17 @@ struct Walker<'s, S: Sink> {
     scratch: Vec<Piece>,
 }
 
-impl<S: Sink> Walker<'_, S> {
+impl<'s, S: Sink> Walker<'s, S> {
+    fn resume(sink: &'s mut S, at: Resume) -> Self {
+        Walker {
+            sink,
+            next_id: at.next_id,
+            cur: at.cur,
+            cur_pieces: at.cur_pieces,
+            scratch: Vec::new(),
+        }
+    }
+
     fn cells(&mut self, frame: &Frame, cells: &[Cell], range: std::ops::Range<usize>) {
         for index in range {
             let (c, cell) = (index as u32 + 1, &cells[index]);
