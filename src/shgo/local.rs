@@ -119,7 +119,14 @@ pub(crate) fn minimize(
         }
         let better = best.borrow().as_ref().is_none_or(|b| v < b.1);
         if better && satisfies(x) {
-            *best.borrow_mut() = Some((x.to_vec(), v));
+            // The search's hot path: the buffer is reused, not reallocated.
+            match &mut *best.borrow_mut() {
+                Some((bx, bv)) => {
+                    bx.copy_from_slice(x);
+                    *bv = v;
+                }
+                none => *none = Some((x.to_vec(), v)),
+            }
         }
         v
     };
@@ -162,8 +169,12 @@ pub(crate) fn minimize(
             }
         }
         LocalMethod::Slsqp => {
+            // One scratch point for every finite difference (no allocation per gradient).
+            let scratch = RefCell::new(Vec::with_capacity(x0.len()));
             let fd = |g: &dyn Fn(&[f64]) -> f64, x: &[f64], fx: f64, grad: &mut [f64]| {
-                let mut xh = x.to_vec();
+                let mut xh = scratch.borrow_mut();
+                xh.clear();
+                xh.extend_from_slice(x);
                 for i in 0..x.len() {
                     // scipy's 2-point step, turned back at an upper bound.
                     let mut h = f64::EPSILON.sqrt() * x[i].abs().max(1.0);
@@ -184,7 +195,13 @@ pub(crate) fn minimize(
             let objective = |x: &[f64], grad: Option<&mut [f64]>, _: &mut ()| {
                 let cached = last.borrow().as_ref().and_then(|(lx, lf)| (lx == x).then_some(*lf));
                 let fx = cached.unwrap_or_else(|| counted(x));
-                *last.borrow_mut() = Some((x.to_vec(), fx));
+                match &mut *last.borrow_mut() {
+                    Some((lx, lf)) => {
+                        lx.copy_from_slice(x);
+                        *lf = fx;
+                    }
+                    none => *none = Some((x.to_vec(), fx)),
+                }
                 if let Some(grad) = grad {
                     fd(&counted, x, fx, grad);
                 }
