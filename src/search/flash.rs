@@ -942,8 +942,8 @@ fn slack(m: &Metrics, limit: &Limit) -> f64 {
 /// moves neither a step nor a one-coordinate repair reaches: shrink one cell and
 /// grow another by several steps in several coordinates (issue 16's
 /// `min-energy` misses on a finite IMC chip). When it finds nothing, the
-/// cheapest trades it mispriced are re-tabulated where they stand (the model's
-/// second step: cells that interact, docs/search.md).
+/// least-violating infeasible picks whose objective beats p's are re-tabulated
+/// where they stand (the model's second step: cells that interact, docs/search.md).
 fn knapsack_move(
     s: &mut Session,
     hw: usize,
@@ -973,9 +973,10 @@ fn knapsack_move(
     }
     // Where cells interact (a mobile cell's skip needs the previous cell's
     // width; its expansion's degree depends on it too), the additive model
-    // around p misjudges a trade of several cells. The cheapest trades it got
-    // wrong become the base of a second table: the knapsack around them buys
-    // back the slack they lack with the interactions measured there.
+    // around p misjudges a trade of several cells. The least-violating of the
+    // infeasible picks whose objective beats p's become the base of a second
+    // table: the knapsack around them buys back the slack they lack with the
+    // interactions measured there.
     infeasible.retain(|(_, qv)| qv.objective < v.objective);
     infeasible.sort_by(|a, b| a.1.violation.total_cmp(&b.1.violation));
     for (q, qv) in infeasible.into_iter().take(KNAPSACK_REPAIRS) {
@@ -992,8 +993,8 @@ fn knapsack_move(
     best
 }
 
-/// How many of the knapsack move's infeasible picks that cost less than the
-/// incumbent get a second knapsack around them when the first found nothing.
+/// How many of the knapsack move's infeasible picks whose objective beats the
+/// incumbent's get a second knapsack around them when the first found nothing.
 const KNAPSACK_REPAIRS: usize = 2;
 
 /// The better of two candidate moves.
