@@ -512,7 +512,7 @@ fn flash_is_within_half_a_percent_where_the_optimum_is_off_the_middle_configurat
 }
 
 #[test]
-fn flash_finds_min_energy_trades_of_three_coordinates_and_of_interacting_cells() {
+fn flash_is_within_half_a_percent_on_min_energy_floors_that_need_multi_coordinate_trades() {
     // The co-design suite's tune-half misses of 2026-12-01 (docs/search.md,
     // "Triples, whole small cells and a second table"): the default space's middle
     // cell changes depth, width and skips at once (3.21 % off before); MobileNet

@@ -194,6 +194,8 @@ pub struct PrefixWalk {
 }
 
 impl PrefixWalk {
+    /// `hw` names the profile: one walker must see the same frame throughout
+    /// and the same profile under each `hw` (a Session's hardware list).
     pub fn metrics(
         &mut self,
         hw: usize,
