@@ -3,18 +3,26 @@
 //!
 //! scipy writes the triangulation as Python generators and stops them as soon
 //! as the vertex cache holds `n` vertices, so `n` cuts a triangulation part way
-//! through. Rust has no stable generators, so each generator here is run to the
-//! end once while its mutations are journaled, the journal is reverted, and the
-//! mutations are then replayed one `yield` at a time. Replaying is exact because
+//! through. Rust has no stable generators, so each generator body returns at
+//! the `yield` where a caller wanting `n` vertices would stop, having
+//! journaled its mutations; stepping it again resumes it by rewinding that
+//! journal, running the body to its end and queueing (rewound) what comes
+//! after, to be replayed one `yield` at a time. Replaying is exact because
 //! nothing else changes the complex's graph between two steps of a generator.
+//! The box's initial triangulation depends only on the dimension (each vertex
+//! is a corner or the centre), so it is journaled once per dimension, on the
+//! unit cube, and replayed with the box's coordinates.
 //!
 //! Vertices are numbered in creation order; neighbour sets are kept sorted by
 //! that number, which makes every iteration order deterministic (scipy iterates
 //! Python sets, whose order follows hashes; only partial refinements can differ
 //! from scipy's, never a complete one).
 
+use hashbrown::HashTable;
 use rustc_hash::FxHashMap as HashMap;
+use std::cell::RefCell;
 use std::collections::VecDeque;
+use std::rc::Rc;
 
 /// A vertex of the complex.
 #[derive(Debug, Clone)]
@@ -28,7 +36,7 @@ pub(crate) struct Vertex {
 }
 
 /// One journaled mutation of the complex.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 enum Op {
     Create(Vec<f64>),
     Connect(usize, usize),
@@ -49,6 +57,7 @@ enum Initial {
 
 /// Hashable coordinates: the bit patterns, with −0 folded into +0 as Python's
 /// float equality does.
+#[cfg(test)]
 fn key(x: &[f64]) -> Vec<u64> {
     x.iter().map(|&v| bits(v)).collect()
 }
@@ -62,16 +71,67 @@ fn bits(v: f64) -> u64 {
     }
 }
 
+/// scipy's edge midpoint, `(b - a) / 2 + a`, to the bit.
+#[inline]
+fn midpoint(a: f64, b: f64) -> f64 {
+    (b - a) / 2.0 + a
+}
+
+/// Dimensions whose initial triangulation is kept as a journal (2^10 + 1
+/// vertices; above that the cube alone is too big to sample anyway).
+const CUBE_TEMPLATE_MAX_DIM: usize = 10;
+
+thread_local! {
+    /// The unit cube's `cyclic_product` journal, per dimension, made once per
+    /// thread: every simplicial run of that dimension replays it.
+    static CUBE_TEMPLATES: RefCell<Vec<Option<Rc<[Op]>>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The mutations `cyclic_product` makes on an empty unit cube, in order.
+fn unit_cube_journal(dim: usize) -> Rc<[Op]> {
+    let unit = vec![(0.0, 1.0); dim];
+    let mut c = Complex::new(&unit);
+    c.journal = Some(Vec::new());
+    let (lower, upper) = (c.lower.clone(), c.upper.clone());
+    c.cyclic_product(&lower, &upper);
+    c.journal.take().unwrap_or_default().into()
+}
+
+/// A coordinate vector's hash, from its bit patterns. Grid coordinates
+/// (0.25, 0.5, ...) have dozens of zero low mantissa bits, which a plain
+/// multiplicative hash (FxHash) keeps zero, colliding whole grids: each word
+/// is folded in with a shift that brings its high bits down, and splitmix64's
+/// finaliser mixes the result.
+fn hash_bits(k: impl Iterator<Item = u64>) -> u64 {
+    let mut h: u64 = 0;
+    for w in k {
+        h = (h ^ w ^ (w >> 32)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        h ^= h >> 29;
+    }
+    let mut z = h;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+fn hash_point(x: &[f64]) -> u64 {
+    hash_bits(x.iter().map(|&v| bits(v)))
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct Complex {
     dim: usize,
     lower: Vec<f64>,
     upper: Vec<f64>,
     pub vertices: Vec<Vertex>,
-    index: HashMap<Box<[u64]>, usize>,
+    /// Vertex numbers by coordinates (hashed from their bits; compared
+    /// against the vertices themselves, so no key is stored).
+    index: HashTable<usize>,
     /// A key being looked up (the triangulation looks up far more vertices
     /// than it creates; a buffer kept here spares an allocation each time).
     scratch: Vec<u64>,
+    /// A point being built (an edge's midpoint), kept for the same reason.
+    point: Vec<f64>,
     /// scipy's `functools.cache` on `split_edge(v1, v2)`.
     memo: HashMap<(usize, usize), usize>,
     /// scipy's `triangulated_vectors`: (origin, supremum) of each sub-box still
@@ -82,6 +142,32 @@ pub(crate) struct Complex {
     pending: VecDeque<Op>,
     /// `Some` while a generator runs in recording mode.
     journal: Option<Vec<Op>>,
+    /// While a generator runs for a caller that wants `n` vertices: the
+    /// vertex count at which its next `yield` suspends it.
+    suspend_at: Option<usize>,
+    /// A generator suspended part way, to be finished when stepped again.
+    suspended: Option<Suspended>,
+    /// Tests: generators run to their end and rewound, without the cube
+    /// template (the former way, the oracle).
+    #[cfg(test)]
+    eager: bool,
+}
+
+/// Which generator body a suspended run was.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Generator {
+    Cube,
+    Refine(usize, usize),
+}
+
+/// A generator stopped at a `yield` (scipy's paused Python generator): what
+/// it has done so far. Resuming runs it again, from the beginning, on a copy
+/// of the complex as it was before it started (the graph is unchanged between
+/// its steps), and keeps what it does after that `yield`.
+#[derive(Debug, Clone)]
+struct Suspended {
+    generator: Generator,
+    done: Vec<Op>,
 }
 
 impl Complex {
@@ -91,13 +177,18 @@ impl Complex {
             lower: bounds.iter().map(|b| b.0).collect(),
             upper: bounds.iter().map(|b| b.1).collect(),
             vertices: Vec::new(),
-            index: HashMap::default(),
+            index: HashTable::new(),
             scratch: Vec::new(),
+            point: Vec::new(),
             memo: HashMap::default(),
             triangulated: Vec::new(),
             initial: Initial::NotStarted,
             pending: VecDeque::new(),
             journal: None,
+            suspend_at: None,
+            suspended: None,
+            #[cfg(test)]
+            eager: false,
         }
     }
 
@@ -109,15 +200,7 @@ impl Complex {
 
     fn apply(&mut self, op: &Op) {
         match op {
-            Op::Create(x) => {
-                self.index.insert(key(x).into_boxed_slice(), self.vertices.len());
-                self.vertices.push(Vertex {
-                    x: x.clone(),
-                    f: f64::INFINITY,
-                    evaluated: false,
-                    nn: Vec::new(),
-                });
-            }
+            Op::Create(x) => self.create(x.clone()),
             Op::Connect(a, b) => {
                 insert_sorted(&mut self.vertices[*a].nn, *b);
                 insert_sorted(&mut self.vertices[*b].nn, *a);
@@ -137,11 +220,31 @@ impl Complex {
         }
     }
 
+    /// `apply`, keeping a created vertex's coordinates instead of copying them.
+    fn apply_owned(&mut self, op: Op) {
+        match op {
+            Op::Create(x) => self.create(x),
+            other => self.apply(&other),
+        }
+    }
+
+    fn create(&mut self, x: Vec<f64>) {
+        let id = self.vertices.len();
+        let hash = hash_point(&x);
+        self.vertices.push(Vertex { x, f: f64::INFINITY, evaluated: false, nn: Vec::new() });
+        let vertices = &self.vertices;
+        self.index.insert_unique(hash, id, |&j| hash_point(&vertices[j].x));
+    }
+
     fn revert(&mut self, op: &Op) {
         match op {
-            Op::Create(x) => {
-                self.index.remove(&key(x)[..]);
-                self.vertices.pop();
+            Op::Create(_) => {
+                if let Some(v) = self.vertices.pop() {
+                    let id = self.vertices.len();
+                    if let Ok(entry) = self.index.find_entry(hash_point(&v.x), |&j| j == id) {
+                        entry.remove();
+                    }
+                }
             }
             Op::Connect(a, b) => self.apply(&Op::Disconnect(*a, *b)),
             Op::Disconnect(a, b) => self.apply(&Op::Connect(*a, *b)),
@@ -157,14 +260,20 @@ impl Complex {
     }
 
     fn record(&mut self, op: Op) {
-        self.apply(&op);
-        if let Some(journal) = self.journal.as_mut() {
-            journal.push(op);
+        if self.journal.is_some() {
+            self.apply(&op);
+            if let Some(journal) = self.journal.as_mut() {
+                journal.push(op);
+            }
+        } else {
+            self.apply_owned(op);
         }
     }
 
-    fn yield_point(&mut self) {
+    /// A generator's `yield`: true when the generator is to stop here.
+    fn yield_point(&mut self) -> bool {
         self.record(Op::Yield);
+        self.suspend_at.is_some_and(|n| self.len() >= n)
     }
 
     /// scipy's `self.V[x]`: the vertex at `x`, created if new.
@@ -181,9 +290,18 @@ impl Complex {
         let mut k = std::mem::take(&mut self.scratch);
         k.clear();
         k.extend(x.map(bits));
-        let id = self.index.get(&k[..]).copied();
+        let id = self.lookup(&k);
         self.scratch = k;
         id
+    }
+
+    /// The vertex whose coordinates have these bit patterns, if any.
+    fn lookup(&self, k: &[u64]) -> Option<usize> {
+        let same = |&j: &usize| {
+            let x = &self.vertices[j].x;
+            x.len() == k.len() && x.iter().zip(k).all(|(&v, &b)| bits(v) == b)
+        };
+        self.index.find(hash_bits(k.iter().copied()), same).copied()
     }
 
     fn contains(&mut self, x: &[f64]) -> bool {
@@ -209,13 +327,20 @@ impl Complex {
             return c;
         }
         self.disconnect(a, b);
-        let mid: Vec<f64> = self.vertices[a]
-            .x
-            .iter()
-            .zip(&self.vertices[b].x)
-            .map(|(&xa, &xb)| (xb - xa) / 2.0 + xa)
-            .collect();
-        let c = self.vertex(&mid);
+        // The midpoint is built in a kept buffer: most splits find it exists.
+        let mut mid = std::mem::take(&mut self.point);
+        mid.clear();
+        mid.extend(
+            self.vertices[a].x.iter().zip(&self.vertices[b].x).map(|(&p, &q)| midpoint(p, q)),
+        );
+        let c = match self.find(mid.iter().copied()) {
+            Some(c) => c,
+            None => {
+                self.record(Op::Create(mid.clone()));
+                self.len() - 1
+            }
+        };
+        self.point = mid;
         self.connect(c, a);
         self.connect(c, b);
         self.record(Op::Memo(a, b, c));
@@ -230,24 +355,85 @@ impl Complex {
 
     // ---- generator driving --------------------------------------------
 
-    /// Runs a generator body to its end, then rewinds what a caller stepping
-    /// it until the complex holds `until` vertices would not yet have seen:
-    /// everything after the first `yield` with that many (nothing when no
-    /// `yield` gets there, or without `until`: the caller runs it to the end).
-    /// The rest is replayed one `yield` at a time. Returns whether the
-    /// generator creates any vertex.
-    fn start(&mut self, body: impl FnOnce(&mut Self), until: Option<usize>) -> bool {
+    /// Starts a generator. Without `until` the caller runs it to its end, so
+    /// it simply runs. With `until` the caller steps it until the complex
+    /// holds that many vertices: it runs (journaled) to the first `yield`
+    /// that gets there and is suspended; stepping it again resumes it.
+    /// Returns whether it created any vertex.
+    fn start(&mut self, generator: Generator, until: Option<usize>) -> bool {
         self.pending.clear();
+        self.suspended = None;
+        let before = self.len();
         let Some(target) = until else {
-            // Run to the end anyway: nothing to journal (three times fewer
-            // mutations than recording, rewinding and replaying).
-            let before = self.len();
-            body(self);
+            self.run(generator);
             return self.len() > before;
         };
+        #[cfg(test)]
+        if self.eager {
+            return self.start_journaled(generator, target);
+        }
+        self.journal = Some(Vec::new());
+        self.suspend_at = Some(target);
+        self.run(generator);
+        self.suspend_at = None;
+        let done = self.journal.take().unwrap_or_default();
+        // Stopped at a yield (or ended at its last one: resuming then finds
+        // nothing left).
+        if self.len() >= target && matches!(done.last(), Some(Op::Yield)) {
+            self.suspended = Some(Suspended { generator, done });
+        }
+        self.len() > before
+    }
+
+    fn run(&mut self, generator: Generator) {
+        match generator {
+            Generator::Cube => {
+                let (lower, upper) = (self.lower.clone(), self.upper.clone());
+                self.cyclic_product(&lower, &upper);
+            }
+            Generator::Refine(o, s) => self.refine_local_space(o, s),
+        }
+    }
+
+    /// Resumes a suspended generator: rewinds what it did, runs it again to
+    /// its end, rewinds what it does after the point where it was suspended
+    /// and queues that. Replaying is exact because nothing else changes the
+    /// graph between two steps of a generator; the values of the vertices it
+    /// had created are kept across the rewind.
+    fn resume(&mut self) {
+        let Some(Suspended { generator, done }) = self.suspended.take() else {
+            return;
+        };
+        let created = done.iter().filter(|op| matches!(op, Op::Create(_))).count();
+        let first = self.len() - created;
+        let values: Vec<(f64, bool)> =
+            self.vertices[first..].iter().map(|v| (v.f, v.evaluated)).collect();
+        for op in done.iter().rev() {
+            self.revert(op);
+        }
+        self.journal = Some(Vec::new());
+        self.run(generator);
+        let mut ops = self.journal.take().unwrap_or_default();
+        debug_assert_eq!(ops.get(..done.len()), Some(&done[..]));
+        let cut = done.len().min(ops.len());
+        for op in ops[cut..].iter().rev() {
+            self.revert(op);
+        }
+        for (v, (f, evaluated)) in self.vertices[first..].iter_mut().zip(values) {
+            v.f = f;
+            v.evaluated = evaluated;
+        }
+        self.pending = ops.drain(cut..).collect();
+    }
+
+    /// The former way, kept as the tests' oracle: the generator runs to its
+    /// end, everything after the first `yield` with `target` vertices is
+    /// rewound and queued.
+    #[cfg(test)]
+    fn start_journaled(&mut self, generator: Generator, target: usize) -> bool {
         let mut len = self.len();
         self.journal = Some(Vec::new());
-        body(self);
+        self.run(generator);
         let mut ops = self.journal.take().unwrap_or_default();
         let grows = ops.iter().any(|op| matches!(op, Op::Create(_)));
         let mut cut = ops.len();
@@ -271,6 +457,9 @@ impl Complex {
     /// scipy's `next(generator)`: replays up to and including the next yield.
     /// Returns false (StopIteration) when the generator had no yield left.
     fn step(&mut self) -> bool {
+        if self.pending.is_empty() {
+            self.resume();
+        }
         while let Some(op) = self.pending.pop_front() {
             self.apply(&op);
             if matches!(op, Op::Yield) {
@@ -306,7 +495,7 @@ impl Complex {
                 let (o, s) = self.triangulated[0];
                 // Replayed as far as the first yield past the target, as
                 // stepping it would be.
-                let grows = self.start(|c| c.refine_local_space(o, s), Some(target));
+                let grows = self.start(Generator::Refine(o, s), Some(target));
                 stalled = if grows { 0 } else { stalled + 1 };
                 debug_assert!(self.len() >= before);
             }
@@ -328,14 +517,96 @@ impl Complex {
         self.run_to_end();
         let boxes = self.triangulated.clone();
         for (o, s) in boxes {
-            self.start(|c| c.refine_local_space(o, s), None);
+            self.start(Generator::Refine(o, s), None);
         }
     }
 
     fn start_initial(&mut self, until: Option<usize>) {
-        let (lower, upper) = (self.lower.clone(), self.upper.clone());
-        self.start(|c| c.cyclic_product(&lower, &upper), until);
+        match self.cube_template() {
+            Some(template) => self.start_from_template(&template, until),
+            None => {
+                self.start(Generator::Cube, until);
+            }
+        }
         self.initial = Initial::InProgress;
+    }
+
+    /// The unit cube's triangulation journal, when it describes this box's:
+    /// every coordinate's lower bound, upper bound and midpoint are three
+    /// different numbers, so each lookup `cyclic_product` makes finds the same
+    /// vertex (or none) as on the unit cube. (Zero-width bounds, or bounds a
+    /// few ulps apart, make corners coincide: those boxes are triangulated
+    /// directly.)
+    fn cube_template(&self) -> Option<Rc<[Op]>> {
+        #[cfg(test)]
+        if self.eager {
+            return None;
+        }
+        if !self.vertices.is_empty() || self.dim == 0 || self.dim > CUBE_TEMPLATE_MAX_DIM {
+            return None;
+        }
+        let distinct = self.lower.iter().zip(&self.upper).all(|(&lo, &hi)| {
+            let mid = midpoint(lo, hi);
+            bits(lo) != bits(hi) && bits(mid) != bits(lo) && bits(mid) != bits(hi) && !mid.is_nan()
+        });
+        if !distinct {
+            return None;
+        }
+        CUBE_TEMPLATES.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if cache.len() <= self.dim {
+                cache.resize(self.dim + 1, None);
+            }
+            Some(cache[self.dim].get_or_insert_with(|| unit_cube_journal(self.dim)).clone())
+        })
+    }
+
+    /// `start` for the initial triangulation, from the unit cube's journal
+    /// instead of running `cyclic_product`: the same mutations in the same
+    /// order, with each unit coordinate (0, 1, ½) read as this box's (lower,
+    /// upper, midpoint). The triangulation's many vertex lookups are what it
+    /// saves.
+    fn start_from_template(&mut self, template: &[Op], until: Option<usize>) {
+        let mid: Vec<f64> =
+            self.lower.iter().zip(&self.upper).map(|(&lo, &hi)| midpoint(lo, hi)).collect();
+        let place = |unit: &[f64]| -> Vec<f64> {
+            unit.iter()
+                .enumerate()
+                .map(|(i, &u)| {
+                    if u == 0.0 {
+                        self.lower[i]
+                    } else if u == 1.0 {
+                        self.upper[i]
+                    } else {
+                        mid[i]
+                    }
+                })
+                .collect()
+        };
+        let mut cut = template.len();
+        if let Some(target) = until {
+            let mut len = self.len();
+            for (k, op) in template.iter().enumerate() {
+                match op {
+                    Op::Create(_) => len += 1,
+                    Op::Yield if len >= target => {
+                        cut = k + 1;
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let placed = |op: &Op| match op {
+            Op::Create(unit) => Op::Create(place(unit)),
+            other => other.clone(),
+        };
+        let head: Vec<Op> = template[..cut].iter().map(placed).collect();
+        let tail: VecDeque<Op> = template[cut..].iter().map(placed).collect();
+        for op in head {
+            self.apply_owned(op);
+        }
+        self.pending = tail;
     }
 
     /// scipy's `triangulate(n)`: replays the initial hypercube triangulation
@@ -368,14 +639,20 @@ impl Complex {
     /// simplex holding the origin–supremum diagonal, followed by the centroid.
     fn cyclic_product(&mut self, origin: &[f64], supremum: &[f64]) {
         let vo = self.vertex(origin);
-        self.yield_point();
+        if self.yield_point() {
+            return;
+        }
         let vs = self.vertex(supremum);
         self.connect(vs, vo);
-        self.yield_point();
+        if self.yield_point() {
+            return;
+        }
         let mut c0x: Vec<Vec<usize>> = vec![vec![vo]];
         let a_vo = self.lift(vo, 0, supremum[0]);
         self.connect(vo, a_vo);
-        self.yield_point();
+        if self.yield_point() {
+            return;
+        }
         let mut c1x: Vec<Vec<usize>> = vec![vec![a_vo]];
         let mut ab_c: Vec<(usize, usize)> = Vec::new();
         for i in 0..self.dim.saturating_sub(1) {
@@ -387,7 +664,9 @@ impl Complex {
                 for (&vl, &vu) in vls.iter().zip(vus) {
                     let a_vl = self.lift(vl, i + 1, supremum[i + 1]);
                     self.connect(vl, a_vl);
-                    self.yield_point();
+                    if self.yield_point() {
+                        return;
+                    }
                     let a_vu = self.lift(vu, i + 1, supremum[i + 1]);
                     self.connect(vu, a_vu);
                     self.connect(a_vl, a_vu);
@@ -399,7 +678,9 @@ impl Complex {
                     c1x[i + 1].push(a_vu);
                     c0x[j].push(a_vl);
                     c1x[j].push(a_vu);
-                    self.yield_point();
+                    if self.yield_point() {
+                        return;
+                    }
                 }
             }
             let ab_cc = ab_c.clone();
@@ -420,6 +701,7 @@ impl Complex {
         for v in around {
             self.connect(v, vc);
         }
+        // The last yield: the generator ends here either way.
         self.yield_point();
     }
 
@@ -449,7 +731,9 @@ impl Complex {
         };
         let c_v = self.split_edge(vo, a_vl);
         self.connect(c_v, vco);
-        self.yield_point();
+        if self.yield_point() {
+            return;
+        }
 
         let mut cox: Vec<Vec<usize>> = vec![vec![vo]];
         let mut ccx: Vec<Vec<usize>> = vec![vec![c_v]];
@@ -477,23 +761,31 @@ impl Complex {
                 for vectors in &s_ab_cc {
                     let bc_vc = self.lift(vectors[0], i + 1, t);
                     self.connect(bc_vc, vco);
-                    self.yield_point();
+                    if self.yield_point() {
+                        return;
+                    }
                     let d_bc_vc = self.split_edge(vectors[0], bc_vc);
                     self.connect(d_bc_vc, bc_vc);
                     self.connect(d_bc_vc, vectors[1]);
                     self.connect(d_bc_vc, vectors[2]);
                     self.connect(d_bc_vc, vectors[3]);
-                    self.yield_point();
+                    if self.yield_point() {
+                        return;
+                    }
                     let b_vl = self.lift(vectors[1], i + 1, t);
                     self.connect(bc_vc, b_vl);
                     self.connect(d_bc_vc, b_vl);
-                    self.yield_point();
+                    if self.yield_point() {
+                        return;
+                    }
                     let b_vu = self.lift(vectors[2], i + 1, t);
                     self.connect(bc_vc, b_vu);
                     self.connect(d_bc_vc, b_vu);
                     let b_vl_c = self.split_edge(b_vu, b_vl);
                     self.connect(bc_vc, b_vl_c);
-                    self.yield_point();
+                    if self.yield_point() {
+                        return;
+                    }
                     let ba_vu = self.lift(vectors[3], i + 1, t);
                     self.connect(bc_vc, ba_vu);
                     self.connect(d_bc_vc, ba_vu);
@@ -501,24 +793,38 @@ impl Complex {
                     self.split_edge(b_vl, ba_vu);
                     let b_vu_c = self.split_edge(b_vu, ba_vu);
                     self.connect(bc_vc, b_vu_c);
-                    self.yield_point();
-                    self.yield_point();
-                    self.yield_point();
+                    if self.yield_point() {
+                        return;
+                    }
+                    if self.yield_point() {
+                        return;
+                    }
+                    if self.yield_point() {
+                        return;
+                    }
                     let d_bc_vc = self.split_edge(vectors[0], bc_vc);
                     self.connect(d_bc_vc, vco);
-                    self.yield_point();
+                    if self.yield_point() {
+                        return;
+                    }
                     let d_b_vl = self.split_edge(vectors[1], b_vl);
                     self.connect(d_bc_vc, vco);
                     self.connect(d_bc_vc, d_b_vl);
-                    self.yield_point();
+                    if self.yield_point() {
+                        return;
+                    }
                     let d_b_vu = self.split_edge(vectors[2], b_vu);
                     self.connect(d_bc_vc, vco);
                     self.connect(d_bc_vc, d_b_vu);
-                    self.yield_point();
+                    if self.yield_point() {
+                        return;
+                    }
                     let d_ba_vu = self.split_edge(vectors[3], ba_vu);
                     self.connect(d_bc_vc, vco);
                     self.connect(d_bc_vc, d_ba_vu);
-                    self.yield_point();
+                    if self.yield_point() {
+                        return;
+                    }
                     let comb: Vec<usize> = [vl, vu, a_vu]
                         .iter()
                         .map(|v| v.expect("set by an earlier pass, as in scipy"))
@@ -532,53 +838,79 @@ impl Complex {
                 for vectors in &ab_cc {
                     let bc_vc = self.lift(vectors[0], i + 1, t);
                     self.connect(bc_vc, vco);
-                    self.yield_point();
+                    if self.yield_point() {
+                        return;
+                    }
                     let d_bc_vc = self.split_edge(vectors[0], bc_vc);
                     self.connect(d_bc_vc, bc_vc);
                     for &v in &vectors[1..5] {
                         self.connect(d_bc_vc, v);
                     }
-                    self.yield_point();
+                    if self.yield_point() {
+                        return;
+                    }
                     let b_vl = self.lift(vectors[1], i + 1, t);
                     self.connect(bc_vc, b_vl);
                     self.connect(d_bc_vc, b_vl);
-                    self.yield_point();
+                    if self.yield_point() {
+                        return;
+                    }
                     let b_vu = self.lift(vectors[2], i + 1, t);
                     self.connect(bc_vc, b_vu);
                     self.connect(d_bc_vc, b_vu);
-                    self.yield_point();
+                    if self.yield_point() {
+                        return;
+                    }
                     let ba_vl = self.lift(vectors[3], i + 1, t);
                     self.connect(bc_vc, ba_vl);
                     self.connect(d_bc_vc, ba_vl);
                     self.split_edge(b_vu, ba_vl);
-                    self.yield_point();
+                    if self.yield_point() {
+                        return;
+                    }
                     let ba_vu = self.lift(vectors[4], i + 1, t);
                     self.connect(bc_vc, ba_vu);
                     self.connect(d_bc_vc, ba_vu);
                     self.split_edge(vectors[1], ba_vu);
                     self.split_edge(b_vl, ba_vu);
-                    self.yield_point();
-                    self.yield_point();
-                    self.yield_point();
+                    if self.yield_point() {
+                        return;
+                    }
+                    if self.yield_point() {
+                        return;
+                    }
+                    if self.yield_point() {
+                        return;
+                    }
                     let d_bc_vc = self.split_edge(vectors[0], bc_vc);
                     self.connect(d_bc_vc, vco);
-                    self.yield_point();
+                    if self.yield_point() {
+                        return;
+                    }
                     let d_b_vl = self.split_edge(vectors[1], b_vl);
                     self.connect(d_bc_vc, vco);
                     self.connect(d_bc_vc, d_b_vl);
-                    self.yield_point();
+                    if self.yield_point() {
+                        return;
+                    }
                     let d_b_vu = self.split_edge(vectors[2], b_vu);
                     self.connect(d_bc_vc, vco);
                     self.connect(d_bc_vc, d_b_vu);
-                    self.yield_point();
+                    if self.yield_point() {
+                        return;
+                    }
                     let d_ba_vl = self.split_edge(vectors[3], ba_vl);
                     self.connect(d_bc_vc, vco);
                     self.connect(d_bc_vc, d_ba_vl);
-                    self.yield_point();
+                    if self.yield_point() {
+                        return;
+                    }
                     let d_ba_vu = self.split_edge(vectors[4], ba_vu);
                     self.connect(d_bc_vc, vco);
                     self.connect(d_bc_vc, d_ba_vu);
-                    self.yield_point();
+                    if self.yield_point() {
+                        return;
+                    }
                     let [_, v_l, v_u, av_l, av_u] = *vectors;
                     vl = Some(v_l);
                     vu = Some(v_u);
@@ -602,15 +934,21 @@ impl Complex {
                         for v in [vco, vc, v_l, v_u, a_vl, av_u] {
                             self.connect(c_vc, v);
                         }
-                        self.yield_point();
+                        if self.yield_point() {
+                            return;
+                        }
                         let c_vl = self.split_edge(v_l, a_vl);
                         self.connect(c_vl, vco);
                         self.connect(c_vc, c_vl);
-                        self.yield_point();
+                        if self.yield_point() {
+                            return;
+                        }
                         let c_vu = self.split_edge(v_u, av_u);
                         self.connect(c_vu, vco);
                         self.connect(c_vc, c_vu);
-                        self.yield_point();
+                        if self.yield_point() {
+                            return;
+                        }
                         let a_vc = self.split_edge(a_vl, av_u);
                         self.connect(a_vc, vco);
                         self.connect(a_vc, c_vc);
@@ -621,27 +959,43 @@ impl Complex {
                         cox[j].extend([c_vl, a_vl]);
                         ccx[j].extend([c_vc, a_vc]);
                         cux[j].extend([c_vu, av_u]);
-                        self.yield_point();
+                        if self.yield_point() {
+                            return;
+                        }
                     }
                 }
             } else {
                 for vectors in &ab_cc {
                     let ba_vu = self.lift(vectors[4], i + 1, t);
-                    self.yield_point();
+                    if self.yield_point() {
+                        return;
+                    }
                     let d_bc_vc = self.split_edge(vectors[1], ba_vu);
-                    self.yield_point();
+                    if self.yield_point() {
+                        return;
+                    }
                     for &v in &vectors[1..5] {
                         self.connect(d_bc_vc, v);
                     }
-                    self.yield_point();
+                    if self.yield_point() {
+                        return;
+                    }
                     let ba_vl = self.lift(vectors[3], i + 1, t);
-                    self.yield_point();
+                    if self.yield_point() {
+                        return;
+                    }
                     let d_ba_vl = self.split_edge(vectors[3], ba_vl);
                     let d_ba_vu = self.split_edge(vectors[4], ba_vu);
                     self.split_edge(d_ba_vl, d_ba_vu);
-                    self.yield_point();
-                    self.yield_point();
-                    self.yield_point();
+                    if self.yield_point() {
+                        return;
+                    }
+                    if self.yield_point() {
+                        return;
+                    }
+                    if self.yield_point() {
+                        return;
+                    }
                     let [_, v_l, v_u, av_l, av_u] = *vectors;
                     vl = Some(v_l);
                     vu = Some(v_u);
@@ -657,22 +1011,30 @@ impl Complex {
                     vu = Some(v_u);
                     let av_u = self.lift(v_u, i + 1, t);
                     a_vu = Some(av_u);
-                    self.yield_point();
+                    if self.yield_point() {
+                        return;
+                    }
                     let c_vc = self.split_edge(v_l, av_u);
                     self.split_edge(v_l, v_u);
                     for v in [vco, vc, v_l, v_u, av_u] {
                         self.connect(c_vc, v);
                     }
-                    self.yield_point();
+                    if self.yield_point() {
+                        return;
+                    }
                     let c_vu = self.split_edge(v_u, av_u);
                     self.connect(c_vu, vco);
                     self.connect(c_vc, c_vu);
-                    self.yield_point();
+                    if self.yield_point() {
+                        return;
+                    }
                     cox[i + 1].push(v_u);
                     ccx[i + 1].push(c_vu);
                     cux[i + 1].push(av_u);
                     s_ab_c.push([c_vc, v_l, v_u, av_u]);
-                    self.yield_point();
+                    if self.yield_point() {
+                        return;
+                    }
                 }
             }
         }
@@ -693,17 +1055,28 @@ impl Complex {
             for u in pool {
                 self.connect(vcn, u);
             }
-            self.yield_point();
+            if self.yield_point() {
+                return;
+            }
         }
+        // The last yield: the generator ends here either way.
         self.yield_point();
     }
 
     /// The vertex at `v`'s coordinates with coordinate `i` set to `value`
     /// (looked up without building the coordinates; built only when new).
     fn lift(&mut self, v: usize, i: usize, value: f64) -> usize {
-        let x = std::mem::take(&mut self.vertices[v].x);
-        let found = self.find(x.iter().enumerate().map(|(j, &xj)| if j == i { value } else { xj }));
-        self.vertices[v].x = x;
+        let mut k = std::mem::take(&mut self.scratch);
+        k.clear();
+        k.extend(
+            self.vertices[v]
+                .x
+                .iter()
+                .enumerate()
+                .map(|(j, &xj)| bits(if j == i { value } else { xj })),
+        );
+        let found = self.lookup(&k);
+        self.scratch = k;
         if let Some(id) = found {
             return id;
         }
@@ -786,8 +1159,121 @@ mod tests {
             c.refine_all();
             assert_eq!(c.len(), (1 << dim) + 1, "dim {dim}");
             // The centre joins every corner.
-            let centre = c.index[&key(&vec![0.5; dim])[..]];
+            let centre = c.clone().find([0.5].repeat(dim).into_iter()).unwrap();
             assert_eq!(c.vertices[centre].nn.len(), 1 << dim);
+        }
+    }
+
+    /// The complex as a later step reads it: vertices (bits), neighbours,
+    /// the index, the split memo and the sub-boxes left (the running
+    /// generator's remaining steps are compared on their own).
+    fn state(c: &Complex) -> String {
+        let mut memo: Vec<_> = c.memo.iter().collect();
+        memo.sort();
+        let mut index: Vec<_> = c.index.iter().map(|&v| (key(&c.vertices[v].x), v)).collect();
+        index.sort();
+        let xs: Vec<(Vec<u64>, &Vec<usize>)> =
+            c.vertices.iter().map(|v| (key(&v.x), &v.nn)).collect();
+        format!("{xs:?}\n{index:?}\n{memo:?}\n{:?}\n{:?}", c.triangulated, c.initial)
+    }
+
+    #[test]
+    fn the_cube_template_replays_exactly_what_cyclic_product_does() {
+        let boxes: [&[(f64, f64)]; 6] = [
+            &[(-3.0, 7.5)],
+            &[(0.0, 1.0), (-1.0, 1.0)],
+            &[(-0.0, 2.0), (1e-3, 1e3), (-5.0, -4.0)],
+            &[(0.1, 0.7); 4],
+            &[(-512.0, 512.0), (0.0, 10.0), (-1.0, 2.0), (3.0, 4.0), (0.25, 0.5)],
+            &[(0.0, 1.0); 6],
+        ];
+        for bounds in boxes {
+            let cube = (1usize << bounds.len()) + 1;
+            // Every cut point in low dimensions, a spread of them in high ones
+            // (whole refinements of a 5- or 6-cube are slow in a debug build).
+            let stride = if bounds.len() <= 4 { 1 } else { 9 };
+            let untils = (1..=cube + 1).step_by(stride).map(Some).chain([None]);
+            for until in untils {
+                let mut a = Complex::new(bounds);
+                assert!(a.cube_template().is_some(), "{bounds:?}");
+                a.start_initial(until);
+                let mut b = Complex::new(bounds);
+                b.eager = true;
+                b.start_initial(until);
+                assert_eq!(state(&a), state(&b), "{bounds:?} until {until:?}");
+                assert_eq!(a.pending, b.pending, "{bounds:?} until {until:?}");
+                // And everything after: a partial refinement, then whole ones.
+                for c in [&mut a, &mut b] {
+                    c.refine(cube + 7);
+                }
+                assert_eq!(state(&a), state(&b), "{bounds:?} until {until:?}, refined");
+                if bounds.len() <= 4 {
+                    for c in [&mut a, &mut b] {
+                        c.refine_all();
+                    }
+                    assert_eq!(state(&a), state(&b), "{bounds:?} until {until:?}, refine_all");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn suspended_generators_resume_exactly_where_the_journaled_ones_stop() {
+        let boxes: [&[(f64, f64)]; 5] = [
+            &[(0.0, 1.0), (-1.0, 1.0)],
+            &[(-0.0, 2.0), (1e-3, 1e3), (-5.0, -4.0)],
+            &[(0.0, 1.0), (2.0, 2.0), (0.0, 3.0)],
+            &[(0.1, 0.7); 4],
+            &[(-3.0, 3.0); 6],
+        ];
+        // Partial refinements of every size, whole ones between them.
+        let plans: [&[Option<usize>]; 4] = [
+            &[Some(3), Some(1), Some(40), None, Some(5)],
+            &[Some(70), Some(1), Some(1), Some(200)],
+            &[None, Some(11), None, Some(2)],
+            &[Some(300), Some(90)],
+        ];
+        for bounds in boxes {
+            for plan in plans {
+                let (mut lazy, mut eager) = (Complex::new(bounds), Complex::new(bounds));
+                eager.eager = true;
+                for &op in plan {
+                    // Values set between steps (the engine evaluates vertices
+                    // then) survive a resume's rewind.
+                    let before = lazy.len();
+                    for (i, v) in lazy.vertices.iter_mut().enumerate() {
+                        v.f = i as f64;
+                        v.evaluated = true;
+                    }
+                    for c in [&mut lazy, &mut eager] {
+                        match op {
+                            Some(n) => c.refine(n),
+                            None => c.refine_all(),
+                        }
+                    }
+                    let what = format!("{bounds:?} after {op:?} of {plan:?}");
+                    assert_eq!(state(&lazy), state(&eager), "{what}");
+                    for (i, v) in lazy.vertices[..before].iter().enumerate() {
+                        assert!(v.evaluated && v.f == i as f64, "{what}: vertex {i}");
+                    }
+                    // What is left of the running generator: the same steps.
+                    let mut resumed = lazy.clone();
+                    resumed.resume();
+                    assert_eq!(resumed.pending, eager.pending, "{what}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn boxes_whose_corners_coincide_are_triangulated_directly() {
+        let tiny = 1.0f64;
+        let next = f64::from_bits(tiny.to_bits() + 1);
+        for bounds in
+            [vec![(0.0, 1.0), (2.0, 2.0)], vec![(tiny, next), (0.0, 1.0)], vec![(-0.0, 0.0)]]
+        {
+            let c = Complex::new(&bounds);
+            assert!(c.cube_template().is_none(), "{bounds:?}");
         }
     }
 

@@ -304,12 +304,9 @@ impl<'a> Run<'a> {
         match &self.mode {
             Mode::Simplicial(c) => {
                 for v in &c.vertices {
-                    if self.minima.iter().any(|(x, _)| x == &v.x) {
-                        continue;
-                    }
                     // scipy's strict test; a lone vertex has no neighbour to lose to.
                     let is_min = v.nn.iter().all(|&u| v.f < c.vertices[u].f);
-                    if is_min {
+                    if is_min && !self.minima.iter().any(|(x, _)| x == &v.x) {
                         pool.push((v.x.clone(), v.f, self.local_box(c, v)));
                     }
                 }
@@ -546,7 +543,7 @@ impl<'a> Run<'a> {
             self.stop_global = true;
             self.out_of_time = true;
         }
-        if let (Some(f_min), Some((_, lowest))) = (o.f_min, self.lowest()) {
+        if let Some((f_min, (_, lowest))) = o.f_min.and_then(|f| Some((f, self.lowest()?))) {
             let reached = if f_min == 0.0 {
                 lowest <= o.f_tol
             } else {
