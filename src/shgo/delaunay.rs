@@ -56,6 +56,11 @@ impl Cloud {
         &self.coords[r * self.dim..(r + 1) * self.dim]
     }
 
+    #[cfg(test)]
+    fn dist(&self, p: usize, r: usize) -> f64 {
+        dist2(self.point(p), self.point(r))
+    }
+
     fn rel(&self, p: usize, r: usize) -> Vec<f64> {
         self.point(r).iter().zip(self.point(p)).map(|(a, b)| a - b).collect()
     }
@@ -83,58 +88,26 @@ impl Cloud {
         !self.coords.iter().enumerate().any(|(r, &x)| r != p && r != q && x > lo && x < hi)
     }
 
-    /// Each point's `k` nearest other points, nearest first, by a sweep
-    /// along the first coordinate (a point farther along it than the k-th
-    /// nearest so far cannot be nearer): about O(N^(2 − 1/dim)) for spread
-    /// points instead of O(N²).
+    /// Each point's `k` nearest other points, nearest first, from a k-d
+    /// tree (a subtree whose splitting plane is farther than the k-th nearest
+    /// so far cannot hold a nearer point). Points at equal distances may come
+    /// in any order; every answer that uses the lists is the same whichever
+    /// of them makes the cut (see [`Cloud::is_edge_near`]).
     pub fn nearest(&self, k: usize) -> Vec<Near> {
         let n = self.len();
-        let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by(|&a, &b| self.coords[a * self.dim].total_cmp(&self.coords[b * self.dim]));
-        let mut pos = vec![0; n];
-        for (i, &r) in order.iter().enumerate() {
-            pos[r] = i;
-        }
         let k = k.min(n.saturating_sub(1));
+        let tree = KdTree::new(self);
         (0..n)
             .map(|p| {
-                let x0 = self.coords[p * self.dim];
                 let mut best: Vec<(f64, usize)> = Vec::with_capacity(k + 1);
-                let worst = |best: &Vec<(f64, usize)>| {
-                    if best.len() < k {
-                        f64::INFINITY
-                    } else {
-                        best[k - 1].0
-                    }
-                };
-                let visit = |r: usize, best: &mut Vec<(f64, usize)>| -> bool {
-                    let dx = self.coords[r * self.dim] - x0;
-                    if dx * dx >= worst(best) {
-                        return false;
-                    }
-                    let d = dist2(self.point(p), self.point(r));
-                    if d < worst(best) {
-                        let at = best.partition_point(|e| e.0 <= d);
-                        best.insert(at, (d, r));
-                        best.truncate(k);
-                    }
-                    true
-                };
-                let (mut left, mut right) = (pos[p], pos[p] + 1);
-                let (mut go_left, mut go_right) = (true, true);
-                while go_left || go_right {
-                    if go_left {
-                        go_left = left > 0 && visit(order[left - 1], &mut best);
-                        left = left.saturating_sub(1);
-                    }
-                    if go_right {
-                        go_right = right < n && visit(order[right], &mut best);
-                        right += 1;
-                    }
-                }
+                tree.nearest(self, p, k, 0, n, &mut best);
                 // Every point nearer than `reach` is in the list (all of
                 // them when the list holds every other point).
-                let reach = if best.len() == n - 1 { f64::INFINITY } else { worst(&best) };
+                let reach = if best.len() == n - 1 || best.len() < k {
+                    f64::INFINITY
+                } else {
+                    best[k - 1].0
+                };
                 let ids = best.iter().map(|&(_, r)| r).collect();
                 Near { points: best, ids, reach }
             })
@@ -199,11 +172,15 @@ impl Cloud {
         let half: Vec<f64> = qr.iter().map(|v| 0.5 * v).collect();
         let mid: Vec<f64> =
             self.point(p).iter().zip(self.point(q)).map(|(a, b)| 0.5 * (a + b)).collect();
-        let row = |r: usize| -> (Vec<f64>, f64) {
+        // Rows of the LP, flat: `a` (dim − 1 entries) then `b` per point.
+        let mut rr = vec![0.0; self.dim];
+        let mut push_row = |r: usize, rows: &mut Vec<f64>| {
             // 2 c·r ≤ |r|²(1 + slack), with c = half + B t.
-            let rr = self.rel(p, r);
-            let a: Vec<f64> = basis.iter().map(|bv| 2.0 * dot(bv, &rr)).collect();
-            (a, norm2(&rr) * (1.0 + SLACK) - 2.0 * dot(&half, &rr))
+            for ((d, x), o) in rr.iter_mut().zip(self.point(r)).zip(self.point(p)) {
+                *d = x - o;
+            }
+            rows.extend(basis.iter().map(|bv| 2.0 * dot(bv, &rr)));
+            rows.push(norm2(&rr) * (1.0 + SLACK) - 2.0 * dot(&half, &rr));
         };
         // Start from the points nearest the edge's midpoint.
         let mut order: Vec<(f64, usize)> = (0..self.len())
@@ -215,8 +192,12 @@ impl Cloud {
             order.select_nth_unstable_by(first, |a, b| a.0.total_cmp(&b.0));
         }
         let mut active: Vec<usize> = order[..first].iter().map(|&(_, r)| r).collect();
+        let mut rows: Vec<f64> = Vec::with_capacity(self.dim * (active.len() + 4 * self.dim));
         loop {
-            let rows: Vec<(Vec<f64>, f64)> = active.iter().map(|&r| row(r)).collect();
+            // Rows of the points added since the last round.
+            for &r in &active[rows.len() / self.dim..] {
+                push_row(r, &mut rows);
+            }
             let t = match seidel::feasible_point(&rows, self.dim - 1, CENTRE_BOUND) {
                 Some(t) => t,
                 None => return false,
@@ -289,6 +270,115 @@ impl Cloud {
     }
 }
 
+/// An implicit k-d tree over a cloud's points: the node of the index range
+/// `lo..hi` is its middle entry, splitting on `axis` of that entry; ranges of
+/// at most `KD_LEAF` points are scanned whole.
+struct KdTree {
+    idx: Vec<usize>,
+    axis: Vec<usize>,
+}
+
+const KD_LEAF: usize = 6;
+
+impl KdTree {
+    fn new(cloud: &Cloud) -> Self {
+        let n = cloud.len();
+        let mut tree = KdTree { idx: (0..n).collect(), axis: vec![0; n] };
+        tree.build(cloud, 0, n);
+        tree
+    }
+
+    fn build(&mut self, cloud: &Cloud, lo: usize, hi: usize) {
+        if hi - lo <= KD_LEAF {
+            return;
+        }
+        // Split the widest coordinate at its median.
+        let dim = cloud.dim;
+        let spread = |a: usize| {
+            let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
+            for &r in &self.idx[lo..hi] {
+                let v = cloud.coords[r * dim + a];
+                min = min.min(v);
+                max = max.max(v);
+            }
+            max - min
+        };
+        let axis = (0..dim).fold((0, f64::NEG_INFINITY), |best, a| {
+            let s = spread(a);
+            if s > best.1 {
+                (a, s)
+            } else {
+                best
+            }
+        });
+        let axis = axis.0;
+        let mid = lo + (hi - lo) / 2;
+        self.idx[lo..hi].select_nth_unstable_by(mid - lo, |&a, &b| {
+            cloud.coords[a * dim + axis].total_cmp(&cloud.coords[b * dim + axis]).then(a.cmp(&b))
+        });
+        self.axis[mid] = axis;
+        self.build(cloud, lo, mid);
+        self.build(cloud, mid + 1, hi);
+    }
+
+    /// Adds to `best` (sorted, at most `k` long) the points of `lo..hi`
+    /// nearer to `p` than its k-th entry.
+    fn nearest(
+        &self,
+        cloud: &Cloud,
+        p: usize,
+        k: usize,
+        lo: usize,
+        hi: usize,
+        best: &mut Vec<(f64, usize)>,
+    ) {
+        let visit = |r: usize, best: &mut Vec<(f64, usize)>| {
+            if r == p {
+                return;
+            }
+            let d = dist2(cloud.point(p), cloud.point(r));
+            // Insertion after every entry at most as far (the k-th entry,
+            // if any, drops out).
+            if best.len() < k {
+                best.push((d, r));
+            } else if d < best[k - 1].0 {
+                best[k - 1] = (d, r);
+            } else {
+                return;
+            }
+            let mut i = best.len() - 1;
+            while i > 0 && best[i - 1].0 > d {
+                best.swap(i - 1, i);
+                i -= 1;
+            }
+        };
+        if k == 0 {
+            return;
+        }
+        if hi - lo <= KD_LEAF {
+            for &r in &self.idx[lo..hi] {
+                visit(r, best);
+            }
+            return;
+        }
+        let mid = lo + (hi - lo) / 2;
+        let (r, axis) = (self.idx[mid], self.axis[mid]);
+        let diff = cloud.coords[p * cloud.dim + axis] - cloud.coords[r * cloud.dim + axis];
+        let (near, far) =
+            if diff < 0.0 { ((lo, mid), (mid + 1, hi)) } else { ((mid + 1, hi), (lo, mid)) };
+        // p's own side first: the list fills with near points, so fewer far
+        // ones get in only to be pushed out.
+        self.nearest(cloud, p, k, near.0, near.1, best);
+        // The splitting point and everything beyond its plane are at least
+        // |diff| away (rounding is monotone, so this holds for the computed
+        // distances too).
+        if best.len() < k || diff * diff < best[k - 1].0 {
+            visit(r, best);
+            self.nearest(cloud, p, k, far.0, far.1, best);
+        }
+    }
+}
+
 /// A point's nearest other points, nearest first, as squared distances in the
 /// cloud's scaled coordinates.
 pub(crate) struct Near {
@@ -332,46 +422,54 @@ mod seidel {
     const EPS: f64 = 1e-12;
 
     /// A point t with a·t ≤ b for every row and |t_i| ≤ bound, or None.
-    pub fn feasible_point(rows: &[(Vec<f64>, f64)], k: usize, bound: f64) -> Option<Vec<f64>> {
+    /// Rows are flat, `k + 1` numbers each: `a` then `b`.
+    pub fn feasible_point(rows: &[f64], k: usize, bound: f64) -> Option<Vec<f64>> {
+        let w = k + 1;
+        let m = rows.len() / w;
         if k == 0 {
-            return rows.iter().all(|(_, b)| *b >= -EPS).then(Vec::new);
+            return rows.iter().all(|b| *b >= -EPS).then(Vec::new);
         }
-        let mut all: Vec<(Vec<f64>, f64)> = Vec::with_capacity(rows.len() + 2 * k);
+        let mut all: Vec<f64> = Vec::with_capacity((m + 2 * k) * w);
         for i in 0..k {
-            let mut e = vec![0.0; k];
-            e[i] = 1.0;
-            all.push((e.clone(), bound));
-            e[i] = -1.0;
-            all.push((e, bound));
+            for sign in [1.0, -1.0] {
+                all.extend((0..k).map(|l| if l == i { sign } else { 0.0 }));
+                all.push(bound);
+            }
         }
         // A fixed pseudo-random order keeps results reproducible; any order
         // gives the same feasibility answer.
-        let mut order: Vec<usize> = (0..rows.len()).collect();
-        let mut state = 0x2545F4914F6CDD1D_u64 ^ rows.len() as u64;
+        let mut order: Vec<usize> = (0..m).collect();
+        let mut state = 0x2545F4914F6CDD1D_u64 ^ m as u64;
         for i in (1..order.len()).rev() {
             state ^= state << 13;
             state ^= state >> 7;
             state ^= state << 17;
             order.swap(i, (state % (i as u64 + 1)) as usize);
         }
-        all.extend(order.into_iter().map(|i| rows[i].clone()));
+        for i in order {
+            all.extend_from_slice(&rows[i * w..(i + 1) * w]);
+        }
         // A generic objective makes the optimum unique.
         let c: Vec<f64> = (0..k).map(|i| 1.0 + 0.1 * i as f64 / k as f64).collect();
         solve(&all, &c, 2 * k)
     }
 
-    /// Minimizes c·t subject to rows; rows[..fixed] bound the box, so the
-    /// starting optimum is a box corner.
-    fn solve(rows: &[(Vec<f64>, f64)], c: &[f64], fixed: usize) -> Option<Vec<f64>> {
+    /// Minimizes c·t subject to rows (flat, `c.len() + 1` numbers each);
+    /// rows[..fixed] bound the box, so the starting optimum is a box corner.
+    fn solve(rows: &[f64], c: &[f64], fixed: usize) -> Option<Vec<f64>> {
         let k = c.len();
+        let w = k + 1;
+        let m = rows.len() / w;
+        let row = |i: usize| (&rows[i * w..i * w + k], rows[i * w + k]);
         if k == 1 {
             let (mut lo, mut hi) = (f64::NEG_INFINITY, f64::INFINITY);
-            for (a, b) in rows {
+            for i in 0..m {
+                let (a, b) = row(i);
                 if a[0] > EPS {
                     hi = hi.min(b / a[0]);
                 } else if a[0] < -EPS {
                     lo = lo.max(b / a[0]);
-                } else if *b < -EPS {
+                } else if b < -EPS {
                     return None;
                 }
             }
@@ -383,8 +481,8 @@ mod seidel {
         // Optimum of the box alone.
         let mut t: Vec<f64> = (0..k)
             .map(|i| {
-                let upper = rows[2 * i].1;
-                let lower = -rows[2 * i + 1].1;
+                let upper = row(2 * i).1;
+                let lower = -row(2 * i + 1).1;
                 if c[i] > 0.0 {
                     lower
                 } else {
@@ -392,8 +490,9 @@ mod seidel {
                 }
             })
             .collect();
-        for i in fixed..rows.len() {
-            let (a, b) = &rows[i];
+        let mut sub: Vec<f64> = Vec::new();
+        for i in fixed..m {
+            let (a, b) = row(i);
             let lhs: f64 = a.iter().zip(&t).map(|(x, y)| x * y).sum();
             if lhs <= b + EPS * (1.0 + b.abs()) {
                 continue;
@@ -403,29 +502,34 @@ mod seidel {
             // dimension down.
             let j = (0..k).max_by(|&x, &y| a[x].abs().total_cmp(&a[y].abs())).unwrap_or(0);
             if a[j].abs() <= EPS {
-                if *b < -EPS {
+                if b < -EPS {
                     return None;
                 }
                 continue;
             }
             // t_j = (b − Σ_{l≠j} a_l t_l) / a_j
-            let reduce = |v: &[f64], w: f64| -> (Vec<f64>, f64) {
+            let reduce = |v: &[f64], vb: f64, out: &mut Vec<f64>| {
                 let f = v[j] / a[j];
-                let nv: Vec<f64> = (0..k).filter(|&l| l != j).map(|l| v[l] - f * a[l]).collect();
-                (nv, w - f * b)
+                out.extend((0..k).filter(|&l| l != j).map(|l| v[l] - f * a[l]));
+                out.push(vb - f * b);
             };
-            let sub_rows: Vec<(Vec<f64>, f64)> =
-                rows[..i].iter().map(|(v, w)| reduce(v, *w)).collect();
-            let (sub_c, _) = reduce(c, 0.0);
-            let sub_c = if sub_c.iter().all(|x| x.abs() <= EPS) { vec![1.0; k - 1] } else { sub_c };
             // The box rows of the eliminated coordinate are no longer first;
             // the remaining coordinates' box rows stay in front.
-            let (box_rows, rest): (Vec<_>, Vec<_>) =
-                sub_rows.into_iter().enumerate().partition(|(idx, _)| *idx < 2 * k && idx / 2 != j);
-            let mut ordered: Vec<(Vec<f64>, f64)> = box_rows.into_iter().map(|(_, r)| r).collect();
-            let sub_fixed = ordered.len();
-            ordered.extend(rest.into_iter().map(|(_, r)| r));
-            let s = solve(&ordered, &sub_c, sub_fixed)?;
+            let is_box = |idx: usize| idx < 2 * k && idx / 2 != j;
+            sub.clear();
+            for idx in (0..i).filter(|&idx| is_box(idx)) {
+                let (v, vb) = row(idx);
+                reduce(v, vb, &mut sub);
+            }
+            let sub_fixed = sub.len() / k;
+            for idx in (0..i).filter(|&idx| !is_box(idx)) {
+                let (v, vb) = row(idx);
+                reduce(v, vb, &mut sub);
+            }
+            let f = c[j] / a[j];
+            let sub_c: Vec<f64> = (0..k).filter(|&l| l != j).map(|l| c[l] - f * a[l]).collect();
+            let sub_c = if sub_c.iter().all(|x| x.abs() <= EPS) { vec![1.0; k - 1] } else { sub_c };
+            let s = solve(&sub, &sub_c, sub_fixed)?;
             let mut full = Vec::with_capacity(k);
             let mut it = s.iter();
             for l in 0..k {
@@ -596,6 +700,34 @@ mod tests {
                 }
                 for q in 0..pts.len() {
                     assert_eq!(c.is_edge_near(p, q, &near[p]), c.is_edge(p, q), "{d}-D {p}-{q}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_kd_tree_finds_the_true_nearest_points_with_ties_and_in_more_dimensions() {
+        // 300 random points in 5-D and a 3-D lattice (every distance tied
+        // many times): each list holds the k smallest distances in order,
+        // and every point nearer than `reach` is in it.
+        let mut rnd = uniform(77_u64);
+        let random: Vec<Vec<f64>> = (0..300).map(|_| (0..5).map(|_| rnd()).collect()).collect();
+        let lattice: Vec<Vec<f64>> = (0..125)
+            .map(|i| vec![(i % 5) as f64 / 4.0, (i / 5 % 5) as f64 / 4.0, (i / 25) as f64 / 4.0])
+            .collect();
+        for (pts, k) in [(random, 14), (lattice, 10)] {
+            let d = pts[0].len();
+            let c = Cloud::new(&pts, &vec![0.0; d], &vec![1.0; d]);
+            let near = c.nearest(k);
+            for p in 0..pts.len() {
+                let mut all: Vec<f64> =
+                    (0..pts.len()).filter(|&r| r != p).map(|r| c.dist(p, r)).collect();
+                all.sort_by(f64::total_cmp);
+                let got: Vec<f64> = near[p].points.iter().map(|e| e.0).collect();
+                assert_eq!(got, all[..k], "{d}-D point {p}");
+                assert!(near[p].ids.iter().all(|&r| r != p));
+                for r in (0..pts.len()).filter(|&r| r != p && c.dist(p, r) < near[p].reach) {
+                    assert!(near[p].ids.contains(&r), "{d}-D point {p}: {r} missing");
                 }
             }
         }
