@@ -94,7 +94,16 @@ fn unit_cube_journal(dim: usize) -> Rc<[Op]> {
     c.journal = Some(Vec::new());
     let (lower, upper) = (c.lower.clone(), c.upper.clone());
     c.cyclic_product(&lower, &upper);
-    c.journal.take().unwrap_or_default().into()
+    // The journal's creations in order are vertices 0, 1, ...: their
+    // coordinates go back into the ops to be replayed.
+    let mut ops = c.journal.take().unwrap_or_default();
+    let mut vertices = c.vertices.into_iter();
+    for op in &mut ops {
+        if let Op::Create(x) = op {
+            *x = vertices.next().map(|v| v.x).unwrap_or_default();
+        }
+    }
+    ops.into()
 }
 
 /// A coordinate vector's hash, from its bit patterns. Grid coordinates
@@ -142,6 +151,8 @@ pub(crate) struct Complex {
     pending: VecDeque<Op>,
     /// `Some` while a generator runs in recording mode.
     journal: Option<Vec<Op>>,
+    /// An empty journal's buffer, kept for the next generator.
+    spare_journal: Vec<Op>,
     /// While a generator runs for a caller that wants `n` vertices: the
     /// vertex count at which its next `yield` suspends it.
     suspend_at: Option<usize>,
@@ -185,6 +196,7 @@ impl Complex {
             initial: Initial::NotStarted,
             pending: VecDeque::new(),
             journal: None,
+            spare_journal: Vec::new(),
             suspend_at: None,
             suspended: None,
             #[cfg(test)]
@@ -236,14 +248,18 @@ impl Complex {
         self.index.insert_unique(hash, id, |&j| hash_point(&vertices[j].x));
     }
 
-    fn revert(&mut self, op: &Op) {
+    /// Undoes `op`. A journal's `Create` holds no coordinates (the vertex
+    /// has them); rewinding one moves them back into it, so the op can be
+    /// replayed.
+    fn revert(&mut self, op: &mut Op) {
         match op {
-            Op::Create(_) => {
+            Op::Create(x) => {
                 if let Some(v) = self.vertices.pop() {
                     let id = self.vertices.len();
                     if let Ok(entry) = self.index.find_entry(hash_point(&v.x), |&j| j == id) {
                         entry.remove();
                     }
+                    *x = v.x;
                 }
             }
             Op::Connect(a, b) => self.apply(&Op::Disconnect(*a, *b)),
@@ -260,14 +276,16 @@ impl Complex {
     }
 
     fn record(&mut self, op: Op) {
-        if self.journal.is_some() {
-            self.apply(&op);
-            if let Some(journal) = self.journal.as_mut() {
-                journal.push(op);
-            }
-        } else {
+        let Some(journal) = self.journal.as_mut() else {
             self.apply_owned(op);
-        }
+            return;
+        };
+        // A created vertex's coordinates stay with the vertex only.
+        journal.push(match &op {
+            Op::Create(_) => Op::Create(Vec::new()),
+            other => other.clone(),
+        });
+        self.apply_owned(op);
     }
 
     /// A generator's `yield`: true when the generator is to stop here.
@@ -309,13 +327,13 @@ impl Complex {
     }
 
     fn connect(&mut self, a: usize, b: usize) {
-        if a != b && self.vertices[a].nn.binary_search(&b).is_err() {
+        if a != b && !contains_sorted(&self.vertices[a].nn, b) {
             self.record(Op::Connect(a, b));
         }
     }
 
     fn disconnect(&mut self, a: usize, b: usize) {
-        if self.vertices[a].nn.binary_search(&b).is_ok() {
+        if contains_sorted(&self.vertices[a].nn, b) {
             self.record(Op::Disconnect(a, b));
         }
     }
@@ -372,7 +390,11 @@ impl Complex {
         if self.eager {
             return self.start_journaled(generator, target);
         }
-        self.journal = Some(Vec::new());
+        // The journal's buffer is kept between generators (most end without
+        // being suspended, and it grows to the same size each time).
+        let mut buffer = std::mem::take(&mut self.spare_journal);
+        buffer.clear();
+        self.journal = Some(buffer);
         self.suspend_at = Some(target);
         self.run(generator);
         self.suspend_at = None;
@@ -381,6 +403,8 @@ impl Complex {
         // nothing left).
         if self.len() >= target && matches!(done.last(), Some(Op::Yield)) {
             self.suspended = Some(Suspended { generator, done });
+        } else {
+            self.spare_journal = done;
         }
         self.len() > before
     }
@@ -408,15 +432,15 @@ impl Complex {
         let first = self.len() - created;
         let values: Vec<(f64, bool)> =
             self.vertices[first..].iter().map(|v| (v.f, v.evaluated)).collect();
-        for op in done.iter().rev() {
-            self.revert(op);
+        for mut op in done.iter().rev().cloned() {
+            self.revert(&mut op);
         }
         self.journal = Some(Vec::new());
         self.run(generator);
         let mut ops = self.journal.take().unwrap_or_default();
         debug_assert_eq!(ops.get(..done.len()), Some(&done[..]));
         let cut = done.len().min(ops.len());
-        for op in ops[cut..].iter().rev() {
+        for op in ops[cut..].iter_mut().rev() {
             self.revert(op);
         }
         for (v, (f, evaluated)) in self.vertices[first..].iter_mut().zip(values) {
@@ -447,7 +471,7 @@ impl Complex {
                 _ => {}
             }
         }
-        for op in ops[cut..].iter().rev() {
+        for op in ops[cut..].iter_mut().rev() {
             self.revert(op);
         }
         self.pending = ops.drain(cut..).collect();
@@ -461,8 +485,9 @@ impl Complex {
             self.resume();
         }
         while let Some(op) = self.pending.pop_front() {
-            self.apply(&op);
-            if matches!(op, Op::Yield) {
+            let stop = matches!(op, Op::Yield);
+            self.apply_owned(op);
+            if stop {
                 return true;
             }
         }
@@ -1098,10 +1123,12 @@ impl Complex {
     fn vpool(&self, o: usize, s: usize) -> Vec<usize> {
         let xo = &self.vertices[o].x;
         let xs = &self.vertices[s].x;
-        let lo: Vec<f64> = xo.iter().zip(xs).map(|(a, b)| a.min(*b)).collect();
-        let hi: Vec<f64> = xo.iter().zip(xs).map(|(a, b)| a.max(*b)).collect();
         let inside = |v: usize| {
-            self.vertices[v].x.iter().enumerate().all(|(i, &xi)| lo[i] <= xi && xi <= hi[i])
+            self.vertices[v]
+                .x
+                .iter()
+                .zip(xo.iter().zip(xs))
+                .all(|(&xi, (&a, &b))| a.min(b) <= xi && xi <= a.max(b))
         };
         // Both neighbour lists are sorted: merged, not sorted again.
         let (a, b) = (&self.vertices[o].nn, &self.vertices[s].nn);
@@ -1136,10 +1163,17 @@ impl Complex {
     }
 }
 
+/// Vertex numbers grow, so a new neighbour usually goes at the end.
 fn insert_sorted(v: &mut Vec<usize>, x: usize) {
-    if let Err(pos) = v.binary_search(&x) {
+    if v.last().is_none_or(|&last| last < x) {
+        v.push(x);
+    } else if let Err(pos) = v.binary_search(&x) {
         v.insert(pos, x);
     }
+}
+
+fn contains_sorted(v: &[usize], x: usize) -> bool {
+    v.last().is_some_and(|&last| last >= x) && v.binary_search(&x).is_ok()
 }
 
 fn remove_sorted(v: &mut Vec<usize>, x: usize) {
