@@ -94,6 +94,9 @@ impl Cloud {
     /// in any order; every answer that uses the lists is the same whichever
     /// of them makes the cut (see [`Cloud::is_edge_near`]).
     pub fn nearest(&self, k: usize) -> Vec<Near> {
+        if self.dim == 1 {
+            return self.nearest_on_a_line(k);
+        }
         let n = self.len();
         let k = k.min(n.saturating_sub(1));
         let tree = KdTree::new(self);
@@ -108,6 +111,63 @@ impl Cloud {
                 } else {
                     best[k - 1].0
                 };
+                let ids = best.iter().map(|&(_, r)| r).collect();
+                Near { points: best, ids, reach }
+            })
+            .collect()
+    }
+
+    /// [`Cloud::nearest`] on a line: a sweep outwards along the sorted
+    /// order (a point farther along it than the k-th nearest so far cannot
+    /// be nearer), which a tree cannot beat in one dimension.
+    fn nearest_on_a_line(&self, k: usize) -> Vec<Near> {
+        let n = self.len();
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&a, &b| self.coords[a * self.dim].total_cmp(&self.coords[b * self.dim]));
+        let mut pos = vec![0; n];
+        for (i, &r) in order.iter().enumerate() {
+            pos[r] = i;
+        }
+        let k = k.min(n.saturating_sub(1));
+        (0..n)
+            .map(|p| {
+                let x0 = self.coords[p * self.dim];
+                let mut best: Vec<(f64, usize)> = Vec::with_capacity(k + 1);
+                let worst = |best: &Vec<(f64, usize)>| {
+                    if best.len() < k {
+                        f64::INFINITY
+                    } else {
+                        best[k - 1].0
+                    }
+                };
+                let visit = |r: usize, best: &mut Vec<(f64, usize)>| -> bool {
+                    let dx = self.coords[r * self.dim] - x0;
+                    if dx * dx >= worst(best) {
+                        return false;
+                    }
+                    let d = dist2(self.point(p), self.point(r));
+                    if d < worst(best) {
+                        let at = best.partition_point(|e| e.0 <= d);
+                        best.insert(at, (d, r));
+                        best.truncate(k);
+                    }
+                    true
+                };
+                let (mut left, mut right) = (pos[p], pos[p] + 1);
+                let (mut go_left, mut go_right) = (true, true);
+                while go_left || go_right {
+                    if go_left {
+                        go_left = left > 0 && visit(order[left - 1], &mut best);
+                        left = left.saturating_sub(1);
+                    }
+                    if go_right {
+                        go_right = right < n && visit(order[right], &mut best);
+                        right += 1;
+                    }
+                }
+                // Every point nearer than `reach` is in the list (all of
+                // them when the list holds every other point).
+                let reach = if best.len() == n - 1 { f64::INFINITY } else { worst(&best) };
                 let ids = best.iter().map(|&(_, r)| r).collect();
                 Near { points: best, ids, reach }
             })
