@@ -71,6 +71,16 @@ fn bits(v: f64) -> u64 {
     }
 }
 
+/// A generator's `yield`: the generator returns there when it is to stop
+/// (see `Complex::start`).
+macro_rules! yield_now {
+    ($complex:expr) => {
+        if $complex.yield_point() {
+            return;
+        }
+    };
+}
+
 /// scipy's edge midpoint, `(b - a) / 2 + a`, to the bit.
 #[inline]
 fn midpoint(a: f64, b: f64) -> f64 {
@@ -455,22 +465,12 @@ impl Complex {
     /// rewound and queued.
     #[cfg(test)]
     fn start_journaled(&mut self, generator: Generator, target: usize) -> bool {
-        let mut len = self.len();
+        let len = self.len();
         self.journal = Some(Vec::new());
         self.run(generator);
         let mut ops = self.journal.take().unwrap_or_default();
         let grows = ops.iter().any(|op| matches!(op, Op::Create(_)));
-        let mut cut = ops.len();
-        for (k, op) in ops.iter().enumerate() {
-            match op {
-                Op::Create(_) => len += 1,
-                Op::Yield if len >= target => {
-                    cut = k + 1;
-                    break;
-                }
-                _ => {}
-            }
-        }
+        let cut = cut_after(&ops, len, target);
         for op in ops[cut..].iter_mut().rev() {
             self.revert(op);
         }
@@ -608,20 +608,7 @@ impl Complex {
                 })
                 .collect()
         };
-        let mut cut = template.len();
-        if let Some(target) = until {
-            let mut len = self.len();
-            for (k, op) in template.iter().enumerate() {
-                match op {
-                    Op::Create(_) => len += 1,
-                    Op::Yield if len >= target => {
-                        cut = k + 1;
-                        break;
-                    }
-                    _ => {}
-                }
-            }
-        }
+        let cut = until.map_or(template.len(), |target| cut_after(template, self.len(), target));
         let placed = |op: &Op| match op {
             Op::Create(unit) => Op::Create(place(unit)),
             other => other.clone(),
@@ -664,20 +651,14 @@ impl Complex {
     /// simplex holding the origin–supremum diagonal, followed by the centroid.
     fn cyclic_product(&mut self, origin: &[f64], supremum: &[f64]) {
         let vo = self.vertex(origin);
-        if self.yield_point() {
-            return;
-        }
+        yield_now!(self);
         let vs = self.vertex(supremum);
         self.connect(vs, vo);
-        if self.yield_point() {
-            return;
-        }
+        yield_now!(self);
         let mut c0x: Vec<Vec<usize>> = vec![vec![vo]];
         let a_vo = self.lift(vo, 0, supremum[0]);
         self.connect(vo, a_vo);
-        if self.yield_point() {
-            return;
-        }
+        yield_now!(self);
         let mut c1x: Vec<Vec<usize>> = vec![vec![a_vo]];
         let mut ab_c: Vec<(usize, usize)> = Vec::new();
         for i in 0..self.dim.saturating_sub(1) {
@@ -689,9 +670,7 @@ impl Complex {
                 for (&vl, &vu) in vls.iter().zip(vus) {
                     let a_vl = self.lift(vl, i + 1, supremum[i + 1]);
                     self.connect(vl, a_vl);
-                    if self.yield_point() {
-                        return;
-                    }
+                    yield_now!(self);
                     let a_vu = self.lift(vu, i + 1, supremum[i + 1]);
                     self.connect(vu, a_vu);
                     self.connect(a_vl, a_vu);
@@ -703,9 +682,7 @@ impl Complex {
                     c1x[i + 1].push(a_vu);
                     c0x[j].push(a_vl);
                     c1x[j].push(a_vu);
-                    if self.yield_point() {
-                        return;
-                    }
+                    yield_now!(self);
                 }
             }
             let ab_cc = ab_c.clone();
@@ -756,9 +733,7 @@ impl Complex {
         };
         let c_v = self.split_edge(vo, a_vl);
         self.connect(c_v, vco);
-        if self.yield_point() {
-            return;
-        }
+        yield_now!(self);
 
         let mut cox: Vec<Vec<usize>> = vec![vec![vo]];
         let mut ccx: Vec<Vec<usize>> = vec![vec![c_v]];
@@ -786,31 +761,23 @@ impl Complex {
                 for vectors in &s_ab_cc {
                     let bc_vc = self.lift(vectors[0], i + 1, t);
                     self.connect(bc_vc, vco);
-                    if self.yield_point() {
-                        return;
-                    }
+                    yield_now!(self);
                     let d_bc_vc = self.split_edge(vectors[0], bc_vc);
                     self.connect(d_bc_vc, bc_vc);
                     self.connect(d_bc_vc, vectors[1]);
                     self.connect(d_bc_vc, vectors[2]);
                     self.connect(d_bc_vc, vectors[3]);
-                    if self.yield_point() {
-                        return;
-                    }
+                    yield_now!(self);
                     let b_vl = self.lift(vectors[1], i + 1, t);
                     self.connect(bc_vc, b_vl);
                     self.connect(d_bc_vc, b_vl);
-                    if self.yield_point() {
-                        return;
-                    }
+                    yield_now!(self);
                     let b_vu = self.lift(vectors[2], i + 1, t);
                     self.connect(bc_vc, b_vu);
                     self.connect(d_bc_vc, b_vu);
                     let b_vl_c = self.split_edge(b_vu, b_vl);
                     self.connect(bc_vc, b_vl_c);
-                    if self.yield_point() {
-                        return;
-                    }
+                    yield_now!(self);
                     let ba_vu = self.lift(vectors[3], i + 1, t);
                     self.connect(bc_vc, ba_vu);
                     self.connect(d_bc_vc, ba_vu);
@@ -818,38 +785,24 @@ impl Complex {
                     self.split_edge(b_vl, ba_vu);
                     let b_vu_c = self.split_edge(b_vu, ba_vu);
                     self.connect(bc_vc, b_vu_c);
-                    if self.yield_point() {
-                        return;
-                    }
-                    if self.yield_point() {
-                        return;
-                    }
-                    if self.yield_point() {
-                        return;
-                    }
+                    yield_now!(self);
+                    yield_now!(self);
+                    yield_now!(self);
                     let d_bc_vc = self.split_edge(vectors[0], bc_vc);
                     self.connect(d_bc_vc, vco);
-                    if self.yield_point() {
-                        return;
-                    }
+                    yield_now!(self);
                     let d_b_vl = self.split_edge(vectors[1], b_vl);
                     self.connect(d_bc_vc, vco);
                     self.connect(d_bc_vc, d_b_vl);
-                    if self.yield_point() {
-                        return;
-                    }
+                    yield_now!(self);
                     let d_b_vu = self.split_edge(vectors[2], b_vu);
                     self.connect(d_bc_vc, vco);
                     self.connect(d_bc_vc, d_b_vu);
-                    if self.yield_point() {
-                        return;
-                    }
+                    yield_now!(self);
                     let d_ba_vu = self.split_edge(vectors[3], ba_vu);
                     self.connect(d_bc_vc, vco);
                     self.connect(d_bc_vc, d_ba_vu);
-                    if self.yield_point() {
-                        return;
-                    }
+                    yield_now!(self);
                     let comb: Vec<usize> = [vl, vu, a_vu]
                         .iter()
                         .map(|v| v.expect("set by an earlier pass, as in scipy"))
@@ -863,79 +816,53 @@ impl Complex {
                 for vectors in &ab_cc {
                     let bc_vc = self.lift(vectors[0], i + 1, t);
                     self.connect(bc_vc, vco);
-                    if self.yield_point() {
-                        return;
-                    }
+                    yield_now!(self);
                     let d_bc_vc = self.split_edge(vectors[0], bc_vc);
                     self.connect(d_bc_vc, bc_vc);
                     for &v in &vectors[1..5] {
                         self.connect(d_bc_vc, v);
                     }
-                    if self.yield_point() {
-                        return;
-                    }
+                    yield_now!(self);
                     let b_vl = self.lift(vectors[1], i + 1, t);
                     self.connect(bc_vc, b_vl);
                     self.connect(d_bc_vc, b_vl);
-                    if self.yield_point() {
-                        return;
-                    }
+                    yield_now!(self);
                     let b_vu = self.lift(vectors[2], i + 1, t);
                     self.connect(bc_vc, b_vu);
                     self.connect(d_bc_vc, b_vu);
-                    if self.yield_point() {
-                        return;
-                    }
+                    yield_now!(self);
                     let ba_vl = self.lift(vectors[3], i + 1, t);
                     self.connect(bc_vc, ba_vl);
                     self.connect(d_bc_vc, ba_vl);
                     self.split_edge(b_vu, ba_vl);
-                    if self.yield_point() {
-                        return;
-                    }
+                    yield_now!(self);
                     let ba_vu = self.lift(vectors[4], i + 1, t);
                     self.connect(bc_vc, ba_vu);
                     self.connect(d_bc_vc, ba_vu);
                     self.split_edge(vectors[1], ba_vu);
                     self.split_edge(b_vl, ba_vu);
-                    if self.yield_point() {
-                        return;
-                    }
-                    if self.yield_point() {
-                        return;
-                    }
-                    if self.yield_point() {
-                        return;
-                    }
+                    yield_now!(self);
+                    yield_now!(self);
+                    yield_now!(self);
                     let d_bc_vc = self.split_edge(vectors[0], bc_vc);
                     self.connect(d_bc_vc, vco);
-                    if self.yield_point() {
-                        return;
-                    }
+                    yield_now!(self);
                     let d_b_vl = self.split_edge(vectors[1], b_vl);
                     self.connect(d_bc_vc, vco);
                     self.connect(d_bc_vc, d_b_vl);
-                    if self.yield_point() {
-                        return;
-                    }
+                    yield_now!(self);
                     let d_b_vu = self.split_edge(vectors[2], b_vu);
                     self.connect(d_bc_vc, vco);
                     self.connect(d_bc_vc, d_b_vu);
-                    if self.yield_point() {
-                        return;
-                    }
+                    yield_now!(self);
                     let d_ba_vl = self.split_edge(vectors[3], ba_vl);
                     self.connect(d_bc_vc, vco);
                     self.connect(d_bc_vc, d_ba_vl);
-                    if self.yield_point() {
-                        return;
-                    }
+                    yield_now!(self);
                     let d_ba_vu = self.split_edge(vectors[4], ba_vu);
                     self.connect(d_bc_vc, vco);
                     self.connect(d_bc_vc, d_ba_vu);
-                    if self.yield_point() {
-                        return;
-                    }
+                    yield_now!(self);
                     let [_, v_l, v_u, av_l, av_u] = *vectors;
                     vl = Some(v_l);
                     vu = Some(v_u);
@@ -959,21 +886,15 @@ impl Complex {
                         for v in [vco, vc, v_l, v_u, a_vl, av_u] {
                             self.connect(c_vc, v);
                         }
-                        if self.yield_point() {
-                            return;
-                        }
+                        yield_now!(self);
                         let c_vl = self.split_edge(v_l, a_vl);
                         self.connect(c_vl, vco);
                         self.connect(c_vc, c_vl);
-                        if self.yield_point() {
-                            return;
-                        }
+                        yield_now!(self);
                         let c_vu = self.split_edge(v_u, av_u);
                         self.connect(c_vu, vco);
                         self.connect(c_vc, c_vu);
-                        if self.yield_point() {
-                            return;
-                        }
+                        yield_now!(self);
                         let a_vc = self.split_edge(a_vl, av_u);
                         self.connect(a_vc, vco);
                         self.connect(a_vc, c_vc);
@@ -984,43 +905,27 @@ impl Complex {
                         cox[j].extend([c_vl, a_vl]);
                         ccx[j].extend([c_vc, a_vc]);
                         cux[j].extend([c_vu, av_u]);
-                        if self.yield_point() {
-                            return;
-                        }
+                        yield_now!(self);
                     }
                 }
             } else {
                 for vectors in &ab_cc {
                     let ba_vu = self.lift(vectors[4], i + 1, t);
-                    if self.yield_point() {
-                        return;
-                    }
+                    yield_now!(self);
                     let d_bc_vc = self.split_edge(vectors[1], ba_vu);
-                    if self.yield_point() {
-                        return;
-                    }
+                    yield_now!(self);
                     for &v in &vectors[1..5] {
                         self.connect(d_bc_vc, v);
                     }
-                    if self.yield_point() {
-                        return;
-                    }
+                    yield_now!(self);
                     let ba_vl = self.lift(vectors[3], i + 1, t);
-                    if self.yield_point() {
-                        return;
-                    }
+                    yield_now!(self);
                     let d_ba_vl = self.split_edge(vectors[3], ba_vl);
                     let d_ba_vu = self.split_edge(vectors[4], ba_vu);
                     self.split_edge(d_ba_vl, d_ba_vu);
-                    if self.yield_point() {
-                        return;
-                    }
-                    if self.yield_point() {
-                        return;
-                    }
-                    if self.yield_point() {
-                        return;
-                    }
+                    yield_now!(self);
+                    yield_now!(self);
+                    yield_now!(self);
                     let [_, v_l, v_u, av_l, av_u] = *vectors;
                     vl = Some(v_l);
                     vu = Some(v_u);
@@ -1036,30 +941,22 @@ impl Complex {
                     vu = Some(v_u);
                     let av_u = self.lift(v_u, i + 1, t);
                     a_vu = Some(av_u);
-                    if self.yield_point() {
-                        return;
-                    }
+                    yield_now!(self);
                     let c_vc = self.split_edge(v_l, av_u);
                     self.split_edge(v_l, v_u);
                     for v in [vco, vc, v_l, v_u, av_u] {
                         self.connect(c_vc, v);
                     }
-                    if self.yield_point() {
-                        return;
-                    }
+                    yield_now!(self);
                     let c_vu = self.split_edge(v_u, av_u);
                     self.connect(c_vu, vco);
                     self.connect(c_vc, c_vu);
-                    if self.yield_point() {
-                        return;
-                    }
+                    yield_now!(self);
                     cox[i + 1].push(v_u);
                     ccx[i + 1].push(c_vu);
                     cux[i + 1].push(av_u);
                     s_ab_c.push([c_vc, v_l, v_u, av_u]);
-                    if self.yield_point() {
-                        return;
-                    }
+                    yield_now!(self);
                 }
             }
         }
@@ -1080,9 +977,7 @@ impl Complex {
             for u in pool {
                 self.connect(vcn, u);
             }
-            if self.yield_point() {
-                return;
-            }
+            yield_now!(self);
         }
         // The last yield: the generator ends here either way.
         self.yield_point();
@@ -1161,6 +1056,20 @@ impl Complex {
         }
         pool
     }
+}
+
+/// Where a caller stepping a generator until the complex holds `target`
+/// vertices stops in its journal `ops`, starting from `len` vertices: just
+/// after the first `yield` with that many (the end if none gets there).
+fn cut_after(ops: &[Op], mut len: usize, target: usize) -> usize {
+    for (k, op) in ops.iter().enumerate() {
+        match op {
+            Op::Create(_) => len += 1,
+            Op::Yield if len >= target => return k + 1,
+            _ => {}
+        }
+    }
+    ops.len()
 }
 
 /// Vertex numbers grow, so a new neighbour usually goes at the end.
