@@ -1209,7 +1209,7 @@ mod tests {
     }
 
     #[test]
-    fn boxes_whose_corners_coincide_are_triangulated_directly() {
+    fn boxes_whose_corners_coincide_get_no_cube_template() {
         let tiny = 1.0f64;
         let next = f64::from_bits(tiny.to_bits() + 1);
         for bounds in
