@@ -1,7 +1,7 @@
 """SHGO: ours (the `flash shgo` command) against scipy.optimize.shgo.
 
     bash scripts/shgo_bench.sh            # sets up scipy in .tools/, builds, runs
-    python3 scripts/shgo_bench.py [--quick] [--json OUT]
+    python3 scripts/shgo_bench.py [--quick] [--json OUT] [--local slsqp|cobyla]
 
 Runs both on the same problems with the same n / iters / sampling / local
 method and prints, per run: the minimum found, nfev, median wall time and the
@@ -211,8 +211,11 @@ def main():
     quick = "--quick" in sys.argv
     out_json = sys.argv[sys.argv.index("--json") + 1] if "--json" in sys.argv else None
     flash = "target/release/flash"
+    methods = ("slsqp", "cobyla")
+    if "--local" in sys.argv:
+        methods = (sys.argv[sys.argv.index("--local") + 1],)
     rows = []
-    for local in ("slsqp", "cobyla"):
+    for local in methods:
         specs = [dict(s, local=local) for s in SCIPY_TESTS + GO_RUNS]
         if quick:
             specs = specs[:8]
@@ -234,7 +237,7 @@ def main():
               f"| {a['fun']:.8g} {ok(a['fun'])} | {b['fun']:.8g} {ok(b['fun'])} | {a['nfev']} | {b['nfev']} "
               f"| {b['nfev'] / max(a['nfev'], 1):.2f} | {a['seconds'] * 1e3:.2f} | {b['seconds'] * 1e3:.3f} "
               f"| {a['seconds'] / max(b['seconds'], 1e-9):.0f}× |")
-    for local in ("slsqp", "cobyla"):
+    for local in methods:
         go = [r for r in rows if r["spec"]["local"] == local and r["spec"] in [dict(g, local=local) for g in GO_RUNS]]
         if go:
             sa = sum(abs(r["scipy"]["fun"] - r["f_star"]) < 1e-5 for r in go)

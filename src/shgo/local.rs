@@ -1,13 +1,15 @@
 //! Local minimization from one minimizer-pool vertex.
 //!
-//! Two methods, both pure-Rust ports of NLopt 2.7.1 that build for wasm32:
-//! - **COBYLA** (crate `cobyla`, Powell's derivative-free linear-approximation
-//!   method): the default, because it handles inequality and equality
-//!   constraints without gradients, and SHGO's objectives (FLASH's included)
-//!   are often only piecewise smooth.
-//! - **SLSQP** (crate `slsqp`, Kraft's sequential least squares QP, scipy's
-//!   default): gradients by forward differences, as scipy does when no `jac` is
-//!   given, so its evaluation counts are comparable with scipy's.
+//! Two methods, both pure Rust that builds for wasm32:
+//! - **COBYLA** (`cobyla.rs`, our port of PRIMA's, the COBYLA scipy ≥ 1.16
+//!   runs; Powell's derivative-free linear-approximation method): the default,
+//!   because it handles inequality and equality constraints without
+//!   gradients, and SHGO's objectives (FLASH's included) are often only
+//!   piecewise smooth.
+//! - **SLSQP** (crate `slsqp`, NLopt 2.7.1's port of Kraft's sequential least
+//!   squares QP, scipy's default, vendored and patched): gradients by forward
+//!   differences, as scipy does when no `jac` is given, so its evaluation
+//!   counts are comparable with scipy's.
 //!
 //! Every objective call, finite-difference ones included, is counted.
 
@@ -34,12 +36,14 @@ pub struct LocalOptions {
     pub method: LocalMethod,
     /// Most objective evaluations one local search may spend. Default: 1000.
     pub maxeval: usize,
-    /// Stop when one step changes f by less than `ftol_abs`. Default: 1e-12
-    /// (scipy's SLSQP `ftol` under shgo).
+    /// SLSQP stops when one step changes f by less than `ftol_abs`. Default:
+    /// 1e-12 (scipy's SLSQP `ftol` under shgo). COBYLA has no f tolerance
+    /// (PRIMA's has none) and ignores it.
     pub ftol_abs: f64,
     /// Stop when every coordinate moves by less than `xtol_rel` times the
     /// local scale (the local box's width in simplicial mode, the mean sample
-    /// spacing in sampled modes). Default: 1e-10.
+    /// spacing in sampled modes): SLSQP's step test, and the floor of
+    /// COBYLA's final trust region. Default: 1e-10.
     pub xtol_rel: f64,
     /// COBYLA's final trust-region radius, absolute: scipy's `tol` (Powell's
     /// `rhoend`), default 1e-4 as in scipy. COBYLA stops once its trust
@@ -81,7 +85,6 @@ pub(crate) struct LocalResult {
 }
 
 pub(crate) type ScalarFn<'a> = &'a dyn Fn(&[f64]) -> f64;
-type CobylaCons<'a> = Vec<Box<dyn Fn(&[f64], &mut ()) -> f64 + 'a>>;
 type SlsqpCons<'a> = Vec<Box<dyn Fn(&[f64], Option<&mut [f64]>, &mut ()) -> f64 + 'a>>;
 
 /// Minimizes `f` from `x0` inside `bounds` subject to `ineq ≥ 0`, `eq = 0`,
@@ -137,36 +140,69 @@ pub(crate) fn minimize(
 
     let (x, fun) = match options.method {
         LocalMethod::Cobyla => {
-            // Equalities become two opposite inequalities.
-            let mut cons: CobylaCons = Vec::new();
-            for g in ineq {
-                cons.push(Box::new(move |x: &[f64], _: &mut ()| g(x)));
+            // PRIMA works in y with x = x0 + scale ⊙ y, so one radius fits
+            // every coordinate; f and the constraints are evaluated at the
+            // point clamped into the box (as NLopt's COBYLA did), and the box
+            // enters as linear constraints that pull the iterates back.
+            let n = x0.len();
+            let to_x = |y: &[f64], out: &mut Vec<f64>| {
+                out.clear();
+                out.extend(
+                    (0..n).map(|i| (x0[i] + scale[i] * y[i]).clamp(bounds[i].0, bounds[i].1)),
+                );
+            };
+            let mut amat = Vec::new();
+            let mut bvec = Vec::new();
+            for (i, &(l, _)) in bounds.iter().enumerate() {
+                if l.is_finite() {
+                    let mut row = vec![0.0; n];
+                    row[i] = -1.0;
+                    amat.push(row);
+                    bvec.push(-(l - x0[i]) / scale[i]);
+                }
             }
-            for h in eq {
-                cons.push(Box::new(move |x: &[f64], _: &mut ()| h(x)));
-                cons.push(Box::new(move |x: &[f64], _: &mut ()| -h(x)));
+            for (i, &(_, u)) in bounds.iter().enumerate() {
+                if u.is_finite() {
+                    let mut row = vec![0.0; n];
+                    row[i] = 1.0;
+                    amat.push(row);
+                    bvec.push((u - x0[i]) / scale[i]);
+                }
             }
-            let cons_refs: Vec<&dyn cobyla::Func<()>> =
-                cons.iter().map(|c| c as &dyn cobyla::Func<()>).collect();
-            let rho: Vec<f64> =
-                scale.iter().map(|w| (w * options.rhobeg).max(f64::MIN_POSITIVE)).collect();
-            // NLopt's COBYLA ends when its trust region reaches xtol_abs.
-            let xtol_abs = xtol_abs.iter().map(|&x| x.max(options.tol)).collect();
-            let tols =
-                cobyla::StopTols { ftol_abs: options.ftol_abs, xtol_abs, ..Default::default() };
-            let out = cobyla::minimize(
-                |x: &[f64], _: &mut ()| counted(x),
-                &x0,
-                bounds,
-                &cons_refs,
-                (),
-                maxeval,
-                cobyla::RhoBeg::Set(rho),
-                Some(tols),
-            );
-            match out {
-                Ok((_, x, f)) | Err((_, x, f)) => (x, f),
-            }
+            let lin = super::cobyla::Linear { amat: &amat, bvec: &bvec };
+            let m_nlcon = ineq.len() + 2 * eq.len();
+            let mut xs = Vec::with_capacity(n);
+            let mut calcfc = |y: &[f64], c: &mut [f64]| {
+                to_x(y, &mut xs);
+                for (ci, g) in c.iter_mut().zip(ineq) {
+                    *ci = -g(&xs);
+                }
+                for (k, h) in eq.iter().enumerate() {
+                    let v = h(&xs);
+                    c[ineq.len() + 2 * k] = -v;
+                    c[ineq.len() + 2 * k + 1] = v;
+                }
+                counted(&xs)
+            };
+            // The run ends when its radius reaches max(tol, xtol_rel × scale)
+            // in every coordinate's own units (NLopt's rule, kept).
+            let rhoend = xtol_abs
+                .iter()
+                .zip(scale)
+                .map(|(&t, &w)| t.max(options.tol) / w)
+                .fold(0.0f64, f64::max);
+            let settings = super::cobyla::Settings {
+                rhobeg: options.rhobeg,
+                rhoend: rhoend.max(f64::MIN_POSITIVE),
+                maxfun: maxeval,
+                ctol: f64::EPSILON.sqrt(),
+                ftarget: f64::NEG_INFINITY,
+            };
+            let y0 = vec![0.0; n];
+            let out = super::cobyla::minimize(&mut calcfc, m_nlcon, &lin, &y0, &settings);
+            let mut x = Vec::with_capacity(n);
+            to_x(&out.x, &mut x);
+            (x, out.f)
         }
         LocalMethod::Slsqp => {
             // One scratch point for every finite difference (no allocation per gradient).

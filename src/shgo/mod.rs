@@ -66,9 +66,11 @@
 //! The module's files: this one is the public API (`minimize`, results,
 //! observers); `options.rs` the options, constraints and their checks;
 //! `engine.rs` the iteration itself; `complex.rs` the simplicial complex;
-//! `delaunay.rs` the exact Delaunay-graph test; `local.rs` COBYLA and SLSQP;
+//! `delaunay.rs` the exact Delaunay-graph test; `local.rs` the local search
+//! (COBYLA or SLSQP); `cobyla.rs` our port of PRIMA's COBYLA;
 //! `problems.rs` and `spec.rs` named test problems and JSON runs.
 
+mod cobyla;
 mod complex;
 mod delaunay;
 mod engine;
