@@ -715,6 +715,26 @@ impl Simplex {
         self.checked = true;
     }
 
+    /// Moves the pole by `v`, keeping the other vertices where they are
+    /// (their columns are relative to the pole).
+    fn move_pole(&mut self, v: &[f64]) {
+        let n = self.n;
+        for i in 0..n {
+            let x = self.sim.at(i, n) + v[i];
+            self.sim.set(i, n, x);
+        }
+        for j in 0..n {
+            for i in 0..n {
+                let x = self.sim.at(i, j) - v[i];
+                self.sim.set(i, j, x);
+            }
+        }
+    }
+
+    fn simi_column_sums(&self) -> Vec<f64> {
+        (0..self.n).map(|j| (0..self.n).map(|i| self.simi.at(i, j)).sum()).collect()
+    }
+
     /// Makes the best vertex under `cpen` the pole (PRIMA's `updatepole`);
     /// false on damaging rounding.
     fn updatepole(&mut self, cpen: f64) -> bool {
@@ -726,19 +746,9 @@ impl Simplex {
         self.save();
         if jopt < n {
             let sjopt = self.sim.col(jopt).to_vec();
-            for i in 0..n {
-                let v = self.sim.at(i, n) + sjopt[i];
-                self.sim.set(i, n, v);
-            }
             self.sim.col_mut(jopt).iter_mut().for_each(|v| *v = 0.0);
-            for j in 0..n {
-                for i in 0..n {
-                    let v = self.sim.at(i, j) - sjopt[i];
-                    self.sim.set(i, j, v);
-                }
-            }
-            let colsum: Vec<f64> =
-                (0..n).map(|j| (0..n).map(|i| self.simi.at(i, j)).sum()).collect();
+            self.move_pole(&sjopt);
+            let colsum = self.simi_column_sums();
             for (j, s) in colsum.iter().enumerate() {
                 self.simi.set(jopt, j, -s);
             }
@@ -791,18 +801,8 @@ impl Simplex {
                 self.simi.set(jdrop, j, *v);
             }
         } else {
-            for i in 0..n {
-                let v = self.sim.at(i, n) + d[i];
-                self.sim.set(i, n, v);
-            }
-            for j in 0..n {
-                for i in 0..n {
-                    let v = self.sim.at(i, j) - d[i];
-                    self.sim.set(i, j, v);
-                }
-            }
-            let colsum: Vec<f64> =
-                (0..n).map(|j| (0..n).map(|i| self.simi.at(i, j)).sum()).collect();
+            self.move_pole(d);
+            let colsum = self.simi_column_sums();
             let den = 1.0 - simid.iter().sum::<f64>();
             for i in 0..n {
                 for j in 0..n {
@@ -1196,6 +1196,30 @@ pub(crate) fn minimize(
         }
         (distsq[jmin] <= (1e-4 * rhoend) * (1e-4 * rhoend)).then_some(jmin)
     };
+    // Evaluates pole + d (counted, into the filter), or reuses the values
+    // of a vertex it nearly coincides with: returns x, f and its violation.
+    let mut probe = |s: &Simplex,
+                     d: &[f64],
+                     constr: &mut [f64],
+                     distsq: &mut [f64],
+                     nf: &mut usize,
+                     filter: &mut Filter|
+     -> (Vec<f64>, f64, f64) {
+        let x: Vec<f64> = s.sim.col(n).iter().zip(d).map(|(p, di)| p + di).collect();
+        match near(s, &x, distsq) {
+            Some(j) => {
+                constr.copy_from_slice(s.conmat.col(j));
+                (x, s.fval[j], s.cval[j])
+            }
+            None => {
+                let f = evaluate(&x, constr);
+                *nf += 1;
+                let cstrv = violation(constr);
+                filter.save(cstrv, ctol, f, &x);
+                (x, f, cstrv)
+            }
+        }
+    };
     'outer: for _ in 0..maxtr {
         cpen = getcpen(&s, lin, cpen, delta, &mut ws);
         if !s.updatepole(cpen) {
@@ -1221,20 +1245,7 @@ pub(crate) fn minimize(
                 delta = rho;
             }
         } else {
-            let x: Vec<f64> = s.sim.col(n).iter().zip(&d).map(|(p, di)| p + di).collect();
-            let (f, cstrv) = match near(&s, &x, &mut distsq) {
-                Some(j) => {
-                    constr.copy_from_slice(s.conmat.col(j));
-                    (s.fval[j], s.cval[j])
-                }
-                None => {
-                    let f = evaluate(&x, &mut constr);
-                    nf += 1;
-                    let cstrv = violation(&constr);
-                    filter.save(cstrv, ctol, f, &x);
-                    (f, cstrv)
-                }
-            };
+            let (x, f, cstrv) = probe(&s, &d, &mut constr, &mut distsq, &mut nf, &mut filter);
             let actrem = (s.fval[n] + cpen * s.cval[n]) - (f + cpen * cstrv);
             ratio = redrat(actrem, prerem, ETA1);
             delta = trrad(delta, dnorm, ratio);
@@ -1268,20 +1279,7 @@ pub(crate) fn minimize(
                 }
             }
             geostep(jdrop_geo, lin, &s, cpen, delta / 2.0, &mut ws, &mut d);
-            let x: Vec<f64> = s.sim.col(n).iter().zip(&d).map(|(p, di)| p + di).collect();
-            let (f, cstrv) = match near(&s, &x, &mut distsq) {
-                Some(j) => {
-                    constr.copy_from_slice(s.conmat.col(j));
-                    (s.fval[j], s.cval[j])
-                }
-                None => {
-                    let f = evaluate(&x, &mut constr);
-                    nf += 1;
-                    let cstrv = violation(&constr);
-                    filter.save(cstrv, ctol, f, &x);
-                    (f, cstrv)
-                }
-            };
+            let (x, f, cstrv) = probe(&s, &d, &mut constr, &mut distsq, &mut nf, &mut filter);
             if !s.updatexfc(jdrop_geo, &constr, cpen, cstrv, &d, f) {
                 exit = Exit::DamagingRounding;
                 break 'outer;
