@@ -184,8 +184,10 @@ pub(crate) fn minimize(
                 }
                 counted(&xs)
             };
-            // The run ends when its radius reaches max(tol, xtol_rel × scale)
-            // in every coordinate's own units (NLopt's rule, kept).
+            // The run ends when its radius, in scaled units, reaches the
+            // largest of max(tol, xtol_rel × scale) / scale over the
+            // coordinates (NLopt's rule, kept): equal scales, the usual case,
+            // make it max(tol, xtol_rel × scale) in every coordinate.
             let rhoend = xtol_abs
                 .iter()
                 .zip(scale)
