@@ -140,13 +140,15 @@ fn isminor(x: f64, reference: f64) -> bool {
     reference.abs() >= refa || refa >= refb
 }
 
-/// √(x0² + x1²), correctly rounded in all but rare cases, from IEEE
-/// operations only (+, ×, √ and fused multiply-add, all exactly specified): the
-/// platform's `hypot` may differ in the last bit between native and wasm, and
-/// one bit can turn a tie in the simplex update. The correction is Borges's
-/// (C. F. Borges, "An improved algorithm for hypot(a, b)", arXiv:1904.09481,
-/// 2019, algorithm 4), which lands where a correctly rounded libm `hypot` (and
-/// so numpy's, in scipy's COBYLA) does.
+/// √(x0² + x1²), correctly rounded in all but rare cases, from +, −, ×, ÷
+/// and √ only (exactly rounded on every platform): the platform's `hypot`
+/// may differ in the last bit between native and wasm, and so may a software
+/// `fma` (wasm has no fused multiply-add instruction), and one bit can turn a
+/// tie in the simplex update. The correction is Borges's (C. F. Borges, "An
+/// improved algorithm for hypot(a, b)", arXiv:1904.09481, 2019), with the
+/// squares' rounding errors from Dekker's exact product instead of an `fma`;
+/// it lands where a correctly rounded libm `hypot` (numpy's, in scipy's
+/// COBYLA) does.
 fn hypot(x0: f64, x1: f64) -> f64 {
     let (a, b) = (x0.abs(), x1.abs());
     if !a.is_finite() || !b.is_finite() {
@@ -157,15 +159,33 @@ fn hypot(x0: f64, x1: f64) -> f64 {
         return 0.0;
     }
     if lo > 1e-150 && hi < 1e150 {
-        let h = hi.mul_add(hi, lo * lo).sqrt();
-        let h_sq = h * h;
-        let hi_sq = hi * hi;
-        let e = (-lo).mul_add(lo, h_sq - hi_sq) + h.mul_add(h, -h_sq) - hi.mul_add(hi, -hi_sq);
+        let h = (hi * hi + lo * lo).sqrt();
+        // e = h² − hi² − lo², nearly exactly: each square is a rounded value
+        // plus its exact error, and the differences of the rounded values
+        // are exact by Sterbenz's lemma (h² ≈ hi² + lo², lo ≤ hi).
+        let (hh, hh_err) = exact_product(h, h);
+        let (ss, ss_err) = exact_product(hi, hi);
+        let (tt, tt_err) = exact_product(lo, lo);
+        let e = ((hh - ss) - tt) + ((hh_err - ss_err) - tt_err);
         h - e / (2.0 * h)
     } else {
         // Far from 1 the squares would over- or underflow: PRIMA's scaled form.
         hi * ((lo / hi) * (lo / hi) + 1.0).sqrt()
     }
+}
+
+/// a·b as p + err exactly (Dekker's product, Veltkamp's split); |a|, |b| < 2^996.
+fn exact_product(a: f64, b: f64) -> (f64, f64) {
+    const SPLIT: f64 = 134_217_729.0; // 2^27 + 1
+    let split = |v: f64| {
+        let c = SPLIT * v;
+        let high = c - (c - v);
+        (high, v - high)
+    };
+    let p = a * b;
+    let (ah, al) = split(a);
+    let (bh, bl) = split(b);
+    (p, ((ah * bh - p) + ah * bl + al * bh) + al * bl)
 }
 
 /// A Givens rotation (c, s) with [c s; −s c]·x = [r; 0] (PRIMA's `planerot`).

@@ -470,7 +470,12 @@ impl<'a> Run<'a> {
         let dim = bounds.len() as f64;
         let per_axis = match &self.mode {
             Mode::Simplicial(_) => 1.0,
-            Mode::Sampled(s) => (s.samples.len().max(1) as f64).powf(-1.0 / dim),
+            // From IEEE operations only (crate::portable), not libm's `powf`:
+            // COBYLA scales every coordinate by this, so one bit of
+            // difference between native and wasm would change the search.
+            Mode::Sampled(s) => {
+                crate::portable::exp(-crate::portable::ln(s.samples.len().max(1) as f64) / dim)
+            }
         };
         bounds
             .iter()
