@@ -603,3 +603,22 @@ fn cobyla_stops_at_scipys_tol_by_default_and_converges_further_with_tol_zero() {
     let err = minimize(f1, T1_BOUNDS[0], &[], &bad).unwrap_err();
     assert!(err.to_string().contains("local.tol"), "{err}");
 }
+
+#[test]
+fn cobyla_holds_a_zero_width_coordinate_fixed_and_minimizes_the_others() {
+    // The zero-width coordinate has no local scale; COBYLA must still move
+    // along the other one to its minimum (x0 = 0.3), not stop at the start.
+    for sampling_method in [SamplingMethod::Simplicial, SamplingMethod::Sobol] {
+        let opts = Options { sampling_method: sampling_method.clone(), ..Options::default() };
+        let res = minimize(
+            |x: &[f64]| (x[0] - 0.3) * (x[0] - 0.3) + x[1],
+            &[(0.0, 1.0), (0.5, 0.5)],
+            &[],
+            &opts,
+        )
+        .unwrap();
+        assert!(res.success, "{sampling_method:?}");
+        assert_eq!(res.x[1], 0.5, "{sampling_method:?}");
+        assert!((res.x[0] - 0.3).abs() < 1e-3, "{sampling_method:?}: {:?}", res.x);
+    }
+}

@@ -145,6 +145,11 @@ pub(crate) fn minimize(
             // point clamped into the box (as NLopt's COBYLA did), and the box
             // enters as linear constraints that pull the iterates back.
             let n = x0.len();
+            // A zero-width coordinate has no scale; the clamp holds it fixed,
+            // and a unit scale keeps its bound rows finite (0 ≤ y ≤ 0).
+            let scale: Vec<f64> =
+                scale.iter().map(|&w| if w > 0.0 && w.is_finite() { w } else { 1.0 }).collect();
+            let scale = scale.as_slice();
             let to_x = |y: &[f64], out: &mut Vec<f64>| {
                 out.clear();
                 out.extend(
