@@ -1,7 +1,7 @@
 """SHGO: ours (the `flash shgo` command) against scipy.optimize.shgo.
 
     bash scripts/shgo_bench.sh            # sets up scipy in .tools/, builds, runs
-    python3 scripts/shgo_bench.py [--quick] [--json OUT] [--local slsqp|cobyla]
+    python3 scripts/shgo_bench.py [--quick] [--json OUT] [--local slsqp|cobyla] [--set fresh]
 
 Runs both on the same problems with the same n / iters / sampling / local
 method and prints, per run: the minimum found, nfev, median wall time and the
@@ -166,6 +166,10 @@ SCIPY_TESTS = [
 GO_SET = ["branin", "six_hump_camel", "goldstein_price", "hartmann3", "hartmann6", "shubert",
           "rastrigin_2", "ackley_2", "styblinski_tang_3", "levy_3", "rosenbrock_2", "eggholder"]
 GO_RUNS = [{"problem": p, "sampling": s} for p in GO_SET for s in ("simplicial", "sobol")]
+# A second set, for deciding settings without tuning on the table above (`--set fresh`): the
+# same functions with other sample sizes, fixed before any run of it.
+FRESH_RUNS = [dict(p, problem=f) for f in GO_SET
+              for p in ({"sampling": "simplicial", "n": 50}, {"sampling": "sobol", "n": 200})]
 F_STAR = {
     "t1": 0.0, "t1_unit": 0.0, "t1_unbounded": 0.0, "t2": -28.44677132, "t2_short": -28.44677132,
     "t3_hs18": 5.0, "t4_hs100": 680.6300573, "eggholder": -959.6406627208505, "lennard_jones_2": -1.0,
@@ -216,7 +220,9 @@ def main():
         methods = (sys.argv[sys.argv.index("--local") + 1],)
     rows = []
     for local in methods:
-        specs = [dict(s, local=local) for s in SCIPY_TESTS + GO_RUNS]
+        runs = FRESH_RUNS if "--set" in sys.argv and sys.argv[sys.argv.index("--set") + 1] == "fresh" \
+            else SCIPY_TESTS + GO_RUNS
+        specs = [dict(s, local=local) for s in runs]
         if quick:
             specs = specs[:8]
         ours = run_ours([dict(s, repeats=3 if quick else 20) for s in specs], flash)

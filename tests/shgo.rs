@@ -605,6 +605,21 @@ fn cobyla_stops_at_scipys_tol_by_default_and_converges_further_with_tol_zero() {
 }
 
 #[test]
+fn a_first_step_cap_that_is_not_positive_is_refused_by_name() {
+    for rhobeg_max in [0.0, -1.0, f64::NAN] {
+        let bad = Options {
+            local: LocalOptions { rhobeg_max, ..LocalOptions::default() },
+            ..Options::default()
+        };
+        let err = minimize(f1, T1_BOUNDS[0], &[], &bad).unwrap_err();
+        assert!(
+            err.to_string().contains("local.rhobeg_max") && err.to_string().contains("> 0"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
 fn cobyla_holds_a_zero_width_coordinate_fixed_and_minimizes_the_others() {
     // The zero-width coordinate has no local scale; COBYLA must still move
     // along the other one to its minimum (x0 = 0.3), not stop at the start.

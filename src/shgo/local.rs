@@ -54,6 +54,11 @@ pub struct LocalOptions {
     /// COBYLA's initial step as a fraction of the local scale per coordinate
     /// (Powell's `rhobeg`). Default: 0.25.
     pub rhobeg: f64,
+    /// The longest initial step COBYLA takes along any coordinate, absolute:
+    /// scipy's `rhobeg`, default 1.0 as in scipy. The step is the smaller of
+    /// the two rules, so in a wide box (t1's 7, Levy's 20) COBYLA starts as
+    /// scipy's does instead of jumping across basins (docs/shgo.md).
+    pub rhobeg_max: f64,
     /// A local result counts only if it violates no constraint by more than
     /// this. Default: 1e-6.
     pub constraint_tol: f64,
@@ -68,6 +73,7 @@ impl Default for LocalOptions {
             xtol_rel: 1e-10,
             tol: 1e-4,
             rhobeg: 0.25,
+            rhobeg_max: 1.0,
             constraint_tol: 1e-6,
         }
     }
@@ -146,9 +152,16 @@ pub(crate) fn minimize(
             // enters as linear constraints that pull the iterates back.
             let n = x0.len();
             // A zero-width coordinate has no scale; the clamp holds it fixed,
-            // and a unit scale keeps its bound rows finite (0 ≤ y ≤ 0).
-            let scale: Vec<f64> =
-                scale.iter().map(|&w| if w > 0.0 && w.is_finite() { w } else { 1.0 }).collect();
+            // and a unit scale keeps its bound rows finite (0 ≤ y ≤ 0). A
+            // scale wider than `rhobeg_max / rhobeg` is cut to it, so that no
+            // first step is longer than `rhobeg_max` (scipy's absolute
+            // rhobeg): where every coordinate is that wide, COBYLA starts on
+            // scipy's sphere of radius `rhobeg_max`.
+            let widest = options.rhobeg_max / options.rhobeg;
+            let scale: Vec<f64> = scale
+                .iter()
+                .map(|&w| if w > 0.0 && w.is_finite() { w.min(widest) } else { 1.0f64.min(widest) })
+                .collect();
             let scale = scale.as_slice();
             let to_x = |y: &[f64], out: &mut Vec<f64>| {
                 out.clear();
@@ -307,4 +320,35 @@ pub(crate) fn minimize(
     let feasible =
         fun.is_finite() && x.iter().all(|v| v.is_finite()) && in_bounds && within(&x, tol);
     LocalResult { x, fun, nfev: calls.get(), feasible }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The points one COBYLA search evaluates, from (1, −2) in [−50, 50]²
+    /// with a local scale of 20 per coordinate.
+    fn cobyla_calls(options: &LocalOptions) -> Vec<Vec<f64>> {
+        let calls = RefCell::new(Vec::new());
+        let f = |x: &[f64]| {
+            calls.borrow_mut().push(x.to_vec());
+            (x[0] - 3.0).powi(2) + (x[1] + 1.0).powi(2)
+        };
+        let bounds = [(-50.0, 50.0); 2];
+        minimize(&f, &[1.0, -2.0], &bounds, &[20.0, 20.0], &[], &[], options, usize::MAX);
+        calls.into_inner()
+    }
+
+    #[test]
+    fn cobylas_first_step_is_a_quarter_of_the_scale_but_at_most_rhobeg_max() {
+        // The initial simplex is x0 and x0 + rhobeg·e_j: its second point
+        // shows the first step along x.
+        let capped = cobyla_calls(&LocalOptions::default());
+        assert_eq!(capped[0], vec![1.0, -2.0]);
+        assert_eq!(capped[1], vec![2.0, -2.0], "scipy's rhobeg of 1.0 caps 0.25 × 20 = 5");
+        let uncapped = cobyla_calls(&LocalOptions { rhobeg_max: 100.0, ..LocalOptions::default() });
+        assert_eq!(uncapped[1], vec![6.0, -2.0], "0.25 × 20 = 5 under a cap of 100");
+        let fraction = cobyla_calls(&LocalOptions { rhobeg: 0.01, ..LocalOptions::default() });
+        assert_eq!(fraction[1], vec![1.2, -2.0], "0.01 × 20 = 0.2 is below the cap");
+    }
 }

@@ -225,6 +225,9 @@ pub(super) fn check(bounds: &[(f64, f64)], o: &Options) -> Result<Vec<(f64, f64)
     if !(l.rhobeg > 0.0 && l.rhobeg <= 1.0) {
         return Err(field("local.rhobeg", l.rhobeg, "in (0, 1]"));
     }
+    if l.rhobeg_max.is_nan() || l.rhobeg_max <= 0.0 {
+        return Err(field("local.rhobeg_max", l.rhobeg_max, "> 0"));
+    }
     if matches!(o.sampling_method, SamplingMethod::Sobol) && bounds.len() > 100 {
         return Err(field(
             "bounds",
