@@ -87,10 +87,23 @@ pub(crate) struct Linear<'a> {
 }
 
 /// A dense matrix stored by columns.
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 struct Mat {
     rows: usize,
     data: Vec<f64>,
+}
+
+// By hand, for `clone_from`: the simplex is saved before every update and
+// copied for every penalty update, and reusing the buffers keeps the
+// allocator out of the iteration.
+impl Clone for Mat {
+    fn clone(&self) -> Self {
+        Mat { rows: self.rows, data: self.data.clone() }
+    }
+    fn clone_from(&mut self, source: &Self) {
+        self.rows = source.rows;
+        self.data.clone_from(&source.data);
+    }
 }
 
 impl Mat {
@@ -646,7 +659,6 @@ fn trstlp_stage(st: &mut Lp, stage: u8, a: &Mat, mcon: usize, b: &[f64], delta: 
 /// The simplex and the values at its vertices. Column n of `sim` is the
 /// current best point (the pole); columns 0..n are the other vertices
 /// relative to it, and `simi` is the inverse of those n columns.
-#[derive(Clone)]
 struct Simplex {
     n: usize,
     sim: Mat,
@@ -659,19 +671,48 @@ struct Simplex {
     checked: bool,
     /// Where `sim` and `simi` are saved before an update that may be undone.
     saved: (Mat, Mat),
+    /// Two n-vectors the updates work in, kept for their buffers.
+    spare: (Vec<f64>, Vec<f64>),
+}
+
+impl Clone for Simplex {
+    fn clone(&self) -> Self {
+        Simplex {
+            n: self.n,
+            sim: self.sim.clone(),
+            simi: self.simi.clone(),
+            fval: self.fval.clone(),
+            cval: self.cval.clone(),
+            conmat: self.conmat.clone(),
+            checked: self.checked,
+            saved: self.saved.clone(),
+            spare: Default::default(),
+        }
+    }
+    fn clone_from(&mut self, source: &Self) {
+        self.n = source.n;
+        self.sim.clone_from(&source.sim);
+        self.simi.clone_from(&source.simi);
+        self.fval.clone_from(&source.fval);
+        self.cval.clone_from(&source.cval);
+        self.conmat.clone_from(&source.conmat);
+        self.checked = source.checked;
+        self.saved.0.clone_from(&source.saved.0);
+        self.saved.1.clone_from(&source.saved.1);
+    }
 }
 
 impl Simplex {
     /// Which vertex should be the pole under penalty `cpen` (PRIMA's `findpole`).
     fn findpole(&self, cpen: f64) -> usize {
         let n = self.n;
-        let phi: Vec<f64> = (0..=n).map(|j| self.fval[j] + cpen * self.cval[j]).collect();
-        let phimin = phi.iter().copied().fold(f64::INFINITY, f64::min);
+        let phi = |j: usize| self.fval[j] + cpen * self.cval[j];
+        let phimin = (0..=n).map(phi).fold(f64::INFINITY, f64::min);
         let mut jopt = n;
-        if phimin < phi[n] || (0..=n).any(|j| self.cval[j] < self.cval[n] && phi[j] <= phi[n]) {
+        if phimin < phi(n) || (0..=n).any(|j| self.cval[j] < self.cval[n] && phi(j) <= phi(n)) {
             let mut best = f64::INFINITY;
             for j in 0..=n {
-                if phi[j] <= phimin && self.cval[j] < best {
+                if phi(j) <= phimin && self.cval[j] < best {
                     best = self.cval[j];
                     jopt = j;
                 }
@@ -681,10 +722,11 @@ impl Simplex {
     }
 
     /// max |simi · sim[:, :n] − I|.
-    fn inverse_error(&self) -> f64 {
+    fn inverse_error(&self, prod: &mut Vec<f64>) -> f64 {
         let n = self.n;
         let mut err: f64 = 0.0;
-        let mut prod = vec![0.0; n];
+        prod.clear();
+        prod.resize(n, 0.0);
         for j in 0..n {
             // simi · sim[:, j], column by column of simi (contiguous).
             prod.iter_mut().for_each(|v| *v = 0.0);
@@ -707,19 +749,21 @@ impl Simplex {
     /// Recomputes `simi` from scratch when the updated one drifted (more than
     /// 0.1), keeping whichever is more accurate; true if it is within 1.
     fn repair_inverse(&mut self) -> bool {
-        let mut erri = self.inverse_error();
+        let mut prod = std::mem::take(&mut self.spare.0);
+        let mut erri = self.inverse_error(&mut prod);
         if erri > 0.1 || erri.is_nan() {
             let mut head = Mat::zeros(self.n, self.n);
             head.data.copy_from_slice(&self.sim.data[..self.n * self.n]);
             let test = inverse(&head, self.n);
             let saved = std::mem::replace(&mut self.simi, test);
-            let erri_test = self.inverse_error();
+            let erri_test = self.inverse_error(&mut prod);
             if erri_test < erri || (erri.is_nan() && !erri_test.is_nan()) {
                 erri = erri_test;
             } else {
                 self.simi = saved;
             }
         }
+        self.spare.0 = prod;
         self.checked = erri <= 1.0;
         self.checked
     }
@@ -751,8 +795,9 @@ impl Simplex {
         }
     }
 
-    fn simi_column_sums(&self) -> Vec<f64> {
-        (0..self.n).map(|j| (0..self.n).map(|i| self.simi.at(i, j)).sum()).collect()
+    fn simi_column_sums(&self, out: &mut Vec<f64>) {
+        out.clear();
+        out.extend((0..self.n).map(|j| (0..self.n).map(|i| self.simi.at(i, j)).sum::<f64>()));
     }
 
     /// Makes the best vertex under `cpen` the pole (PRIMA's `updatepole`);
@@ -765,13 +810,16 @@ impl Simplex {
         }
         self.save();
         if jopt < n {
-            let sjopt = self.sim.col(jopt).to_vec();
+            let (mut sjopt, mut colsum) = std::mem::take(&mut self.spare);
+            sjopt.clear();
+            sjopt.extend_from_slice(self.sim.col(jopt));
             self.sim.col_mut(jopt).iter_mut().for_each(|v| *v = 0.0);
             self.move_pole(&sjopt);
-            let colsum = self.simi_column_sums();
+            self.simi_column_sums(&mut colsum);
             for (j, s) in colsum.iter().enumerate() {
                 self.simi.set(jopt, j, -s);
             }
+            self.spare = (sjopt, colsum);
         }
         if self.repair_inverse() {
             if jopt < n {
@@ -804,13 +852,15 @@ impl Simplex {
     ) -> bool {
         let n = self.n;
         self.save();
-        let simid: Vec<f64> =
-            (0..n).map(|i| (0..n).map(|j| self.simi.at(i, j) * d[j]).sum()).collect();
+        let (mut simid, mut rowj) = std::mem::take(&mut self.spare);
+        simid.clear();
+        simid.extend((0..n).map(|i| (0..n).map(|j| self.simi.at(i, j) * d[j]).sum::<f64>()));
         if jdrop < n {
             self.sim.col_mut(jdrop).copy_from_slice(d);
-            let row: Vec<f64> = (0..n).map(|j| self.simi.at(jdrop, j)).collect();
-            let den = dot(&row, d);
-            let rowj: Vec<f64> = row.iter().map(|v| v / den).collect();
+            rowj.clear();
+            rowj.extend((0..n).map(|j| self.simi.at(jdrop, j)));
+            let den = dot(&rowj, d);
+            rowj.iter_mut().for_each(|v| *v /= den);
             for i in 0..n {
                 for j in 0..n {
                     let v = self.simi.at(i, j) - simid[i] * rowj[j];
@@ -822,7 +872,8 @@ impl Simplex {
             }
         } else {
             self.move_pole(d);
-            let colsum = self.simi_column_sums();
+            let colsum = &mut rowj;
+            self.simi_column_sums(colsum);
             let den = 1.0 - simid.iter().sum::<f64>();
             for i in 0..n {
                 for j in 0..n {
@@ -831,6 +882,7 @@ impl Simplex {
                 }
             }
         }
+        self.spare = (simid, rowj);
         if self.repair_inverse() {
             self.fval[jdrop] = f;
             self.conmat.col_mut(jdrop).copy_from_slice(constr);
@@ -1123,6 +1175,7 @@ pub(crate) fn minimize(
         conmat: Mat::zeros(m, n + 1),
         checked: false,
         saved: (Mat::zeros(n, n + 1), Mat::zeros(n, n)),
+        spare: Default::default(),
     };
     s.conmat.data.iter_mut().for_each(|v| *v = REALMAX);
     for j in 0..n {
@@ -1218,25 +1271,28 @@ pub(crate) fn minimize(
     };
     // Evaluates pole + d (counted, into the filter), or reuses the values
     // of a vertex it nearly coincides with: returns x, f and its violation.
+    let mut x = Vec::with_capacity(n);
     let mut probe = |s: &Simplex,
                      d: &[f64],
+                     x: &mut Vec<f64>,
                      constr: &mut [f64],
                      distsq: &mut [f64],
                      nf: &mut usize,
                      filter: &mut Filter|
-     -> (Vec<f64>, f64, f64) {
-        let x: Vec<f64> = s.sim.col(n).iter().zip(d).map(|(p, di)| p + di).collect();
-        match near(s, &x, distsq) {
+     -> (f64, f64) {
+        x.clear();
+        x.extend(s.sim.col(n).iter().zip(d).map(|(p, di)| p + di));
+        match near(s, x, distsq) {
             Some(j) => {
                 constr.copy_from_slice(s.conmat.col(j));
-                (x, s.fval[j], s.cval[j])
+                (s.fval[j], s.cval[j])
             }
             None => {
-                let f = evaluate(&x, constr);
+                let f = evaluate(x, constr);
                 *nf += 1;
                 let cstrv = violation(constr);
-                filter.save(cstrv, ctol, f, &x);
-                (x, f, cstrv)
+                filter.save(cstrv, ctol, f, x);
+                (f, cstrv)
             }
         }
     };
@@ -1265,7 +1321,7 @@ pub(crate) fn minimize(
                 delta = rho;
             }
         } else {
-            let (x, f, cstrv) = probe(&s, &d, &mut constr, &mut distsq, &mut nf, &mut filter);
+            let (f, cstrv) = probe(&s, &d, &mut x, &mut constr, &mut distsq, &mut nf, &mut filter);
             let actrem = (s.fval[n] + cpen * s.cval[n]) - (f + cpen * cstrv);
             ratio = redrat(actrem, prerem, ETA1);
             delta = trrad(delta, dnorm, ratio);
@@ -1273,7 +1329,7 @@ pub(crate) fn minimize(
                 delta = rho;
             }
             let ximproved = actrem > 0.0;
-            jdrop_tr = setdrop_tr(ximproved, &d, delta, rho, &s);
+            jdrop_tr = setdrop_tr(ximproved, &d, delta, rho, &s, &mut ws.scores);
             if let Some(jd) = jdrop_tr {
                 if !s.updatexfc(jd, &constr, cpen, cstrv, &d, f) {
                     exit = Exit::DamagingRounding;
@@ -1299,7 +1355,7 @@ pub(crate) fn minimize(
                 }
             }
             geostep(jdrop_geo, lin, &s, cpen, delta / 2.0, &mut ws, &mut d);
-            let (x, f, cstrv) = probe(&s, &d, &mut constr, &mut distsq, &mut nf, &mut filter);
+            let (f, cstrv) = probe(&s, &d, &mut x, &mut constr, &mut distsq, &mut nf, &mut filter);
             if !s.updatexfc(jdrop_geo, &constr, cpen, cstrv, &d, f) {
                 exit = Exit::DamagingRounding;
                 break 'outer;
@@ -1348,7 +1404,13 @@ fn getcpen(s: &Simplex, lin: &Linear, cpen_in: f64, delta: f64, ws: &mut Work) -
     if cval_pole.is_nan() || cval_pole <= 0.0 {
         return cpen;
     }
-    let mut t = s.clone();
+    let mut t = match ws.copy.take() {
+        Some(mut t) => {
+            t.clone_from(s);
+            t
+        }
+        None => s.clone(),
+    };
     for _ in 0..=n {
         if !t.updatepole(cpen) {
             break;
@@ -1362,13 +1424,23 @@ fn getcpen(s: &Simplex, lin: &Linear, cpen_in: f64, delta: f64, ws: &mut Work) -
             break;
         }
     }
+    ws.copy = Some(t);
     cpen
 }
 
 /// Which vertex a trust-region step replaces (PRIMA's `setdrop_tr`).
-fn setdrop_tr(ximproved: bool, d: &[f64], delta: f64, rho: f64, s: &Simplex) -> Option<usize> {
+fn setdrop_tr(
+    ximproved: bool,
+    d: &[f64],
+    delta: f64,
+    rho: f64,
+    s: &Simplex,
+    bufs: &mut [Vec<f64>; 3],
+) -> Option<usize> {
     let n = s.n;
-    let mut distsq = vec![0.0; n + 1];
+    let [distsq, simid, score] = bufs;
+    distsq.clear();
+    distsq.resize(n + 1, 0.0);
     for j in 0..n {
         distsq[j] = if ximproved {
             (0..n).map(|i| (s.sim.at(i, j) - d[i]) * (s.sim.at(i, j) - d[i])).sum()
@@ -1378,15 +1450,15 @@ fn setdrop_tr(ximproved: bool, d: &[f64], delta: f64, rho: f64, s: &Simplex) -> 
     }
     distsq[n] = if ximproved { dot(d, d) } else { 0.0 };
     let r = rho.max(delta / 10.0);
-    let simid: Vec<f64> = (0..n).map(|i| (0..n).map(|j| s.simi.at(i, j) * d[j]).sum()).collect();
+    simid.clear();
+    simid.extend((0..n).map(|i| (0..n).map(|j| s.simi.at(i, j) * d[j]).sum::<f64>()));
     let sum_simid: f64 = simid.iter().sum();
-    let mut score: Vec<f64> = (0..=n)
-        .map(|j| {
-            let w = 1f64.max(distsq[j] / (r * r));
-            let v = if j < n { simid[j] } else { 1.0 - sum_simid };
-            w * v.abs()
-        })
-        .collect();
+    score.clear();
+    score.extend((0..=n).map(|j| {
+        let w = 1f64.max(distsq[j] / (r * r));
+        let v = if j < n { simid[j] } else { 1.0 - sum_simid };
+        w * v.abs()
+    }));
     if !ximproved {
         score[n] = -1.0;
     }
@@ -1405,9 +1477,9 @@ fn setdrop_tr(ximproved: bool, d: &[f64], delta: f64, rho: f64, s: &Simplex) -> 
         k
     };
     if score.iter().any(|&v| v > 0.0) {
-        Some(argmax(&score))
+        Some(argmax(score))
     } else if ximproved {
-        Some(argmax(&distsq))
+        Some(argmax(distsq))
     } else {
         None
     }
@@ -1449,6 +1521,10 @@ struct Work {
     a: Mat,
     b: Vec<f64>,
     lp: Lp,
+    /// `getcpen`'s copy of the simplex, kept for its buffers.
+    copy: Option<Simplex>,
+    /// `setdrop_tr`'s distances, simi·d and scores.
+    scores: [Vec<f64>; 3],
 }
 
 impl Work {
