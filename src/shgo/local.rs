@@ -90,6 +90,9 @@ pub(crate) struct LocalResult {
     pub feasible: bool,
 }
 
+/// scipy's SLSQP finite-difference step (`eps`, √ε, absolute).
+const FD_STEP: f64 = 1.490_116_119_384_765_6e-8;
+
 pub(crate) type ScalarFn<'a> = &'a dyn Fn(&[f64]) -> f64;
 type SlsqpCons<'a> = Vec<Box<dyn Fn(&[f64], Option<&mut [f64]>, &mut ()) -> f64 + 'a>>;
 
@@ -232,13 +235,28 @@ pub(crate) fn minimize(
                 xh.clear();
                 xh.extend_from_slice(x);
                 for i in 0..x.len() {
-                    // scipy's 2-point step, turned back at an upper bound.
-                    let mut h = f64::EPSILON.sqrt() * x[i].abs().max(1.0);
-                    if x[i] + h > bounds[i].1 {
-                        h = -h;
+                    // scipy's SLSQP: an absolute step of √ε (its `eps`),
+                    // relative where x is so large that x + √ε = x, turned
+                    // back at an upper bound (approx_derivative's 1-sided
+                    // scheme), and divided by the step x + h − x as it is
+                    // represented, not as it was asked for.
+                    let mut h = FD_STEP;
+                    if x[i] + h == x[i] {
+                        h = FD_STEP * x[i].abs().max(1.0) * if x[i] >= 0.0 { 1.0 } else { -1.0 };
+                    }
+                    let (lower, upper) = (x[i] - bounds[i].0, bounds[i].1 - x[i]);
+                    let out = x[i] + h < bounds[i].0 || x[i] + h > bounds[i].1;
+                    if out {
+                        h = if h.abs() <= lower.max(upper) {
+                            -h
+                        } else if upper >= lower {
+                            upper
+                        } else {
+                            -lower
+                        };
                     }
                     xh[i] = x[i] + h;
-                    grad[i] = (g(&xh) - fx) / h;
+                    grad[i] = (g(&xh) - fx) / (xh[i] - x[i]);
                     xh[i] = x[i];
                 }
             };
@@ -263,14 +281,15 @@ pub(crate) fn minimize(
                 }
                 fx
             };
-            // slsqp's constraints are c(x) ≤ 0, and the crate counts a point as
-            // feasible only with no violation at all: so the bound is moved
-            // by a hair (1e-9), or a point on an active constraint, off by
-            // round-off, would never replace the start as the best point.
-            const HAIR: f64 = 1e-9;
+            // slsqp's constraints are c(x) ≤ 0: scipy's g(x) ≥ 0 negated,
+            // nothing added (a shift of 1e-9 made SLSQP's gradients differ
+            // from scipy's by its rounding, and HS100 from the origin then
+            // ended 1.5e-9 outside a constraint, where no rule here accepted
+            // it). The crate's result is its best point with no violation;
+            // `best` below also takes points within 1e-9.
             let mut cons: SlsqpCons = Vec::new();
             for g in ineq {
-                let neg = move |x: &[f64]| -g(x) - HAIR;
+                let neg = move |x: &[f64]| -g(x);
                 cons.push(Box::new(move |x: &[f64], grad: Option<&mut [f64]>, _: &mut ()| {
                     let v = neg(x);
                     if let Some(grad) = grad {
@@ -282,7 +301,7 @@ pub(crate) fn minimize(
             for h in eq {
                 // Two opposite inequalities: the crate takes inequalities only.
                 for sign in [1.0, -1.0] {
-                    let s = move |x: &[f64]| sign * h(x) - HAIR;
+                    let s = move |x: &[f64]| sign * h(x);
                     cons.push(Box::new(move |x: &[f64], grad: Option<&mut [f64]>, _: &mut ()| {
                         let v = s(x);
                         if let Some(grad) = grad {
@@ -308,11 +327,11 @@ pub(crate) fn minimize(
             }
         }
     };
+    let tol = options.constraint_tol;
     let (x, fun) = match best.into_inner() {
-        Some((bx, bf)) if bf < fun || !within(&x, options.constraint_tol) => (bx, bf),
+        Some((bx, bf)) if bf < fun || !within(&x, tol) => (bx, bf),
         _ => (x, fun),
     };
-    let tol = options.constraint_tol;
     let in_bounds = x
         .iter()
         .zip(bounds)
@@ -350,5 +369,60 @@ mod tests {
         assert_eq!(uncapped[1], vec![6.0, -2.0], "0.25 × 20 = 5 under a cap of 100");
         let fraction = cobyla_calls(&LocalOptions { rhobeg: 0.01, ..LocalOptions::default() });
         assert_eq!(fraction[1], vec![1.2, -2.0], "0.01 × 20 = 0.2 is below the cap");
+    }
+
+    /// One SLSQP search as shgo runs it (scipy's `ftol = 1e-12`), with
+    /// every point it evaluates.
+    fn slsqp_calls(
+        f: fn(&[f64]) -> f64,
+        x0: &[f64],
+        bounds: &[(f64, f64)],
+        ineq: &[ScalarFn],
+    ) -> (LocalResult, Vec<Vec<f64>>) {
+        let calls = RefCell::new(Vec::new());
+        let counted = |x: &[f64]| {
+            calls.borrow_mut().push(x.to_vec());
+            f(x)
+        };
+        let options = LocalOptions { method: LocalMethod::Slsqp, ..LocalOptions::default() };
+        let scale: Vec<f64> = bounds.iter().map(|(l, u)| u - l).collect();
+        let r = minimize(&counted, x0, bounds, &scale, ineq, &[], &options, usize::MAX);
+        (r, calls.into_inner())
+    }
+
+    #[test]
+    fn slsqp_takes_scipys_absolute_difference_step_and_its_path_on_t2() {
+        // scipy 1.17, minimize(t2, [48.75], method="SLSQP", bounds=[(0, 60)],
+        // constraints=[58 - x >= 0], options={"ftol": 1e-12}) evaluates these
+        // six points (the start's neighbour is 48.75 + 1.49e-8, an absolute
+        // step, not 1.49e-8 × 48.75) and stops.
+        let scipy = [
+            48.75,
+            48.750_000_014_901_16,
+            48.711_864_233_016_97,
+            48.746_186_423_301_694,
+            48.747_974_671_994_49,
+            48.747_974_686_895_65,
+        ];
+        let g = |x: &[f64]| 58.0 - x[0];
+        let (r, calls) = slsqp_calls(super::super::problems::t2, &[48.75], &[(0.0, 60.0)], &[&g]);
+        assert_eq!(calls.len(), scipy.len(), "{calls:?}");
+        for (ours, theirs) in calls.iter().zip(scipy) {
+            assert!((ours[0] - theirs).abs() < 1e-9, "{} against scipy's {theirs}", ours[0]);
+        }
+        assert!((r.fun - -18.721_361_952_632_38).abs() < 1e-9, "{}", r.fun);
+    }
+
+    #[test]
+    fn slsqp_reaches_hs100s_minimum_from_the_origin() {
+        // scipy's run from the origin ends at 680.6300573. With the
+        // constraints shifted by 1e-9 (as they were), ours ended 1.5e-9
+        // outside the first one and fell back to the start's neighbour,
+        // f ≈ 1183.
+        use super::super::problems::{t4, t4_g1, t4_g2, t4_g3, t4_g4};
+        let ineq: [ScalarFn; 4] = [&t4_g1, &t4_g2, &t4_g3, &t4_g4];
+        let (r, _) = slsqp_calls(t4, &[0.0; 7], &[(-10.0, 10.0); 7], &ineq);
+        assert!(r.feasible);
+        assert!((r.fun - 680.630_057_3).abs() < 1e-5, "f = {} at {:?}", r.fun, r.x);
     }
 }
