@@ -282,10 +282,10 @@ pub(crate) fn minimize(
                 fx
             };
             // slsqp's constraints are c(x) ≤ 0: scipy's g(x) ≥ 0 negated,
-            // nothing added (a shift of 1e-9 made SLSQP's gradients differ
-            // from scipy's by its rounding, and HS100 from the origin then
-            // ended 1.5e-9 outside a constraint, where no rule here accepted
-            // it). The crate's result is its best point with no violation;
+            // nothing added (with scipy's step, a shift of 1e-9 made the
+            // constraints' gradients differ from scipy's by its rounding, and
+            // HS100 from the origin then ended 1.5e-9 outside a constraint,
+            // where no rule here accepted it). The crate's result is its best point with no violation;
             // `best` below also takes points within 1e-9.
             let mut cons: SlsqpCons = Vec::new();
             for g in ineq {
@@ -415,10 +415,10 @@ mod tests {
 
     #[test]
     fn slsqp_reaches_hs100s_minimum_from_the_origin() {
-        // scipy's run from the origin ends at 680.6300573. With the
-        // constraints shifted by 1e-9 (as they were), ours ended 1.5e-9
-        // outside the first one and fell back to the start's neighbour,
-        // f ≈ 1183.
+        // scipy's run from the origin ends at 680.6300573. With scipy's
+        // step and the constraints shifted by 1e-9 (an intermediate version
+        // of this change), ours ended 1.5e-9 outside the first one and fell
+        // back to the start's neighbour, f ≈ 1183.
         use super::super::problems::{t4, t4_g1, t4_g2, t4_g3, t4_g4};
         let ineq: [ScalarFn; 4] = [&t4_g1, &t4_g2, &t4_g3, &t4_g4];
         let (r, _) = slsqp_calls(t4, &[0.0; 7], &[(-10.0, 10.0); 7], &ineq);
