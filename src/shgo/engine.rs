@@ -396,8 +396,8 @@ impl<'a> Run<'a> {
             return;
         }
         let mut searches = 0;
-        let (x0, _, b0) = pool.remove(0);
-        let mut last = self.local_search(&x0, &b0, observer);
+        let (x0, f0, b0) = pool.remove(0);
+        let mut last = self.local_search(&x0, f0, &b0, observer);
         searches += 1;
         loop {
             self.stopping_criteria(false);
@@ -422,16 +422,18 @@ impl<'a> Run<'a> {
                     }
                 })
                 .0;
-            let (x, _, b) = pool.remove(far);
-            last = self.local_search(&x, &b, observer);
+            let (x, fx, b) = pool.remove(far);
+            last = self.local_search(&x, fx, &b, observer);
             searches += 1;
         }
     }
 
-    /// A local search from `start` (cached: each start vertex is searched once).
+    /// A local search from `start`, whose value `f_start` the sampling
+    /// already paid for (cached: each start vertex is searched once).
     fn local_search(
         &mut self,
         start: &[f64],
+        f_start: f64,
         bounds: &[(f64, f64)],
         observer: &mut dyn Observer,
     ) -> Vec<f64> {
@@ -446,6 +448,7 @@ impl<'a> Run<'a> {
         let result = local::minimize(
             self.f,
             start,
+            Some(f_start),
             bounds,
             &scale,
             &self.ineq,

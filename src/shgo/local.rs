@@ -99,11 +99,15 @@ type SlsqpCons<'a> = Vec<Box<dyn Fn(&[f64], Option<&mut [f64]>, &mut ()) -> f64 
 /// Minimizes `f` from `x0` inside `bounds` subject to `ineq ≥ 0`, `eq = 0`,
 /// spending at most `budget` evaluations. `scale` is the typical distance to
 /// the neighbouring samples per coordinate: COBYLA's first step and both
-/// methods' x tolerance are fractions of it.
+/// methods' x tolerance are fractions of it. `f0`, when given, is f(x0)
+/// already known (SHGO's start is a sample it evaluated): a call at exactly
+/// x0 is answered with it and not counted, where scipy's `minimize`
+/// evaluates its start again. The search's path is the same either way.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn minimize(
     f: ScalarFn,
     x0: &[f64],
+    f0: Option<f64>,
     bounds: &[(f64, f64)],
     scale: &[f64],
     ineq: &[ScalarFn],
@@ -123,9 +127,17 @@ pub(crate) fn minimize(
     // a slightly infeasible point beat the true constrained minimum).
     let tight = options.constraint_tol.min(1e-9);
     let satisfies = |x: &[f64]| within(x, tight);
+    let start: Vec<f64> = x0.iter().zip(bounds).map(|(&v, &(l, u))| v.clamp(l, u)).collect();
+    // Only a finite value for the very point given (not one the box moved).
+    let known = f0.filter(|v| v.is_finite() && start.as_slice() == x0);
     let counted = |x: &[f64]| {
-        calls.set(calls.get() + 1);
-        let v = f(x);
+        let v = match known {
+            Some(v) if x == start.as_slice() => v,
+            _ => {
+                calls.set(calls.get() + 1);
+                f(x)
+            }
+        };
         if v.is_nan() {
             return f64::INFINITY;
         }
@@ -142,7 +154,7 @@ pub(crate) fn minimize(
         }
         v
     };
-    let x0: Vec<f64> = x0.iter().zip(bounds).map(|(&v, &(l, u))| v.clamp(l, u)).collect();
+    let x0 = start.clone();
     let maxeval = options.maxeval.min(budget).max(1);
     let xtol_abs: Vec<f64> =
         scale.iter().map(|w| (w * options.xtol_rel).max(f64::MIN_POSITIVE)).collect();
@@ -354,8 +366,60 @@ mod tests {
             (x[0] - 3.0).powi(2) + (x[1] + 1.0).powi(2)
         };
         let bounds = [(-50.0, 50.0); 2];
-        minimize(&f, &[1.0, -2.0], &bounds, &[20.0, 20.0], &[], &[], options, usize::MAX);
+        minimize(&f, &[1.0, -2.0], None, &bounds, &[20.0, 20.0], &[], &[], options, usize::MAX);
         calls.into_inner()
+    }
+
+    #[test]
+    fn a_known_start_value_is_used_not_evaluated_and_the_search_is_the_same() {
+        for method in [LocalMethod::Cobyla, LocalMethod::Slsqp] {
+            let options = LocalOptions { method, ..LocalOptions::default() };
+            let run = |f0: Option<f64>| {
+                let calls = RefCell::new(Vec::new());
+                let f = |x: &[f64]| {
+                    calls.borrow_mut().push(x.to_vec());
+                    (x[0] - 3.0).powi(2) + (x[1] + 1.0).powi(2)
+                };
+                let bounds = [(-50.0, 50.0); 2];
+                let r = minimize(
+                    &f,
+                    &[1.0, -2.0],
+                    f0,
+                    &bounds,
+                    &[20.0, 20.0],
+                    &[],
+                    &[],
+                    &options,
+                    usize::MAX,
+                );
+                (r, calls.into_inner())
+            };
+            let (fresh, all) = run(None);
+            let (known, fewer) = run(Some(5.0));
+            assert_eq!(all[0], vec![1.0, -2.0], "{method:?} starts at x0");
+            assert_eq!(&all[1..], &fewer[..], "{method:?}: the same path without the start");
+            assert_eq!((fresh.nfev, known.nfev), (all.len(), all.len() - 1), "{method:?}");
+            assert_eq!((fresh.x, fresh.fun), (known.x, known.fun), "{method:?}");
+            // A value for a point the box moves (x0 outside it) is not used.
+            let calls = Cell::new(0);
+            let f = |x: &[f64]| {
+                calls.set(calls.get() + 1);
+                (x[0] - 3.0).powi(2) + (x[1] + 1.0).powi(2)
+            };
+            let bounds = [(-1.0, 1.0); 2];
+            let r = minimize(
+                &f,
+                &[1.0, -2.0],
+                Some(5.0),
+                &bounds,
+                &[1.0, 1.0],
+                &[],
+                &[],
+                &options,
+                usize::MAX,
+            );
+            assert_eq!(r.nfev, calls.get(), "{method:?}");
+        }
     }
 
     #[test]
@@ -386,7 +450,7 @@ mod tests {
         };
         let options = LocalOptions { method: LocalMethod::Slsqp, ..LocalOptions::default() };
         let scale: Vec<f64> = bounds.iter().map(|(l, u)| u - l).collect();
-        let r = minimize(&counted, x0, bounds, &scale, ineq, &[], &options, usize::MAX);
+        let r = minimize(&counted, x0, None, bounds, &scale, ineq, &[], &options, usize::MAX);
         (r, calls.into_inner())
     }
 
