@@ -103,7 +103,7 @@ impl Cloud {
         (0..n)
             .map(|p| {
                 let mut best: Vec<(f64, usize)> = Vec::with_capacity(k + 1);
-                tree.nearest(self, p, k, 0, n, &mut best);
+                tree.nearest(self.point(p), p, k, 0, n, &mut best);
                 // Every point nearer than `reach` is in the list (all of
                 // them when the list holds every other point).
                 let reach = if best.len() == n - 1 || best.len() < k {
@@ -336,6 +336,10 @@ impl Cloud {
 struct KdTree {
     idx: Vec<usize>,
     axis: Vec<usize>,
+    /// The points' coordinates in `idx` order: a leaf's points lie side by
+    /// side in memory.
+    pts: Vec<f64>,
+    dim: usize,
 }
 
 const KD_LEAF: usize = 6;
@@ -343,8 +347,10 @@ const KD_LEAF: usize = 6;
 impl KdTree {
     fn new(cloud: &Cloud) -> Self {
         let n = cloud.len();
-        let mut tree = KdTree { idx: (0..n).collect(), axis: vec![0; n] };
+        let mut tree =
+            KdTree { idx: (0..n).collect(), axis: vec![0; n], pts: vec![], dim: cloud.dim };
         tree.build(cloud, 0, n);
+        tree.pts = tree.idx.iter().flat_map(|&r| cloud.point(r)).copied().collect();
         tree
     }
 
@@ -385,18 +391,20 @@ impl KdTree {
     /// nearer to `p` than its k-th entry.
     fn nearest(
         &self,
-        cloud: &Cloud,
+        at: &[f64],
         p: usize,
         k: usize,
         lo: usize,
         hi: usize,
         best: &mut Vec<(f64, usize)>,
     ) {
-        let visit = |r: usize, best: &mut Vec<(f64, usize)>| {
+        let dim = self.dim;
+        let visit = |i: usize, best: &mut Vec<(f64, usize)>| {
+            let r = self.idx[i];
             if r == p {
                 return;
             }
-            let d = dist2(cloud.point(p), cloud.point(r));
+            let d = dist2(at, &self.pts[i * dim..(i + 1) * dim]);
             // Insertion after every entry at most as far (the k-th entry,
             // if any, drops out).
             if best.len() < k {
@@ -416,25 +424,25 @@ impl KdTree {
             return;
         }
         if hi - lo <= KD_LEAF {
-            for &r in &self.idx[lo..hi] {
-                visit(r, best);
+            for i in lo..hi {
+                visit(i, best);
             }
             return;
         }
         let mid = lo + (hi - lo) / 2;
-        let (r, axis) = (self.idx[mid], self.axis[mid]);
-        let diff = cloud.coords[p * cloud.dim + axis] - cloud.coords[r * cloud.dim + axis];
+        let axis = self.axis[mid];
+        let diff = at[axis] - self.pts[mid * dim + axis];
         let (near, far) =
             if diff < 0.0 { ((lo, mid), (mid + 1, hi)) } else { ((mid + 1, hi), (lo, mid)) };
         // p's own side first: the list fills with near points, so fewer far
         // ones get in only to be pushed out.
-        self.nearest(cloud, p, k, near.0, near.1, best);
+        self.nearest(at, p, k, near.0, near.1, best);
         // The splitting point and everything beyond its plane are at least
         // |diff| away (rounding is monotone, so this holds for the computed
         // distances too).
         if best.len() < k || diff * diff < best[k - 1].0 {
-            visit(r, best);
-            self.nearest(cloud, p, k, far.0, far.1, best);
+            visit(mid, best);
+            self.nearest(at, p, k, far.0, far.1, best);
         }
     }
 }
