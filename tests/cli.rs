@@ -11,6 +11,24 @@ fn flash(args: &[&str]) -> (i32, String, String) {
 }
 
 #[test]
+fn help_indents_every_command_alike() {
+    // The usage text is put together from each command module's own part; a
+    // part whose first line lost its indent (a string continuation eats the
+    // next line's leading spaces) showed up flush left.
+    let (code, out, _) = flash(&["help"]);
+    assert_eq!(code, 0);
+    let commands: Vec<&str> = out
+        .lines()
+        .skip_while(|l| *l != "usage:")
+        .filter(|l| l.trim_start().starts_with("flash "))
+        .collect();
+    assert!(commands.len() >= 20, "{out}");
+    for line in commands {
+        assert!(line.starts_with("  flash "), "not indented like the others: {line:?}");
+    }
+}
+
+#[test]
 fn space_prints_the_exact_count() {
     let (code, out, _) = flash(&["space"]);
     assert_eq!(code, 0);

@@ -8,7 +8,7 @@ use flash_nas::search::{run, Exact, Flash, Goal, Metric, Problem, ProblemParams,
 use flash_nas::SearchSpace;
 
 pub const USAGE: &str = "\
-  flash search-bench [--space SPACE] [--profiles a,b,…] [--repeats R] [--multiple M] [--cases-out FILE]
+\x20 flash search-bench [--space SPACE] [--profiles a,b,…] [--repeats R] [--multiple M] [--cases-out FILE]
                                  FLASH vs exact optimum, random search and aging evolution on each
                                  profile, two goals × three limit levels; a markdown table and summary
   flash search-bench --scaling [--profiles P] [--repeats R]

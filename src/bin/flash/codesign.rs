@@ -18,7 +18,7 @@ use flash_nas::SearchSpace;
 use serde::Serialize;
 
 pub const USAGE: &str = "\
-  flash search-bench --suite codesign [--half tune|held-out|all|fresh] [--repeats R] [--seeds S]
+\x20 flash search-bench --suite codesign [--half tune|held-out|all|fresh] [--repeats R] [--seeds S]
                      [--exact-seconds T] [--cases-out FILE]
                                  FLASH vs the exact optimum, random search and evolution on 216
                                  fixed cases (6 spaces × 3 profiles × 12 goals), split in halves;

@@ -10,7 +10,7 @@ use std::io::{IsTerminal, Write};
 use crate::args::{json, load_profile, machine, number, options, text_opt, today};
 
 pub const USAGE: &str = "\
-  flash hw list                  built-in hardware profiles
+\x20 flash hw list                  built-in hardware profiles
   flash hw show PROFILE          a profile's parameters with units, ranges and sources (JSON)
   flash hw cost PROFILE ARCH     latency, energy, area/memory, per-layer breakdown, roofline (JSON)
   flash hw calibrate PROFILE SAMPLES.csv [--folds K] [--train N] [--out CALIBRATED.json]

@@ -6,7 +6,7 @@ use flash_nas::search::request::Request;
 use flash_nas::search::{self, show, ExactBudget, Metric, Observer, SearchResult};
 
 pub const USAGE: &str = "\
-  flash search [--space SPACE] [--profile PROFILE] [--goal GOAL] [--seed S]
+\x20 flash search [--space SPACE] [--profile PROFILE] [--goal GOAL] [--seed S]
                [--solver flash|random|evolution|exact|compare] [--evaluations N]
                [--knobs KNOBS] [--samples SAMPLES.csv] [--trace] [--human]
                [--exact-seconds S] [--exact-entries N] [--exact-gap G]

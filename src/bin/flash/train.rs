@@ -10,7 +10,7 @@ use std::io::{IsTerminal, Write};
 use std::sync::{Arc, Mutex};
 
 pub const USAGE: &str = "\
-  flash train --dataset digits|mnist --samples N --seed S --out FILE.csv
+\x20 flash train --dataset digits|mnist --samples N --seed S --out FILE.csv
               [--space SPACE] [--design uniform|stratified] [--arch A,B,…] [--seeds K]
               [--epochs E] [--jobs J] [--shard K/N] [--data DIR]
                                  train N networks drawn from SPACE (default: the data set's
