@@ -388,7 +388,7 @@ impl KdTree {
     }
 
     /// Adds to `best` (sorted, at most `k` long) the points of `lo..hi`
-    /// nearer to `p` than its k-th entry.
+    /// nearer to point `p`, whose coordinates are `at`, than its k-th entry.
     fn nearest(
         &self,
         at: &[f64],
