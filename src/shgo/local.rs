@@ -127,12 +127,13 @@ pub(crate) fn minimize(
     // a slightly infeasible point beat the true constrained minimum).
     let tight = options.constraint_tol.min(1e-9);
     let satisfies = |x: &[f64]| within(x, tight);
-    let start: Vec<f64> = x0.iter().zip(bounds).map(|(&v, &(l, u))| v.clamp(l, u)).collect();
+    let given = x0;
+    let x0: Vec<f64> = x0.iter().zip(bounds).map(|(&v, &(l, u))| v.clamp(l, u)).collect();
     // Only a finite value for the very point given (not one the box moved).
-    let known = f0.filter(|v| v.is_finite() && start.as_slice() == x0);
+    let known = f0.filter(|v| v.is_finite() && x0.as_slice() == given);
     let counted = |x: &[f64]| {
         let v = match known {
-            Some(v) if x == start.as_slice() => v,
+            Some(v) if x == x0.as_slice() => v,
             _ => {
                 calls.set(calls.get() + 1);
                 f(x)
@@ -154,7 +155,6 @@ pub(crate) fn minimize(
         }
         v
     };
-    let x0 = start.clone();
     let maxeval = options.maxeval.min(budget).max(1);
     let xtol_abs: Vec<f64> =
         scale.iter().map(|w| (w * options.xtol_rel).max(f64::MIN_POSITIVE)).collect();
@@ -400,10 +400,13 @@ mod tests {
             assert_eq!(&all[1..], &fewer[..], "{method:?}: the same path without the start");
             assert_eq!((fresh.nfev, known.nfev), (all.len(), all.len() - 1), "{method:?}");
             assert_eq!((fresh.x, fresh.fun), (known.x, known.fun), "{method:?}");
-            // A value for a point the box moves (x0 outside it) is not used.
+            // A value for a point the box moves (x0 outside it) is not used:
+            // the moved start is evaluated.
             let calls = Cell::new(0);
+            let first = RefCell::new(None);
             let f = |x: &[f64]| {
                 calls.set(calls.get() + 1);
+                first.borrow_mut().get_or_insert_with(|| x.to_vec());
                 (x[0] - 3.0).powi(2) + (x[1] + 1.0).powi(2)
             };
             let bounds = [(-1.0, 1.0); 2];
@@ -419,6 +422,7 @@ mod tests {
                 usize::MAX,
             );
             assert_eq!(r.nfev, calls.get(), "{method:?}");
+            assert_eq!(first.into_inner(), Some(vec![1.0, -1.0]), "{method:?}");
         }
     }
 
