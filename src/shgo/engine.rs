@@ -52,7 +52,8 @@ pub(super) struct Run<'a> {
     mode: Mode,
     n: Option<usize>,
     iters: Option<usize>,
-    started: Instant,
+    /// Only read when `maxtime` is set (a clock reading is dear in wasm).
+    started: Option<Instant>,
     /// Sampling evaluations.
     fn_count: usize,
     nlfev: usize,
@@ -153,7 +154,7 @@ impl<'a> Run<'a> {
             mode,
             n,
             iters,
-            started: Instant::now(),
+            started: o.maxtime.map(|_| Instant::now()),
             fn_count: 0,
             nlfev: 0,
             tnev: 0,
@@ -547,7 +548,7 @@ impl<'a> Run<'a> {
         if o.maxfev.is_some_and(|m| self.nfev() >= m) || o.maxev.is_some_and(|m| self.tnev >= m) {
             self.stop_global = true;
         }
-        if o.maxtime.is_some_and(|t| self.started.elapsed().as_secs_f64() >= t) {
+        if o.maxtime.zip(self.started).is_some_and(|(t, at)| at.elapsed().as_secs_f64() >= t) {
             self.stop_global = true;
             self.out_of_time = true;
         }
