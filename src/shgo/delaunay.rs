@@ -93,28 +93,20 @@ impl Cloud {
     /// so far cannot hold a nearer point). Points at equal distances may come
     /// in any order; every answer that uses the lists is the same whichever
     /// of them makes the cut (see [`Cloud::is_edge_near`]).
+    #[cfg(test)]
     pub fn nearest(&self, k: usize) -> Vec<Near> {
+        let index = self.nearest_index(k);
+        (0..self.len()).map(|p| index.near(p)).collect()
+    }
+
+    /// [`Cloud::nearest`] point by point, for callers that need the lists of
+    /// only some points (or only each point's nearest, [`NearestIndex::closest`]).
+    pub fn nearest_index(&self, k: usize) -> NearestIndex<'_> {
+        let k = k.min(self.len().saturating_sub(1));
         if self.dim == 1 {
-            return self.nearest_on_a_line(k);
+            return NearestIndex { cloud: self, k, found: Found::Line(self.nearest_on_a_line(k)) };
         }
-        let n = self.len();
-        let k = k.min(n.saturating_sub(1));
-        let tree = KdTree::new(self);
-        (0..n)
-            .map(|p| {
-                let mut best: Vec<(f64, usize)> = Vec::with_capacity(k + 1);
-                tree.nearest(self.point(p), p, k, 0, n, &mut best);
-                // Every point nearer than `reach` is in the list (all of
-                // them when the list holds every other point).
-                let reach = if best.len() == n - 1 || best.len() < k {
-                    f64::INFINITY
-                } else {
-                    best[k - 1].0
-                };
-                let ids = best.iter().map(|&(_, r)| r).collect();
-                Near { points: best, ids, reach }
-            })
-            .collect()
+        NearestIndex { cloud: self, k, found: Found::Tree(KdTree::new(self)) }
     }
 
     /// [`Cloud::nearest`] on a line: a sweep outwards along the sorted
@@ -449,12 +441,65 @@ impl KdTree {
 
 /// A point's nearest other points, nearest first, as squared distances in the
 /// cloud's scaled coordinates.
+#[derive(Clone)]
 pub(crate) struct Near {
     pub points: Vec<(f64, usize)>,
     /// The same points' indices.
     pub ids: Vec<usize>,
     /// Every point nearer (squared) than this is in `points`.
     pub reach: f64,
+}
+
+/// Each point's nearest other points, found when asked (see
+/// [`Cloud::nearest_index`]).
+pub(crate) struct NearestIndex<'a> {
+    cloud: &'a Cloud,
+    k: usize,
+    found: Found,
+}
+
+enum Found {
+    /// On a line every list comes from one sweep, so all are made at once.
+    Line(Vec<Near>),
+    Tree(KdTree),
+}
+
+impl NearestIndex<'_> {
+    /// One of `p`'s nearest other points (any of them, when several are at
+    /// the same distance); None for a lone point. The nearest point is
+    /// always a Delaunay neighbour (the ball with diameter pq holds no other
+    /// point), so this settles most vertices without the whole list.
+    pub fn closest(&self, p: usize) -> Option<usize> {
+        match &self.found {
+            Found::Line(lists) => lists[p].points.first().map(|&(_, q)| q),
+            Found::Tree(tree) => {
+                let mut best = Vec::with_capacity(2);
+                tree.nearest(self.cloud.point(p), p, 1, 0, self.cloud.len(), &mut best);
+                best.first().map(|&(_, q)| q)
+            }
+        }
+    }
+
+    /// `p`'s `k` nearest other points, nearest first.
+    pub fn near(&self, p: usize) -> Near {
+        let (k, n) = (self.k, self.cloud.len());
+        match &self.found {
+            Found::Line(lists) => lists[p].clone(),
+            Found::Tree(tree) => {
+                let mut best: Vec<(f64, usize)> = Vec::with_capacity(k + 1);
+                tree.nearest(self.cloud.point(p), p, k, 0, n, &mut best);
+                // Every point nearer than `reach` is in the list (all of
+                // them when the list holds every other point).
+                let reach = if best.len() == n - 1 || best.len() < k {
+                    f64::INFINITY
+                } else {
+                    best[k - 1].0
+                };
+                let ids = best.iter().map(|&(_, r)| r).collect();
+                Near { points: best, ids, reach }
+            }
+        }
+    }
 }
 
 /// A bound on the ball's centre keeps the LP bounded: a ball of radius 10⁴
@@ -797,6 +842,38 @@ mod tests {
                 for r in (0..pts.len()).filter(|&r| r != p && c.dist(p, r) < near[p].reach) {
                     assert!(near[p].ids.contains(&r), "{d}-D point {p}: {r} missing");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn each_points_closest_is_at_the_smallest_distance_and_a_neighbour() {
+        // What the engine's shortcut relies on: `closest` returns a point
+        // at p's smallest distance (any one of them on a lattice, where
+        // they tie), and the full test calls it a Delaunay neighbour.
+        let mut rnd = uniform(31_u64);
+        let mut clouds: Vec<Vec<Vec<f64>>> =
+            (1..=5).map(|d| (0..60).map(|_| (0..d).map(|_| rnd()).collect()).collect()).collect();
+        clouds.push(
+            (0..64)
+                .map(|i| {
+                    vec![(i % 4) as f64 / 3.0, (i / 4 % 4) as f64 / 3.0, (i / 16) as f64 / 3.0]
+                })
+                .collect(),
+        );
+        clouds.push(vec![vec![0.5, 0.5]]);
+        for pts in clouds {
+            let d = pts[0].len();
+            let c = Cloud::new(&pts, &vec![0.0; d], &vec![1.0; d]);
+            let index = c.nearest_index(2 * d + 4);
+            for p in 0..pts.len() {
+                let Some(q) = index.closest(p) else {
+                    assert_eq!(pts.len(), 1, "only a lone point has no closest");
+                    continue;
+                };
+                let smallest = (0..pts.len()).filter(|&r| r != p).map(|r| c.dist(p, r));
+                assert_eq!(c.dist(p, q), smallest.fold(f64::INFINITY, f64::min), "{d}-D {p}");
+                assert!(c.is_edge(p, q), "{d}-D: {p}'s closest {q} is no neighbour");
             }
         }
     }

@@ -319,7 +319,8 @@ impl<'a> Run<'a> {
                 let mut by_value: Vec<usize> = (0..n).collect();
                 by_value.sort_by(|&a, &b| s.samples[a].f.total_cmp(&s.samples[b].f));
                 let mut lower: Vec<(f64, usize)> = Vec::with_capacity(n);
-                let near = cloud.nearest(NEAREST_FIRST * xs.first().map_or(1, Vec::len) + 4);
+                let nearest =
+                    cloud.nearest_index(NEAREST_FIRST * xs.first().map_or(1, Vec::len) + 4);
                 for p in 0..n {
                     if s.is_minimum[p] {
                         continue;
@@ -332,15 +333,21 @@ impl<'a> Run<'a> {
                     if fp == f64::INFINITY {
                         continue;
                     }
+                    // The nearest point is always a Delaunay neighbour:
+                    // when it is at or below p, p is settled without its list.
+                    if nearest.closest(p).is_some_and(|q| s.samples[q].f <= fp) {
+                        continue;
+                    }
+                    let near = nearest.near(p);
                     // A minimizer has no Delaunay neighbour at or below it;
                     // candidates are tried nearest first (the nearest point
                     // is always a neighbour, so most vertices are settled by
                     // the first few), and only what is tried gets sorted.
-                    let settled = near[p]
+                    let settled = near
                         .points
                         .iter()
                         .filter(|&&(_, q)| s.samples[q].f <= fp)
-                        .any(|&(_, q)| cloud.is_edge_near(p, q, &near[p]));
+                        .any(|&(_, q)| cloud.is_edge_near(p, q, &near));
                     if settled {
                         continue;
                     }
@@ -350,7 +357,7 @@ impl<'a> Run<'a> {
                         by_value
                             .iter()
                             .take_while(|&&q| s.samples[q].f <= fp)
-                            .filter(|&&q| q != p && !near[p].ids.contains(&q))
+                            .filter(|&&q| q != p && !near.ids.contains(&q))
                             .map(|&q| (dist2(&xs[p], &xs[q]), q)),
                     );
                     if !any_nearest_first(&mut lower, |q| cloud.is_edge(p, q)) {
