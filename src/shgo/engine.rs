@@ -10,6 +10,7 @@ use super::local::{self, LocalResult, ScalarFn};
 use super::options::{
     Constraint, ConstraintKind, CustomSampler, Options, SamplingMethod, INFINITE_BOUND,
 };
+use super::sobol::SobolPoints;
 use super::{IterationState, Observer, ShgoResult};
 
 /// A sampled point and its value.
@@ -21,7 +22,7 @@ struct Sample {
 /// The sampled (Sobol or custom) mode's state.
 struct Sampled {
     samples: Vec<Sample>,
-    sobol: Option<sobol::Sobol<f64>>,
+    sobol: Option<SobolPoints>,
     custom: Option<CustomSampler>,
     /// Which samples are local minima found earlier (never pool vertices).
     is_minimum: Vec<bool>,
@@ -115,11 +116,7 @@ impl<'a> Run<'a> {
             }
             SamplingMethod::Sobol => {
                 let n = o.n.unwrap_or(100).next_power_of_two();
-                // The direction numbers are decompressed once per process.
-                static PARAMS: std::sync::OnceLock<sobol::params::JoeKuoD6> =
-                    std::sync::OnceLock::new();
-                let params = PARAMS.get_or_init(sobol::params::JoeKuoD6::minimal);
-                let seq = sobol::Sobol::<f64>::new(dim, params);
+                let seq = SobolPoints::new(dim);
                 (
                     Mode::Sampled(Sampled {
                         samples: vec![],
@@ -257,27 +254,44 @@ impl<'a> Run<'a> {
             Mode::Sampled(s) => {
                 let n = self.n.unwrap_or(128);
                 let dim = self.bounds.len();
-                let unit: Vec<Vec<f64>> = match (&mut s.sobol, &s.custom) {
-                    (Some(seq), _) => seq.by_ref().take(n).collect(),
-                    (None, Some(custom)) => (custom.0)(n, dim),
-                    (None, None) => vec![],
-                };
-                let points: Vec<Vec<f64>> = unit
-                    .into_iter()
-                    .filter(|u| u.len() == dim && u.iter().all(|v| v.is_finite()))
-                    .map(|u| {
-                        u.iter().zip(&self.bounds).map(|(t, (l, h))| t * (h - l) + l).collect()
-                    })
-                    .collect();
-                self.sampled_last = points.len();
-                self.tnev += points.len();
-                for x in points {
-                    if !self.o.infty_constraints && !self.feasible(&x) {
+                // The new points, flat (one allocation for all of them; a
+                // point is copied out only if it is kept).
+                let mut points: Vec<f64> = Vec::new();
+                match (&mut s.sobol, &s.custom) {
+                    (Some(seq), _) => {
+                        points.resize(n * dim, 0.0);
+                        let mut made = 0;
+                        for x in points.chunks_exact_mut(dim) {
+                            if !seq.next_into(x) {
+                                break;
+                            }
+                            made += 1;
+                        }
+                        points.truncate(made * dim);
+                    }
+                    (None, Some(custom)) => {
+                        for u in (custom.0)(n, dim) {
+                            if u.len() == dim && u.iter().all(|v| v.is_finite()) {
+                                points.extend(u);
+                            }
+                        }
+                    }
+                    (None, None) => {}
+                }
+                for x in points.chunks_exact_mut(dim) {
+                    for (t, (l, h)) in x.iter_mut().zip(&self.bounds) {
+                        *t = *t * (h - l) + l;
+                    }
+                }
+                self.sampled_last = points.len() / dim;
+                self.tnev += points.len() / dim;
+                for x in points.chunks_exact(dim) {
+                    if !self.o.infty_constraints && !self.feasible(x) {
                         continue;
                     }
-                    let value = self.evaluate(&x);
+                    let value = self.evaluate(x);
                     if let Mode::Sampled(s) = &mut self.mode {
-                        s.samples.push(Sample { x, f: value });
+                        s.samples.push(Sample { x: x.to_vec(), f: value });
                         s.is_minimum.push(false);
                     }
                 }

@@ -77,6 +77,7 @@ mod engine;
 mod local;
 mod options;
 pub mod problems;
+mod sobol;
 pub mod spec;
 
 use serde::Serialize;
