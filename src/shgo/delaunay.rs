@@ -104,15 +104,14 @@ impl Cloud {
     pub fn nearest_index(&self, k: usize) -> NearestIndex<'_> {
         let k = k.min(self.len().saturating_sub(1));
         if self.dim == 1 {
-            return NearestIndex { cloud: self, k, found: Found::Line(self.nearest_on_a_line(k)) };
+            let (order, pos) = self.line_order();
+            return NearestIndex { cloud: self, k, found: Found::Line { order, pos } };
         }
         NearestIndex { cloud: self, k, found: Found::Tree(KdTree::new(self)) }
     }
 
-    /// [`Cloud::nearest`] on a line: a sweep outwards along the sorted
-    /// order (a point farther along it than the k-th nearest so far cannot
-    /// be nearer), which a tree cannot beat in one dimension.
-    fn nearest_on_a_line(&self, k: usize) -> Vec<Near> {
+    /// The points in order along a line, and each point's place in it.
+    fn line_order(&self) -> (Vec<usize>, Vec<usize>) {
         let n = self.len();
         let mut order: Vec<usize> = (0..n).collect();
         order.sort_by(|&a, &b| self.coords[a * self.dim].total_cmp(&self.coords[b * self.dim]));
@@ -120,50 +119,53 @@ impl Cloud {
         for (i, &r) in order.iter().enumerate() {
             pos[r] = i;
         }
-        let k = k.min(n.saturating_sub(1));
-        (0..n)
-            .map(|p| {
-                let x0 = self.coords[p * self.dim];
-                let mut best: Vec<(f64, usize)> = Vec::with_capacity(k + 1);
-                let worst = |best: &Vec<(f64, usize)>| {
-                    if best.len() < k {
-                        f64::INFINITY
-                    } else {
-                        best[k - 1].0
-                    }
-                };
-                let visit = |r: usize, best: &mut Vec<(f64, usize)>| -> bool {
-                    let dx = self.coords[r * self.dim] - x0;
-                    if dx * dx >= worst(best) {
-                        return false;
-                    }
-                    let d = dist2(self.point(p), self.point(r));
-                    if d < worst(best) {
-                        let at = best.partition_point(|e| e.0 <= d);
-                        best.insert(at, (d, r));
-                        best.truncate(k);
-                    }
-                    true
-                };
-                let (mut left, mut right) = (pos[p], pos[p] + 1);
-                let (mut go_left, mut go_right) = (true, true);
-                while go_left || go_right {
-                    if go_left {
-                        go_left = left > 0 && visit(order[left - 1], &mut best);
-                        left = left.saturating_sub(1);
-                    }
-                    if go_right {
-                        go_right = right < n && visit(order[right], &mut best);
-                        right += 1;
-                    }
-                }
-                // Every point nearer than `reach` is in the list (all of
-                // them when the list holds every other point).
-                let reach = if best.len() == n - 1 { f64::INFINITY } else { worst(&best) };
-                let ids = best.iter().map(|&(_, r)| r).collect();
-                Near { points: best, ids, reach }
-            })
-            .collect()
+        (order, pos)
+    }
+
+    /// [`Cloud::nearest`] on a line, for point `p`: a sweep outwards along
+    /// the sorted order (a point farther along it than the k-th nearest so
+    /// far cannot be nearer), which a tree cannot beat in one dimension.
+    fn near_on_a_line(&self, order: &[usize], pos: &[usize], p: usize, k: usize) -> Near {
+        let n = self.len();
+        let x0 = self.coords[p * self.dim];
+        let mut best: Vec<(f64, usize)> = Vec::with_capacity(k + 1);
+        let worst = |best: &Vec<(f64, usize)>| {
+            if best.len() < k {
+                f64::INFINITY
+            } else {
+                best[k - 1].0
+            }
+        };
+        let visit = |r: usize, best: &mut Vec<(f64, usize)>| -> bool {
+            let dx = self.coords[r * self.dim] - x0;
+            if dx * dx >= worst(best) {
+                return false;
+            }
+            let d = dist2(self.point(p), self.point(r));
+            if d < worst(best) {
+                let at = best.partition_point(|e| e.0 <= d);
+                best.insert(at, (d, r));
+                best.truncate(k);
+            }
+            true
+        };
+        let (mut left, mut right) = (pos[p], pos[p] + 1);
+        let (mut go_left, mut go_right) = (k > 0, k > 0);
+        while go_left || go_right {
+            if go_left {
+                go_left = left > 0 && visit(order[left - 1], &mut best);
+                left = left.saturating_sub(1);
+            }
+            if go_right {
+                go_right = right < n && visit(order[right], &mut best);
+                right += 1;
+            }
+        }
+        // Every point nearer than `reach` is in the list (all of them when
+        // the list holds every other point).
+        let reach = if best.len() == n - 1 { f64::INFINITY } else { worst(&best) };
+        let ids = best.iter().map(|&(_, r)| r).collect();
+        Near { points: best, ids, reach }
     }
 
     /// [`Cloud::is_edge`] with `near` = p's nearest points: when q is nearer
@@ -441,7 +443,6 @@ impl KdTree {
 
 /// A point's nearest other points, nearest first, as squared distances in the
 /// cloud's scaled coordinates.
-#[derive(Clone)]
 pub(crate) struct Near {
     pub points: Vec<(f64, usize)>,
     /// The same points' indices.
@@ -459,8 +460,11 @@ pub(crate) struct NearestIndex<'a> {
 }
 
 enum Found {
-    /// On a line every list comes from one sweep, so all are made at once.
-    Line(Vec<Near>),
+    /// On a line: the points' order along it, and each one's place.
+    Line {
+        order: Vec<usize>,
+        pos: Vec<usize>,
+    },
     Tree(KdTree),
 }
 
@@ -471,7 +475,9 @@ impl NearestIndex<'_> {
     /// point), so this settles most vertices without the whole list.
     pub fn closest(&self, p: usize) -> Option<usize> {
         match &self.found {
-            Found::Line(lists) => lists[p].points.first().map(|&(_, q)| q),
+            Found::Line { order, pos } => {
+                self.cloud.near_on_a_line(order, pos, p, 1).points.first().map(|&(_, q)| q)
+            }
             Found::Tree(tree) => {
                 let mut best = Vec::with_capacity(2);
                 tree.nearest(self.cloud.point(p), p, 1, 0, self.cloud.len(), &mut best);
@@ -484,7 +490,7 @@ impl NearestIndex<'_> {
     pub fn near(&self, p: usize) -> Near {
         let (k, n) = (self.k, self.cloud.len());
         match &self.found {
-            Found::Line(lists) => lists[p].clone(),
+            Found::Line { order, pos } => self.cloud.near_on_a_line(order, pos, p, k),
             Found::Tree(tree) => {
                 let mut best: Vec<(f64, usize)> = Vec::with_capacity(k + 1);
                 tree.nearest(self.cloud.point(p), p, k, 0, n, &mut best);
