@@ -39,13 +39,13 @@ pub(crate) struct Cloud {
 }
 
 impl Cloud {
-    pub fn new(points: &[Vec<f64>], lower: &[f64], upper: &[f64]) -> Self {
+    pub fn new<P: AsRef<[f64]>>(points: &[P], lower: &[f64], upper: &[f64]) -> Self {
         let dim = lower.len();
         let scale = lower.iter().zip(upper).map(|(l, u)| u - l).fold(0.0_f64, f64::max);
         let scale = if scale > 0.0 && scale.is_finite() { scale } else { 1.0 };
         let coords =
-            points.iter().flat_map(|x| x.iter().zip(lower).map(|(v, l)| (v - l) / scale)).collect();
-        Cloud { coords, dim }
+            points.iter().flat_map(|x| x.as_ref().iter().zip(lower).map(|(v, l)| (v - l) / scale));
+        Cloud { coords: coords.collect(), dim }
     }
 
     pub fn len(&self) -> usize {

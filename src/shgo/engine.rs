@@ -327,21 +327,22 @@ impl<'a> Run<'a> {
                 }
             }
             Mode::Sampled(s) => {
-                let xs: Vec<Vec<f64>> = s.samples.iter().map(|p| p.x.clone()).collect();
+                // The samples' coordinates are borrowed, not copied.
+                let xs: Vec<&[f64]> = s.samples.iter().map(|p| p.x.as_slice()).collect();
                 let cloud = Cloud::new(&xs, &self.lower, &self.upper);
                 let n = xs.len();
                 let mut by_value: Vec<usize> = (0..n).collect();
                 by_value.sort_by(|&a, &b| s.samples[a].f.total_cmp(&s.samples[b].f));
                 let mut lower: Vec<(f64, usize)> = Vec::with_capacity(n);
                 let nearest =
-                    cloud.nearest_index(NEAREST_FIRST * xs.first().map_or(1, Vec::len) + 4);
+                    cloud.nearest_index(NEAREST_FIRST * xs.first().map_or(1, |x| x.len()) + 4);
                 for p in 0..n {
                     if s.is_minimum[p] {
                         continue;
                     }
                     let fp = s.samples[p].f;
                     if n == 1 {
-                        pool.push((xs[p].clone(), fp, self.bounds.clone()));
+                        pool.push((xs[p].to_vec(), fp, self.bounds.clone()));
                         continue;
                     }
                     if fp == f64::INFINITY {
@@ -372,10 +373,10 @@ impl<'a> Run<'a> {
                             .iter()
                             .take_while(|&&q| s.samples[q].f <= fp)
                             .filter(|&&q| q != p && !near.ids.contains(&q))
-                            .map(|&q| (dist2(&xs[p], &xs[q]), q)),
+                            .map(|&q| (dist2(xs[p], xs[q]), q)),
                     );
                     if !any_nearest_first(&mut lower, |q| cloud.is_edge(p, q)) {
-                        pool.push((xs[p].clone(), fp, self.bounds.clone()));
+                        pool.push((xs[p].to_vec(), fp, self.bounds.clone()));
                     }
                 }
             }
