@@ -1,7 +1,10 @@
 """SHGO: ours (the `flash shgo` command) against scipy.optimize.shgo.
 
     bash scripts/shgo_bench.sh            # sets up scipy in .tools/, builds, runs
-    python3 scripts/shgo_bench.py [--quick] [--json OUT] [--local slsqp|cobyla] [--set fresh]
+    python3 scripts/shgo_bench.py [--quick] [--json OUT] [--local slsqp|cobyla] [--set fresh|constrained]
+                                  [--kraft]
+
+`--kraft` runs ours with SLSQP's roundoff stop off (Kraft's rule, as scipy runs it).
 
 Runs both on the same problems with the same n / iters / sampling / local
 method and prints, per run: the minimum found, nfev, median wall time and the
@@ -170,6 +173,10 @@ GO_RUNS = [{"problem": p, "sampling": s} for p in GO_SET for s in ("simplicial",
 # same functions with other sample sizes, fixed before any run of it.
 FRESH_RUNS = [dict(p, problem=f) for f in GO_SET
               for p in ({"sampling": "simplicial", "n": 50}, {"sampling": "sobol", "n": 200})]
+# Constrained rows, for checking SLSQP's roundoff stop where it was not found (`--set
+# constrained`; `--kraft` runs ours without it), fixed before any run of them (eleventh session).
+CONSTRAINED_RUNS = [{"problem": p, "sampling": s, "n": n} for p in ("t1", "t2", "t3_hs18", "t4_hs100")
+                    for s, n in (("sobol", 64), ("sobol", 256), ("sobol", 1024), ("simplicial", 30))]
 F_STAR = {
     "t1": 0.0, "t1_unit": 0.0, "t1_unbounded": 0.0, "t2": -28.44677132, "t2_short": -28.44677132,
     "t3_hs18": 5.0, "t4_hs100": 680.6300573, "eggholder": -959.6406627208505, "lennard_jones_2": -1.0,
@@ -220,15 +227,18 @@ def main():
         methods = (sys.argv[sys.argv.index("--local") + 1],)
     rows = []
     for local in methods:
-        runs = FRESH_RUNS if "--set" in sys.argv and sys.argv[sys.argv.index("--set") + 1] == "fresh" \
-            else SCIPY_TESTS + GO_RUNS
+        which = sys.argv[sys.argv.index("--set") + 1] if "--set" in sys.argv else None
+        runs = {"fresh": FRESH_RUNS, "constrained": CONSTRAINED_RUNS}.get(which, SCIPY_TESTS + GO_RUNS)
         specs = [dict(s, local=local) for s in runs]
         if quick:
             specs = specs[:8]
-        ours = run_ours([dict(s, repeats=3 if quick else 20) for s in specs], flash)
+        kraft = {"roundoff_stop": False} if "--kraft" in sys.argv else {}
+        ours = run_ours([dict(s, repeats=3 if quick else 20, **kraft) for s in specs], flash)
         for spec, mine in zip(specs, ours):
             theirs = run_scipy(spec, 1 if quick else 3)
             f_star = F_STAR[spec["problem"]]
+            if mine["fun"] is None:  # no feasible sample: nothing found, as scipy's `inf`
+                mine = dict(mine, fun=math.inf)
             rows.append({
                 "spec": spec, "f_star": f_star,
                 "scipy": theirs, "ours": {k: mine[k] for k in ("fun", "nfev", "seconds", "success", "minima")},

@@ -62,6 +62,13 @@ pub struct LocalOptions {
     /// A local result counts only if it violates no constraint by more than
     /// this. Default: 1e-6.
     pub constraint_tol: f64,
+    /// SLSQP stops, as converged, when its line search reaches Kraft's limit
+    /// of ten step reductions and the merit function has not changed by more
+    /// than ten units of rounding: the point cannot be improved, and Kraft's
+    /// algorithm (scipy's) would go on paying a finite-difference gradient
+    /// and another line search per iteration at the noise floor. Default:
+    /// true; false runs Kraft's rule as scipy does. COBYLA ignores it.
+    pub roundoff_stop: bool,
 }
 
 impl Default for LocalOptions {
@@ -75,6 +82,7 @@ impl Default for LocalOptions {
             rhobeg: 0.25,
             rhobeg_max: 1.0,
             constraint_tol: 1e-6,
+            roundoff_stop: true,
         }
     }
 }
@@ -331,6 +339,7 @@ pub(crate) fn minimize(
                     ftol_abs: options.ftol_abs,
                     xtol_abs,
                     acc: options.ftol_abs,
+                    roundoff_stop: options.roundoff_stop,
                     ..Default::default()
                 };
             let out = slsqp::minimize(objective, &x0, bounds, &cons_refs, (), maxeval, Some(tols));
@@ -447,12 +456,27 @@ mod tests {
         bounds: &[(f64, f64)],
         ineq: &[ScalarFn],
     ) -> (LocalResult, Vec<Vec<f64>>) {
+        slsqp_calls_with(
+            f,
+            x0,
+            bounds,
+            ineq,
+            LocalOptions { method: LocalMethod::Slsqp, ..LocalOptions::default() },
+        )
+    }
+
+    fn slsqp_calls_with(
+        f: fn(&[f64]) -> f64,
+        x0: &[f64],
+        bounds: &[(f64, f64)],
+        ineq: &[ScalarFn],
+        options: LocalOptions,
+    ) -> (LocalResult, Vec<Vec<f64>>) {
         let calls = RefCell::new(Vec::new());
         let counted = |x: &[f64]| {
             calls.borrow_mut().push(x.to_vec());
             f(x)
         };
-        let options = LocalOptions { method: LocalMethod::Slsqp, ..LocalOptions::default() };
         let scale: Vec<f64> = bounds.iter().map(|(l, u)| u - l).collect();
         let r = minimize(&counted, x0, None, bounds, &scale, ineq, &[], &options, usize::MAX);
         (r, calls.into_inner())
@@ -492,5 +516,31 @@ mod tests {
         let (r, _) = slsqp_calls(t4, &[0.0; 7], &[(-10.0, 10.0); 7], &ineq);
         assert!(r.feasible);
         assert!((r.fun - 680.630_057_3).abs() < 1e-5, "f = {} at {:?}", r.fun, r.x);
+    }
+
+    #[test]
+    fn the_roundoff_stop_ends_hs100_from_the_origin_sooner_at_the_same_minimum() {
+        // From the origin, Kraft's rule (scipy's) is within 1e-8 of its final
+        // f after about 160 of its 261 calls and spends the rest at the noise
+        // floor: line searches that end at their limit of ten reductions with
+        // the merit function unchanged to rounding, each followed by another
+        // gradient. The roundoff stop ends at the first such line search.
+        use super::super::problems::{t4, t4_g1, t4_g2, t4_g3, t4_g4};
+        let ineq: [ScalarFn; 4] = [&t4_g1, &t4_g2, &t4_g3, &t4_g4];
+        let slsqp = LocalOptions { method: LocalMethod::Slsqp, ..LocalOptions::default() };
+        let kraft = LocalOptions { roundoff_stop: false, ..slsqp.clone() };
+        let (stop, stop_calls) = slsqp_calls_with(t4, &[0.0; 7], &[(-10.0, 10.0); 7], &ineq, slsqp);
+        let (full, full_calls) = slsqp_calls_with(t4, &[0.0; 7], &[(-10.0, 10.0); 7], &ineq, kraft);
+        assert!(stop.feasible && full.feasible);
+        assert!((stop.fun - full.fun).abs() < 1e-9, "f = {} against {}", stop.fun, full.fun);
+        assert!((stop.fun - 680.630_057_3).abs() < 1e-5);
+        // The two runs are the same search until the first stalled line search.
+        assert_eq!(stop_calls[..], full_calls[..stop_calls.len()]);
+        assert!(
+            stop_calls.len() + 50 < full_calls.len(),
+            "{} calls against {}",
+            stop_calls.len(),
+            full_calls.len()
+        );
     }
 }

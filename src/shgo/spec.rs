@@ -32,6 +32,10 @@ pub struct Spec {
     pub maxfev: Option<usize>,
     #[serde(default)]
     pub local_iter: Option<usize>,
+    /// SLSQP's roundoff stop (`LocalOptions::roundoff_stop`); false runs
+    /// Kraft's rule as scipy does.
+    #[serde(default = "default_true")]
+    pub roundoff_stop: bool,
     /// Timed repeats; the median is reported.
     #[serde(default = "default_repeats")]
     pub repeats: usize,
@@ -137,7 +141,11 @@ impl Spec {
             f_min: self.f_min,
             maxfev: self.maxfev,
             local_iter: self.local_iter,
-            local: LocalOptions { method: self.local, ..LocalOptions::default() },
+            local: LocalOptions {
+                method: self.local,
+                roundoff_stop: self.roundoff_stop,
+                ..LocalOptions::default()
+            },
             ..Options::default()
         })
     }

@@ -63,6 +63,13 @@ pub struct StopTols {
     /// constraints violated by less than `acc` in sum. 0 (NLopt's choice)
     /// leaves only the tolerances above. Added by flash-nas.
     pub acc: f64,
+    /// Stop, as converged, when a line search reaches Kraft's limit of ten
+    /// step reductions without changing the merit function by more than ten
+    /// units of rounding: the point cannot be improved, and Kraft's algorithm
+    /// would otherwise go on paying a gradient and a line search per
+    /// iteration at the noise floor. `false` (the default) is the published
+    /// crate's behaviour. Added by flash-nas.
+    pub roundoff_stop: bool,
 }
 
 /// Minimizes a function using the SLSQP method.
@@ -248,6 +255,7 @@ pub fn minimize<F: Func<U>, G: Func<U>, U: Clone>(
             &mut minf,
             &mut stop,
             stop_tol.acc,
+            stop_tol.roundoff_stop,
         )
     };
 
@@ -332,6 +340,7 @@ mod tests {
                 &mut minf,
                 &mut stop,
                 0.0,
+                false,
             )
         };
 

@@ -216,6 +216,9 @@ struct slsqpb_state {
     pub ireset: ::core::ffi::c_int,
     pub itermx: ::core::ffi::c_int,
     pub x0: *mut ::core::ffi::c_double,
+    // flash-nas: 1 to stop when a line search ends at its limit without
+    // changing the merit function beyond rounding (see slsqpb_).
+    pub roundoff: ::core::ffi::c_int,
 }
 
 unsafe fn nlopt_time_seed() -> ::core::ffi::c_ulong {
@@ -3065,6 +3068,17 @@ unsafe fn slsqpb_(
             j += 1;
         }
         h1 = t - t0;
+        // flash-nas: Kraft's line search accepts its point after ten step
+        // reductions whether or not the merit function went down. When it
+        // has not moved beyond rounding (|t - t0| within ten units of
+        // rounding of t0), the SQP step cannot improve this point, and every
+        // further iteration (a finite-difference gradient and up to eleven
+        // more line-search points) repeats that at the noise floor: stop here
+        // as converged, as NLopt's other methods stop ROUNDOFF_LIMITED.
+        let stalled = (*state).roundoff != 0
+            && line > 10 as ::core::ffi::c_int
+            && !(h1 <= h3 / ten)
+            && h1.abs() <= 10.0f64 * f64::EPSILON * t0.abs().max(1.0f64);
         match iexact + 1 as ::core::ffi::c_int {
             1 => {
                 current_block = 15522146559271336860;
@@ -3106,14 +3120,15 @@ unsafe fn slsqpb_(
                             j += 1;
                         }
                         d__1 = *f - f0;
-                        if ((d__1).abs() < *acc
-                            || dnrm2___(
-                                n,
-                                s.offset(1 as ::core::ffi::c_int as isize)
-                                    as *mut ::core::ffi::c_double,
-                                1 as ::core::ffi::c_int,
-                            ) < *acc)
-                            && h3 < *acc
+                        if stalled
+                            || ((d__1).abs() < *acc
+                                || dnrm2___(
+                                    n,
+                                    s.offset(1 as ::core::ffi::c_int as isize)
+                                        as *mut ::core::ffi::c_double,
+                                    1 as ::core::ffi::c_int,
+                                ) < *acc)
+                                && h3 < *acc
                         {
                             *mode = 0 as ::core::ffi::c_int;
                         } else {
@@ -3675,6 +3690,7 @@ pub(crate) unsafe fn nlopt_slsqp<U>(
     mut minf: *mut ::core::ffi::c_double,
     mut stop: *mut nlopt_stopping,
     acc_in: ::core::ffi::c_double,
+    roundoff_in: bool,
 ) -> nlopt_result {
     let mut current_block: u64;
     let mut state: slsqpb_state = slsqpb_state {
@@ -3697,6 +3713,7 @@ pub(crate) unsafe fn nlopt_slsqp<U>(
         ireset: 0 as ::core::ffi::c_int,
         itermx: 0 as ::core::ffi::c_int,
         x0: ::core::ptr::null_mut::<::core::ffi::c_double>(),
+        roundoff: roundoff_in as ::core::ffi::c_int,
     };
     let mut mtot: ::core::ffi::c_uint = nlopt_count_constraints(m, fc);
     let mut ptot: ::core::ffi::c_uint = nlopt_count_constraints(p, h);
