@@ -68,8 +68,11 @@ impl Batch {
 /// Runs SHGO on a named test problem (a `shgo::spec::Spec` as a JS object).
 #[wasm_bindgen(js_name = shgoRun)]
 pub fn shgo_run(spec: JsValue) -> Result<JsValue, JsError> {
-    let spec: spec::Spec =
+    // Through a JSON value, so the page's spec meets the CLI's parser: serde_wasm_bindgen reads
+    // only a struct's own fields (an unknown one would pass unseen) and prefixes "Error: ".
+    let value: serde_json::Value =
         serde_wasm_bindgen::from_value(spec).map_err(|e| JsError::new(&format!("spec: {e}")))?;
+    let spec = spec::parse(value).map_err(|e| JsError::new(&format!("spec: {e}")))?;
     let report = spec::run(&spec).map_err(core_error)?;
     to_js(&report)
 }

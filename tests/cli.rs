@@ -550,3 +550,17 @@ fn fit_report_lists_metrics_curve_held_out_fit_and_space_share_and_names_a_bad_f
     assert_eq!(code, 2);
     assert!(err.contains("--report = yes is not allowed: allowed json or table"), "{err}");
 }
+
+#[test]
+fn shgo_names_the_field_of_a_wrongly_typed_spec_value() {
+    let dir = std::env::temp_dir().join(format!("flash-cli-shgo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("specs.json");
+    std::fs::write(&path, r#"[{"problem": "t1", "n": 8}, {"problem": "t1", "iters": "two"}]"#)
+        .unwrap();
+    let (code, _, err) = flash(&["shgo", path.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("spec 1: iters: invalid type: string \"two\""), "{err}");
+    assert!(err.contains("allowed 1..=100, or null"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -683,3 +683,53 @@ fn a_spec_turns_slsqps_roundoff_stop_off_and_the_minimum_stays() {
     assert!((on.fun - 680.630_057_3).abs() < TOL && (off.fun - 680.630_057_3).abs() < TOL);
     assert!((on.fun - off.fun).abs() < 1e-9, "{} against {}", on.fun, off.fun);
 }
+
+#[test]
+fn a_spec_value_of_the_wrong_type_names_its_field_and_what_it_allows() {
+    use flash_nas::shgo::spec::parse;
+    use serde_json::json;
+    let err = |v: serde_json::Value| parse(v).unwrap_err().to_string();
+    let e = err(json!({"problem": "t1", "n": "x"}));
+    assert!(e.starts_with("n: invalid type: string \"x\""), "{e}");
+    assert!(e.ends_with("allowed 1..=100000, or null"), "{e}");
+    let e = err(json!({"problem": "t1", "roundoff_stop": 3}));
+    assert!(e.starts_with("roundoff_stop: invalid type: integer `3`"), "{e}");
+    assert!(e.ends_with("allowed true or false"), "{e}");
+    let e = err(json!({"problem": "t1", "repeats": -1}));
+    assert!(e.starts_with("repeats: ") && e.ends_with("allowed 1..=10000"), "{e}");
+    let e = err(json!({"problem": "t1", "local": 3}));
+    assert!(e.starts_with("local: ") && e.ends_with("allowed cobyla or slsqp"), "{e}");
+    // Where serde's message lists the allowed values itself, it stands alone.
+    let e = err(json!({"problem": "t1", "local": "bfgs"}));
+    assert_eq!(e, "local: unknown variant `bfgs`, expected `cobyla` or `slsqp`");
+    let e = err(json!({"problem": 7}));
+    assert!(e.starts_with("problem: invalid type: integer `7`") && e.contains("t3_hs18"), "{e}");
+    // At the root serde's own message names the field.
+    assert!(err(json!({"n": 1})).contains("missing field `problem`"));
+    assert!(err(json!({"problem": "t1", "nn": 1}))
+        .starts_with("nn: unknown field `nn`, expected one of"));
+    let e = err(json!("t1"));
+    assert!(e.contains("allowed an object with the fields problem, sampling, n,"), "{e}");
+    // A well-typed spec parses to what serde alone reads.
+    let ok = json!({"problem": "t1", "n": 64, "sampling": "sobol", "roundoff_stop": false});
+    let (a, b) = (
+        parse(ok.clone()).unwrap(),
+        serde_json::from_value::<flash_nas::shgo::spec::Spec>(ok).unwrap(),
+    );
+    assert_eq!(serde_json::to_value(a).unwrap(), serde_json::to_value(b).unwrap());
+}
+
+#[test]
+fn the_spec_field_list_is_the_specs_own_and_each_field_says_what_it_allows() {
+    use flash_nas::shgo::spec::{allowed, parse, FIELDS};
+    let spec = parse(serde_json::json!({"problem": "t1"})).unwrap();
+    let serde_json::Value::Object(map) = serde_json::to_value(spec).unwrap() else { panic!() };
+    let mut keys: Vec<&str> = map.keys().map(String::as_str).collect();
+    let mut fields = FIELDS.to_vec();
+    keys.sort_unstable();
+    fields.sort_unstable();
+    assert_eq!(keys, fields);
+    for f in FIELDS {
+        assert!(!allowed(f).starts_with("an object"), "{f} has no range of its own");
+    }
+}

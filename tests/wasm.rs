@@ -53,6 +53,24 @@ fn the_shell_converts_results_and_errors() {
 }
 
 #[wasm_bindgen_test]
+fn shgo_run_reads_a_js_spec_as_the_cli_does_and_names_a_bad_field() {
+    let get = |v: &JsValue, k: &str| js_sys::Reflect::get(v, &JsValue::from_str(k)).unwrap();
+    let spec = js_sys::JSON::parse(r#"{"problem": "t1", "sampling": "sobol", "n": 8}"#).unwrap();
+    let report = flash_nas::wasm::shgo_run(spec).unwrap();
+    assert!(get(&report, "nfev").as_f64().unwrap() > 0.0);
+    let bad = js_sys::JSON::parse(r#"{"problem": "t1", "n": "x"}"#).unwrap();
+    let err: JsValue = flash_nas::wasm::shgo_run(bad).unwrap_err().into();
+    let message = get(&err, "message").as_string().unwrap();
+    assert!(message.starts_with("spec: n: invalid type"), "{message}");
+    assert!(message.ends_with("allowed 1..=100000, or null"), "{message}");
+    // An unknown field is refused here as in the CLI (the JS object is read as JSON first).
+    let unknown = js_sys::JSON::parse(r#"{"problem": "t1", "nn": 1}"#).unwrap();
+    let err: JsValue = flash_nas::wasm::shgo_run(unknown).unwrap_err().into();
+    let message = get(&err, "message").as_string().unwrap();
+    assert!(message.starts_with("spec: nn: unknown field `nn`"), "{message}");
+}
+
+#[wasm_bindgen_test]
 fn the_page_form_helpers_convert_to_and_from_js() {
     use flash_nas::wasm;
     let get = |v: &JsValue, k: &str| js_sys::Reflect::get(v, &JsValue::from_str(k)).unwrap();

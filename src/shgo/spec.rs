@@ -84,36 +84,97 @@ pub const MAX_FEV: usize = 10_000_000;
 pub const MAX_LOCAL_ITER: usize = 10_000;
 pub const MAX_REPEATS: usize = 10_000;
 
+/// The fields of a [`Spec`], in its order (a test keeps them equal).
+pub const FIELDS: [&str; 12] = [
+    "problem",
+    "sampling",
+    "n",
+    "iters",
+    "local",
+    "infty_constraints",
+    "minimize_every_iter",
+    "f_min",
+    "maxfev",
+    "local_iter",
+    "roundoff_stop",
+    "repeats",
+];
+
+/// What a spec field allows, in words: the one place the ranges are written, for
+/// [`check`]'s range errors and [`parse`]'s type errors alike.
+pub fn allowed(field: &str) -> String {
+    match field {
+        "problem" => problems::all().iter().map(|p| p.name).collect::<Vec<_>>().join(", "),
+        "sampling" => "simplicial or sobol".into(),
+        "local" => "cobyla or slsqp".into(),
+        "n" => format!("1..={MAX_N}, or null"),
+        "iters" => format!("1..={MAX_ITERS}, or null"),
+        "maxfev" => format!("1..={MAX_FEV}, or null"),
+        "local_iter" => format!("1..={MAX_LOCAL_ITER}, or null"),
+        "repeats" => format!("1..={MAX_REPEATS}"),
+        "f_min" => "a finite number, or null".into(),
+        "infty_constraints" | "minimize_every_iter" | "roundoff_stop" => "true or false".into(),
+        _ => format!("an object with the fields {} (only problem is required)", FIELDS.join(", ")),
+    }
+}
+
+/// Reads a spec from any serde source (the CLI and `shgoRun` both pass a JSON value).
+/// A value of the wrong type is reported with its field and what the field
+/// allows ("n: invalid type: string \"x\", expected usize; allowed 1..=100000,
+/// or null"), not only with serde's expected type. Sizes are checked by [`check`].
+pub fn parse<'de, D: serde::Deserializer<'de>>(source: D) -> Result<Spec>
+where
+    D::Error: std::fmt::Display,
+{
+    serde_path_to_error::deserialize(source).map_err(|e| {
+        let path = e.path().to_string();
+        let message = e.inner().to_string();
+        // serde's messages for these already list what is allowed.
+        let listed = ["missing field", "unknown field", "unknown variant"];
+        let allowed = if listed.iter().any(|m| message.starts_with(m)) {
+            String::new()
+        } else {
+            format!("; allowed {}", allowed(&path))
+        };
+        // A value's path is its field; the spec itself is ".".
+        match path.as_str() {
+            "." => Error::Invalid(format!("{message}{allowed}")),
+            _ => Error::Invalid(format!("{path}: {message}{allowed}")),
+        }
+    })
+}
+
 /// Checks a spec's sizes and values; the error names the field and the range.
 pub fn check(spec: &Spec) -> Result<()> {
-    let field = |field: &str, value: String, allowed: String| {
-        Err(Error::Field { field: field.into(), value, allowed })
+    let field = |name: &str, value: String| {
+        Err(Error::Field { field: name.into(), value, allowed: allowed(name) })
     };
     if let Some(n) = spec.n.filter(|n| !(1..=MAX_N).contains(n)) {
-        return field("n", n.to_string(), format!("1..={MAX_N}"));
+        return field("n", n.to_string());
     }
     if let Some(i) = spec.iters.filter(|i| !(1..=MAX_ITERS).contains(i)) {
-        return field("iters", i.to_string(), format!("1..={MAX_ITERS}"));
+        return field("iters", i.to_string());
     }
     if let Some(m) = spec.maxfev.filter(|m| !(1..=MAX_FEV).contains(m)) {
-        return field("maxfev", m.to_string(), format!("1..={MAX_FEV}"));
+        return field("maxfev", m.to_string());
     }
     if let Some(l) = spec.local_iter.filter(|l| !(1..=MAX_LOCAL_ITER).contains(l)) {
-        return field("local_iter", l.to_string(), format!("1..={MAX_LOCAL_ITER}"));
+        return field("local_iter", l.to_string());
     }
     if !(1..=MAX_REPEATS).contains(&spec.repeats) {
-        return field("repeats", spec.repeats.to_string(), format!("1..={MAX_REPEATS}"));
+        return field("repeats", spec.repeats.to_string());
     }
     if let Some(f) = spec.f_min.filter(|f| !f.is_finite()) {
-        return field("f_min", f.to_string(), "a finite number".into());
+        return field("f_min", f.to_string());
     }
     // f_min alone stops only if it is reached: bound the run with iters or maxfev too.
     if spec.f_min.is_some() && spec.iters.is_none() && spec.maxfev.is_none() {
-        return field(
-            "f_min",
-            "without iters or maxfev".into(),
-            "with iters or maxfev as well, so the run ends if f_min is never reached".into(),
-        );
+        return Err(Error::Field {
+            field: "f_min".into(),
+            value: "without iters or maxfev".into(),
+            allowed: "with iters or maxfev as well, so the run ends if f_min is never reached"
+                .into(),
+        });
     }
     spec.problem()?;
     spec.options().map(|_| ())
@@ -124,13 +185,7 @@ impl Spec {
         let sampling_method = match self.sampling.as_str() {
             "simplicial" => SamplingMethod::Simplicial,
             "sobol" => SamplingMethod::Sobol,
-            other => {
-                return Err(Error::Field {
-                    field: "sampling".into(),
-                    value: other.into(),
-                    allowed: "simplicial or sobol".into(),
-                })
-            }
+            other => return Err(Error::field("sampling", other, allowed("sampling"))),
         };
         Ok(Options {
             n: self.n,
@@ -151,11 +206,8 @@ impl Spec {
     }
 
     fn problem(&self) -> Result<Problem> {
-        problems::by_name(&self.problem).ok_or_else(|| Error::Field {
-            field: "problem".into(),
-            value: self.problem.clone(),
-            allowed: problems::all().iter().map(|p| p.name).collect::<Vec<_>>().join(", "),
-        })
+        problems::by_name(&self.problem)
+            .ok_or_else(|| Error::field("problem", &self.problem, allowed("problem")))
     }
 }
 

@@ -98,7 +98,15 @@ pub fn calibration(data: &[u8]) {
 /// SHGO options as JSON (the spec `flash shgo` and `shgoRun` take): checked or refused;
 /// specs within the fuzz budget (n ≤ 1,000, iters ≤ 3, one repeat) are run.
 pub fn shgo(data: &[u8]) {
-    let Ok(spec) = serde_json::from_slice::<flash_nas::shgo::spec::Spec>(data) else { return };
+    let source = &mut serde_json::Deserializer::from_slice(data);
+    let spec = match flash_nas::shgo::spec::parse(source) {
+        Ok(spec) => spec,
+        Err(e) => {
+            // The message is what the CLI prints: it must name something.
+            assert!(!e.to_string().is_empty());
+            return;
+        }
+    };
     let small = spec.n.is_some_and(|n| n <= 1000)
         && spec.iters.is_some_and(|i| i <= 3)
         && spec.repeats <= 1

@@ -361,7 +361,7 @@ fn shgo_command(rest: &[String]) -> Result<String, String> {
     };
     let mut reports = Vec::with_capacity(list.len());
     for (i, item) in list.into_iter().enumerate() {
-        let s: spec::Spec = serde_json::from_value(item).map_err(|e| format!("spec {i}: {e}"))?;
+        let s = spec::parse(item).map_err(|e| format!("spec {i}: {e}"))?;
         reports.push(spec::run(&s).map_err(|e| format!("spec {i}: {e}"))?);
     }
     json(&reports)
