@@ -11,8 +11,8 @@ wasm=target/wasm32-unknown-unknown/release/flash_nas.wasm
 hooks=()
 [ "${FLASH_TEST_HOOKS:-0}" = 1 ] && hooks=(--features test-hooks)
 cargo build --locked --release --lib --target wasm32-unknown-unknown --no-default-features "${hooks[@]}"
-# The name section (function names for stack traces, 141 KB, about 57 KB gzipped) is left out:
-# it is 8 % of what a first visit downloads (docs/benchmarks.md, "WebAssembly size").
+# The name section (function names for stack traces: 141 KB, 42 KB gzipped) is left out: it was
+# 6 % of what a first visit downloads (docs/benchmarks.md, "WebAssembly size").
 .tools/bin/wasm-bindgen --target web --no-typescript --remove-name-section --out-dir www/pkg "$wasm"
 # The trainer with wasm SIMD (every current browser has it; 10-17 % faster training), in its own
 # target folder so the two builds' flags never invalidate each other.

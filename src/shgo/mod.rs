@@ -74,6 +74,7 @@ mod cobyla;
 mod complex;
 mod delaunay;
 mod engine;
+mod joe_kuo;
 mod local;
 mod options;
 pub mod problems;

@@ -1,13 +1,15 @@
 //! The Sobol sequence SHGO samples, written point by point into a buffer.
 //!
-//! The direction numbers are the `sobol` crate's (Joe and Kuo's D6 set,
-//! scipy's too, initialised by the crate), and every point has the bits of
-//! the crate's iterator (`the_points_are_the_crate_iterators_bit_for_bit`).
+//! The direction numbers are Joe and Kuo's D6 set (scipy's too; `joe_kuo.rs`
+//! has them as a table, equal to the `sobol` crate's gzipped copy), initialised
+//! by the crate, and every point has the bits of the crate's own iterator
+//! (`the_points_are_the_crate_iterators_bit_for_bit`).
 //! Only the iteration is here: the crate's iterator allocates two vectors
 //! per point, which cost HS100's Sobol run (1,980 points in 7-D, most of
 //! them infeasible and dropped) about a fifth of its time.
 
-use std::sync::OnceLock;
+use super::joe_kuo::{Dimension, DIMENSIONS};
+use sobol::{ParamDimension, SobolParams};
 
 /// Bits per coordinate: the crate's resolution for f64 (a significand's 53).
 const RESOLUTION: usize = 53;
@@ -22,13 +24,10 @@ pub(crate) struct SobolPoints {
 }
 
 impl SobolPoints {
-    /// The sequence in `dim` dimensions (at most the minimal parameter
-    /// set's 100, which `options::check` enforces).
+    /// The sequence in `dim` dimensions (at most the table's 100, which
+    /// `options::check` enforces).
     pub fn new(dim: usize) -> Self {
-        // The direction numbers are decompressed once per process.
-        static PARAMS: OnceLock<sobol::params::JoeKuoD6> = OnceLock::new();
-        let params = PARAMS.get_or_init(sobol::params::JoeKuoD6::minimal);
-        let directions = sobol::Sobol::<f64>::init_direction_vals::<u32>(dim, RESOLUTION, params);
+        let directions = sobol::Sobol::<f64>::init_direction_vals::<u32>(dim, RESOLUTION, &JoeKuo);
         SobolPoints { directions, state: vec![0; dim], count: 0 }
     }
 
@@ -54,9 +53,51 @@ impl SobolPoints {
     }
 }
 
+/// The table as the crate's parameter set.
+struct JoeKuo;
+
+impl SobolParams<u32> for JoeKuo {
+    fn get_dim(&self, dim: usize) -> &dyn ParamDimension<u32> {
+        &DIMENSIONS[dim - 2]
+    }
+
+    fn max_dims(&self) -> usize {
+        DIMENSIONS.len() + 1
+    }
+}
+
+impl ParamDimension<u32> for Dimension {
+    fn d(&self) -> u16 {
+        self.d
+    }
+
+    fn s(&self) -> usize {
+        self.m.len()
+    }
+
+    fn coefficient(&self, i: usize) -> u32 {
+        (self.a >> i) & 1
+    }
+
+    fn m(&self, i: usize) -> u32 {
+        self.m[i]
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::SobolPoints;
+    use super::{SobolPoints, DIMENSIONS};
+
+    #[test]
+    fn the_table_is_the_crates_minimal_set() {
+        // The crate's gzipped new-joe-kuo-6.100, read by the crate: every dimension's
+        // index, polynomial and initial direction numbers.
+        let crate_set = sobol::params::JoeKuoD6::minimal();
+        assert_eq!(crate_set.dim_params.len(), DIMENSIONS.len());
+        for (ours, theirs) in DIMENSIONS.iter().zip(&crate_set.dim_params) {
+            assert_eq!((ours.d, ours.a, ours.m), (theirs.d, theirs.a, theirs.m.as_slice()));
+        }
+    }
 
     #[test]
     fn the_points_are_the_crate_iterators_bit_for_bit() {
