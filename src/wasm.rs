@@ -68,10 +68,15 @@ impl Batch {
 /// Runs SHGO on a named test problem (a `shgo::spec::Spec` as a JS object).
 #[wasm_bindgen(js_name = shgoRun)]
 pub fn shgo_run(spec: JsValue) -> Result<JsValue, JsError> {
-    // Through a JSON value, so the page's spec meets the CLI's parser: serde_wasm_bindgen reads
-    // only a struct's own fields (an unknown one would pass unseen) and prefixes "Error: ".
+    // Read as the JSON the object stringifies to, so the page's spec meets the CLI's parser:
+    // serde_wasm_bindgen reads only a struct's own fields (an unknown one would pass unseen),
+    // and JSON leaves out `undefined` members, which JS code means as "not given".
+    let text = js_sys::JSON::stringify(&spec)
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| JsError::new("spec: not an object that JSON can hold"))?;
     let value: serde_json::Value =
-        serde_wasm_bindgen::from_value(spec).map_err(|e| JsError::new(&format!("spec: {e}")))?;
+        serde_json::from_str(&text).map_err(|e| JsError::new(&format!("spec: {e}")))?;
     let spec = spec::parse(value).map_err(|e| JsError::new(&format!("spec: {e}")))?;
     let report = spec::run(&spec).map_err(core_error)?;
     to_js(&report)

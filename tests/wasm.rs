@@ -68,6 +68,12 @@ fn shgo_run_reads_a_js_spec_as_the_cli_does_and_names_a_bad_field() {
     let err: JsValue = flash_nas::wasm::shgo_run(unknown).unwrap_err().into();
     let message = get(&err, "message").as_string().unwrap();
     assert!(message.starts_with("spec: nn: unknown field `nn`"), "{message}");
+    // An `undefined` member is a field not given, as in JSON: it takes its default.
+    let spec = js_sys::JSON::parse(r#"{"problem": "t1", "sampling": "sobol", "n": 8}"#).unwrap();
+    js_sys::Reflect::set(&spec, &JsValue::from_str("roundoff_stop"), &JsValue::UNDEFINED).unwrap();
+    let report = flash_nas::wasm::shgo_run(spec).unwrap();
+    assert_eq!(get(&get(&report, "spec"), "roundoff_stop").as_bool(), Some(true));
+    assert!(flash_nas::wasm::shgo_run(JsValue::UNDEFINED).is_err());
 }
 
 #[wasm_bindgen_test]
