@@ -102,7 +102,7 @@ pub fn shgo(data: &[u8]) {
     let spec = match flash_nas::shgo::spec::parse(source) {
         Ok(spec) => spec,
         Err(e) => {
-            // The message is what the CLI prints: it must name something.
+            // The message is what the CLI prints: it must not be empty.
             assert!(!e.to_string().is_empty());
             return;
         }
