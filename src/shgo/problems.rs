@@ -4,6 +4,12 @@
 //! The benchmark script (scripts/shgo_bench.py) runs scipy on the same
 //! definitions; the `flash shgo` command runs ours.
 
+// sin, cos and e^x from the libm crate (musl's algorithms in Rust, IEEE operations only), not
+// `f64`'s methods, which are glibc's natively and compiler_builtins' port in wasm and can differ
+// in the last bit: with one source, a problem runs the same search, call for call, natively and
+// in the browser (tests/wasm.rs), and the wasm/native timings compare the same work.
+use libm::{cos, exp, sin};
+
 /// A scalar function of a point.
 pub type Fn1 = fn(&[f64]) -> f64;
 
@@ -34,7 +40,7 @@ pub fn t1_g(x: &[f64]) -> f64 {
 }
 /// scipy's test problem T2 (test__shgo.py).
 pub fn t2(x: &[f64]) -> f64 {
-    (x[0] - 30.0) * x[0].sin()
+    (x[0] - 30.0) * sin(x[0])
 }
 /// scipy's test problem T2 (test__shgo.py).
 pub fn t2_g(x: &[f64]) -> f64 {
@@ -84,8 +90,8 @@ pub fn t4_g4(x: &[f64]) -> f64 {
 }
 /// Eggholder.
 pub fn eggholder(x: &[f64]) -> f64 {
-    -(x[1] + 47.0) * (x[0] / 2.0 + (x[1] + 47.0)).abs().sqrt().sin()
-        - x[0] * (x[0] - (x[1] + 47.0)).abs().sqrt().sin()
+    -(x[1] + 47.0) * sin((x[0] / 2.0 + (x[1] + 47.0)).abs().sqrt())
+        - x[0] * sin((x[0] - (x[1] + 47.0)).abs().sqrt())
 }
 /// Lennard-Jones potential of two atoms (6 coordinates), f* = −1.
 pub fn lj2(x: &[f64]) -> f64 {
@@ -107,7 +113,7 @@ pub fn rosen(x: &[f64]) -> f64 {
 fn branin(x: &[f64]) -> f64 {
     use std::f64::consts::PI;
     let (a, bb, c, r, s, t) = (1.0, 5.1 / (4.0 * PI * PI), 5.0 / PI, 6.0, 10.0, 1.0 / (8.0 * PI));
-    a * (x[1] - bb * x[0] * x[0] + c * x[0] - r).powi(2) + s * (1.0 - t) * x[0].cos() + s
+    a * (x[1] - bb * x[0] * x[0] + c * x[0] - r).powi(2) + s * (1.0 - t) * cos(x[0]) + s
 }
 fn six_hump_camel(x: &[f64]) -> f64 {
     let (a, c) = (x[0], x[1]);
@@ -133,7 +139,7 @@ const H_C: [f64; 4] = [1.0, 1.2, 3.0, 3.2];
 fn hartmann3(x: &[f64]) -> f64 {
     -(0..4)
         .map(|i| {
-            H_C[i] * (-(0..3).map(|j| H3_A[i][j] * (x[j] - H3_P[i][j]).powi(2)).sum::<f64>()).exp()
+            H_C[i] * exp(-(0..3).map(|j| H3_A[i][j] * (x[j] - H3_P[i][j]).powi(2)).sum::<f64>())
         })
         .sum::<f64>()
 }
@@ -152,25 +158,25 @@ const H6_P: [[f64; 6]; 4] = [
 fn hartmann6(x: &[f64]) -> f64 {
     -(0..4)
         .map(|i| {
-            H_C[i] * (-(0..6).map(|j| H6_A[i][j] * (x[j] - H6_P[i][j]).powi(2)).sum::<f64>()).exp()
+            H_C[i] * exp(-(0..6).map(|j| H6_A[i][j] * (x[j] - H6_P[i][j]).powi(2)).sum::<f64>())
         })
         .sum::<f64>()
 }
 fn shubert(x: &[f64]) -> f64 {
     x.iter()
-        .map(|&v| (1..=5).map(|j| j as f64 * ((j as f64 + 1.0) * v + j as f64).cos()).sum::<f64>())
+        .map(|&v| (1..=5).map(|j| j as f64 * cos((j as f64 + 1.0) * v + j as f64)).sum::<f64>())
         .product()
 }
 fn rastrigin(x: &[f64]) -> f64 {
     use std::f64::consts::PI;
-    10.0 * x.len() as f64 + x.iter().map(|v| v * v - 10.0 * (2.0 * PI * v).cos()).sum::<f64>()
+    10.0 * x.len() as f64 + x.iter().map(|v| v * v - 10.0 * cos(2.0 * PI * v)).sum::<f64>()
 }
 fn ackley(x: &[f64]) -> f64 {
     use std::f64::consts::{E, PI};
     let n = x.len() as f64;
     let s1 = x.iter().map(|v| v * v).sum::<f64>() / n;
-    let s2 = x.iter().map(|v| (2.0 * PI * v).cos()).sum::<f64>() / n;
-    -20.0 * (-0.2 * s1.sqrt()).exp() - s2.exp() + 20.0 + E
+    let s2 = x.iter().map(|v| cos(2.0 * PI * v)).sum::<f64>() / n;
+    -20.0 * exp(-0.2 * s1.sqrt()) - exp(s2) + 20.0 + E
 }
 fn styblinski_tang(x: &[f64]) -> f64 {
     x.iter().map(|v| v.powi(4) - 16.0 * v * v + 5.0 * v).sum::<f64>() / 2.0
@@ -179,11 +185,11 @@ fn levy(x: &[f64]) -> f64 {
     use std::f64::consts::PI;
     let w: Vec<f64> = x.iter().map(|v| 1.0 + (v - 1.0) / 4.0).collect();
     let n = w.len();
-    let mut s = (PI * w[0]).sin().powi(2);
+    let mut s = sin(PI * w[0]).powi(2);
     for &wi in &w[..n - 1] {
-        s += (wi - 1.0).powi(2) * (1.0 + 10.0 * (PI * wi + 1.0).sin().powi(2));
+        s += (wi - 1.0).powi(2) * (1.0 + 10.0 * sin(PI * wi + 1.0).powi(2));
     }
-    s + (w[n - 1] - 1.0).powi(2) * (1.0 + (2.0 * PI * w[n - 1]).sin().powi(2))
+    s + (w[n - 1] - 1.0).powi(2) * (1.0 + sin(2.0 * PI * w[n - 1]).powi(2))
 }
 
 /// Every named problem.

@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 
 // The cases `flash search-bench` runs natively (written by its --cases-out).
 const SEARCH_CASES = JSON.parse(readFileSync(new URL('../../benches/search-cases.json', import.meta.url)));
+// SHGO's benchmark problems (the same specs tests/e2e/shgo-bench.mjs times natively too).
+const SHGO_SPECS = JSON.parse(readFileSync(new URL('../../benches/shgo-wasm-specs.json', import.meta.url)));
 
 // The networks scripts/bench.sh also times natively (flash hw measure).
 const FORWARD_ARCHS = ['cifar10/dense/d4w32t10-d6w48t20-d3w16t0', 'cifar10/res(shortcut=pad)/d3w16-d3w32-d3w64', 'mnist/mobile/d2w16e6-d2w24e6'];
@@ -13,7 +15,7 @@ const context = await browser();
 try {
   const page = await context.newPage();
   await page.goto(url);
-  const result = await page.evaluate(async ([FORWARD, CASES]) => {
+  const result = await page.evaluate(async ([FORWARD, CASES, SHGO]) => {
     const wasm = await import('./www/pkg/flash_nas.js');
     await wasm.default();
     const batch = new wasm.Batch(wasm.spaceSummary('default').space, 42, 100000);
@@ -27,20 +29,13 @@ try {
       }
       return best; // ms per 100,000 architectures
     };
-    // SHGO on the benchmark problems (the same specs scripts/shgo_bench.py runs natively).
-    const specs = [
-      { problem: 't2', sampling: 'sobol', local: 'slsqp' },
-      { problem: 't3_hs18', sampling: 'simplicial', n: 1, local: 'slsqp' },
-      { problem: 't4_hs100', sampling: 'sobol', n: 1980, infty_constraints: false, local: 'slsqp' },
-      { problem: 'eggholder', sampling: 'sobol', n: 60, local: 'slsqp' },
-      { problem: 'rastrigin_2', sampling: 'sobol', local: 'slsqp' },
-      { problem: 'hartmann6', sampling: 'simplicial', local: 'slsqp' },
-    ];
+    // SHGO on the benchmark problems (benches/shgo-wasm-specs.json; tests/e2e/shgo-bench.mjs
+    // times them against native, alternated).
     // The page's clock is coarse (0.1 ms), so whole batches of runs are timed.
     // V8 first runs wasm in its baseline compiler and moves hot functions to
     // the optimizing one as they run: a first batch of 200 ran 2-5x slower
     // than the next ones, so 400 runs warm up, and the best of 3 batches is kept.
-    const shgo = specs.map((s) => {
+    const shgo = SHGO.map((s) => {
       wasm.shgoRun({ ...s, repeats: 400 });
       let best = Infinity;
       let r;
@@ -67,7 +62,7 @@ try {
       return { ...c, ms: secs[2] * 1e3, evaluations: r.evaluations, arch: r.best?.arch };
     });
     return { search, degrees: time(() => batch.degrees()), totals: time(() => batch.degreesAndTotals()), shgo, hardware, forward, probe: wasm.hwProbe(), agent: navigator.userAgent };
-  }, [FORWARD_ARCHS, SEARCH_CASES]);
+  }, [FORWARD_ARCHS, SEARCH_CASES, SHGO_SPECS]);
   const rate = (ms) => (100000 / (ms / 1000)).toExponential(3);
   console.log(`wasm (${result.agent.match(/Chrome\/[\d.]+/)?.[0]})`);
   console.log(`nn_degree (closed form):     ${(result.degrees * 10).toFixed(2)} ns/arch  = ${rate(result.degrees)} /s`);
