@@ -427,7 +427,7 @@ pub fn shgo(
     trace: &Trace,
     level: &str,
     hw: usize,
-    coords: &[usize],
+    coords: &[&str],
     xi: usize,
     yi: Option<usize>,
     upto: Option<&IterationMark>,
@@ -435,7 +435,6 @@ pub fn shgo(
     step: Option<usize>,
     note: &str,
 ) -> Result<Chart> {
-    let names = ["depth", "width", "skip", "expansion"];
     let end = upto.map_or(trace.relaxed.len(), |m| m.relaxed);
     let end_min = upto.map_or(trace.minimizers.len(), |m| m.minimizers);
     let pts: Vec<&RelaxedPoint> = trace.relaxed[..end]
@@ -449,8 +448,8 @@ pub fn shgo(
     let at = |p: &RelaxedPoint| (p.x[xi], yi.map_or(0.5, |y| p.x[y]));
     let finite: Vec<f64> = pts.iter().map(|p| p.f).filter(|f| f.is_finite()).collect();
     let (f0, f1) = span(finite.iter().copied());
-    let x_name = names[coords[xi]];
-    let y_name = yi.map_or("(one coordinate only)", |y| names[coords[y]]);
+    let x_name = coords[xi];
+    let y_name = yi.map_or("(one coordinate only)", |y| coords[y]);
     let caption = match (upto, step) {
         (Some(m), Some(s)) => format!(
             "{level} level, step {} of {iterations}: SHGO iteration {}, {} vertices",
@@ -500,7 +499,7 @@ pub fn shgo(
         for &i in &idx {
             let (x, y) = chart.backend_coord(&at(pts[i]));
             let coords_text: Vec<String> =
-                pts[i].x.iter().zip(coords).map(|(v, &j)| format!("{} {v:.3}", names[j])).collect();
+                pts[i].x.iter().zip(coords).map(|(v, n)| format!("{n} {v:.3}")).collect();
             points.push(Hover {
                 x,
                 y,
@@ -528,8 +527,8 @@ pub fn shgo(
     let best = mins.iter().map(|p| p.f).fold(f64::INFINITY, f64::min);
     let alt = format!(
         "SHGO on the {level} level over {} and {}: {} points of the relaxation sampled or searched{}, {} local minima{}",
-        names.get(coords.get(xi).copied().unwrap_or(0)).copied().unwrap_or("x"),
-        yi.and_then(|y| coords.get(y)).and_then(|&c| names.get(c)).copied().unwrap_or("the objective"),
+        coords.get(xi).copied().unwrap_or("x"),
+        yi.and_then(|y| coords.get(y)).copied().unwrap_or("the objective"),
         pts.len(),
         step.map_or(String::new(), |k| format!(" up to iteration {} of {iterations}", k + 1)),
         mins.len(),
@@ -759,14 +758,14 @@ pub fn diagram(arch: &Architecture) -> Result<String> {
             .map_err(|e| draw_err(&e))?;
         }
         let mut arcs = Vec::new();
-        for (i, LayerReads { pieces, shortcut, .. }) in layers.iter().enumerate() {
+        for (i, LayerReads { pieces, shortcuts, .. }) in layers.iter().enumerate() {
             let mut sources: Vec<(u32, bool)> = pieces.iter().map(|p| (p.layer, false)).collect();
-            if let Some(Skip::Identity(p) | Skip::Projection(p)) = shortcut {
+            for Skip::Identity(p) | Skip::Projection(p) in shortcuts {
                 sources.push((p.layer, true));
             }
             sources.dedup();
             for (src, dashed) in sources {
-                if src == workload::INPUT || src as usize >= i {
+                if src == workload::INPUT || src == workload::VOID || src as usize >= i {
                     continue;
                 }
                 arcs.push((src as usize, i, dashed));
@@ -833,6 +832,13 @@ pub fn diagram(arch: &Architecture) -> Result<String> {
                 Role::Head => "head",
                 Role::GlobalPool => "gap",
                 Role::Classifier => "fc",
+                Role::EdgeConv if spec.kernel == 1 => "1×1",
+                Role::EdgeConv => "3×3",
+                Role::EdgePool => "avg",
+                Role::Node | Role::DeadNode => "+",
+                Role::ReduceA => "ra",
+                Role::ReduceB => "rb",
+                Role::ReducePool => "pool",
             };
             root.draw(&Text::new(short.to_string(), (cx - box_w / 2 + 4, cy - 11), font.clone()))
                 .map_err(|e| draw_err(&e))?;

@@ -2,7 +2,7 @@
 //! builds exactly that architecture (the workload walker's layers and channel
 //! reads, as the trainer wires them; docs/playground.md).
 
-use crate::space::{Architecture, Family};
+use crate::space::Architecture;
 use crate::workload::{self, LayerKind, LayerReads, Piece, Role, Skip, INPUT};
 
 /// A Python string literal of any text: JSON's escaping is valid Python, so a
@@ -19,20 +19,17 @@ fn piece(p: &Piece) -> String {
 /// A self-contained Python module: `Net()` is the network of `arch`.
 pub fn pytorch(arch: &Architecture, link: &str) -> String {
     let layers = workload::layer_reads(arch);
-    let family = match arch.frame().family {
-        Family::Dense => "dense",
-        Family::Res => "res",
-        Family::WideRes => "wres",
-        Family::Mobile => "mobile",
-    };
+    let family = arch.frame().family.name();
     let mut rows = String::new();
-    for LayerReads { spec, pieces, shortcut } in &layers {
+    for LayerReads { spec, pieces, shortcuts } in &layers {
+        let shortcut = shortcuts.first();
         let kind = match spec.kind {
             LayerKind::Conv => "conv",
             LayerKind::Depthwise => "depthwise",
             LayerKind::Linear => "linear",
             LayerKind::AvgPool => "avgpool",
             LayerKind::GlobalAvgPool => "gap",
+            LayerKind::Sum => "sum",
         };
         let role = match spec.role {
             Role::Projection => "projection",

@@ -9,7 +9,7 @@
 
 use crate::error::{Error, Result};
 use crate::search::{Cost, Metric};
-use crate::space::{text::print_range, CellRanges, Family, DATASETS};
+use crate::space::{text::print_values, CellRanges, Family, DATASETS};
 use crate::state::{self, ShgoAxes, State};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -180,12 +180,6 @@ pub fn objectives() -> Vec<String> {
 }
 
 pub fn schema() -> Schema {
-    let family_label = |f: Family| match f {
-        Family::Dense => "dense (DenseNet)",
-        Family::Res => "res (ResNet)",
-        Family::WideRes => "wres (Wide-ResNet)",
-        Family::Mobile => "mobile (MobileNetV2)",
-    };
     let solver_label = |s: &'static str| -> &'static str {
         match s {
             "flash" => "FLASH (hierarchical SHGO)",
@@ -229,7 +223,7 @@ pub fn schema() -> Schema {
             })
             .collect(),
         datasets: DATASETS.iter().map(|d| choice(d.name, d.name)).collect(),
-        families: Family::ALL.iter().map(|&f| choice(f.name(), family_label(f))).collect(),
+        families: Family::ALL.iter().map(|&f| choice(f.name(), f.label())).collect(),
         cells: NumberField {
             key: "cells",
             label: "number of cells",
@@ -240,7 +234,7 @@ pub fn schema() -> Schema {
         solvers: state::SOLVERS.iter().map(|s| choice(*s, solver_label(s))).collect(),
         sample_sets: state::SAMPLE_SETS.iter().map(|s| choice(*s, set_label(s))).collect(),
         costs: state::COSTS.iter().map(|c| choice(*c, *c)).collect(),
-        coords: state::COORDS.iter().map(|c| choice(*c, *c)).collect(),
+        coords: state::coords().into_iter().map(|c| choice(c, c)).collect(),
         panels: state::PANELS.iter().map(|p| choice(*p, *p)).collect(),
         seed: NumberField {
             key: "seed",
@@ -334,8 +328,8 @@ impl SpaceForm {
                 for (j, key) in keys.iter().enumerate() {
                     let typed = row.and_then(|r| r.get(j)).map(|v| v.trim()).unwrap_or("");
                     let default = match *key {
-                        "t" => print_range(&defaults.skip),
-                        "e" => print_range(&defaults.expansion),
+                        "t" => print_values(&family.coordinates()[2], &defaults.skip()),
+                        "e" => print_values(&family.coordinates()[3], &defaults.expansion()),
                         _ => String::new(),
                     };
                     // Skip budgets and expansions mean different things in different
@@ -371,7 +365,8 @@ impl ShgoForm {
     pub fn read(text: &str) -> std::result::Result<ShgoForm, String> {
         let axes = ShgoAxes::parse(text)?;
         let level = text.split(':').next().unwrap_or_default().to_string();
-        Ok(ShgoForm { level, x: state::COORDS[axes.x].into(), y: state::COORDS[axes.y].into() })
+        let names = state::coords();
+        Ok(ShgoForm { level, x: names[axes.x].into(), y: names[axes.y].into() })
     }
 }
 

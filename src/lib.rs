@@ -16,6 +16,7 @@ pub mod form;
 pub mod hardware;
 pub mod lessons;
 pub mod linalg;
+pub mod nasbench;
 pub mod playground;
 pub mod portable;
 pub mod predictor;

@@ -9,12 +9,11 @@ use crate::hardware::profile::ProfileView;
 use crate::hardware::{self, CostReport, Profile};
 use crate::predictor::{self, report, SampleSet};
 use crate::search::compare::{baselines, Comparison};
-use crate::search::evaluate::PER_CELL;
 use crate::search::{
     run, Cost, ExactBudget, Objective, Observer, Problem, Quality, SearchResult, Trace,
 };
 use crate::space::Architecture;
-use crate::state::{Decoded, Notice, ShgoAxes, State, COORDS};
+use crate::state::{Decoded, Notice, ShgoAxes, State};
 use serde::Serialize;
 
 /// A link's search, run.
@@ -322,31 +321,39 @@ impl Playground {
         let axes = ShgoAxes::parse(&self.state.shgo).ok()?;
         let hw = self.best_hw();
         let lat = &p.lattice;
-        let cells = lat.cells_count();
-        // The coordinates the level's SHGO runs over, as the search sets them up.
-        let (level, coords): (String, Vec<usize>) =
-            match axes.level.strip_prefix("cell ").and_then(|n| n.parse::<usize>().ok()) {
-                Some(n) if n <= cells => (
-                    axes.level.clone(),
-                    (0..PER_CELL).filter(|&j| lat.len((n - 1) * PER_CELL + j) > 1).collect(),
-                ),
-                _ => (
-                    "shared".to_string(),
-                    (0..PER_CELL)
-                        .filter(|&j| (0..cells).any(|c| lat.len(c * PER_CELL + j) > 1))
-                        .collect(),
-                ),
-            };
+        let per = lat.per_cell();
+        let names = p.space.frame().family.coordinates();
+        // The axes the level's SHGO runs over, as the search sets them up: a
+        // block's free coordinates, or the shared level's groups.
+        let block = (0..lat.cells_count() * lat.blocks_per_cell())
+            .find(|&b| lat.block_name(b) == axes.level);
+        let (level, coords): (String, Vec<&str>) = match block {
+            Some(b) => (
+                axes.level.clone(),
+                lat.block(b).filter(|&k| lat.len(k) > 1).map(|k| names[k % per].name).collect(),
+            ),
+            None => (
+                "shared".to_string(),
+                lat.shared_axes()
+                    .iter()
+                    .filter(|g| {
+                        (0..lat.cells_count()).any(|c| g.iter().any(|&j| lat.len(c * per + j) > 1))
+                    })
+                    .map(|g| names[g[0]].name)
+                    .collect(),
+            ),
+        };
         let mut notes = Vec::new();
         if level != axes.level {
             notes.push(format!("the space has no {}; showing the shared level", axes.level));
         }
+        let all = crate::state::coords();
         let mut pick = |want: usize, other: Option<usize>| -> Option<usize> {
-            coords.iter().position(|&j| j == want).or_else(|| {
-                let alt = coords.iter().position(|&j| Some(j) != other.map(|o| coords[o]))?;
+            coords.iter().position(|&n| n == all[want]).or_else(|| {
+                let alt = coords.iter().position(|&n| Some(n) != other.map(|o| coords[o]))?;
                 notes.push(format!(
                     "{} is fixed at this level; showing {}",
-                    COORDS[want], COORDS[coords[alt]]
+                    all[want], coords[alt]
                 ));
                 Some(alt)
             })

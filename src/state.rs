@@ -37,17 +37,35 @@ pub const MAX_NOTICES: usize = 20;
 /// Largest seed: the largest integer a JavaScript number holds exactly.
 pub const MAX_SEED: u64 = (1 << 53) - 1;
 /// Where the predictor's samples come from: none (the NN-Degree proxy), a
-/// shipped set, or the user's own (pasted or trained here; see `own`).
-pub const SAMPLE_SETS: [&str; 5] = ["none", "digits-flash", "digits", "mnist", "own"];
+/// shipped set, the user's own (pasted or trained here; see `own`), NAS-Bench-201
+/// (`n` cells drawn from an nb201 space, the benchmark's `acc` standing in for
+/// training them), or NAS-Bench-201's accuracy itself (`truth`: the oracle).
+pub const SAMPLE_SETS: [&str; 7] =
+    ["none", "digits-flash", "digits", "mnist", "own", "nb201", "truth"];
+/// How many cells `samples=nb201` draws unless the link says (FLASH's 25).
+pub const DEFAULT_DRAWS: usize = 25;
+/// Most cells `samples=nb201` may draw.
+pub const MAX_DRAWS: usize = 1000;
 /// Costs the Pareto chart can put on its x axis.
 pub const COSTS: [&str; 6] = ["latency", "energy", "area", "memory", "edp", "edap"];
-/// Coordinates of a cell the SHGO chart can put on its axes.
-pub const COORDS: [&str; 4] = ["depth", "width", "skip", "expansion"];
+/// Coordinates of a cell the SHGO chart can put on its axes: every family's
+/// coordinate names (the lettered families' depth, width, skip, expansion first).
+pub fn coords() -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for f in crate::space::Family::ALL {
+        for c in f.coordinates() {
+            if !out.contains(&c.name) {
+                out.push(c.name);
+            }
+        }
+    }
+    out
+}
 pub const SOLVERS: [&str; 4] = ["flash", "random", "evolution", "exact"];
 /// The fields of a link besides `v`, in the order they are written.
-pub const FIELDS: [&str; 12] = [
-    "space", "profile", "params", "samples", "own", "goal", "knobs", "solver", "seed", "cost",
-    "shgo", "hide",
+pub const FIELDS: [&str; 15] = [
+    "space", "profile", "params", "latency", "samples", "own", "acc", "n", "goal", "knobs",
+    "solver", "seed", "cost", "shgo", "hide",
 ];
 /// Panels a classroom link may hide.
 pub const PANELS: [&str; 9] =
@@ -68,6 +86,15 @@ pub struct State {
     /// The user's own samples (`samples=own`): rows `arch@accuracy|…` when they
     /// fit in the link, else `file:ROWS:FINGERPRINT` naming a CSV file.
     pub own: String,
+    /// A device of NAS-Bench-201's measurements whose latency stands in for the
+    /// profile's model (an nb201 space of CIFAR-10 networks); empty: the model.
+    pub latency: String,
+    /// NAS-Bench-201's accuracy column (an nb201 space): the truth shown beside
+    /// each result and, with `samples=nb201`, the samples' accuracy; empty: the
+    /// data set's default.
+    pub acc: String,
+    /// How many cells `samples=nb201` draws (with `seed`).
+    pub n: usize,
     pub goal: String,
     pub knobs: String,
     /// One of [`SOLVERS`].
@@ -75,7 +102,7 @@ pub struct State {
     pub seed: u64,
     /// The Pareto chart's cost axis (when the goal is not a Pareto goal), one of [`COSTS`].
     pub cost: String,
-    /// The SHGO chart: `LEVEL:X,Y`, LEVEL `shared` or `cellN`, X and Y of [`COORDS`].
+    /// The SHGO chart: `LEVEL:X,Y`, LEVEL `shared`, `cellN` or `cellN.I`, X and Y of [`coords`].
     pub shgo: String,
     /// Hidden panels, sorted, without repeats.
     pub hide: Vec<String>,
@@ -89,6 +116,9 @@ impl Default for State {
             params: String::new(),
             samples: "none".into(),
             own: String::new(),
+            latency: String::new(),
+            acc: String::new(),
+            n: DEFAULT_DRAWS,
             goal: "max-accuracy".into(),
             knobs: String::new(),
             solver: "flash".into(),
@@ -152,6 +182,25 @@ impl State {
             "own" => {
                 OwnSamples::parse(value)?;
                 self.own = value.to_string();
+            }
+            "latency" => {
+                crate::nasbench::device(value).map_err(|e| e.to_string())?;
+                self.latency = value.to_string();
+            }
+            "acc" => {
+                crate::nasbench::spec(value, crate::nasbench::Figure::Accuracy)
+                    .map_err(|e| e.to_string())?;
+                self.acc = value.to_string();
+            }
+            "n" => {
+                self.n = value
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| (crate::predictor::MIN_SAMPLES..=MAX_DRAWS).contains(n))
+                    .ok_or(format!(
+                        "allowed an integer {}..={MAX_DRAWS} (cells drawn from the space)",
+                        crate::predictor::MIN_SAMPLES
+                    ))?;
             }
             "cost" => {
                 if !COSTS.contains(&value) {
@@ -276,11 +325,14 @@ impl State {
             );
             state.samples = defaults.samples.clone();
         }
-        for field in ["knobs", "goal", "space", "params", "profile"] {
+        for field in ["knobs", "goal", "latency", "acc", "samples", "space", "params", "profile"] {
             let Err(e) = state.runs() else { break };
             let (current, default) = match field {
                 "knobs" => (&mut state.knobs, &defaults.knobs),
                 "goal" => (&mut state.goal, &defaults.goal),
+                "latency" => (&mut state.latency, &defaults.latency),
+                "acc" => (&mut state.acc, &defaults.acc),
+                "samples" => (&mut state.samples, &defaults.samples),
                 "space" => (&mut state.space, &defaults.space),
                 "params" => (&mut state.params, &defaults.params),
                 _ => (&mut state.profile, &defaults.profile),
@@ -358,12 +410,16 @@ impl State {
         let d = State::default();
         let mut out = form_urlencoded::Serializer::new(String::new());
         out.append_pair("v", &VERSION.to_string());
+        let n = self.n.to_string();
         let text_fields = [
             ("space", &self.space, &d.space),
             ("profile", &self.profile, &d.profile),
             ("params", &self.params, &d.params),
+            ("latency", &self.latency, &d.latency),
             ("samples", &self.samples, &d.samples),
             ("own", &self.own, &d.own),
+            ("acc", &self.acc, &d.acc),
+            ("n", &n, &d.n.to_string()),
             ("goal", &self.goal, &d.goal),
             ("knobs", &self.knobs, &d.knobs),
             ("solver", &self.solver, &d.solver),
@@ -396,8 +452,34 @@ impl State {
     fn runs(&self) -> crate::Result<()> {
         use crate::search::{ProblemParams, Quality};
         let space = SearchSpace::resolve(&self.space)?;
+        let request = self.request(None);
+        // The tables' specs, not their values: a link is checked before (in the
+        // page) its columns are fetched.
+        let bench = request.benchmark_specs()?;
+        if self.samples == "nb201" {
+            let n = self.n as u128;
+            if bench.truth.is_none() || n > space.count() {
+                return Err(crate::Error::field(
+                    "samples",
+                    format!("nb201 with n = {}", self.n),
+                    format!(
+                        "an nb201 space of cifar10 or cifar100 networks with at least n cells (this one has {})",
+                        space.count()
+                    ),
+                ));
+            }
+        }
         let quality = if self.samples == "none" {
             Quality::Degree
+        } else if self.samples == "truth" {
+            let column = bench.truth.as_ref().map(|c| c.spec.name).ok_or_else(|| {
+                crate::Error::field(
+                    "samples",
+                    "truth",
+                    "an nb201 space of cifar10 or cifar100 networks (NAS-Bench-201's accuracy is theirs)",
+                )
+            })?;
+            Quality::Truth { column }
         } else {
             let predictor = crate::predictor::Predictor {
                 model: crate::predictor::ModelKind::LogDegree,
@@ -414,6 +496,7 @@ impl State {
             profile: self.profile()?,
             knobs: knobs::parse(&self.knobs)?,
             goal: Goal::parse(&self.goal)?,
+            bench,
         }
         .check()
         .map(|_| ())
@@ -452,7 +535,8 @@ impl State {
                     )),
                 },
             },
-            "none" => Ok(None),
+            "none" | "truth" => Ok(None),
+            "nb201" => self.request(None).samples().map_err(|e| e.to_string()),
             name => Ok(crate::predictor::shipped(name).map(|set| set.csv.to_string())),
         }
     }
@@ -483,8 +567,23 @@ impl State {
             samples_csv,
             solver: self.solver.clone(),
             seed: self.seed,
+            truth: (!self.acc.is_empty()).then(|| self.acc.clone()),
+            bench_samples: (self.samples == "nb201").then_some(self.n),
+            oracle: self.samples == "truth",
+            latency: (!self.latency.is_empty()).then(|| self.latency.clone()),
             ..Request::default()
         }
+    }
+
+    /// The NAS-Bench-201 columns this state's search reads (the page fetches
+    /// them before it runs the search).
+    pub fn columns(&self) -> Vec<&'static str> {
+        self.request(None)
+            .benchmark_specs()
+            .map(|b| {
+                b.truth.iter().chain(b.latency.iter()).map(|c| c.spec.name).collect()
+            })
+            .unwrap_or_default()
     }
 }
 
@@ -639,26 +738,36 @@ pub struct ShgoAxes {
 
 impl ShgoAxes {
     pub fn parse(text: &str) -> std::result::Result<ShgoAxes, String> {
+        let names = coords();
         let bad = || {
             format!(
-                "allowed LEVEL:X,Y with LEVEL shared or cell1..cell64 and X, Y two different of {}",
-                COORDS.join(", ")
+                "allowed LEVEL:X,Y with LEVEL shared, cell1..cell64 or cellN.I (a block of a cell) and X, Y two different of {}",
+                names.join(", ")
             )
         };
         let (level, axes) = text.split_once(':').ok_or_else(bad)?;
         let level = match level {
             "shared" => "shared".to_string(),
             l => {
-                let n: usize = l
-                    .strip_prefix("cell")
-                    .and_then(|n| n.parse().ok())
-                    .filter(|n| (1..=64).contains(n))
-                    .ok_or_else(bad)?;
-                format!("cell {n}")
+                let rest = l.strip_prefix("cell").ok_or_else(bad)?;
+                let (n, block) = match rest.split_once('.') {
+                    Some((n, b)) => (n, Some(b)),
+                    None => (rest, None),
+                };
+                let n: usize =
+                    n.parse().ok().filter(|n| (1..=64).contains(n)).ok_or_else(bad)?;
+                match block {
+                    None => format!("cell {n}"),
+                    Some(b) => {
+                        let b: usize =
+                            b.parse().ok().filter(|b| (1..=8).contains(b)).ok_or_else(bad)?;
+                        format!("cell {n}.{b}")
+                    }
+                }
             }
         };
         let (x, y) = axes.split_once(',').ok_or_else(bad)?;
-        let find = |name: &str| COORDS.iter().position(|c| *c == name).ok_or_else(bad);
+        let find = |name: &str| names.iter().position(|c| *c == name).ok_or_else(bad);
         let (x, y) = (find(x)?, find(y)?);
         if x == y {
             return Err(bad());

@@ -215,7 +215,7 @@ impl SearchSpaceCheck {
     fn arch(text: &str) -> bool {
         let a = flash_nas::Architecture::parse(text).unwrap();
         a.cells().iter().all(|c| {
-            (2..=11).contains(&c.depth) && c.width % 8 == 0 && c.width <= 64 && c.skip <= 49
+            (2..=11).contains(&c.depth()) && c.width() % 8 == 0 && c.width() <= 64 && c.skip() <= 49
         })
     }
 }

@@ -20,7 +20,7 @@ fn dense_cells_follow_w_plus_t_over_d() {
         let sum: f64 = per_cell.iter().sum();
         assert!((degree::nn_degree(arch.frame(), arch.cells()) - sum).abs() < 1e-9);
         for (cell, g) in arch.cells().iter().zip(per_cell) {
-            let (d, w, t) = (cell.depth, cell.width, cell.skip);
+            let (d, w, t) = (cell.depth(), cell.width(), cell.skip());
             let total: u32 =
                 (1..=d).map(|j| if t == ALL { (j - 1) * w } else { t.min((j - 1) * w) }).sum();
             let want = w as f64 + total as f64 / d as f64;

@@ -1,8 +1,9 @@
 #![cfg(not(target_arch = "wasm32"))]
 mod common;
 
+use flash_nas::space::lettered::{D, W};
 use flash_nas::space::{
-    ArchitectureParams, CellRanges, Family, Frame, SpaceParams, ValueRange, CLASSICS, DATASETS,
+    ArchitectureParams, Family, Frame, SpaceParams, ValueRange, Values, CLASSICS, DATASETS,
 };
 use flash_nas::{Architecture, Error, SearchSpace};
 use proptest::prelude::*;
@@ -40,7 +41,7 @@ fn ranges_are_normalised_so_equal_sets_are_equal() {
     let a = SearchSpace::parse("cifar10/dense/w=8..63:8").unwrap();
     let b = SearchSpace::parse("cifar10/dense/w=8..56:8").unwrap();
     assert_eq!(a, b);
-    assert_eq!(a.cells()[0].width, ValueRange::new(8, 56, 8));
+    assert_eq!(a.cells()[0].width(), Values::Range(ValueRange::new(8, 56, 8)));
 }
 
 #[test]
@@ -129,7 +130,7 @@ fn syntax_errors_say_where() {
 #[test]
 fn checked_construction_is_the_only_way_in() {
     let mut p = SpaceParams::flash_default();
-    p.cells[1] = CellRanges { depth: ValueRange::new(2, 200, 1), ..p.cells[1] };
+    p.cells[1].coords[D] = Values::Range(ValueRange::new(2, 200, 1));
     let e = p.check().unwrap_err().to_string();
     assert!(e.contains("cell 2 depth d (highest) = 200") && e.contains("1..=128"), "{e}");
     let p = ArchitectureParams {
@@ -156,11 +157,11 @@ proptest! {
     fn spaces_round_trip_through_text(family in common::family(), cells in 1usize..=4, d in (1u32..=6, 0u32..=5, 1u32..=3), w in (1u32..=64, 0u32..=64, 1u32..=16), over in prop::option::of((0usize..4, 1u32..=30))) {
         let mut p = SpaceParams::defaults(DATASETS[4], family, cells);
         for c in &mut p.cells {
-            c.depth = ValueRange::new(d.0, d.0 + d.1, d.2);
-            c.width = ValueRange::new(w.0, w.0 + w.1, w.2);
+            c.coords[D] = Values::Range(ValueRange::new(d.0, d.0 + d.1, d.2));
+            c.coords[W] = Values::Range(ValueRange::new(w.0, w.0 + w.1, w.2));
         }
         if let Some((i, width)) = over {
-            if i < cells { p.cells[i].width = ValueRange::single(width); }
+            if i < cells { p.cells[i].coords[W] = Values::single(width); }
         }
         let s = p.check().unwrap();
         prop_assert_eq!(SearchSpace::parse(&s.to_string()).unwrap(), s);

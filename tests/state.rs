@@ -18,6 +18,7 @@ fn custom() -> State {
         cost: "energy".into(),
         shgo: "cell2:width,skip".into(),
         hide: vec!["compare".into(), "shgo".into()],
+        ..State::default()
     }
 }
 

@@ -25,7 +25,7 @@ pub const MAX_REPEATS: u32 = 1000;
 struct Op {
     spec: LayerSpec,
     pieces: Vec<Piece>,
-    shortcut: Option<Skip>,
+    shortcuts: Vec<Skip>,
     /// Weights as (out, in/groups·k²) rows, or (channels, k²) for depthwise.
     weights: Option<Array2<f32>>,
 }
@@ -38,7 +38,7 @@ impl Sink for Record {
         self.0.push(Op {
             spec: *spec,
             pieces: reads.pieces.to_vec(),
-            shortcut: reads.shortcut,
+            shortcuts: reads.shortcuts.to_vec(),
             weights: None,
         });
     }
@@ -142,7 +142,7 @@ impl Network {
                         y.dim(),
                         (s.output.c as usize, s.output.h as usize, s.output.w as usize)
                     );
-                    match op.shortcut {
+                    match op.shortcuts.first().copied() {
                         Some(Skip::Identity(p)) => {
                             let src = if p.layer == INPUT {
                                 &input

@@ -22,7 +22,7 @@ pub mod roofline;
 pub use profile::{builtin, Profile};
 
 use crate::space::{Architecture, Cell, Frame};
-use crate::workload::{self, LayerKind, LayerSpec, Reads, Sink};
+use crate::workload::{self, LayerKind, LayerSpec, Reads, Role, Sink};
 use serde::Serialize;
 
 /// Where a layer sits in the network, for costs that depend on what came before
@@ -140,12 +140,16 @@ pub struct LayerRow {
     pub cost: LayerCost,
 }
 
-/// Operations a layer performs: 2 per multiply-accumulate, one add per pooled input.
+/// Operations a layer performs: 2 per multiply-accumulate, one add per pooled
+/// or summed input (a 3×3 pooling with stride 1 adds each input into up to 9 outputs).
 #[inline]
 pub fn ops(spec: &LayerSpec) -> u64 {
     match spec.kind {
         LayerKind::Conv | LayerKind::Depthwise | LayerKind::Linear => 2 * spec.macs(),
-        LayerKind::AvgPool | LayerKind::GlobalAvgPool => spec.input.elems(),
+        LayerKind::AvgPool if spec.role == Role::EdgePool => {
+            spec.output.elems() * (spec.kernel * spec.kernel) as u64
+        }
+        LayerKind::AvgPool | LayerKind::GlobalAvgPool | LayerKind::Sum => spec.input.elems(),
     }
 }
 

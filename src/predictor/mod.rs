@@ -478,7 +478,13 @@ pub struct Correlation {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FitReport {
+    /// The samples fitted (those whose output depends on their input).
     pub samples: usize,
+    /// Samples left out of the fit because no path joins their cells' input to
+    /// their output (NN-Degree 0): their accuracy is chance, whatever a fit
+    /// says, and ln 0 has no place in its features.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub cut_off: usize,
     pub chosen: Predictor,
     pub candidates: Vec<Candidate>,
     pub correlations: Vec<Correlation>,
@@ -525,10 +531,23 @@ fn evaluate(model: ModelKind, samples: &[Sample]) -> Result<Candidate> {
 
 /// Fits every candidate, scores each by leave-one-out and keeps the best.
 pub fn fit(samples: &[Sample]) -> Result<FitReport> {
+    let connected: Vec<Sample>;
+    let all_samples = samples;
+    let samples = if samples.iter().any(|s| s.nn_degree <= 0.0) {
+        connected = samples.iter().filter(|s| s.nn_degree > 0.0).cloned().collect();
+        &connected[..]
+    } else {
+        samples
+    };
+    let cut_off = all_samples.len() - samples.len();
     if samples.len() < MIN_SAMPLES {
         return Err(Error::field(
             "number of samples",
-            samples.len(),
+            if cut_off > 0 {
+                format!("{} (and {cut_off} whose cells' output is cut off from their input)", samples.len())
+            } else {
+                samples.len().to_string()
+            },
             format!("{MIN_SAMPLES}..={MAX_SAMPLES}"),
         ));
     }
@@ -556,7 +575,67 @@ pub fn fit(samples: &[Sample]) -> Result<FitReport> {
         feature("params", &|s| s.params as f64),
         feature("macs", &|s| s.macs as f64),
     ];
-    Ok(FitReport { samples: samples.len(), chosen, candidates, correlations })
+    Ok(FitReport { samples: samples.len(), cut_off, chosen, candidates, correlations })
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// The accuracy of a network whose output does not depend on its input (a
+/// NAS-Bench-201 cell with no path from its input to its output): a guess
+/// among `classes` (the benchmark reports 10.00 % on CIFAR-10 for every one).
+pub fn chance(classes: u32) -> f64 {
+    1.0 / classes as f64
+}
+
+/// `n` cells drawn uniformly without repeats (seeded) from an nb201 space,
+/// with the benchmark's `column` standing in for training them: a sample CSV
+/// for [`SampleSet::from_csv`] and everything that fits one.
+pub fn benchmark_csv(
+    space: &crate::SearchSpace,
+    column: &crate::nasbench::Column,
+    n: usize,
+    seed: u64,
+) -> Result<String> {
+    use rand::{Rng, SeedableRng};
+    let count = space.count();
+    if space.frame().family != crate::space::Family::Nb201 {
+        return Err(Error::field(
+            "samples",
+            "nb201",
+            format!("an nb201 space (NAS-Bench-201's accuracies are of its cells), not {}", space.frame().family.name()),
+        ));
+    }
+    if column.spec.dataset != space.frame().dataset.name {
+        return Err(Error::field(
+            "accuracy column",
+            column.spec.name,
+            format!("a column of {} networks (the space's data set)", space.frame().dataset.name),
+        ));
+    }
+    if n < MIN_SAMPLES || n as u128 > count {
+        return Err(Error::field(
+            "benchmark samples n",
+            n,
+            format!("{MIN_SAMPLES}..={} (the space's cells)", count.min(MAX_SAMPLES as u128)),
+        ));
+    }
+    // A partial Fisher-Yates shuffle of the configurations: n distinct ones.
+    let mut order: Vec<u32> = (0..count as u32).collect();
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let mut out = format!(
+        "# NAS-Bench-201: {n} cells drawn uniformly (seed {seed}) from {space}, the benchmark's {} standing in for training them (data/nb201/)\narch,accuracy\n",
+        column.spec.name
+    );
+    for i in 0..n {
+        let j = rng.random_range(i..order.len());
+        order.swap(i, j);
+        let arch = space.decode(order[i] as u128)?;
+        let accuracy = column.of(arch.cells()) / 100.0;
+        out.push_str(&format!("\"{arch}\",{accuracy}\n"));
+    }
+    Ok(out)
 }
 
 /// Seed noise: the spread of test accuracy when the same network is retrained

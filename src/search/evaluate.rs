@@ -5,7 +5,7 @@ use super::goal::{Cost, Goal, Metric, Objective, Verdict, LIMIT_TOLERANCE};
 use crate::degree;
 use crate::hardware::{Context, HardwareModel, LayerCost, Profile};
 use crate::predictor::Predictor;
-use crate::space::{Cell, Frame, SearchSpace, ValueRange};
+use crate::space::{Cell, Frame, SearchSpace, Values, MAX_COORDS};
 use crate::workload::{self, LayerSpec, Reads, Sink};
 use serde::Serialize;
 
@@ -19,6 +19,9 @@ pub enum Quality {
     Degree,
     /// A predictor fitted on trained samples (`predictor::fit`).
     Predictor { predictor: Predictor, samples: usize, source: String },
+    /// NAS-Bench-201's own accuracy of each cell (the problem's
+    /// [`Benchmark::truth`]): the oracle a predictor is measured against.
+    Truth { column: &'static str },
 }
 
 impl Quality {
@@ -30,7 +33,7 @@ impl Quality {
     #[inline]
     pub fn accuracy(&self, nn_degree: f64, params: u64, macs: u64) -> Option<f64> {
         match self {
-            Quality::Degree => None,
+            Quality::Degree | Quality::Truth { .. } => None,
             Quality::Predictor { predictor, .. } => {
                 Some(predictor.predict(nn_degree, params, macs).clamp(0.0, 1.0))
             }
@@ -52,6 +55,9 @@ impl Quality {
             Quality::Predictor { predictor, samples, source } => {
                 format!("{} predictor fitted on {samples} trained networks ({source})", predictor.model.name())
             }
+            Quality::Truth { column } => {
+                format!("NAS-Bench-201's own {column} (the truth, not a prediction: the oracle)")
+            }
         }
     }
 
@@ -60,7 +66,7 @@ impl Quality {
     /// other beats in these directions.
     pub fn directions(&self) -> [f64; 3] {
         match self {
-            Quality::Degree => [1.0, 0.0, 0.0],
+            Quality::Degree | Quality::Truth { .. } => [1.0, 0.0, 0.0],
             Quality::Predictor { predictor, .. } => {
                 let mut d = [0.0; 3];
                 for (i, c) in predictor.coef.iter().enumerate().take(3) {
@@ -78,6 +84,39 @@ impl Quality {
     }
 }
 
+/// What a search reads from NAS-Bench-201's tables (data/nb201/) instead of a
+/// model, in an nb201 space: each cell's true accuracy, shown beside the
+/// predicted one (and ranked by with [`Quality::Truth`]), and the measured
+/// latency of a device, standing in for the hardware model's.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Benchmark {
+    pub truth: Option<std::sync::Arc<crate::nasbench::Column>>,
+    pub latency: Option<std::sync::Arc<crate::nasbench::Column>>,
+}
+
+impl Benchmark {
+    /// No table: every metric from the models.
+    pub fn none() -> Benchmark {
+        Benchmark::default()
+    }
+
+    /// The true accuracy of an nb201 network, as a fraction.
+    #[inline]
+    pub fn truth_of(&self, cells: &[Cell]) -> Option<f64> {
+        self.truth.as_ref().map(|c| c.of(cells) / 100.0)
+    }
+
+    /// The measured latency of an nb201 network, in seconds.
+    #[inline]
+    pub fn latency_of(&self, cells: &[Cell]) -> Option<f64> {
+        self.latency.as_ref().map(|c| c.of(cells) / 1000.0)
+    }
+
+    pub fn is_none(&self) -> bool {
+        self.truth.is_none() && self.latency.is_none()
+    }
+}
+
 /// Everything a goal can ask about one network on one hardware configuration.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Metrics {
@@ -86,6 +125,9 @@ pub struct Metrics {
     pub macs: u64,
     /// Predicted accuracy; `None` with the NN-Degree proxy.
     pub accuracy: Option<f64>,
+    /// NAS-Bench-201's accuracy of the network (an nb201 space with a benchmark column).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub true_accuracy: Option<f64>,
     pub latency_s: f64,
     pub energy_j: f64,
     pub area_mm2: f64,
@@ -149,10 +191,16 @@ impl Sink for MetricSink<'_> {
 
 /// Metrics of one network. The costs are `HardwareModel::network_cost`'s, added
 /// in the same order, so they are the same bits (tests/search.rs).
-pub fn metrics(frame: &Frame, cells: &[Cell], profile: &Profile, quality: &Quality) -> Metrics {
+pub fn metrics(
+    frame: &Frame,
+    cells: &[Cell],
+    profile: &Profile,
+    quality: &Quality,
+    bench: &Benchmark,
+) -> Metrics {
     let mut sink = MetricSink { model: profile, tally: Tally::default() };
     workload::walk(frame, cells, &mut sink);
-    finish(frame, cells, profile, quality, &sink.tally)
+    finish(frame, cells, profile, quality, bench, &sink.tally)
 }
 
 fn finish(
@@ -160,17 +208,28 @@ fn finish(
     cells: &[Cell],
     profile: &Profile,
     quality: &Quality,
+    bench: &Benchmark,
     tally: &Tally,
 ) -> Metrics {
     let mut cost = tally.cost;
     cost.add(&profile.network_cost_fixed(&tally.cost));
     let nn_degree = degree::nn_degree(frame, cells);
+    let true_accuracy = bench.truth_of(cells);
+    let accuracy = match quality {
+        Quality::Truth { .. } => true_accuracy,
+        // No path from input to output: chance, whatever a fit of connected networks says.
+        Quality::Predictor { .. } if nn_degree == 0.0 => {
+            Some(crate::predictor::chance(frame.dataset.classes))
+        }
+        _ => quality.accuracy(nn_degree, tally.params, tally.macs),
+    };
     Metrics {
         nn_degree,
         params: tally.params,
         macs: tally.macs,
-        accuracy: quality.accuracy(nn_degree, tally.params, tally.macs),
-        latency_s: cost.latency,
+        accuracy,
+        true_accuracy,
+        latency_s: bench.latency_of(cells).unwrap_or(cost.latency),
         energy_j: cost.energy,
         area_mm2: cost.area,
         // The layers' alone: a model's fixed part holds no memory (HardwareModel).
@@ -203,6 +262,7 @@ impl PrefixWalk {
         cells: &[Cell],
         profile: &Profile,
         quality: &Quality,
+        bench: &Benchmark,
     ) -> Metrics {
         let same = if hw == self.hw && self.cells.len() == cells.len() {
             cells.iter().zip(&self.cells).take_while(|(a, b)| a == b).count()
@@ -229,7 +289,7 @@ impl PrefixWalk {
         self.hw = hw;
         self.cells.clear();
         self.cells.extend_from_slice(cells);
-        finish(frame, cells, profile, quality, &sink.tally)
+        finish(frame, cells, profile, quality, bench, &sink.tally)
     }
 }
 
@@ -260,24 +320,38 @@ pub fn judge(goal: &Goal, m: &Metrics) -> Verdict {
     Verdict { feasible: violation == 0.0, violation, objective, tiebreak }
 }
 
-/// The networks of a space as points of an integer lattice: four coordinates per
-/// cell (depth, width, skip, expansion indices into the cell's ranges).
+/// The networks of a space as points of an integer lattice: one coordinate per
+/// coordinate of each cell (the family's: d, w, t, e; NAS-Bench-201's six
+/// edges), an index into that coordinate's values.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Lattice {
-    ranges: Vec<ValueRange>,
+    ranges: Vec<Values>,
     strides: Vec<u32>,
+    per_cell: usize,
+    categorical: Vec<bool>,
+    shared_axes: Vec<Vec<usize>>,
+    cell_blocks: Vec<std::ops::Range<usize>>,
 }
-
-/// Coordinates per cell: d, w, t, e.
-pub const PER_CELL: usize = 4;
 
 impl Lattice {
     pub fn new(space: &SearchSpace) -> Lattice {
+        let family = space.frame().family;
+        let coords = family.coordinates();
+        let per_cell = coords.len();
         let mut ranges = Vec::new();
+        let mut categorical = Vec::new();
         for r in space.cells() {
-            ranges.extend([r.depth, r.width, r.skip, r.expansion]);
+            ranges.extend_from_slice(&r.coords[..per_cell]);
+            categorical.extend(coords.iter().map(|c| c.is_categorical()));
         }
-        Lattice { ranges, strides: space.cells().iter().map(|r| r.stride).collect() }
+        Lattice {
+            ranges,
+            strides: space.cells().iter().map(|r| r.stride).collect(),
+            per_cell,
+            categorical,
+            shared_axes: family.shared_axes(),
+            cell_blocks: family.blocks(),
+        }
     }
 
     pub fn dims(&self) -> usize {
@@ -288,10 +362,28 @@ impl Lattice {
         self.strides.len()
     }
 
+    /// Coordinates per cell.
+    #[inline]
+    pub fn per_cell(&self) -> usize {
+        self.per_cell
+    }
+
+    /// The cell coordinate `k` belongs to.
+    #[inline]
+    pub fn cell_of(&self, k: usize) -> usize {
+        k / self.per_cell
+    }
+
     /// Values coordinate `k` takes.
     #[inline]
     pub fn len(&self, k: usize) -> u32 {
         self.ranges[k].len()
+    }
+
+    /// Whether coordinate `k` names categories (a step may go to any other value).
+    #[inline]
+    pub fn is_categorical(&self, k: usize) -> bool {
+        self.categorical[k]
     }
 
     pub fn is_empty(&self) -> bool {
@@ -303,19 +395,60 @@ impl Lattice {
         (0..self.dims()).filter(|&k| self.len(k) > 1).collect()
     }
 
+    /// Groups of a cell's coordinates FLASH's shared level moves together (in-cell indices).
+    pub fn shared_axes(&self) -> &[Vec<usize>] {
+        &self.shared_axes
+    }
+
+    /// The lattice coordinates of every block of every cell (FLASH's cell
+    /// level searches a block at a time; its joint level and its knapsack move
+    /// trade between blocks).
+    pub fn blocks(&self) -> Vec<std::ops::Range<usize>> {
+        (0..self.cells_count())
+            .flat_map(|c| {
+                self.cell_blocks
+                    .iter()
+                    .map(move |b| c * self.per_cell + b.start..c * self.per_cell + b.end)
+            })
+            .collect()
+    }
+
+    /// The name of block `b` in a search's trace (the SHGO chart's level):
+    /// `cell N`, or `cell N.I` where a cell has several blocks.
+    pub fn block_name(&self, b: usize) -> String {
+        let per = self.cell_blocks.len();
+        if per == 1 {
+            format!("cell {}", b + 1)
+        } else {
+            format!("cell {}.{}", b / per + 1, b % per + 1)
+        }
+    }
+
+    /// How many blocks a cell has.
+    pub fn blocks_per_cell(&self) -> usize {
+        self.cell_blocks.len()
+    }
+
+    /// The lattice coordinates of block `b`.
+    pub fn block(&self, b: usize) -> std::ops::Range<usize> {
+        let per = self.cell_blocks.len();
+        let (c, r) = (b / per, &self.cell_blocks[b % per]);
+        c * self.per_cell + r.start..c * self.per_cell + r.end
+    }
+
+    /// The block coordinate `k` belongs to (an index into [`blocks`](Self::blocks)).
+    pub fn block_of(&self, k: usize) -> usize {
+        let (c, j) = (k / self.per_cell, k % self.per_cell);
+        c * self.cell_blocks.len()
+            + self.cell_blocks.iter().position(|b| b.contains(&j)).unwrap_or(0)
+    }
+
     /// The cells of a lattice point.
     #[inline]
     pub fn cells_into(&self, idx: &[u32], out: &mut Vec<Cell>) {
         out.clear();
-        for (c, stride) in self.strides.iter().enumerate() {
-            let v = |j: usize| self.ranges[c * PER_CELL + j].value(idx[c * PER_CELL + j]);
-            out.push(Cell {
-                depth: v(0),
-                width: v(1),
-                skip: v(2),
-                expansion: v(3),
-                stride: *stride,
-            });
+        for c in 0..self.strides.len() {
+            out.push(self.cell(c, &idx[c * self.per_cell..(c + 1) * self.per_cell]));
         }
     }
 
@@ -325,16 +458,16 @@ impl Lattice {
         out
     }
 
-    /// The configurations of one cell, in the space's mixed-radix order (d, w, t, e).
+    /// The configurations of one cell, in the space's mixed-radix order.
     pub fn cell_count(&self, cell: usize) -> u64 {
-        (0..PER_CELL).map(|j| self.len(cell * PER_CELL + j) as u64).product()
+        (0..self.per_cell).map(|j| self.len(cell * self.per_cell + j) as u64).product()
     }
 
     /// The coordinates of configuration `x` of one cell.
     #[inline]
     pub fn cell_coords(&self, cell: usize, mut x: u64, out: &mut [u32]) {
-        for j in (0..PER_CELL).rev() {
-            let n = self.len(cell * PER_CELL + j) as u64;
+        for j in (0..self.per_cell).rev() {
+            let n = self.len(cell * self.per_cell + j) as u64;
             out[j] = (x % n) as u32;
             x /= n;
         }
@@ -343,7 +476,10 @@ impl Lattice {
     /// The cell itself for configuration coordinates of cell `cell`.
     #[inline]
     pub fn cell(&self, cell: usize, coords: &[u32]) -> Cell {
-        let v = |j: usize| self.ranges[cell * PER_CELL + j].value(coords[j]);
-        Cell { depth: v(0), width: v(1), skip: v(2), expansion: v(3), stride: self.strides[cell] }
+        let mut values = [0u32; MAX_COORDS];
+        for (j, v) in values.iter_mut().enumerate().take(self.per_cell) {
+            *v = self.ranges[cell * self.per_cell + j].value(coords[j]);
+        }
+        Cell { coords: values, stride: self.strides[cell] }
     }
 }

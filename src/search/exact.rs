@@ -19,7 +19,7 @@
 //! an Edge TPU's cache breaks that once weights stream, which the program
 //! checks (it then refuses, and enumeration is the exact method).
 
-use super::evaluate::PER_CELL;
+use crate::space::MAX_COORDS;
 use super::goal::{Goal, Metric, Objective, LIMIT_TOLERANCE};
 use super::Problem;
 use super::{judge, Cost, Flash, Metrics, Quality, Session, Solver, Verdict};
@@ -108,8 +108,15 @@ impl Solver for Exact {
         // layers and bounds its states (a fraction of a second each), so every
         // configuration has a bound before any is searched: hopeless ones are
         // skipped, and a stop after the pricing still certifies them all.
+        let program = problem.program_applies();
+        if let (ExactMethod::Program, Err(why)) = (self.method, &program) {
+            return Err(Error::Invalid(format!(
+                "the exact dynamic program does not apply: {why}; enumerate instead"
+            )));
+        }
         let built = match self.method {
             ExactMethod::Enumerate => None,
+            _ if program.is_err() => None,
             _ => {
                 s.progress(0.0, "building the states of the program");
                 let st = structure(s, &budget, &clock);
@@ -380,6 +387,7 @@ fn finish(v: &Sums, model: &Profile, quality: &Quality) -> Metrics {
         params,
         macs,
         accuracy: quality.accuracy(v[DEG], params, macs),
+        true_accuracy: None,
         latency_s: v[LAT] + fixed.latency,
         energy_j: v[EN] + fixed.energy,
         area_mm2: v[AREA] + fixed.area,
@@ -787,7 +795,7 @@ fn structure(
     let mut reach: Vec<f64> = vec![0.0];
     let mut max_params: f64 = 0.0;
     let mut evaluations = 0u64;
-    let mut coords = [0u32; PER_CELL];
+    let mut coords = [0u32; MAX_COORDS];
     for c in 0..n {
         let last = c + 1 == n;
         let count = lat.cell_count(c);
@@ -795,7 +803,7 @@ fn structure(
         let mut outs: Vec<Vec<u64>> = Vec::with_capacity(stages[c].len());
         for (si, node) in stages[c].iter_mut().enumerate() {
             let mut cells = node.witness.clone();
-            cells.push(lat.cell(c, &[0; PER_CELL]));
+            cells.push(lat.cell(c, &[0; MAX_COORDS]));
             let mut sink = LayerSink {
                 cell: c,
                 last: n - 1,
@@ -1135,7 +1143,8 @@ fn forward<'p>(
         let mut config = vec![0u32; lat.dims()];
         let (mut si, mut ei, mut x) = (si as usize, ei as usize, x);
         for c in (0..n).rev() {
-            lat.cell_coords(c, x, &mut config[c * PER_CELL..(c + 1) * PER_CELL]);
+            let per = lat.per_cell();
+            lat.cell_coords(c, x, &mut config[c * per..(c + 1) * per]);
             if c > 0 {
                 let e = &stages[c][si].entries[ei];
                 (si, ei, x) = (e.back.0 as usize, e.back.1 as usize, e.x);

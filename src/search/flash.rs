@@ -21,7 +21,7 @@
 //! SHGO stays in ≤ 4 dimensions at every level: its simplicial complex grows as
 //! 2^dim, and a 9-dimensional run (3 cells at once) costs 10–20 ms on its own.
 
-use super::evaluate::PER_CELL;
+use crate::space::MAX_COORDS;
 use super::goal::{Goal, Limit, Objective, Verdict};
 use super::{judge, Metrics, Session, Solver};
 use crate::error::Result;
@@ -149,11 +149,15 @@ impl Flash {
         let lat = &s.problem.lattice;
         let mut inc: Vec<u32> = (0..lat.dims()).map(|k| lat.len(k) / 2).collect();
         let mut inc_v = verdict(s, hw, goal, &inc);
-        // Shared level: one axis per kind of coordinate, across all cells.
-        let axes: Vec<Axis> = (0..PER_CELL)
-            .filter_map(|j| {
+        // Shared level: one axis per group of a cell's coordinates (each kind of
+        // coordinate alone, by default), across all cells.
+        let per = lat.per_cell();
+        let axes: Vec<Axis> = lat
+            .shared_axes()
+            .iter()
+            .filter_map(|group| {
                 let coords: Vec<usize> = (0..lat.cells_count())
-                    .map(|c| c * PER_CELL + j)
+                    .flat_map(|c| group.iter().map(move |&j| c * per + j))
                     .filter(|&k| lat.len(k) > 1)
                     .collect();
                 let positions = coords.iter().map(|&k| lat.len(k)).max()?;
@@ -167,14 +171,12 @@ impl Flash {
         }
         for _ in 0..self.sweeps {
             let mut improved = false;
-            for c in 0..lat.cells_count() {
-                let axes: Vec<Axis> = (c * PER_CELL..(c + 1) * PER_CELL)
+            for (b, block) in lat.blocks().into_iter().enumerate() {
+                let axes: Vec<Axis> = block
                     .filter(|&k| lat.len(k) > 1)
                     .map(|k| Axis { positions: lat.len(k), coords: vec![k] })
                     .collect();
-                if let Some((p, v)) =
-                    self.level(s, hw, goal, &format!("cell {}", c + 1), &axes, &inc)?
-                {
+                if let Some((p, v)) = self.level(s, hw, goal, &lat.block_name(b), &axes, &inc)? {
                     if v.better_than(&inc_v) {
                         (inc, inc_v) = (p, v);
                         improved = true;
@@ -210,10 +212,10 @@ impl Flash {
     ) -> Result<Option<(Vec<u32>, Verdict)>> {
         let problem = s.problem;
         let lat = &problem.lattice;
-        let groups: Vec<Vec<usize>> = (0..lat.cells_count())
-            .map(|c| {
-                (c * PER_CELL..(c + 1) * PER_CELL).filter(|&k| lat.len(k) > 1).collect::<Vec<_>>()
-            })
+        let groups: Vec<Vec<usize>> = lat
+            .blocks()
+            .into_iter()
+            .map(|b| b.filter(|&k| lat.len(k) > 1).collect::<Vec<_>>())
             .filter(|g| !g.is_empty())
             .collect();
         if groups.len() < 2 {
@@ -623,8 +625,9 @@ fn refine_with(
     mut v: Verdict,
     repair: bool,
 ) -> (Vec<u32>, Verdict) {
-    let free = s.problem.lattice.free();
-    let lens: Vec<u32> = (0..p.len()).map(|k| s.problem.lattice.len(k)).collect();
+    let lat = &s.problem.lattice;
+    let free = lat.free();
+    let lens: Vec<u32> = (0..p.len()).map(|k| lat.len(k)).collect();
     let step = |i: u32, up: bool, len: u32| -> Option<u32> {
         if up {
             (i + 1 < len).then_some(i + 1)
@@ -657,6 +660,15 @@ fn refine_with(
             moved
         };
         for &k in &free {
+            if lat.is_categorical(k) {
+                // Categories have no neighbours: a step may go to any other.
+                for i in (0..lens[k]).filter(|&i| i != p[k]) {
+                    let mut q = p.clone();
+                    q[k] = i;
+                    consider(s, q, &mut best);
+                }
+                continue;
+            }
             for up in [false, true] {
                 let mut q = p.clone();
                 if far(s, &mut q, k, up).is_some() {
@@ -679,7 +691,7 @@ fn refine_with(
                         // A feasible but worse step may buy slack another cell can
                         // spend: walk a coordinate of another cell while that improves.
                         for &b in &free {
-                            if b / PER_CELL == a / PER_CELL {
+                            if lat.block_of(b) == lat.block_of(a) {
                                 continue;
                             }
                             for up_b in [true, false] {
@@ -696,8 +708,8 @@ fn refine_with(
                         continue;
                     }
                     for &b in &free {
-                        if b / PER_CELL == a / PER_CELL {
-                            continue; // trades inside a cell are the cell level's
+                        if lat.block_of(b) == lat.block_of(a) {
+                            continue; // trades inside a block are the cell level's
                         }
                         for up_b in [true, false] {
                             let mut r = q.clone();
@@ -726,8 +738,8 @@ fn refine_with(
             let cells = s.problem.lattice.cells_count();
             for a in 0..cells {
                 for b in a + 1..cells {
-                    let (ra, rb) =
-                        (a * PER_CELL..(a + 1) * PER_CELL, b * PER_CELL..(b + 1) * PER_CELL);
+                    let per = lat.per_cell();
+                    let (ra, rb) = (a * per..(a + 1) * per, b * per..(b + 1) * per);
                     if lens[ra.clone()] != lens[rb.clone()] || p[ra.clone()] == p[rb.clone()] {
                         continue;
                     }
@@ -782,8 +794,8 @@ const TABLE_STEPS: [u32; 4] = [0, 1, 2, 4];
 const WHOLE_CELL_TABLE: usize = 256;
 
 /// Every combination of one position from each list.
-fn product(lists: &[Vec<u32>]) -> Vec<[u32; PER_CELL]> {
-    let mut out = vec![[0u32; PER_CELL]];
+fn product(lists: &[Vec<u32>]) -> Vec<[u32; MAX_COORDS]> {
+    let mut out = vec![[0u32; MAX_COORDS]];
     for (j, list) in lists.iter().enumerate() {
         out = out
             .iter()
@@ -1052,33 +1064,40 @@ fn knapsack_picks(
     };
     let g0 = slack(&m0, &limit);
     let lat = &s.problem.lattice;
-    let cells = lat.cells_count();
+    let blocks = lat.blocks();
     let kind = tables;
-    // tables[c]: (cell c's coordinates, Δo, Δg)
-    let mut tables: Vec<Vec<([u32; PER_CELL], f64, f64)>> = Vec::with_capacity(cells);
-    for c in 0..cells {
-        let base: [u32; PER_CELL] = std::array::from_fn(|j| p[c * PER_CELL + j]);
+    // tables[b]: (block b's coordinates, Δo, Δg)
+    type Row = ([u32; MAX_COORDS], f64, f64);
+    let mut tables: Vec<Vec<Row>> = Vec::with_capacity(blocks.len());
+    for block in &blocks {
+        let m = block.len();
+        let mut base = [0u32; MAX_COORDS];
+        base[..m].copy_from_slice(&p[block.clone()]);
         let grids: Vec<Vec<u32>> =
-            (0..PER_CELL).map(|j| table_positions(lat.len(c * PER_CELL + j), base[j])).collect();
-        // Two coordinates of the cell move at a time (the others stay at p's):
+            (0..m).map(|j| table_positions(lat.len(block.start + j), base[j])).collect();
+        // Two coordinates of the block move at a time (the others stay at p's):
         // the trades first found missing were a cell's width with its skips, or
         // its depth alone. Along the second coordinate a line stops at a
         // plateau (the same network again: skips past what the cell can read).
         // Triples follow below.
-        let mut rows: Vec<([u32; PER_CELL], f64, f64)> = Vec::new();
-        let mut seen: FxHashSet<[u32; PER_CELL]> = FxHashSet::default();
+        let mut rows: Vec<Row> = Vec::new();
+        let mut seen: FxHashSet<[u32; MAX_COORDS]> = FxHashSet::default();
         let mut q = p.to_vec();
-        let mut row = |s: &mut Session, q: &mut Vec<u32>, here: [u32; PER_CELL]| -> Metrics {
-            q[c * PER_CELL..(c + 1) * PER_CELL].copy_from_slice(&here);
-            let m = s.evaluate(hw, q);
+        let mut row = |s: &mut Session, q: &mut Vec<u32>, here: [u32; MAX_COORDS]| -> Metrics {
+            q[block.clone()].copy_from_slice(&here[..m]);
+            let metrics = s.evaluate(hw, q);
             if seen.insert(here) {
-                rows.push((here, judge(goal, &m).objective - v.objective, slack(&m, &limit) - g0));
+                rows.push((
+                    here,
+                    judge(goal, &metrics).objective - v.objective,
+                    slack(&metrics, &limit) - g0,
+                ));
             }
-            m
+            metrics
         };
         row(s, &mut q, base);
         if kind == Tables::Lines {
-            for j in 0..PER_CELL {
+            for j in 0..m {
                 for &a in &grids[j] {
                     let mut here = base;
                     here[j] = a;
@@ -1088,8 +1107,8 @@ fn knapsack_picks(
             tables.push(rows);
             continue;
         }
-        for j1 in 0..PER_CELL {
-            for j2 in j1 + 1..PER_CELL {
+        for j1 in 0..m {
+            for j2 in j1 + 1..m {
                 if grids[j1].len() < 2 || grids[j2].len() < 2 {
                     continue;
                 }
@@ -1099,18 +1118,18 @@ fn knapsack_picks(
                         let mut here = base;
                         here[j1] = a;
                         here[j2] = b;
-                        let m = row(s, &mut q, here);
-                        if last.is_some_and(|l| l == m) {
+                        let metrics = row(s, &mut q, here);
+                        if last.is_some_and(|l| l == metrics) {
                             break;
                         }
-                        last = Some(m);
+                        last = Some(metrics);
                     }
                 }
             }
         }
         // single-coordinate lines of coordinates paired with nothing movable
-        for j in 0..PER_CELL {
-            if grids[j].len() >= 2 && (0..PER_CELL).filter(|&k| grids[k].len() >= 2).count() == 1 {
+        for j in 0..m {
+            if grids[j].len() >= 2 && (0..m).filter(|&k| grids[k].len() >= 2).count() == 1 {
                 for &a in &grids[j] {
                     let mut here = base;
                     here[j] = a;
@@ -1118,26 +1137,31 @@ fn knapsack_picks(
                 }
             }
         }
-        // Trades of three or more coordinates of one cell at once (the misses
+        // Trades of three or more coordinates of one block at once (the misses
         // left by the pairs: a cell one deeper, one width step narrower and with
-        // more skips). A small cell is tabulated whole; a large one as each
-        // coordinate's grid with the others within two steps of p's.
+        // more skips). A small block is tabulated whole; a large one as each
+        // coordinate's grid with the others within two steps of p's (any value
+        // of a categorical one).
         let whole: usize = grids.iter().map(Vec::len).product();
         let moving = grids.iter().filter(|g| g.len() >= 2).count();
         if moving >= 3 {
-            let near: Vec<Vec<u32>> = (0..PER_CELL)
+            let near: Vec<Vec<u32>> = (0..m)
                 .map(|j| {
-                    let len = lat.len(c * PER_CELL + j);
-                    (base[j].saturating_sub(2)..=(base[j] + 2).min(len - 1)).collect()
+                    let len = lat.len(block.start + j);
+                    if lat.is_categorical(block.start + j) {
+                        (0..len).collect()
+                    } else {
+                        (base[j].saturating_sub(2)..=(base[j] + 2).min(len - 1)).collect()
+                    }
                 })
                 .collect();
             let lists: Vec<Vec<Vec<u32>>> = if whole <= WHOLE_CELL_TABLE {
                 vec![grids.clone()]
             } else {
-                (0..PER_CELL)
+                (0..m)
                     .filter(|&j| grids[j].len() >= 2)
                     .map(|j| {
-                        (0..PER_CELL)
+                        (0..m)
                             .map(|k| if k == j { grids[k].clone() } else { near[k].clone() })
                             .collect()
                     })
@@ -1177,7 +1201,9 @@ fn knapsack_picks(
         let mut q = p.to_vec();
         let mut t = *t;
         for c in (0..tables.len()).rev() {
-            q[c * PER_CELL..(c + 1) * PER_CELL].copy_from_slice(&tables[c][t.row as usize].0);
+            let block = blocks[c].clone();
+            let m = block.len();
+            q[block].copy_from_slice(&tables[c][t.row as usize].0[..m]);
             t = fronts[c][t.parent as usize];
         }
         if q == p || picks.iter().any(|(r, _)| *r == q) {

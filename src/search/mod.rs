@@ -20,7 +20,7 @@ pub mod request;
 pub mod trace;
 
 pub use baselines::{Evolution, RandomSearch};
-pub use evaluate::{judge, metrics, Lattice, Metrics, PrefixWalk, Quality};
+pub use evaluate::{judge, metrics, Benchmark, Lattice, Metrics, PrefixWalk, Quality};
 pub use exact::{Exact, ExactBudget, ExactMethod, Optimality};
 pub use flash::Flash;
 pub use goal::{Cost, Goal, Limit, Metric, Objective, Verdict};
@@ -42,6 +42,8 @@ pub struct ProblemParams {
     pub profile: Profile,
     pub knobs: Vec<Knob>,
     pub goal: Goal,
+    /// NAS-Bench-201's tables the search reads (an nb201 space only).
+    pub bench: Benchmark,
 }
 
 /// A checked problem: the goal fits the profile and the quality model, and every
@@ -53,6 +55,7 @@ pub struct Problem {
     pub quality: Quality,
     pub goal: Goal,
     pub hardware: Vec<Hardware>,
+    pub bench: Benchmark,
 }
 
 impl ProblemParams {
@@ -75,6 +78,35 @@ impl ProblemParams {
                 "only with a sample set to predict accuracy from (--samples); without one, set a floor on NN-Degree (degree>=N)",
             ));
         }
+        let frame = self.space.frame();
+        if !self.bench.is_none() && frame.family != crate::space::Family::Nb201 {
+            return Err(Error::field(
+                "NAS-Bench-201 table",
+                "given",
+                format!("only with an nb201 space (its cells are the benchmark's), not {}", frame.family.name()),
+            ));
+        }
+        if let Some(t) = &self.bench.truth {
+            if t.spec.dataset != frame.dataset.name {
+                return Err(Error::field(
+                    "NAS-Bench-201 accuracy column",
+                    t.spec.name,
+                    format!("a column of {} (the space's data set)", frame.dataset.name),
+                ));
+            }
+        }
+        if let Some(l) = &self.bench.latency {
+            if frame.dataset.name != l.spec.dataset {
+                return Err(Error::field(
+                    "measured latency",
+                    l.spec.name,
+                    format!("a space of {} networks (the devices ran those)", l.spec.dataset),
+                ));
+            }
+        }
+        if let (Quality::Truth { column }, None) = (&self.quality, &self.bench.truth) {
+            return Err(Error::field("accuracy", *column, "the benchmark's column loaded for the truth"));
+        }
         let hardware = knobs::configurations(&self.profile, &self.knobs)?;
         Ok(Problem {
             lattice: Lattice::new(&self.space),
@@ -82,11 +114,28 @@ impl ProblemParams {
             quality: self.quality,
             goal: self.goal,
             hardware,
+            bench: self.bench,
         })
     }
 }
 
 impl Problem {
+    /// Whether the exact dynamic program over cells applies, or why not (then
+    /// the exact method enumerates).
+    pub fn program_applies(&self) -> std::result::Result<(), String> {
+        let family = self.space.frame().family;
+        if !family.program_applies() {
+            return Err(format!(
+                "the {} family's network is not a chain of cells joined by their channels",
+                family.name()
+            ));
+        }
+        if !self.bench.is_none() || matches!(self.quality, Quality::Truth { .. }) {
+            return Err("a measured table is not a sum over layers".into());
+        }
+        Ok(())
+    }
+
     pub fn arch(&self, config: &[u32]) -> Architecture {
         Architecture::from_space(&self.space, self.lattice.cells(config))
     }
@@ -94,7 +143,7 @@ impl Problem {
     /// Exact metrics of a lattice point on a hardware configuration (no counting).
     pub fn metrics(&self, hw: usize, config: &[u32]) -> Metrics {
         let cells = self.lattice.cells(config);
-        metrics(self.space.frame(), &cells, &self.hardware[hw].profile, &self.quality)
+        metrics(self.space.frame(), &cells, &self.hardware[hw].profile, &self.quality, &self.bench)
     }
 }
 
@@ -231,6 +280,7 @@ impl<'a> Session<'a> {
             &self.cells,
             &p.hardware[hw].profile,
             &p.quality,
+            &p.bench,
         );
         self.evaluations += 1;
         let verdict = judge(&p.goal, &m);
@@ -381,6 +431,12 @@ pub struct SearchResult {
     /// The exact method: whether the best is proven optimal, or its certified bound.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub optimality: Option<Optimality>,
+    /// Where the true accuracy comes from (an nb201 space): NAS-Bench-201's column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub truth: Option<String>,
+    /// Where latency comes from when not the profile's model: a measured device.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measured_latency: Option<String>,
     pub trace: Option<Trace>,
 }
 
@@ -404,12 +460,18 @@ impl Problem {
         if p.verdict.feasible {
             let mut config = p.config.clone();
             for k in self.lattice.free() {
-                for up in [false, true] {
-                    let i = config[k];
-                    if (!up && i == 0) || (up && i + 1 >= self.lattice.len(k)) {
-                        continue;
-                    }
-                    config[k] = if up { i + 1 } else { i - 1 };
+                let i = config[k];
+                // One step: ±1, or any other category.
+                let steps: Vec<u32> = if self.lattice.is_categorical(k) {
+                    (0..self.lattice.len(k)).filter(|&j| j != i).collect()
+                } else {
+                    [i.checked_sub(1), (i + 1 < self.lattice.len(k)).then_some(i + 1)]
+                        .into_iter()
+                        .flatten()
+                        .collect()
+                };
+                for j in steps {
+                    config[k] = j;
                     let m = self.metrics(p.hw, &config);
                     let v = judge(&self.goal, &m);
                     if !v.feasible
@@ -473,10 +535,16 @@ pub fn run(
     let message = match &best {
         Some(b) if feasible => {
             let m = &b.metrics;
-            let what = match &problem.quality {
+            let mut what = match &problem.quality {
                 Quality::Degree => format!("NN-Degree {:.2}", m.nn_degree),
                 Quality::Predictor { .. } => format!("predicted accuracy {:.4}", m.score()),
+                Quality::Truth { .. } => format!("true accuracy {:.4}", m.score()),
             };
+            if let (Some(t), false) =
+                (m.true_accuracy, matches!(problem.quality, Quality::Truth { .. }))
+            {
+                what.push_str(&format!(" (true {t:.4})"));
+            }
             format!(
                 "{} on {}: {what}, latency {}, energy {}",
                 problem.arch(&b.config),
@@ -510,6 +578,12 @@ pub fn run(
         relaxed_evaluations: session.relaxed_evaluations,
         seconds,
         optimality: session.optimality.take(),
+        truth: problem.bench.truth.as_ref().map(|c| {
+            format!("NAS-Bench-201's {} ({})", c.spec.name, c.spec.label)
+        }),
+        measured_latency: problem.bench.latency.as_ref().map(|c| {
+            format!("{}, measured ({} in data/nb201)", c.spec.label, c.spec.name)
+        }),
         trace: session.observer.trace.take(),
     })
 }

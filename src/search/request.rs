@@ -3,11 +3,12 @@
 
 use super::compare::{compare, Comparison};
 use super::{
-    knobs, run, Evolution, Exact, ExactBudget, ExactMethod, Flash, Goal, Problem, ProblemParams,
+    knobs, run, Benchmark, Evolution, Exact, ExactBudget, ExactMethod, Flash, Goal, Problem, ProblemParams,
     Quality, RandomSearch, SearchResult, Solver,
 };
 use crate::error::{Error, Result};
 use crate::hardware::{builtin, Profile};
+use crate::nasbench;
 use crate::predictor::{self, SampleSet};
 use crate::SearchSpace;
 use serde::{Deserialize, Serialize};
@@ -63,6 +64,21 @@ pub struct Request {
     /// What the exact method may spend (time, memory) and the gap it accepts.
     #[serde(default)]
     pub exact: ExactBudget,
+    /// NAS-Bench-201 (an nb201 space): the accuracy column each result's true
+    /// accuracy is read from; none: the space's data set's default column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub truth: Option<String>,
+    /// Without `samples_csv`: the predictor is fitted on this many cells drawn
+    /// (with `seed`) from the space, the truth column standing in for training them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bench_samples: Option<usize>,
+    /// Rank by the benchmark's accuracy itself (the oracle), not a prediction.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub oracle: bool,
+    /// A device of data/nb201 whose measured latency stands in for the profile's
+    /// (`raspi4`, …; an nb201 space of CIFAR-10 networks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency: Option<String>,
 }
 
 impl Default for Request {
@@ -74,11 +90,69 @@ impl Default for Request {
 impl Request {
     /// The checked problem; each error names its field.
     pub fn problem(&self) -> Result<Problem> {
-        let quality = match &self.samples_csv {
-            None => Quality::Degree,
-            Some(csv) => Quality::fitted(&predictor::fit(&SampleSet::from_csv(csv)?.samples)?),
+        let quality = if self.oracle {
+            let column = self.benchmark()?.truth.ok_or_else(|| {
+                Error::field("oracle", "true", "an nb201 space of cifar10 or cifar100 networks")
+            })?;
+            Quality::Truth { column: column.spec.name }
+        } else {
+            match self.samples()? {
+                None => Quality::Degree,
+                Some(csv) => {
+                    Quality::fitted(&predictor::fit(&SampleSet::from_csv(&csv)?.samples)?)
+                }
+            }
         };
         self.problem_with(quality)
+    }
+
+    /// The sample CSV the predictor fits: `samples_csv`, or the benchmark's draw.
+    pub fn samples(&self) -> Result<Option<String>> {
+        match (&self.samples_csv, self.bench_samples) {
+            (Some(csv), _) => Ok(Some(csv.clone())),
+            (None, Some(n)) => {
+                let space = SearchSpace::resolve(&self.space)?;
+                let truth = self.benchmark()?.truth.ok_or_else(|| {
+                    Error::field(
+                        "benchmark samples",
+                        n,
+                        "an nb201 space of cifar10 or cifar100 networks (NAS-Bench-201's accuracies are of those)",
+                    )
+                })?;
+                Ok(Some(predictor::benchmark_csv(&space, &truth, n, self.seed)?))
+            }
+            (None, None) => Ok(None),
+        }
+    }
+
+    /// The NAS-Bench-201 tables this request reads: the truth column (the
+    /// given one, or the data set's default in an nb201 space) and the
+    /// measured latency of `latency`.
+    pub fn benchmark(&self) -> Result<Benchmark> {
+        let specs = self.benchmark_specs()?;
+        let load = |c: Option<std::sync::Arc<nasbench::Column>>| {
+            c.map(|c| nasbench::column(c.spec)).transpose()
+        };
+        Ok(Benchmark { truth: load(specs.truth)?, latency: load(specs.latency)? })
+    }
+
+    /// [`benchmark`](Self::benchmark) with columns that hold no values: what a
+    /// check of the request needs (which columns, of which data set), before
+    /// the page has fetched them.
+    pub fn benchmark_specs(&self) -> Result<Benchmark> {
+        let space = SearchSpace::resolve(&self.space)?;
+        let frame = space.frame();
+        let nb201 = frame.family == crate::space::Family::Nb201;
+        let truth = match (&self.truth, nb201) {
+            (Some(name), _) => Some(nasbench::spec(name, nasbench::Figure::Accuracy)?),
+            (None, true) => nasbench::default_accuracy(frame.dataset.name),
+            (None, false) => None,
+        };
+        let latency = match &self.latency {
+            Some(device) => Some(nasbench::device(device)?),
+            None => None,
+        };
+        Ok(Benchmark { truth: truth.map(nasbench::stand_in), latency: latency.map(nasbench::stand_in) })
     }
 
     /// The checked problem with an accuracy model already at hand (the
@@ -96,6 +170,7 @@ impl Request {
             profile,
             knobs: knobs::parse(&self.knobs)?,
             goal: Goal::parse(&self.goal)?,
+            bench: self.benchmark()?,
         }
         .check()
     }

@@ -1,23 +1,36 @@
 //! Search spaces and architectures: what a network of the space is, how its
 //! parameters are checked, how many configurations a space holds.
 //!
-//! A network is: stem → N cells separated by resolution-halving transitions →
-//! (optional 1×1 head) → global average pool → linear classifier. The family
-//! decides what a cell is made of and how its skip connections work; see
-//! docs/space.md for the exact layer-by-layer definition of each family.
+//! A network is: stem → cells → global average pool → linear classifier. The
+//! family decides what a cell is made of: each family is one file
+//! (`dense.rs`, `res.rs`, `mobile.rs`, `nb201.rs`) implementing
+//! [`family::FamilySpec`], registered in [`Family`]; `walk.rs` is the layer
+//! vocabulary and the walker their cells drive. docs/space.md defines each
+//! family's layers exactly; docs/architecture.md says how to add one.
 //!
 //! Unchecked parameters ([`ArchitectureParams`], [`SpaceParams`]) become checked
 //! values ([`Architecture`], [`SearchSpace`]) only through `check()`, so code that
 //! holds a checked value never re-validates (linfa's ParamGuard pattern).
 
-pub(crate) mod text;
+pub mod dense;
+pub mod family;
+pub mod lettered;
+pub mod mobile;
+pub mod nb201;
+pub mod res;
+pub mod text;
+pub mod walk;
 
 use crate::error::{Error, Result};
+pub use family::{Coordinate, FamilySpec, Kind, Values};
 use rand::Rng;
 use serde::Serialize;
 
 /// Skip budget meaning "every skip connection the cell can have".
 pub const ALL: u32 = u32::MAX;
+
+/// The most coordinates a family's cell has (NAS-Bench-201's six edges).
+pub const MAX_COORDS: usize = 6;
 
 /// Allowed ranges of every architecture parameter. They bound memory and time
 /// (a URL can ask for anything) while covering every classic network.
@@ -42,30 +55,8 @@ pub mod limits {
     pub const NODES: u64 = 1 << 22;
 }
 
-/// An upper bound on the channel-graph nodes of the cells, from each cell's
-/// (depth, width, expansion); monotone, so a space checks its largest member.
-fn node_bound(frame: &Frame, cells: &[(u32, u32, u32)]) -> u64 {
-    let widest = cells
-        .iter()
-        .map(|c| c.1 as u64 * frame.options.widen as u64)
-        .max()
-        .unwrap_or(0)
-        .max(frame.options.stem.unwrap_or(0) as u64);
-    cells
-        .iter()
-        .map(|&(d, w, e)| {
-            let (d, w, e) = (d as u64, w as u64 * frame.options.widen as u64, e as u64);
-            match frame.family {
-                Family::Dense => d * w * (1 + frame.options.bottleneck as u64),
-                Family::Res | Family::WideRes => 2 * d * w,
-                Family::Mobile => d * (2 * e * widest + w),
-            }
-        })
-        .sum()
-}
-
-fn check_size(frame: &Frame, cells: &[(u32, u32, u32)]) -> Result<()> {
-    let nodes = node_bound(frame, cells);
+fn check_size(frame: &Frame, cells: &[Cell]) -> Result<()> {
+    let nodes = frame.family.node_bound(frame, cells);
     if nodes > limits::NODES {
         return Err(Error::field(
             "network size (output channels of the cells' layers)",
@@ -76,7 +67,7 @@ fn check_size(frame: &Frame, cells: &[(u32, u32, u32)]) -> Result<()> {
     Ok(())
 }
 
-fn in_range(field: impl Into<String>, value: u32, (lo, hi): (u32, u32)) -> Result<u32> {
+pub(crate) fn in_range(field: impl Into<String>, value: u32, (lo, hi): (u32, u32)) -> Result<u32> {
     if (lo..=hi).contains(&value) {
         Ok(value)
     } else {
@@ -112,6 +103,7 @@ impl Dataset {
 }
 
 /// Cell family: what a cell's layers are and how its skip connections work.
+/// The registry: each variant's behaviour is its file's [`FamilySpec`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Family {
@@ -123,42 +115,159 @@ pub enum Family {
     WideRes,
     /// MobileNetV2-type inverted residual blocks with additive skips where shapes allow.
     Mobile,
+    /// NAS-Bench-201's cell: a DAG of 4 nodes, one operation on each of its 6 edges.
+    Nb201,
+}
+
+/// Calls `$body` with `$f` bound to the family's [`FamilySpec`] (static
+/// dispatch: the walk is generic over its sink).
+macro_rules! with_family {
+    ($family:expr, $f:ident => $body:expr) => {
+        match $family {
+            Family::Dense => {
+                let $f = &dense::Dense;
+                $body
+            }
+            Family::Res => {
+                let $f = &res::Res { wide: false };
+                $body
+            }
+            Family::WideRes => {
+                let $f = &res::Res { wide: true };
+                $body
+            }
+            Family::Mobile => {
+                let $f = &mobile::Mobile;
+                $body
+            }
+            Family::Nb201 => {
+                let $f = &nb201::Nb201;
+                $body
+            }
+        }
+    };
 }
 
 impl Family {
-    pub const ALL: [Family; 4] = [Family::Dense, Family::Res, Family::WideRes, Family::Mobile];
+    pub const ALL: [Family; 5] =
+        [Family::Dense, Family::Res, Family::WideRes, Family::Mobile, Family::Nb201];
 
     pub fn name(self) -> &'static str {
-        match self {
-            Family::Dense => "dense",
-            Family::Res => "res",
-            Family::WideRes => "wres",
-            Family::Mobile => "mobile",
-        }
+        with_family!(self, f => f.name())
+    }
+
+    /// What the page's family control says.
+    pub fn label(self) -> &'static str {
+        with_family!(self, f => f.label())
     }
 
     pub fn by_name(name: &str) -> Result<Family> {
-        Family::ALL
-            .into_iter()
-            .find(|f| f.name() == name)
-            .ok_or_else(|| Error::field("family", name, "one of dense, res, wres, mobile"))
+        Family::ALL.into_iter().find(|f| f.name() == name).ok_or_else(|| {
+            let names: Vec<&str> = Family::ALL.iter().map(|f| f.name()).collect();
+            Error::field("family", name, format!("one of {}", names.join(", ")))
+        })
     }
 
-    /// What the skip budget t of a cell counts in this family.
-    pub fn skip_meaning(self) -> &'static str {
-        match self {
-            Family::Dense => "channels each layer reads from earlier layers of the cell (besides the previous layer)",
-            Family::Res | Family::WideRes => "blocks of the cell that keep their shortcut, counted from the last block",
-            Family::Mobile => "blocks of the cell that keep their skip (where shapes allow), counted from the last block",
-        }
+    /// A cell's coordinates, in the order of the text form and of the lattice.
+    pub fn coordinates(self) -> &'static [Coordinate] {
+        with_family!(self, f => f.coordinates())
     }
 
-    fn default_expansion(self) -> u32 {
-        if self == Family::Mobile {
-            6
-        } else {
-            1
-        }
+    pub fn cell_limits(self) -> (u32, u32) {
+        with_family!(self, f => f.cell_limits())
+    }
+
+    pub fn default_cells(self) -> usize {
+        with_family!(self, f => f.default_cells())
+    }
+
+    pub fn has_stride(self) -> bool {
+        with_family!(self, f => f.has_stride())
+    }
+
+    pub(crate) fn check_options(self, options: Options) -> Result<Options> {
+        with_family!(self, f => f.check_options(options))
+    }
+
+    pub(crate) fn check_value(self, frame: &Frame, j: usize, value: u32, n: usize) -> Result<()> {
+        with_family!(self, f => f.check_value(frame, j, value, n))
+    }
+
+    pub(crate) fn node_bound(self, frame: &Frame, cells: &[Cell]) -> u64 {
+        with_family!(self, f => f.node_bound(frame, cells))
+    }
+
+    fn halve(self, side: u32) -> u32 {
+        with_family!(self, f => f.halve(side))
+    }
+
+    pub(crate) fn stem_width(self, frame: &Frame, cells: &[Cell]) -> u32 {
+        with_family!(self, f => f.stem_width(frame, cells))
+    }
+
+    pub(crate) fn stem_has_bn(self) -> bool {
+        with_family!(self, f => f.stem_has_bn())
+    }
+
+    pub(crate) fn final_bn(self) -> bool {
+        with_family!(self, f => f.final_bn())
+    }
+
+    #[inline]
+    pub(crate) fn walk_cell<S: walk::Sink>(
+        self,
+        w: &mut walk::Walker<'_, S>,
+        frame: &Frame,
+        cells: &[Cell],
+        index: usize,
+    ) {
+        with_family!(self, f => f.walk_cell(w, frame, cells, index))
+    }
+
+    /// ḡ of every cell of the network in order (closed form).
+    pub fn degrees(self, frame: &Frame, cells: &[Cell], each: &mut dyn FnMut(f64)) {
+        with_family!(self, f => f.degrees(frame, cells, each))
+    }
+
+    /// ḡ of the last of `cells` and the channels it outputs (the exact program's terms).
+    pub fn last_cell(self, frame: &Frame, cells: &[Cell]) -> (f64, u64) {
+        with_family!(self, f => f.last_cell(frame, cells))
+    }
+
+    /// Whether the exact dynamic program over cells applies.
+    pub fn program_applies(self) -> bool {
+        with_family!(self, f => f.program_applies())
+    }
+
+    /// Coordinates of a cell FLASH's shared level moves together, one group per axis.
+    pub fn shared_axes(self) -> Vec<Vec<usize>> {
+        with_family!(self, f => f.shared_axes())
+    }
+
+    /// Coordinates of a cell FLASH's cell level searches together.
+    pub fn blocks(self) -> Vec<std::ops::Range<usize>> {
+        with_family!(self, f => f.blocks())
+    }
+
+    pub(crate) fn groups(self) -> &'static [(&'static str, &'static [usize])] {
+        with_family!(self, f => f.groups())
+    }
+
+    pub(crate) fn parse_cells(self, cur: &mut text::Cursor) -> Result<Vec<CellParams>> {
+        with_family!(self, f => f.parse_cells(cur))
+    }
+
+    pub(crate) fn print_cells(self, cells: &[Cell], out: &mut String) {
+        with_family!(self, f => f.print_cells(cells, out))
+    }
+
+    pub(crate) fn space_may_end_at_frame(self) -> bool {
+        with_family!(self, f => f.space_may_end_at_frame())
+    }
+
+    /// What one configuration of a space of `cells` cells is, in words.
+    pub fn configuration_meaning(self, cells: usize) -> String {
+        with_family!(self, f => f.configuration_meaning(cells))
     }
 }
 
@@ -203,42 +312,6 @@ impl Options {
             shortcut: Shortcut::Proj,
         }
     }
-
-    fn check(self, family: Family) -> Result<Options> {
-        if let Some(stem) = self.stem {
-            in_range("stem", stem, limits::STEM)?;
-        }
-        in_range("stem_stride", self.stem_stride, limits::STRIDE)?;
-        if let Some(head) = self.head {
-            in_range("head", head, limits::HEAD)?;
-        }
-        let defaults = Options::defaults(family);
-        let only = |field: &str, ok: bool, value: String, families: &str| -> Result<()> {
-            if ok {
-                Ok(())
-            } else {
-                Err(Error::field(field, value, format!("only for the {families} family")))
-            }
-        };
-        if family == Family::WideRes {
-            in_range("k", self.widen, limits::WIDEN)?;
-        } else {
-            only("k", self.widen == defaults.widen, self.widen.to_string(), "wres")?;
-        }
-        if family == Family::Dense {
-            in_range("bottleneck", self.bottleneck, limits::BOTTLENECK)?;
-            if let Some(c) = self.compression_milli {
-                in_range("compression (thousandths)", c, limits::COMPRESSION_MILLI)?;
-            }
-        } else {
-            only("bottleneck", self.bottleneck == 0, self.bottleneck.to_string(), "dense")?;
-            only("compression", self.compression_milli.is_none(), "set".into(), "dense")?;
-        }
-        if !matches!(family, Family::Res | Family::WideRes) {
-            only("shortcut", self.shortcut == Shortcut::Proj, "pad".into(), "res and wres")?;
-        }
-        Ok(self)
-    }
 }
 
 /// What every network of a space shares: data set, family, structural options.
@@ -257,7 +330,7 @@ impl Frame {
     /// Channels a cell's layers actually have (k·w for Wide-ResNet).
     #[inline]
     pub fn effective_width(&self, cell: &Cell) -> u32 {
-        cell.width * self.options.widen
+        cell.width() * self.options.widen
     }
 
     /// Spatial sizes (height, width) inside each cell, or an error naming the cell
@@ -268,12 +341,7 @@ impl Frame {
         let mut out = Vec::new();
         for (index, stride) in strides.enumerate() {
             if stride == 2 {
-                // Dense transitions pool 2×2 (floor); strided 3×3 convs with padding 1 give ceil.
-                (h, w) = if self.family == Family::Dense {
-                    (h / 2, w / 2)
-                } else {
-                    (h.div_ceil(2), w.div_ceil(2))
-                };
+                (h, w) = (self.family.halve(h), self.family.halve(w));
             }
             if h == 0 || w == 0 {
                 return Err(Error::field(
@@ -291,20 +359,47 @@ impl Frame {
     }
 }
 
-/// One cell of a checked architecture. Copy and small: the search evaluates
-/// millions of these without allocating.
+/// One cell of a checked architecture: a value of each of its family's
+/// coordinates (in the declaration's order; unused places are 0) and its
+/// stride. Copy and small: the search evaluates millions of these without allocating.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct Cell {
-    /// Layers (dense) or blocks (res, wres, mobile).
-    pub depth: u32,
-    /// Growth rate (dense) or output channels before the k multiplier (wres).
-    pub width: u32,
-    /// Skip budget t; [`ALL`] for every possible skip.
-    pub skip: u32,
-    /// Expansion ratio of inverted residual blocks (1 outside the mobile family).
-    pub expansion: u32,
+    pub coords: [u32; MAX_COORDS],
     /// 2 if the cell starts by halving the resolution.
     pub stride: u32,
+}
+
+impl Cell {
+    /// A lettered family's cell (d, w, t, e).
+    pub fn lettered(depth: u32, width: u32, skip: u32, expansion: u32, stride: u32) -> Cell {
+        let mut coords = [0; MAX_COORDS];
+        coords[..4].copy_from_slice(&[depth, width, skip, expansion]);
+        Cell { coords, stride }
+    }
+
+    /// Layers (dense) or blocks (res, wres, mobile): a lettered family's d.
+    #[inline]
+    pub fn depth(&self) -> u32 {
+        self.coords[lettered::D]
+    }
+
+    /// Growth rate (dense) or output channels before the k multiplier (wres).
+    #[inline]
+    pub fn width(&self) -> u32 {
+        self.coords[lettered::W]
+    }
+
+    /// Skip budget t; [`ALL`] for every possible skip.
+    #[inline]
+    pub fn skip(&self) -> u32 {
+        self.coords[lettered::T]
+    }
+
+    /// Expansion ratio of inverted residual blocks (1 outside the mobile family).
+    #[inline]
+    pub fn expansion(&self) -> u32 {
+        self.coords[lettered::E]
+    }
 }
 
 /// The stride a cell has unless it says otherwise: the first keeps the stem's
@@ -317,52 +412,31 @@ pub fn default_stride(cell_index: usize) -> u32 {
     }
 }
 
-/// Unchecked cell parameters (as parsed or as typed into a form).
+/// Unchecked cell parameters (as parsed or as typed into a form): a value per
+/// coordinate where given.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CellParams {
-    pub depth: u32,
-    pub width: u32,
-    pub skip: Option<u32>,
-    pub expansion: Option<u32>,
+    pub coords: [Option<u32>; MAX_COORDS],
     pub stride: Option<u32>,
 }
 
 impl CellParams {
-    fn check(self, frame: &Frame, index: usize) -> Result<Cell> {
-        let n = index + 1;
-        let depth = in_range(format!("cell {n} depth d"), self.depth, limits::DEPTH)?;
-        let width = in_range(format!("cell {n} width w"), self.width, limits::WIDTH)?;
-        if width * frame.options.widen > limits::EFFECTIVE_WIDTH {
-            return Err(Error::field(
-                format!("cell {n} width w × k"),
-                width * frame.options.widen,
-                format!("1..={}", limits::EFFECTIVE_WIDTH),
-            ));
-        }
-        let skip = match self.skip {
-            None | Some(ALL) => ALL,
-            Some(t) => in_range(format!("cell {n} skip budget t"), t, limits::SKIP)?,
-        };
-        let expansion = match (frame.family, self.expansion) {
-            (_, None) => frame.family.default_expansion(),
-            (Family::Mobile, Some(e)) => {
-                in_range(format!("cell {n} expansion e"), e, limits::EXPANSION)?
-            }
-            (_, Some(1)) => 1,
-            (_, Some(e)) => {
-                return Err(Error::field(
-                    format!("cell {n} expansion e"),
-                    e,
-                    "only for the mobile family",
-                ))
-            }
-        };
-        let stride = in_range(
-            format!("cell {n} stride s"),
-            self.stride.unwrap_or(default_stride(index)),
-            limits::STRIDE,
-        )?;
-        Ok(Cell { depth, width, skip, expansion, stride })
+    pub fn empty() -> CellParams {
+        CellParams { coords: [None; MAX_COORDS], stride: None }
+    }
+
+    /// A lettered family's cell parameters (d, w, t, e).
+    pub fn lettered(
+        depth: u32,
+        width: u32,
+        skip: Option<u32>,
+        expansion: Option<u32>,
+        stride: Option<u32>,
+    ) -> CellParams {
+        let mut p = CellParams::empty();
+        p.coords[..4].copy_from_slice(&[Some(depth), Some(width), skip, expansion]);
+        p.stride = stride;
+        p
     }
 }
 
@@ -377,23 +451,20 @@ pub struct ArchitectureParams {
 
 impl ArchitectureParams {
     pub fn check(self) -> Result<Architecture> {
-        in_range("number of cells", self.cells.len() as u32, limits::CELLS)?;
+        in_range("number of cells", self.cells.len() as u32, self.family.cell_limits())?;
         let frame = Frame {
             dataset: self.dataset,
             family: self.family,
-            options: self.options.check(self.family)?,
+            options: self.family.check_options(self.options)?,
         };
         let cells = self
             .cells
             .iter()
             .enumerate()
-            .map(|(i, c)| c.check(&frame, i))
+            .map(|(i, c)| family::check_cell(self.family, &frame, c, i))
             .collect::<Result<Vec<_>>>()?;
         frame.resolutions(cells.iter().map(|c| c.stride))?;
-        check_size(
-            &frame,
-            &cells.iter().map(|c| (c.depth, c.width, c.expansion)).collect::<Vec<_>>(),
-        )?;
+        check_size(&frame, &cells)?;
         Ok(Architecture { frame, cells })
     }
 }
@@ -503,66 +574,49 @@ impl ValueRange {
     }
 }
 
-/// Per-cell parameter ranges of a space.
+/// Per-cell ranges of a space: the values of each coordinate (in the
+/// family's order; unused places hold 0) and the stride.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct CellRanges {
-    pub depth: ValueRange,
-    pub width: ValueRange,
-    pub skip: ValueRange,
-    pub expansion: ValueRange,
+    pub coords: [Values; MAX_COORDS],
     pub stride: u32,
 }
 
 impl CellRanges {
-    /// FLASH's ranges: d ∈ 2..=11, w ∈ {8,16,…,64}, t ∈ 0..=49 (dense) or every
-    /// shortcut (other families); expansion 6 for mobile.
+    /// The family's defaults (FLASH's ranges for the lettered families: d ∈
+    /// 2..=11, w ∈ {8,16,…,64}, t ∈ 0..=49 (dense) or every shortcut (other
+    /// families), expansion 6 for mobile; every operation on every edge for nb201).
     pub fn defaults(family: Family, index: usize) -> CellRanges {
-        CellRanges {
-            depth: ValueRange::new(2, 11, 1),
-            width: ValueRange::new(8, 64, 8),
-            skip: if family == Family::Dense {
-                ValueRange::new(0, 49, 1)
-            } else {
-                ValueRange::single(ALL)
-            },
-            expansion: ValueRange::single(family.default_expansion()),
-            stride: default_stride(index),
+        let mut coords = [Values::single(0); MAX_COORDS];
+        for (slot, c) in coords.iter_mut().zip(family.coordinates()) {
+            *slot = c.default;
         }
+        CellRanges { coords, stride: if family.has_stride() { default_stride(index) } else { 1 } }
+    }
+
+    /// The values of coordinate `j`.
+    #[inline]
+    pub fn get(&self, j: usize) -> Values {
+        self.coords[j]
+    }
+
+    /// A lettered family's depth range (d).
+    pub fn depth(&self) -> Values {
+        self.coords[lettered::D]
+    }
+    pub fn width(&self) -> Values {
+        self.coords[lettered::W]
+    }
+    pub fn skip(&self) -> Values {
+        self.coords[lettered::T]
+    }
+    pub fn expansion(&self) -> Values {
+        self.coords[lettered::E]
     }
 
     /// Configurations of this cell (at most 4096⁴, so it always fits u128).
     pub fn count(&self) -> u128 {
-        self.depth.len() as u128
-            * self.width.len() as u128
-            * self.skip.len() as u128
-            * self.expansion.len() as u128
-    }
-
-    fn check(self, frame: &Frame, index: usize) -> Result<CellRanges> {
-        let n = index + 1;
-        let depth = self.depth.check(&format!("cell {n} depth d"), limits::DEPTH, false)?;
-        let width = self.width.check(&format!("cell {n} width w"), limits::WIDTH, false)?;
-        if width.hi * frame.options.widen > limits::EFFECTIVE_WIDTH {
-            return Err(Error::field(
-                format!("cell {n} width w × k"),
-                width.hi * frame.options.widen,
-                format!("1..={}", limits::EFFECTIVE_WIDTH),
-            ));
-        }
-        let skip = self.skip.check(&format!("cell {n} skip budget t"), limits::SKIP, true)?;
-        let expansion = if frame.family == Family::Mobile {
-            self.expansion.check(&format!("cell {n} expansion e"), limits::EXPANSION, false)?
-        } else if self.expansion == ValueRange::single(1) {
-            self.expansion
-        } else {
-            return Err(Error::field(
-                format!("cell {n} expansion e"),
-                "a range",
-                "only for the mobile family",
-            ));
-        };
-        let stride = in_range(format!("cell {n} stride s"), self.stride, limits::STRIDE)?;
-        Ok(CellRanges { depth, width, skip, expansion, stride })
+        self.coords.iter().map(|v| v.len() as u128).product()
     }
 }
 
@@ -590,19 +644,28 @@ impl SpaceParams {
     }
 
     pub fn check(self) -> Result<SearchSpace> {
-        in_range("number of cells", self.cells.len() as u32, limits::CELLS)?;
-        let frame = Frame { options: self.frame.options.check(self.frame.family)?, ..self.frame };
+        let family = self.frame.family;
+        in_range("number of cells", self.cells.len() as u32, family.cell_limits())?;
+        let frame = Frame { options: family.check_options(self.frame.options)?, ..self.frame };
         let cells = self
             .cells
             .iter()
             .enumerate()
-            .map(|(i, c)| c.check(&frame, i))
+            .map(|(i, c)| family::check_ranges(family, &frame, c, i))
             .collect::<Result<Vec<_>>>()?;
         frame.resolutions(cells.iter().map(|c| c.stride))?;
-        check_size(
-            &frame,
-            &cells.iter().map(|c| (c.depth.hi, c.width.hi, c.expansion.hi)).collect::<Vec<_>>(),
-        )?;
+        // The largest member: each ordinal coordinate at its highest value.
+        let largest: Vec<Cell> = cells
+            .iter()
+            .map(|c| {
+                let mut coords = [0; MAX_COORDS];
+                for (j, v) in c.coords.iter().enumerate() {
+                    coords[j] = v.hi();
+                }
+                Cell { coords, stride: c.stride }
+            })
+            .collect();
+        check_size(&frame, &largest)?;
         let mut count: u128 = 1;
         for c in &cells {
             count = count.checked_mul(c.count()).ok_or_else(|| {
@@ -618,9 +681,9 @@ impl SpaceParams {
 }
 
 /// A checked search space. A *configuration* is one choice of every per-cell
-/// parameter (d, w, t and, for mobile, e) from its range; [`count`](Self::count)
-/// counts configurations exactly. Two configurations can describe the same
-/// network (a skip budget larger than what a cell can read), as in FLASH's count.
+/// coordinate from its values; [`count`](Self::count) counts configurations
+/// exactly. Two configurations can describe the same network (a skip budget
+/// larger than what a cell can read), as in FLASH's count.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct SearchSpace {
     frame: Frame,
@@ -655,13 +718,19 @@ impl SearchSpace {
         &self.cells
     }
 
+    /// Coordinates per cell (the family's).
+    pub fn per_cell(&self) -> usize {
+        self.frame.family.coordinates().len()
+    }
+
     /// Exact number of configurations.
     pub fn count(&self) -> u128 {
         self.count
     }
 
     /// The configuration with this index in mixed radix: cell 1 most significant,
-    /// within a cell the digits d, w, t, e (e least significant).
+    /// within a cell the coordinates in the family's order, the last least
+    /// significant (d, w, t, e; NAS-Bench-201's edges in the cell string's order).
     pub fn decode(&self, index: u128) -> Result<Architecture> {
         if index >= self.count {
             return Err(Error::field(
@@ -670,37 +739,48 @@ impl SearchSpace {
                 format!("0..={}", self.count - 1),
             ));
         }
+        let k = self.per_cell();
         let mut rest = index;
-        let mut cells =
-            vec![Cell { depth: 0, width: 0, skip: 0, expansion: 0, stride: 0 }; self.cells.len()];
+        let mut cells = vec![Cell { coords: [0; MAX_COORDS], stride: 0 }; self.cells.len()];
         for (slot, r) in cells.iter_mut().zip(&self.cells).rev() {
-            let mut digit = |range: &ValueRange| {
-                let n = range.len() as u128;
-                let v = range.value((rest % n) as u32);
+            for j in (0..k).rev() {
+                let n = r.coords[j].len() as u128;
+                slot.coords[j] = r.coords[j].value((rest % n) as u32);
                 rest /= n;
-                v
-            };
-            let expansion = digit(&r.expansion);
-            let skip = digit(&r.skip);
-            let width = digit(&r.width);
-            let depth = digit(&r.depth);
-            *slot = Cell { depth, width, skip, expansion, stride: r.stride };
+            }
+            slot.stride = r.stride;
         }
         Ok(Architecture::from_space(self, cells))
     }
 
-    /// One configuration drawn uniformly, each parameter independently.
+    /// The index of a configuration of this space ([`decode`](Self::decode)'s
+    /// inverse); `None` when a cell value is not in the space.
+    pub fn index_of(&self, cells: &[Cell]) -> Option<u128> {
+        if cells.len() != self.cells.len() {
+            return None;
+        }
+        let k = self.per_cell();
+        let mut index: u128 = 0;
+        for (c, r) in cells.iter().zip(&self.cells) {
+            for j in 0..k {
+                let pos = r.coords[j].position(c.coords[j])?;
+                index = index * r.coords[j].len() as u128 + pos as u128;
+            }
+        }
+        Some(index)
+    }
+
+    /// One configuration drawn uniformly, each coordinate independently.
     pub fn sample_cells<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut Vec<Cell>) {
         out.clear();
+        let k = self.per_cell();
         out.extend(self.cells.iter().map(|r| {
-            let mut pick = |range: &ValueRange| range.value(rng.random_range(0..range.len()));
-            Cell {
-                depth: pick(&r.depth),
-                width: pick(&r.width),
-                skip: pick(&r.skip),
-                expansion: pick(&r.expansion),
-                stride: r.stride,
+            let mut coords = [0; MAX_COORDS];
+            for (j, slot) in coords.iter_mut().enumerate().take(k) {
+                let v = &r.coords[j];
+                *slot = v.value(rng.random_range(0..v.len()));
             }
+            Cell { coords, stride: r.stride }
         }));
     }
 
@@ -712,16 +792,7 @@ impl SearchSpace {
 
     /// Plain words for what one configuration is, for the CLI and the page.
     pub fn configuration_meaning(&self) -> String {
-        let mut params = vec!["depth d", "width w", "skip budget t"];
-        if self.frame.family == Family::Mobile {
-            params.push("expansion e");
-        }
-        format!(
-            "one choice of {} for each of the {} cells; t counts {}",
-            params.join(", "),
-            self.cells.len(),
-            self.frame.family.skip_meaning()
-        )
+        self.frame.family.configuration_meaning(self.cells.len())
     }
 }
 
@@ -733,31 +804,31 @@ pub struct SpaceFields {
     pub family: String,
     /// `dataset/family(options)/`, the text form's prefix.
     pub frame: String,
-    /// Per cell: d, w, t, e in the RANGE syntax, and the stride.
-    pub cells: Vec<[String; 5]>,
+    /// Per cell: each coordinate's values as the text form writes them (the
+    /// family's order), then the stride.
+    pub cells: Vec<Vec<String>>,
 }
 
 impl SearchSpace {
     pub fn fields(&self) -> SpaceFields {
         let frame = text::print_frame(&self.frame);
-        let mut parts = frame.split('/');
-        let dataset = parts.next().unwrap_or_default().to_string();
-        let family =
-            parts.next().unwrap_or_default().split('(').next().unwrap_or_default().to_string();
+        let coords = self.frame.family.coordinates();
         let cells = self
             .cells
             .iter()
             .map(|c| {
-                [
-                    text::print_range(&c.depth),
-                    text::print_range(&c.width),
-                    text::print_range(&c.skip),
-                    text::print_range(&c.expansion),
-                    c.stride.to_string(),
-                ]
+                let mut row: Vec<String> =
+                    coords.iter().zip(&c.coords).map(|(d, v)| text::print_values(d, v)).collect();
+                row.push(c.stride.to_string());
+                row
             })
             .collect();
-        SpaceFields { dataset, family, frame, cells }
+        SpaceFields {
+            dataset: self.frame.dataset.name.to_string(),
+            family: self.frame.family.name().to_string(),
+            frame,
+            cells,
+        }
     }
 }
 

@@ -1,27 +1,31 @@
 //! The compact text forms of architectures and spaces (grammar in docs/space.md).
 //!
 //! ```text
-//! ARCH  := DATASET '/' FAMILY OPTS? '/' CELL ('-' CELL)*
-//! CELL  := 'd' INT 'w' INT ('t' (INT | '*'))? ('e' INT)? ('s' INT)?
-//! SPACE := DATASET '/' FAMILY OPTS? '/' ITEM (';' ITEM)*
-//! ITEM  := 'cells=' INT | ('c' INT '.')? ('d'|'w'|'t'|'e'|'s') '=' RANGE
-//! RANGE := INT | INT '..' INT (':' INT)? | '*'
-//! OPTS  := '(' KEY '=' VALUE (';' KEY '=' VALUE)* ')'
+//! ARCH   := DATASET '/' FAMILY OPTS? '/' CELLS        (CELLS: the family's cell grammar)
+//! SPACE  := DATASET '/' FAMILY OPTS? ('/' ITEM (';' ITEM)*)?
+//! ITEM   := 'cells=' INT | ('c' INT '.')? KEY '=' VALUES
+//! KEY    := a coordinate's key (d, w, t, e; 1~0, …), a group's (ops), or 's'
+//! VALUES := INT | INT '..' INT (':' INT)? | '*'      (an ordinal coordinate)
+//!         | NAME ('|' NAME)*                          (a categorical one)
+//! OPTS   := '(' KEY '=' VALUE (';' KEY '=' VALUE)* ')'
 //! ```
-//! No commas and no spaces, so a form sits unquoted in a CSV column and reads
-//! well in a URL. Printing gives the canonical form: options only where they
-//! differ from the defaults, `t` omitted where it is `*` outside the dense
-//! family, `s` only where it differs from the default stride.
+//! The lettered families' cells are `CELL ('-' CELL)*`, CELL := 'd' INT 'w'
+//! INT ('t' (INT | '*'))? ('e' INT)? ('s' INT)?; NAS-Bench-201's is the
+//! benchmark's cell string. No commas and no spaces, so a form sits unquoted in
+//! a CSV column and reads well in a URL. Printing gives the canonical form:
+//! options only where they differ from the defaults, a coordinate only where
+//! its family prints it, `s` only where it differs from the default stride.
 
 use super::*;
 
 const ARCH: &str = "architecture";
 const SPACE: &str = "search space";
 
-struct Cursor<'a> {
+/// A position in a text being parsed; errors name the position.
+pub struct Cursor<'a> {
     text: &'a str,
-    pos: usize,
-    what: &'static str,
+    pub(crate) pos: usize,
+    pub(crate) what: &'static str,
 }
 
 impl<'a> Cursor<'a> {
@@ -29,7 +33,7 @@ impl<'a> Cursor<'a> {
         Cursor { text, pos: 0, what }
     }
 
-    fn err(&self, message: impl Into<String>) -> Error {
+    pub(crate) fn err(&self, message: impl Into<String>) -> Error {
         Error::parse(self.what, self.pos, message)
     }
 
@@ -41,7 +45,7 @@ impl<'a> Cursor<'a> {
         self.rest().chars().next()
     }
 
-    fn eat(&mut self, c: char) -> bool {
+    pub(crate) fn eat(&mut self, c: char) -> bool {
         if self.peek() == Some(c) {
             self.pos += c.len_utf8();
             true
@@ -50,11 +54,28 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    fn expect(&mut self, c: char, context: &str) -> Result<()> {
+    pub(crate) fn eat_str(&mut self, s: &str) -> bool {
+        if self.rest().starts_with(s) {
+            self.pos += s.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    pub(crate) fn expect(&mut self, c: char, context: &str) -> Result<()> {
         if self.eat(c) {
             Ok(())
         } else {
             Err(self.err(format!("expected '{c}' {context}, found {}", self.describe_next())))
+        }
+    }
+
+    pub(crate) fn expect_str(&mut self, s: &str, context: &str) -> Result<()> {
+        if self.eat_str(s) {
+            Ok(())
+        } else {
+            Err(self.err(format!("expected '{s}' {context}, found {}", self.describe_next())))
         }
     }
 
@@ -66,7 +87,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// A run of characters satisfying `keep` (possibly empty).
-    fn take_while(&mut self, keep: impl Fn(char) -> bool) -> &'a str {
+    pub(crate) fn take_while(&mut self, keep: impl Fn(char) -> bool) -> &'a str {
         let start = self.pos;
         while let Some(c) = self.peek() {
             if !keep(c) {
@@ -81,7 +102,7 @@ impl<'a> Cursor<'a> {
         self.take_while(|c| c.is_ascii_alphanumeric() || c == '_')
     }
 
-    fn int(&mut self, field: &str) -> Result<u32> {
+    pub(crate) fn int(&mut self, field: &str) -> Result<u32> {
         let start = self.pos;
         let digits = self.take_while(|c| c.is_ascii_digit());
         if digits.is_empty() {
@@ -105,7 +126,7 @@ impl<'a> Cursor<'a> {
     }
 }
 
-/// `DATASET '/' FAMILY OPTS? '/'`
+/// `DATASET '/' FAMILY OPTS?` (the '/' after it is the caller's).
 fn parse_frame(cur: &mut Cursor) -> Result<Frame> {
     let at = cur.pos;
     let dataset = Dataset::by_name(cur.word()).map_err(|e| relocate(e, cur.what, at))?;
@@ -146,7 +167,6 @@ fn parse_frame(cur: &mut Cursor) -> Result<Frame> {
         }
         cur.expect(')', "to close the options")?;
     }
-    cur.expect('/', "after the family")?;
     Ok(Frame { dataset, family, options })
 }
 
@@ -186,37 +206,8 @@ fn print_milli(milli: u32) -> String {
 pub(super) fn parse_architecture(text: &str) -> Result<ArchitectureParams> {
     let mut cur = Cursor::new(text.trim(), ARCH);
     let frame = parse_frame(&mut cur)?;
-    let mut cells = Vec::new();
-    loop {
-        if cells.len() as u32 >= limits::CELLS.1 {
-            return Err(cur.err(format!(
-                "more than {} cells: allowed {}..={}",
-                limits::CELLS.1,
-                limits::CELLS.0,
-                limits::CELLS.1
-            )));
-        }
-        let n = cells.len() + 1;
-        cur.expect('d', &format!("to start cell {n} (d<depth>w<width>…)"))?;
-        let depth = cur.int(&format!("cell {n} depth d"))?;
-        cur.expect('w', &format!("after cell {n}'s depth"))?;
-        let width = cur.int(&format!("cell {n} width w"))?;
-        let mut cell = CellParams { depth, width, skip: None, expansion: None, stride: None };
-        if cur.eat('t') {
-            cell.skip =
-                Some(if cur.eat('*') { ALL } else { cur.int(&format!("cell {n} skip budget t"))? });
-        }
-        if cur.eat('e') {
-            cell.expansion = Some(cur.int(&format!("cell {n} expansion e"))?);
-        }
-        if cur.eat('s') {
-            cell.stride = Some(cur.int(&format!("cell {n} stride s"))?);
-        }
-        cells.push(cell);
-        if !cur.eat('-') {
-            break;
-        }
-    }
+    cur.expect('/', "after the family")?;
+    let cells = frame.family.parse_cells(&mut cur)?;
     cur.end()?;
     Ok(ArchitectureParams {
         dataset: frame.dataset,
@@ -257,23 +248,7 @@ pub(super) fn print_frame(frame: &Frame) -> String {
 
 pub(super) fn print_architecture(frame: &Frame, cells: &[Cell]) -> String {
     let mut out = print_frame(frame);
-    for (i, c) in cells.iter().enumerate() {
-        if i > 0 {
-            out.push('-');
-        }
-        out.push_str(&format!("d{}w{}", c.depth, c.width));
-        match (frame.family, c.skip) {
-            (Family::Dense, ALL) => out.push_str("t*"),
-            (_, ALL) => {}
-            (_, t) => out.push_str(&format!("t{t}")),
-        }
-        if frame.family == Family::Mobile {
-            out.push_str(&format!("e{}", c.expansion));
-        }
-        if c.stride != default_stride(i) {
-            out.push_str(&format!("s{}", c.stride));
-        }
-    }
+    frame.family.print_cells(cells, &mut out);
     out
 }
 
@@ -291,6 +266,27 @@ fn parse_range(cur: &mut Cursor, field: &str) -> Result<ValueRange> {
     Ok(ValueRange { lo, hi, step })
 }
 
+/// A categorical coordinate's values: names joined by '|', as a bit mask.
+fn parse_names(cur: &mut Cursor, key: &str, names: &[&str]) -> Result<u32> {
+    let mut mask = 0u32;
+    loop {
+        let at = cur.pos;
+        let name = cur.word();
+        let i = names.iter().position(|n| *n == name).ok_or_else(|| {
+            Error::parse(
+                cur.what,
+                at,
+                format!("{key} = '{name}': allowed names of {} joined by |", names.join(", ")),
+            )
+        })?;
+        mask |= 1 << i;
+        if !cur.eat('|') {
+            break;
+        }
+    }
+    Ok(mask)
+}
+
 pub(crate) fn print_range(r: &ValueRange) -> String {
     match (r.lo, r.lo == r.hi, r.step) {
         (ALL, _, _) => "*".into(),
@@ -300,110 +296,209 @@ pub(crate) fn print_range(r: &ValueRange) -> String {
     }
 }
 
+/// A coordinate's values as the space text writes them.
+pub(crate) fn print_values(c: &Coordinate, v: &Values) -> String {
+    match (v, c.kind) {
+        (Values::Range(r), _) => print_range(r),
+        (Values::Set(mask), Kind::Categorical { names }) => names
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| mask >> i & 1 == 1)
+            .map(|(_, n)| *n)
+            .collect::<Vec<_>>()
+            .join("|"),
+        (Values::Set(mask), Kind::Ordinal) => format!("{mask:#x}"),
+    }
+}
+
+/// What a space item sets: some coordinates, or the stride.
+#[derive(Clone, Copy)]
+enum Target {
+    Coords(&'static [usize]),
+    Stride,
+}
+
+const SINGLE: [usize; MAX_COORDS] = [0, 1, 2, 3, 4, 5];
+
 pub(super) fn parse_space(text: &str) -> Result<SpaceParams> {
     let mut cur = Cursor::new(text.trim(), SPACE);
     let frame = parse_frame(&mut cur)?;
+    let family = frame.family;
+    let coords = family.coordinates();
+    let mut shared = CellRanges::defaults(family, 1);
+    let mut cell_count = family.default_cells();
     // Shared ranges apply to every cell; `cK.x=` overrides one cell. Overrides are
     // applied after the cell count is known, whatever order the items come in.
-    let mut shared = CellRanges::defaults(frame.family, 1);
-    let mut cell_count = 3usize;
-    let mut overrides: Vec<(usize, usize, char, ValueRange)> = Vec::new();
-    let mut all_strides: Option<ValueRange> = None;
-    loop {
+    let mut overrides: Vec<(usize, usize, Target, Values)> = Vec::new();
+    let mut all_strides: Option<u32> = None;
+    let ends_here = family.space_may_end_at_frame() && cur.rest().is_empty();
+    if !ends_here {
+        cur.expect('/', "after the family")?;
+    }
+    while !ends_here {
         let at = cur.pos;
-        let key = cur.word();
-        let (cell, param) = if key == "cells" {
+        let key = cur.take_while(|c| c.is_ascii_alphanumeric() || c == '_' || c == '~');
+        if key == "cells" {
             cur.expect('=', "after 'cells'")?;
             let n = cur.int("number of cells")?;
-            cell_count = in_range("number of cells", n, limits::CELLS)
+            cell_count = in_range("number of cells", n, family.cell_limits())
                 .map_err(|e| relocate(e, SPACE, at))? as usize;
             if !cur.eat(';') {
                 break;
             }
             continue;
-        } else if let Some(index) =
-            key.strip_prefix('c').filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
-        {
-            let n: usize = index.parse().map_err(|_| {
-                Error::parse(SPACE, at, format!("cell number '{index}' is too large"))
-            })?;
-            cur.expect('.', &format!("after cell '{key}'"))?;
-            (Some(n), cur.word())
-        } else {
-            (None, key)
-        };
-        let param = match param {
-            "d" | "w" | "t" | "e" | "s" => param.chars().next().unwrap_or('d'),
-            other => {
-                return Err(Error::parse(
-                    SPACE,
-                    at,
-                    format!(
-                    "unknown item '{other}': allowed cells, d, w, t, e, s, or cK.d (…) for cell K"
-                ),
-                ))
-            }
-        };
-        cur.expect('=', &format!("after '{param}'"))?;
-        let range = parse_range(&mut cur, &param.to_string())?;
-        if param == 's' && range.lo != range.hi {
-            return Err(Error::parse(SPACE, at, "s takes one value, the stride: allowed 1 or 2"));
         }
-        match cell {
-            None if param == 's' => all_strides = Some(range),
-            None => set_range(&mut shared, param, range),
-            Some(n) => overrides.push((at, n, param, range)),
+        let (cell, name) = match key
+            .strip_prefix('c')
+            .filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+        {
+            Some(index) => {
+                let n: usize = index.parse().map_err(|_| {
+                    Error::parse(SPACE, at, format!("cell number '{index}' is too large"))
+                })?;
+                cur.expect('.', &format!("after cell '{key}'"))?;
+                (Some(n), cur.take_while(|c| c.is_ascii_alphanumeric() || c == '_' || c == '~'))
+            }
+            None => (None, key),
+        };
+        let target = if let Some(j) = coords.iter().position(|c| c.key == name) {
+            Target::Coords(&SINGLE[j..j + 1])
+        } else if let Some((_, group)) = family.groups().iter().find(|(k, _)| *k == name) {
+            Target::Coords(group)
+        } else if name == "s" && family.has_stride() {
+            Target::Stride
+        } else {
+            let mut keys: Vec<&str> = vec!["cells"];
+            keys.extend(family.groups().iter().map(|(k, _)| *k));
+            keys.extend(coords.iter().map(|c| c.key));
+            if family.has_stride() {
+                keys.push("s");
+            }
+            return Err(Error::parse(
+                SPACE,
+                at,
+                format!(
+                    "unknown item '{name}': allowed {}, or cK.{} (…) for cell K",
+                    keys.join(", "),
+                    coords[0].key
+                ),
+            ));
+        };
+        cur.expect('=', &format!("after '{name}'"))?;
+        let values = match target {
+            Target::Stride => {
+                let range = parse_range(&mut cur, name)?;
+                if range.lo != range.hi {
+                    return Err(Error::parse(
+                        SPACE,
+                        at,
+                        "s takes one value, the stride: allowed 1 or 2",
+                    ));
+                }
+                Values::single(range.lo)
+            }
+            Target::Coords(js) => match coords[js[0]].kind {
+                Kind::Ordinal => Values::Range(parse_range(&mut cur, name)?),
+                Kind::Categorical { names } => Values::Set(parse_names(&mut cur, name, names)?),
+            },
+        };
+        match (cell, target) {
+            (None, Target::Stride) => all_strides = Some(values.value(0)),
+            (None, t) => set(&mut shared, t, values),
+            (Some(n), t) => overrides.push((at, n, t, values)),
         }
         if !cur.eat(';') {
             break;
         }
     }
     cur.end()?;
-    let mut cells: Vec<CellRanges> =
-        (0..cell_count).map(|i| CellRanges { stride: default_stride(i), ..shared }).collect();
-    if let Some(range) = all_strides {
-        cells.iter_mut().for_each(|c| set_range(c, 's', range));
+    let mut cells: Vec<CellRanges> = (0..cell_count)
+        .map(|i| {
+            let mut c = shared;
+            c.stride = if family.has_stride() { default_stride(i) } else { 1 };
+            c
+        })
+        .collect();
+    if let Some(s) = all_strides {
+        cells.iter_mut().for_each(|c| c.stride = s);
     }
-    for (at, n, param, range) in overrides {
+    for (at, n, target, values) in overrides {
         let cell = cells.get_mut(n.wrapping_sub(1)).ok_or_else(|| {
             Error::parse(SPACE, at, format!("cell c{n} does not exist: allowed c1..=c{cell_count}"))
         })?;
-        set_range(cell, param, range);
+        set(cell, target, values);
     }
     Ok(SpaceParams { frame, cells })
 }
 
-fn set_range(cell: &mut CellRanges, param: char, range: ValueRange) {
-    match param {
-        'd' => cell.depth = range,
-        'w' => cell.width = range,
-        't' => cell.skip = range,
-        'e' => cell.expansion = range,
+fn set(cell: &mut CellRanges, target: Target, values: Values) {
+    match target {
+        Target::Coords(js) => js.iter().for_each(|&j| cell.coords[j] = values),
         // A stride is one value (ranges are refused while parsing).
-        _ => cell.stride = range.lo,
+        Target::Stride => cell.stride = values.value(0),
     }
 }
 
 pub(super) fn print_space(frame: &Frame, cells: &[CellRanges]) -> String {
+    let family = frame.family;
+    let coords = family.coordinates();
+    if family.space_may_end_at_frame() {
+        return print_compact_space(frame, cells);
+    }
     let mut items = vec![format!("cells={}", cells.len())];
     let shared = cells[0];
-    type Getter = fn(&CellRanges) -> ValueRange;
-    let params: [(char, Getter); 4] =
-        [('d', |c| c.depth), ('w', |c| c.width), ('t', |c| c.skip), ('e', |c| c.expansion)];
-    for (name, get) in params {
-        if name != 'e' || frame.family == Family::Mobile {
-            items.push(format!("{name}={}", print_range(&get(&shared))));
+    for (j, c) in coords.iter().enumerate() {
+        if c.only_in.is_none() {
+            items.push(format!("{}={}", c.key, print_values(c, &shared.coords[j])));
         }
     }
-    for (i, c) in cells.iter().enumerate() {
-        for (name, get) in params {
-            if get(c) != get(&shared) {
-                items.push(format!("c{}.{name}={}", i + 1, print_range(&get(c))));
+    for (i, cell) in cells.iter().enumerate() {
+        for (j, c) in coords.iter().enumerate() {
+            if cell.coords[j] != shared.coords[j] {
+                items.push(format!("c{}.{}={}", i + 1, c.key, print_values(c, &cell.coords[j])));
             }
         }
-        if c.stride != default_stride(i) {
-            items.push(format!("c{}.s={}", i + 1, c.stride));
+        if cell.stride != default_stride(i) {
+            items.push(format!("c{}.s={}", i + 1, cell.stride));
         }
     }
     format!("{}{}", print_frame(frame), items.join(";"))
+}
+
+/// A one-cell space that lists only what differs from its defaults: a group's
+/// key where all of its coordinates share a range, then each coordinate that
+/// still differs; nothing after the frame when all are defaults.
+fn print_compact_space(frame: &Frame, cells: &[CellRanges]) -> String {
+    let family = frame.family;
+    let coords = family.coordinates();
+    let cell = &cells[0];
+    let mut items = Vec::new();
+    let mut base: Vec<Values> = coords.iter().map(|c| c.default).collect();
+    for (key, group) in family.groups() {
+        // The group's most common range (the first of equally common ones).
+        let count = |v: &Values| group.iter().filter(|&&j| cell.coords[j] == *v).count();
+        let common = group
+            .iter()
+            .map(|&j| cell.coords[j])
+            .fold(None::<Values>, |best, v| match best {
+                Some(b) if count(&b) >= count(&v) => Some(b),
+                _ => Some(v),
+            })
+            .expect("a group has coordinates");
+        if count(&common) > 1 && group.iter().any(|&j| base[j] != common) {
+            items.push(format!("{key}={}", print_values(&coords[group[0]], &common)));
+            group.iter().for_each(|&j| base[j] = common);
+        }
+    }
+    for (j, c) in coords.iter().enumerate() {
+        if cell.coords[j] != base[j] {
+            items.push(format!("{}={}", c.key, print_values(c, &cell.coords[j])));
+        }
+    }
+    let frame = print_frame(frame);
+    if items.is_empty() {
+        frame.trim_end_matches('/').to_string()
+    } else {
+        format!("{frame}{}", items.join(";"))
+    }
 }

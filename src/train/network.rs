@@ -10,7 +10,7 @@
 //! mobile conv-BN-ReLU6 with a linear projection.
 
 use crate::space::{Architecture, Family};
-use crate::workload::{self, LayerKind, LayerSpec, Piece, Role, Skip, INPUT};
+use crate::workload::{self, LayerKind, LayerSpec, Piece, Role, Skip, INPUT, VOID};
 use burn::module::{Module, ModuleVisitor, Param};
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::pool::AvgPool2dConfig;
@@ -23,7 +23,7 @@ use burn::tensor::{Device, FloatDType, Tensor};
 pub struct Step {
     pub spec: LayerSpec,
     pub pieces: Vec<Piece>,
-    pub shortcut: Option<Skip>,
+    pub shortcuts: Vec<Skip>,
     /// Index into the network's convolutions (weighted conv layers only).
     conv: Option<usize>,
     /// Index into the network's batch norms.
@@ -44,7 +44,7 @@ impl Plan {
             .map(|l| Step {
                 spec: l.spec,
                 pieces: l.pieces,
-                shortcut: l.shortcut,
+                shortcuts: l.shortcuts,
                 conv: None,
                 norm: None,
             })
@@ -149,6 +149,9 @@ impl Network {
         batch_norm: bool,
         before_activation: &mut dyn FnMut(&Tensor<4>),
     ) -> Tensor<2> {
+        if self.plan.family == Family::Nb201 {
+            return self.run_dag(x, batch_norm, before_activation);
+        }
         let mut outputs: Vec<Option<Tensor<4>>> = vec![None; self.plan.steps.len()];
         // The global pool's output, read by the classifier (pools carry no channel-graph nodes,
         // so the classifier's pieces still name the pool's input).
@@ -194,6 +197,7 @@ impl Network {
                     let [n, c, _, _] = t.dims();
                     return self.classifier.forward(t.reshape([n, c]));
                 }
+                LayerKind::Sum => unreachable!("only DAG cells sum their edges"),
                 LayerKind::Conv | LayerKind::Depthwise => {
                     let conv = &self.convs[step.conv.expect("a conv has weights")];
                     let input = gather(&outputs, &x, &step.pieces);
@@ -206,11 +210,11 @@ impl Network {
                                 projection = Some(y);
                                 continue;
                             }
-                            Role::Project => match step.shortcut {
+                            Role::Project => match step.shortcuts.first().copied() {
                                 Some(skip) => y + shortcut(&outputs, &x, skip, s, &mut projection),
                                 None => y,
                             },
-                            Role::Conv2 => act(match step.shortcut {
+                            Role::Conv2 => act(match step.shortcuts.first().copied() {
                                 Some(skip) => y + shortcut(&outputs, &x, skip, s, &mut projection),
                                 None => y,
                             }),
@@ -232,6 +236,101 @@ impl Network {
 }
 
 impl Network {
+    /// NAS-Bench-201's network as the benchmark's model runs it: ReLU-conv-BN
+    /// on every edge and in the reduction blocks, a stem of conv-BN, each node
+    /// the sum of its edges, a 3×3 average pooling that does not count its
+    /// padding, the reduction's shortcut a 2×2 pooling and a 1×1 convolution,
+    /// and BN-ReLU before the global pool. Zeros (a node only `none` edges
+    /// reach) are what the benchmark adds up: nothing.
+    fn run_dag(
+        &self,
+        x: Tensor<4>,
+        batch_norm: bool,
+        before_activation: &mut dyn FnMut(&Tensor<4>),
+    ) -> Tensor<2> {
+        let mut outputs: Vec<Option<Tensor<4>>> = vec![None; self.plan.steps.len()];
+        let mut pooled: Option<Tensor<4>> = None;
+        let mut projection: Option<Tensor<4>> = None;
+        let mut act = |t: Tensor<4>| {
+            before_activation(&t);
+            relu(t)
+        };
+        let batch = x.dims()[0];
+        let device = x.device();
+        for (id, step) in self.plan.steps.iter().enumerate() {
+            let s = &step.spec;
+            let norm = |t: Tensor<4>| match step.norm {
+                Some(i) if batch_norm => self.norms[i].forward(t),
+                _ => t,
+            };
+            let zeros = |c: u32| {
+                Tensor::zeros([batch, c as usize, s.input.h as usize, s.input.w as usize], &device)
+            };
+            let read = |p: &Piece| if p.layer == VOID { zeros(p.len) } else { piece(&outputs, &x, p) };
+            match (s.kind, s.role) {
+                (LayerKind::AvgPool, Role::EdgePool) => {
+                    let t = read(&step.pieces[0]);
+                    let pool = AvgPool2dConfig::new([3, 3])
+                        .with_strides([1, 1])
+                        .with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1))
+                        .with_count_include_pad(false)
+                        .init();
+                    outputs[id] = Some(pool.forward(t));
+                }
+                (LayerKind::AvgPool, _) => {
+                    let t = read(&step.pieces[0]);
+                    let pool = AvgPool2dConfig::new([2, 2]).with_strides([2, 2]).init();
+                    outputs[id] = Some(pool.forward(t));
+                }
+                (LayerKind::Sum, _) => {
+                    let mut total: Option<Tensor<4>> = None;
+                    for Skip::Identity(p) | Skip::Projection(p) in &step.shortcuts {
+                        if p.layer == VOID {
+                            continue;
+                        }
+                        let t = piece(&outputs, &x, p);
+                        total = Some(match total {
+                            Some(a) => a + t,
+                            None => t,
+                        });
+                    }
+                    outputs[id] = Some(total.unwrap_or_else(|| zeros(s.output.c)));
+                }
+                (LayerKind::GlobalAvgPool, _) => {
+                    let t = read(&step.pieces[0]);
+                    let t = if step.norm.is_some() { act(norm(t)) } else { t };
+                    pooled = Some(t.mean_dim(3).mean_dim(2));
+                }
+                (LayerKind::Linear, _) => {
+                    let t = pooled.take().expect("the classifier follows the global pool");
+                    let [n, c, _, _] = t.dims();
+                    return self.classifier.forward(t.reshape([n, c]));
+                }
+                (LayerKind::Conv | LayerKind::Depthwise, role) => {
+                    let conv = &self.convs[step.conv.expect("a conv has weights")];
+                    let out = match role {
+                        Role::Stem => norm(conv.forward(read(&step.pieces[0]))),
+                        Role::Projection => {
+                            // The reduction's shortcut reads the 2×2 pooling just before it.
+                            let t = outputs[id - 1].clone().expect("the pooling precedes it");
+                            projection = Some(conv.forward(t));
+                            continue;
+                        }
+                        _ => {
+                            let y = norm(conv.forward(act(read(&step.pieces[0]))));
+                            match projection.take() {
+                                Some(p) if role == Role::ReduceB => y + p,
+                                _ => y,
+                            }
+                        }
+                    };
+                    outputs[id] = Some(out);
+                }
+            }
+        }
+        unreachable!("the walker always ends with the classifier")
+    }
+
     /// The weighted layers' weight tensors (convolutions and the classifier;
     /// no biases, no batch-norm parameters), as the zero-cost proxies score them.
     pub(crate) fn weights(&self) -> (Vec<&Param<Tensor<4>>>, &Param<Tensor<2>>) {

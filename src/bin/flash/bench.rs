@@ -25,6 +25,7 @@ fn problem(space: &SearchSpace, profile: &str, goal: &str) -> Result<Problem, St
         profile: builtin(profile).map_err(|e| e.to_string())?,
         knobs: Vec::new(),
         goal,
+        bench: Default::default(),
     }
     .check()
     .map_err(|e| e.to_string())

@@ -85,6 +85,7 @@ fn problem(
         profile: builtin(profile).map_err(|e| e.to_string())?,
         knobs: knobs::parse(knobs_text).map_err(|e| e.to_string())?,
         goal: Goal::parse(goal).map_err(|e| e.to_string())?,
+        bench: Default::default(),
     }
     .check()
     .map_err(|e| e.to_string())

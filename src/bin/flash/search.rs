@@ -10,6 +10,7 @@ pub const USAGE: &str = "\
                [--solver flash|random|evolution|exact|compare] [--evaluations N]
                [--knobs KNOBS] [--samples SAMPLES.csv] [--trace] [--human]
                [--exact-seconds S] [--exact-entries N] [--exact-gap G]
+               [--bench-samples N] [--truth COLUMN] [--oracle] [--latency DEVICE]
                                  co-design a network and hardware (JSON; a table with --human).
                                  GOAL: max-accuracy | min-COST | pareto-COST, then limits, e.g.
                                  'max-accuracy,latency<=2,energy<=0.5' (ms, mJ, mm2, MiB),
@@ -20,9 +21,16 @@ pub const USAGE: &str = "\
                                  The exact method stops at S seconds (default 10) or N partial
                                  networks in memory (default 2000000) with a certified bound;
                                  G accepts a relative gap (default 0: the exact optimum).
-                                 Its progress goes to stderr";
+                                 Its progress goes to stderr.
+                                 In an nb201 space (NAS-Bench-201, data/nb201/): every result
+                                 shows its true accuracy (COLUMN, default the data set's
+                                 longest training); --bench-samples N fits the predictor on N
+                                 cells drawn (--seed) with that accuracy; --oracle ranks by the
+                                 truth itself; --latency DEVICE (raspi4, 2080ti_1, … see
+                                 data/nb201/README.md) takes the measured latency instead of
+                                 the profile's model";
 
-const FLAGS: [&str; 2] = ["--trace", "--human"];
+const FLAGS: [&str; 3] = ["--trace", "--human", "--oracle"];
 
 pub fn run(rest: &[String]) -> Result<String, String> {
     let flags: Vec<&str> = rest.iter().map(String::as_str).filter(|a| FLAGS.contains(a)).collect();
@@ -41,6 +49,9 @@ pub fn run(rest: &[String]) -> Result<String, String> {
             "exact-seconds",
             "exact-entries",
             "exact-gap",
+            "bench-samples",
+            "truth",
+            "latency",
         ],
     )?;
     if let Some(p) = positional.first() {
@@ -68,6 +79,13 @@ pub fn run(rest: &[String]) -> Result<String, String> {
         seed: number(&opts, "seed", d.seed, (0, u64::MAX))?,
         trace: flags.contains(&"--trace"),
         exact: exact_budget(&opts, d.exact)?,
+        truth: text_opt(&opts, "truth").map(str::to_string),
+        bench_samples: match text_opt(&opts, "bench-samples") {
+            None => None,
+            Some(_) => Some(number(&opts, "bench-samples", 25, (1, 15_625))? as usize),
+        },
+        oracle: flags.contains(&"--oracle"),
+        latency: text_opt(&opts, "latency").map(str::to_string),
     };
     let human = flags.contains(&"--human");
     if request.solver == "compare" {
@@ -131,17 +149,32 @@ fn table(r: &SearchResult) -> String {
         ),
         format!("goal:         {}", r.goal),
         format!("accuracy:     {}", r.quality),
+    ];
+    if let Some(t) = &r.truth {
+        out.push(format!("truth:        {t}"));
+    }
+    if let Some(l) = &r.measured_latency {
+        out.push(format!("latency:      {l}, not the profile's model"));
+    }
+    out.extend([
         format!("result:       {}", if r.feasible { "meets every limit" } else { "INFEASIBLE" }),
         format!("              {}", r.message),
-    ];
+    ]);
     if let Some(b) = &r.best {
         let m = &b.metrics;
         out.push(format!("network:      {}", b.arch));
         if !b.settings.is_empty() {
             out.push(format!("configured:   {}", b.hardware));
         }
-        if let Some(a) = m.accuracy {
-            out.push(format!("  accuracy    {a:.4} (predicted)"));
+        match (m.accuracy, m.true_accuracy) {
+            (Some(a), Some(t)) if a == t => out.push(format!("  accuracy    {t:.4} (true)")),
+            (Some(a), Some(t)) => out.push(format!(
+                "  accuracy    {a:.4} (predicted), {t:.4} (true): off by {:+.2} points",
+                100.0 * (a - t)
+            )),
+            (Some(a), None) => out.push(format!("  accuracy    {a:.4} (predicted)")),
+            (None, Some(t)) => out.push(format!("  accuracy    {t:.4} (true)")),
+            (None, None) => {}
         }
         out.push(format!("  NN-Degree   {:.3}", m.nn_degree));
         out.push(format!("  params      {}", m.params));
