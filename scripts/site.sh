@@ -17,6 +17,11 @@ cp www/pkg/flash_nas.js www/pkg/flash_nas_bg.wasm dist/www/pkg/
 cp www/pkg-train/flash_nas.js www/pkg-train/flash_nas_bg.wasm dist/www/pkg-train/
 cp data/lessons.json dist/data/
 cp data/datasets/digits.csv.gz dist/data/datasets/
+# NAS-Bench-201's columns: fetched by the search worker when a link first needs one.
+mkdir -p dist/data/nb201
+for f in data/nb201/*.csv; do
+  case "$f" in */cells.csv | */synflow.csv) ;; *) cp "$f" dist/data/nb201/ ;; esac
+done
 # The service worker precaches what a first visit loads, under a name that changes with every
 # build (a hash of the files), so a new build replaces the old cache.
 files=(index.html www/style.css www/pkg/flash_nas.js www/pkg/flash_nas_bg.wasm data/lessons.json)

@@ -253,6 +253,7 @@ pub fn pareto(
     result: &SearchResult,
     trace: &Trace,
     cost: Cost,
+    true_front: Option<&[(f64, f64)]>,
 ) -> Result<Chart> {
     let (x_name, x_scale) = cost_unit(cost);
     let score_name = if matches!(problem.quality, crate::search::Quality::Degree) {
@@ -260,8 +261,19 @@ pub fn pareto(
     } else {
         "predicted accuracy"
     };
-    let pts: Vec<(f64, f64, &TracePoint)> =
-        trace.evaluated.iter().map(|t| (t.cost(cost) * x_scale, t.score, t)).collect();
+    // A NAS-Bench-201 cell whose output does not depend on its input scores at
+    // chance, at a cost a compiler's folding set: it would only stretch the axes.
+    let cut_off = |t: &TracePoint| {
+        problem.space.frame().family == crate::space::Family::Nb201
+            && crate::space::nb201::cut_off(&problem.arch(&t.config).cells()[0].coords[..6])
+    };
+    let hidden = trace.evaluated.iter().filter(|t| cut_off(t)).count();
+    let pts: Vec<(f64, f64, &TracePoint)> = trace
+        .evaluated
+        .iter()
+        .filter(|t| !cut_off(t))
+        .map(|t| (t.cost(cost) * x_scale, t.score, t))
+        .collect();
     if pts.is_empty() {
         return Err(Error::Invalid("chart: nothing was evaluated".into()));
     }
@@ -275,9 +287,16 @@ pub fn pareto(
         }
     }
     let best = result.best.as_ref().map(|b| (b.metrics.cost(cost) * x_scale, b.metrics.score(), b));
-    let positive = pts.iter().all(|p| p.0 > 0.0);
-    let (x0, x1) = span(pts.iter().map(|p| p.0));
-    let (y0, y1) = span(pts.iter().map(|p| p.1));
+    // NAS-Bench-201's true front, in the chart's units, over the evaluated networks' costs.
+    let truth: Vec<(f64, f64)> = true_front
+        .unwrap_or_default()
+        .iter()
+        .map(|&(c, a)| (c * x_scale, a))
+        .filter(|p| p.0 > 0.0 || !pts.iter().all(|q| q.0 > 0.0))
+        .collect();
+    let positive = pts.iter().all(|p| p.0 > 0.0) && truth.iter().all(|p| p.0 > 0.0);
+    let (x0, x1) = span(pts.iter().map(|p| p.0).chain(truth.iter().map(|p| p.0)));
+    let (y0, y1) = span(pts.iter().map(|p| p.1).chain(truth.iter().map(|p| p.1)));
     let ypad = (y1 - y0) * 0.05;
     let mut svg = String::new();
     let mut points = Vec::new();
@@ -349,6 +368,24 @@ pub fn pareto(
                     let (x, y) = chart.backend_coord(&(p.0, p.1));
                     points.push(Hover { x, y, label: format!("front: {}", label(p.2)) });
                 }
+                if truth.len() > 1 {
+                    let green = RGBColor(20, 140, 60);
+                    chart
+                        .draw_series(LineSeries::new(truth.iter().copied(), green.stroke_width(2)))
+                        .map_err(|e| draw_err(&e))?
+                        .label("true front (NAS-Bench-201's accuracy of every cell)")
+                        .legend(move |(x, y)| {
+                            PathElement::new(vec![(x, y), (x + 20, y)], green.stroke_width(2))
+                        });
+                    for p in &truth {
+                        let (x, y) = chart.backend_coord(p);
+                        points.push(Hover {
+                            x,
+                            y,
+                            label: format!("true front: accuracy {:.4} at {x_name} {:.4}", p.1, p.0),
+                        });
+                    }
+                }
                 if let Some((bx, by, b)) = best {
                     chart
                         .draw_series(std::iter::once(TriangleMarker::new(
@@ -384,7 +421,7 @@ pub fn pareto(
         }
         root.present().map_err(|e| draw_err(&e))?;
     }
-    let note = if pts.len() > MAX_DRAWN {
+    let mut note = if pts.len() > MAX_DRAWN {
         format!(
             "{} of {} evaluated networks drawn (every {}th)",
             thin(pts.len(), MAX_DRAWN).count(),
@@ -394,12 +431,30 @@ pub fn pareto(
     } else {
         String::new()
     };
+    if hidden > 0 {
+        if !note.is_empty() {
+            note.push_str("; ");
+        }
+        note.push_str(&format!(
+            "{hidden} evaluated cells with no path from input to output (accuracy at chance) not drawn"
+        ));
+    }
     let alt = {
         let mut alt = format!("{score_name} against {x_name}: {} networks evaluated", pts.len());
         if let (Some(a), Some(z)) = (front.first(), front.last()) {
             alt.push_str(&format!(
                 "; the front of the feasible ones ({} networks) runs from {x_name} {:.4} at {score_name} {:.4} to {x_name} {:.4} at {score_name} {:.4}",
                 front.len(),
+                a.0,
+                a.1,
+                z.0,
+                z.1
+            ));
+        }
+        if let (Some(a), Some(z)) = (truth.first(), truth.last()) {
+            alt.push_str(&format!(
+                "; the true front ({} cells) runs from {x_name} {:.4} at true accuracy {:.4} to {x_name} {:.4} at {:.4}",
+                truth.len(),
                 a.0,
                 a.1,
                 z.0,
@@ -710,6 +765,9 @@ pub fn calibration(samples: &[Measured], before: &Profile, after: &Profile) -> R
 /// and an arc for every read that skips layers (dense concatenations, residual
 /// shortcuts: dashed).
 pub fn diagram(arch: &Architecture) -> Result<String> {
+    if arch.frame().family == crate::space::Family::Nb201 {
+        return dag_diagram(arch);
+    }
     let layers = workload::layer_reads(arch);
     let cells = arch.cells().len() as u32;
     // Row of each layer: 0 stem, 1..=cells, cells + 1 head; transitions stay on their cell's row.
@@ -849,6 +907,115 @@ pub fn diagram(arch: &Architecture) -> Result<String> {
             ))
             .map_err(|e| draw_err(&e))?;
         }
+        root.present().map_err(|e| draw_err(&e))?;
+    }
+    Ok(svg)
+}
+
+/// A NAS-Bench-201 cell as its DAG: nodes 0 (input) to 3 (output), an arc per
+/// edge labelled and coloured by its operation (`none` edges left out; edges
+/// and nodes no path from input to output crosses in grey), and below it the
+/// network the cell is repeated in.
+fn dag_diagram(arch: &Architecture) -> Result<String> {
+    use crate::space::nb201::{self, EDGES, OPS};
+    let ops = &arch.cells()[0].coords[..6];
+    let live = nb201::live(ops);
+    let (width, height) = (640u32, 300u32);
+    let x_of = |node: usize| 90 + node as i32 * 150;
+    let y_mid = 140;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| draw_err(&e))?;
+        let font = ("sans-serif", 12).into_font();
+        root.draw(&Text::new(
+            "the cell (repeated in all 15 cells; a node sums its incoming edges)",
+            (12, 14),
+            ("sans-serif", 13).into_font(),
+        ))
+        .map_err(|e| draw_err(&e))?;
+        let colour = |op: u32| match op {
+            nb201::SKIP => RGBColor(120, 120, 120),
+            nb201::POOL => RGBColor(20, 140, 60),
+            nb201::CONV1 => RGBColor(90, 140, 230),
+            _ => RGBColor(30, 60, 170),
+        };
+        let short = |op: u32| match op {
+            nb201::SKIP => "skip",
+            nb201::POOL => "avg pool 3×3",
+            nb201::CONV1 => "conv 1×1",
+            nb201::CONV3 => "conv 3×3",
+            _ => "none",
+        };
+        // Arcs: an edge between neighbours is a straight line; longer ones arc,
+        // above the row for edges from node 0, below for the others.
+        for (e, (&(to, from), &op)) in EDGES.iter().zip(ops).enumerate() {
+            if op == nb201::NONE {
+                continue;
+            }
+            let on_path = live[to] && live[from];
+            let c = if on_path { colour(op) } else { RGBColor(200, 200, 200) };
+            let (x0, x1) = (x_of(from), x_of(to));
+            let span = (to - from) as i32;
+            let lift = if span == 1 { 0 } else if from == 0 { -28 * span } else { 28 * span };
+            let pts: Vec<(i32, i32)> = (0..=24)
+                .map(|k| {
+                    let t = k as f64 / 24.0;
+                    let x = x0 as f64 + (x1 - x0) as f64 * t;
+                    let y = y_mid as f64 + 4.0 * lift as f64 * t * (1.0 - t);
+                    (x as i32, y as i32)
+                })
+                .collect();
+            let stroke = if op == nb201::SKIP { 1 } else { 3 };
+            root.draw(&PathElement::new(pts, c.stroke_width(stroke))).map_err(|e| draw_err(&e))?;
+            // The label sits at the arc's apex (above it, or below an arc that bends down).
+            let apex = y_mid + lift;
+            let ly = if lift > 0 { apex + 4 } else { apex - 16 };
+            root.draw(&Text::new(
+                format!("{}~{}: {}", to, from, short(op)),
+                ((x0 + x1) / 2 - 36, ly),
+                font.clone().color(&c),
+            ))
+            .map_err(|e| draw_err(&e))?;
+            let _ = (e, OPS);
+        }
+        for node in 0..4 {
+            let c = if live[node] { BLACK } else { RGBColor(190, 190, 190) };
+            let fill = if node == 0 || node == 3 { RGBColor(250, 235, 200) } else { WHITE };
+            root.draw(&Circle::new((x_of(node), y_mid), 16, fill.filled())).map_err(|e| draw_err(&e))?;
+            root.draw(&Circle::new((x_of(node), y_mid), 16, c.stroke_width(2))).map_err(|e| draw_err(&e))?;
+            let name = match node {
+                0 => "in",
+                3 => "out",
+                _ => ["", "1", "2"][node],
+            };
+            root.draw(&Text::new(name.to_string(), (x_of(node) - 8, y_mid - 6), font.clone()))
+                .map_err(|e| draw_err(&e))?;
+        }
+        let note = if nb201::cut_off(ops) {
+            "no path of operations joins the input to the output: the cell outputs zeros, the network a constant (accuracy at chance)".to_string()
+        } else if live[1..3].iter().zip(1..3).any(|(l, j)| !l && EDGES.iter().zip(ops).any(|(&(t, _), &op)| t == j && op != nb201::NONE)) {
+            "grey: computed, but on no path from the input to the output".to_string()
+        } else {
+            String::new()
+        };
+        root.draw(&Text::new(note, (12, 232), font.clone())).map_err(|e| draw_err(&e))?;
+        let ds = arch.frame().dataset;
+        root.draw(&Text::new(
+            format!(
+                "network: stem 3×3 (16) → 5 cells (16 ch, {}×{}) → reduce → 5 cells (32) → reduce → 5 cells (64) → BN-ReLU, pool → fc ({})",
+                ds.height, ds.width, ds.classes
+            ),
+            (12, 260),
+            font.clone(),
+        ))
+        .map_err(|e| draw_err(&e))?;
+        root.draw(&Text::new(
+            "reduce: ReLU-conv-BN 3×3 stride 2, ReLU-conv-BN 3×3, + 2×2 pool and 1×1 conv shortcut",
+            (12, 280),
+            font,
+        ))
+        .map_err(|e| draw_err(&e))?;
         root.present().map_err(|e| draw_err(&e))?;
     }
     Ok(svg)

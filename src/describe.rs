@@ -46,10 +46,20 @@ pub struct SpaceSummary {
     pub configuration: String,
     /// The editor's fields.
     pub fields: crate::space::SpaceFields,
+    /// NAS-Bench-201 knows every network of the space: the truth beside each
+    /// result, its accuracy as samples (an nb201 space of cifar10 or cifar100).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub benchmark: bool,
+    /// Measured latencies of the space's networks can stand in for the
+    /// profile's model (an nb201 space of CIFAR-10 networks).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub measured: bool,
 }
 
 pub fn summarize(space: &SearchSpace) -> SpaceSummary {
     let count = space.count();
+    let nb201 = space.frame().family == Family::Nb201;
+    let dataset = space.frame().dataset.name;
     SpaceSummary {
         space: space.to_string(),
         count: count.to_string(),
@@ -57,5 +67,7 @@ pub fn summarize(space: &SearchSpace) -> SpaceSummary {
         per_cell: space.cells().iter().map(|c| c.count().to_string()).collect(),
         configuration: space.configuration_meaning(),
         fields: space.fields(),
+        benchmark: nb201 && crate::nasbench::default_accuracy(dataset).is_some(),
+        measured: nb201 && dataset == "cifar10",
     }
 }

@@ -120,6 +120,61 @@ pub fn number(key: &str, text: &str) -> Result<u64> {
     Ok(value)
 }
 
+/// A family's cell as the space editor shows it: its coordinates (a column
+/// each, or for categories a grid of checkboxes), how many cells a space of it
+/// has, and whether cells have a stride.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FamilyForm {
+    pub family: &'static str,
+    pub coordinates: Vec<CoordinateForm>,
+    pub cells: (u32, u32),
+    pub default_cells: usize,
+    pub stride: bool,
+}
+
+/// One coordinate of a family's cell, as the editor shows it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CoordinateForm {
+    /// Its key in the space text (`d`, `1~0`).
+    pub key: &'static str,
+    pub name: &'static str,
+    pub label: &'static str,
+    /// Categorical: the names a checkbox each; empty: a range typed as text.
+    pub choices: Vec<&'static str>,
+    /// What joins the checked names in the space text (categorical).
+    pub join: &'static str,
+    /// Fixed in this family (not shown).
+    pub fixed: bool,
+}
+
+/// Every family's editor form, from its declaration.
+pub fn families() -> Vec<FamilyForm> {
+    Family::ALL
+        .iter()
+        .map(|&f| FamilyForm {
+            family: f.name(),
+            coordinates: f
+                .coordinates()
+                .iter()
+                .map(|c| CoordinateForm {
+                    key: c.key,
+                    name: c.name,
+                    label: c.label,
+                    choices: match c.kind {
+                        crate::space::Kind::Categorical { names } => names.to_vec(),
+                        crate::space::Kind::Ordinal => Vec::new(),
+                    },
+                    join: "|",
+                    fixed: c.only_in.is_some(),
+                })
+                .collect(),
+            cells: f.cell_limits(),
+            default_cells: f.default_cells(),
+            stride: f.has_stride(),
+        })
+        .collect()
+}
+
 /// Everything the page's controls offer.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Schema {
@@ -127,6 +182,14 @@ pub struct Schema {
     pub limits: Vec<LimitField>,
     pub datasets: Vec<Choice>,
     pub families: Vec<Choice>,
+    /// Each family's cell coordinates, for the space editor.
+    pub family_forms: Vec<FamilyForm>,
+    /// NAS-Bench-201's accuracy columns (`acc`), with the data set each is of.
+    pub accuracy_columns: Vec<Choice>,
+    /// NAS-Bench-201's measured devices (`latency`; the empty value: the profile's model).
+    pub latency_devices: Vec<Choice>,
+    /// Cells `samples=nb201` draws.
+    pub draws: NumberField,
     /// Cells a space may have.
     pub cells: NumberField,
     pub solvers: Vec<Choice>,
@@ -198,6 +261,8 @@ pub fn schema() -> Schema {
         }
         "digits" => "digits (scikit-learn, 8×8), 2-cell space: shipped set".to_string(),
         "mnist" => "MNIST (10,000-image subset, 28×28): shipped set".to_string(),
+        "nb201" => "NAS-Bench-201: n cells of an nb201 space, the benchmark's accuracy standing in for training them".to_string(),
+        "truth" => "NAS-Bench-201's accuracy itself (the oracle, no prediction)".to_string(),
         other => format!("{other}: shipped set"),
     };
     let (lo, hi) = crate::space::limits::CELLS;
@@ -224,6 +289,30 @@ pub fn schema() -> Schema {
             .collect(),
         datasets: DATASETS.iter().map(|d| choice(d.name, d.name)).collect(),
         families: Family::ALL.iter().map(|&f| choice(f.name(), f.label())).collect(),
+        family_forms: families(),
+        accuracy_columns: std::iter::once(choice("", "the data set's longest training"))
+            .chain(
+                crate::nasbench::COLUMNS
+                    .iter()
+                    .filter(|c| c.figure == crate::nasbench::Figure::Accuracy)
+                    .map(|c| choice(c.name, c.label)),
+            )
+            .collect(),
+        latency_devices: std::iter::once(choice("", "the profile's model"))
+            .chain(
+                crate::nasbench::COLUMNS
+                    .iter()
+                    .filter(|c| c.figure == crate::nasbench::Figure::Latency)
+                    .map(|c| choice(&c.name["lat_ms_".len()..], format!("measured: {}", c.label))),
+            )
+            .collect(),
+        draws: NumberField {
+            key: "n",
+            label: "benchmark samples n",
+            min: crate::predictor::MIN_SAMPLES as f64,
+            max: state::MAX_DRAWS as f64,
+            default: state::DEFAULT_DRAWS as f64,
+        },
         cells: NumberField {
             key: "cells",
             label: "number of cells",
@@ -310,40 +399,60 @@ pub struct SpaceForm {
 impl SpaceForm {
     /// The space text form of the editor's fields (unchecked: the space's
     /// check names a bad value). A cell field left empty takes the family's
-    /// default; a new data set or family starts from its own frame and skip budgets.
+    /// default; a new data set or family starts from its own frame, and a
+    /// coordinate the old family did not have the same way (a skip budget
+    /// means another thing in another family) from its new default.
     pub fn text(&self) -> String {
-        let previous = crate::SearchSpace::resolve(&self.previous).ok().map(|s| s.fields());
+        let previous = crate::SearchSpace::resolve(&self.previous).ok();
+        let previous_family = previous.as_ref().map(|p| p.frame().family);
+        let previous = previous.map(|s| s.fields());
         let same =
             previous.as_ref().filter(|p| p.dataset == self.dataset && p.family == self.family);
         let frame =
             same.map_or_else(|| format!("{}/{}/", self.dataset, self.family), |p| p.frame.clone());
-        let family = Family::by_name(&self.family).ok();
-        let mut items = vec![format!("cells={}", self.cells.trim())];
-        if let (Ok(n), Some(family)) = (self.cells.trim().parse::<usize>(), family) {
-            let keys: &[&str] =
-                if family == Family::Mobile { &["d", "w", "t", "e"] } else { &["d", "w", "t"] };
+        let Ok(family) = Family::by_name(&self.family) else {
+            return format!("{frame}cells={}", self.cells.trim());
+        };
+        let coords = family.coordinates();
+        let (lo, hi) = family.cell_limits();
+        let cells: Option<usize> = if lo == hi {
+            Some(lo as usize)
+        } else {
+            self.cells.trim().parse().ok()
+        };
+        let mut items = vec![format!(
+            "cells={}",
+            cells.map_or_else(|| self.cells.trim().to_string(), |n| n.to_string())
+        )];
+        if let Some(n) = cells {
             for i in 0..n.min(crate::space::limits::CELLS.1 as usize) {
                 let defaults = CellRanges::defaults(family, i);
                 let row = self.rows.get(i.min(self.rows.len().saturating_sub(1)));
-                for (j, key) in keys.iter().enumerate() {
+                for (j, c) in coords.iter().enumerate() {
+                    if c.only_in.is_some() {
+                        continue;
+                    }
                     let typed = row.and_then(|r| r.get(j)).map(|v| v.trim()).unwrap_or("");
-                    let default = match *key {
-                        "t" => print_values(&family.coordinates()[2], &defaults.skip()),
-                        "e" => print_values(&family.coordinates()[3], &defaults.expansion()),
-                        _ => String::new(),
+                    // What the old family had in this place, if it is the same coordinate.
+                    let carried = previous_family.is_some_and(|pf| {
+                        pf.coordinates().get(j).is_some_and(|p| p.key == c.key && p.kind == c.kind)
+                    });
+                    let fresh = same.is_none() && (c.absent.is_some() || !carried);
+                    let default = match c.absent {
+                        None if !c.is_categorical() => String::new(),
+                        _ => print_values(c, &defaults.get(j)),
                     };
-                    // Skip budgets and expansions mean different things in different
-                    // families (and e is fixed outside mobile): a new family starts from its own.
-                    let fresh = matches!(*key, "t" | "e") && same.is_none();
                     let value = if fresh || typed.is_empty() { default } else { typed.to_string() };
                     if !value.is_empty() {
-                        items.push(format!("c{}.{key}={value}", i + 1));
+                        items.push(format!("c{}.{}={value}", i + 1, c.key));
                     }
                 }
                 // The table has no stride column: keep the previous space's strides.
-                let stride =
-                    same.and_then(|p| p.cells.get(i)).and_then(|c| c[4].parse::<u32>().ok());
-                if let Some(s) = stride.filter(|&s| s != crate::space::default_stride(i)) {
+                let stride = same
+                    .and_then(|p| p.cells.get(i))
+                    .and_then(|c| c.last())
+                    .and_then(|s| s.parse::<u32>().ok());
+                if let Some(s) = stride.filter(|&s| family.has_stride() && s != crate::space::default_stride(i)) {
                     items.push(format!("c{}.s={s}", i + 1));
                 }
             }

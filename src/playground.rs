@@ -30,6 +30,7 @@ pub struct Playground {
     uncertainty: Option<Uncertainty>,
     /// The shipped set's held-out networks (file name and rows), read once.
     held: Option<(&'static str, Vec<predictor::Sample>)>,
+    truth: Option<TruthView>,
 }
 
 /// How far a fitted predictor's accuracies are off.
@@ -92,6 +93,32 @@ pub struct View {
     pub layers: Option<Chart>,
     /// The command that reproduces this result.
     pub command: String,
+    /// NAS-Bench-201's truth beside the result (an nb201 space with a benchmark column).
+    pub truth: Option<TruthView>,
+}
+
+/// NAS-Bench-201's truth beside a result: the result's true accuracy, the best
+/// network the benchmark knows under the same goal (the oracle's optimum) and
+/// how far the prediction lands from it, from one pass over every cell of the space.
+#[derive(Clone, Debug, Serialize)]
+pub struct TruthView {
+    /// What the truth is, in words.
+    pub column: String,
+    /// The result's true accuracy (a fraction).
+    pub pick: Option<f64>,
+    /// The best network by the truth that meets the goal's limits, and its true accuracy.
+    pub optimum_arch: Option<String>,
+    pub optimum: Option<f64>,
+    /// The optimum's true accuracy minus the pick's, in percentage points.
+    pub regret: Option<f64>,
+    /// The predictor's mean absolute error and Kendall τ on the cells of the
+    /// space it was not fitted on (held out; `None` without a predictor).
+    pub held_out_mae: Option<f64>,
+    pub held_out_kendall: Option<f64>,
+    pub held_out_cells: usize,
+    /// The true front: the cells no other beats in true accuracy and the
+    /// chart's cost, by increasing cost (SI units, a fraction).
+    pub front: Vec<(f64, f64)>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -163,8 +190,27 @@ impl Playground {
             _ => None,
         };
         let problem = state.hardware_request().and_then(|request| match fitted {
+            None if state.samples == "truth" => {
+                let column = request.benchmark_specs()?.truth.map(|c| c.spec.name);
+                request.problem_with(Quality::Truth { column: column.unwrap_or_default() })
+            }
             None => request.problem_with(Quality::Degree),
-            Some(Ok((_, report))) => request.problem_with(Quality::fitted(&report)),
+            Some(Ok((_, report))) => {
+                let quality = match (Quality::fitted(&report), state.samples.as_str()) {
+                    (Quality::Predictor { predictor, samples, .. }, "nb201") => {
+                        Quality::Predictor {
+                            predictor,
+                            samples,
+                            source: format!(
+                                "drawn from NAS-Bench-201 with seed {}, its accuracy standing in for training",
+                                state.seed
+                            ),
+                        }
+                    }
+                    (q, _) => q,
+                };
+                request.problem_with(quality)
+            }
             Some(Err(e)) => Err(e),
         });
         let request = state.request(None);
@@ -175,6 +221,25 @@ impl Playground {
             (Err(e), _) => Err(e.to_string()),
             (_, Err(e)) => Err(e.to_string()),
         };
+        let truth = match (&problem, &outcome) {
+            (Ok(p), Ok(r)) => truth_view(p, r, samples.as_ref(), chart_cost(&state, p)),
+            _ => None,
+        };
+        // With the benchmark's truth at hand, the predictor's error is measured on
+        // every cell it was not fitted on: the honest error bar.
+        let uncertainty = match (uncertainty, &truth) {
+            (Some(u), Some(TruthView { held_out_mae: Some(mae), held_out_cells, .. })) => {
+                Some(Uncertainty {
+                    mae: *mae,
+                    measured: format!(
+                        "held out: the mean error on the {held_out_cells} cells of the space the predictor was not fitted on (NAS-Bench-201's truth)"
+                    ),
+                    held_out: None,
+                    domain: u.domain,
+                })
+            }
+            (u, _) => u,
+        };
         Playground {
             state,
             notices: std::mem::take(notices),
@@ -184,6 +249,7 @@ impl Playground {
             report,
             uncertainty,
             held,
+            truth,
         }
     }
 
@@ -245,6 +311,7 @@ impl Playground {
             best,
             result,
             command: self.command(),
+            truth: self.truth.clone(),
         }
     }
 
@@ -297,20 +364,12 @@ impl Playground {
         })
     }
 
-    /// The cost the Pareto chart puts on x: the goal's, else the state's choice.
-    fn chart_cost(&self) -> Cost {
-        match self.problem.as_ref().map(|p| p.goal.objective) {
-            Some(Objective::Pareto(c)) | Some(Objective::MinCost(c)) => c,
-            _ => {
-                Cost::ALL.into_iter().find(|c| c.name() == self.state.cost).unwrap_or(Cost::Latency)
-            }
-        }
-    }
-
-    /// Score against cost of every evaluated network, its front, the result.
+    /// Score against cost of every evaluated network, its front, the result;
+    /// in an nb201 space the true front beside them.
     pub fn pareto_chart(&self) -> Option<Chart> {
         let (p, r, trace) = (self.problem.as_ref()?, self.outcome.as_ref().ok()?, self.trace()?);
-        chart::pareto(p, r, trace, self.chart_cost()).ok()
+        let front = self.truth.as_ref().map(|t| t.front.as_slice());
+        chart::pareto(p, r, trace, chart_cost(&self.state, p), front).ok()
     }
 
     /// The SHGO chart of the state's level and axes, up to iteration `step`
@@ -434,6 +493,91 @@ impl Playground {
     ) -> Result<Comparison, String> {
         Ok(c.with_exact(self.checked_problem()?, PAGE_EXACT_BUDGET, observer))
     }
+}
+
+/// The cost the Pareto chart puts on x: the goal's, else the state's choice.
+fn chart_cost(state: &State, problem: &Problem) -> Cost {
+    match problem.goal.objective {
+        Objective::Pareto(c) | Objective::MinCost(c) => c,
+        _ => Cost::ALL.into_iter().find(|c| c.name() == state.cost).unwrap_or(Cost::Latency),
+    }
+}
+
+/// One pass over every cell of an nb201 space on the result's hardware
+/// configuration: the oracle's optimum under the goal, the true front against
+/// `cost`, and the predictor's error on the cells it was not fitted on.
+fn truth_view(
+    problem: &Problem,
+    result: &SearchResult,
+    samples: Option<&SampleSet>,
+    cost: Cost,
+) -> Option<TruthView> {
+    let column = problem.bench.truth.as_ref()?;
+    let lat = &problem.lattice;
+    let hw = result
+        .best
+        .as_ref()
+        .and_then(|b| problem.hardware.iter().position(|h| h.label() == b.hardware))
+        .unwrap_or(0);
+    let fitted: std::collections::BTreeSet<&str> =
+        samples.map(|s| s.samples.iter().map(|x| x.arch.as_str()).collect()).unwrap_or_default();
+    let predicts = matches!(problem.quality, Quality::Predictor { .. });
+    let count = problem.space.count() as u64;
+    let per = lat.per_cell();
+    let mut config = vec![0u32; lat.dims()];
+    let mut best: Option<(crate::search::Verdict, u64, f64)> = None;
+    let mut points: Vec<(f64, f64)> = Vec::with_capacity(count as usize);
+    let (mut predicted, mut actual) = (Vec::new(), Vec::new());
+    for x in 0..count {
+        lat.cell_coords(0, x, &mut config[..per]);
+        let mut m = problem.metrics(hw, &config);
+        let t = m.true_accuracy?;
+        if predicts {
+            let arch = problem.arch(&config).to_string();
+            if !fitted.contains(arch.as_str()) {
+                predicted.push(m.accuracy.unwrap_or(0.0));
+                actual.push(t);
+            }
+        }
+        // A cell whose output does not depend on its input is left off the front:
+        // its measured latency is of a network a compiler folded to a constant.
+        if m.nn_degree > 0.0 {
+            points.push((m.cost(cost), t));
+        }
+        m.accuracy = Some(t);
+        let v = crate::search::judge(&problem.goal, &m);
+        if v.feasible && best.as_ref().is_none_or(|(b, _, _)| v.better_than(b)) {
+            best = Some((v, x, t));
+        }
+    }
+    points.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.total_cmp(&a.1)));
+    let mut front: Vec<(f64, f64)> = Vec::new();
+    for p in points {
+        if front.last().is_none_or(|q| p.1 > q.1) {
+            front.push(p);
+        }
+    }
+    let pick = result.best.as_ref().filter(|b| b.verdict.feasible).and_then(|b| b.metrics.true_accuracy);
+    let optimum = best.as_ref().map(|b| b.2);
+    let optimum_arch = best.map(|(_, x, _)| {
+        lat.cell_coords(0, x, &mut config[..per]);
+        problem.arch(&config).to_string()
+    });
+    let held_out = !predicted.is_empty();
+    Some(TruthView {
+        column: format!("{} (NAS-Bench-201)", column.spec.label),
+        pick,
+        regret: pick.zip(optimum).map(|(p, o)| 100.0 * (o - p)),
+        optimum,
+        optimum_arch,
+        held_out_mae: held_out.then(|| {
+            predicted.iter().zip(&actual).map(|(p, a)| (p - a).abs()).sum::<f64>()
+                / predicted.len() as f64
+        }),
+        held_out_kendall: if held_out { predictor::kendall_fast(&predicted, &actual) } else { None },
+        held_out_cells: predicted.len(),
+        front,
+    })
 }
 
 /// Calibrates the state's profile on measured samples (CSV): the report, the

@@ -462,3 +462,23 @@ pub fn last_panic() -> String {
 pub fn fault_panic(what: &str) {
     panic!("fault injected by the page's test: {what}");
 }
+
+/// Checks a NAS-Bench-201 column file's text (`data/nb201/NAME.csv`) and keeps
+/// it for the searches that read it; the error names the line and column.
+#[wasm_bindgen(js_name = nb201Load)]
+pub fn nb201_load(name: &str, text: &str) -> Result<(), JsError> {
+    crate::nasbench::load(name, text).map_err(core_error)
+}
+
+/// The NAS-Bench-201 columns a link's search reads that are not loaded yet
+/// (the page fetches `data/nb201/NAME.csv` for each before it runs the search).
+#[wasm_bindgen(js_name = nb201Missing)]
+pub fn nb201_missing(query: &str) -> Vec<String> {
+    crate::state::State::decode(query)
+        .state
+        .columns()
+        .into_iter()
+        .filter(|c| !crate::nasbench::is_loaded(c))
+        .map(str::to_string)
+        .collect()
+}

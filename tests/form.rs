@@ -39,7 +39,10 @@ fn every_schema_choice_is_accepted_by_the_grammar_it_stands_for() {
     let panels: Vec<&str> = s.panels.iter().map(|c| c.value.as_str()).collect();
     assert_eq!(panels, PANELS);
     for set in &s.sample_sets {
-        let d = State::decode(&format!("v=1&samples={}", set.value));
+        // NAS-Bench-201's sets are of its space; the others of the default.
+        let space =
+            if ["nb201", "truth"].contains(&set.value.as_str()) { "&space=cifar10%2Fnb201" } else { "" };
+        let d = State::decode(&format!("v=1&samples={}{space}", set.value));
         // `own` needs rows; every other set decodes as it is.
         assert!(set.value == "own" || d.notices.is_empty(), "{}: {:?}", set.value, d.notices);
     }
@@ -63,7 +66,7 @@ fn the_shipped_sets_are_the_sample_sets_a_link_may_name() {
     }
     let others: Vec<&&str> =
         flash_nas::state::SAMPLE_SETS.iter().filter(|s| !names.contains(s)).collect();
-    assert_eq!(others, [&"none", &"own"]);
+    assert_eq!(others, [&"none", &"own", &"nb201", &"truth"]);
 }
 
 #[test]

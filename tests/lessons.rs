@@ -30,6 +30,12 @@ fn the_first_screen_is_the_first_lesson_and_its_limit_binds() {
     let r = pg.result().unwrap();
     assert!(r.feasible);
     assert!(r.binding.iter().any(|b| b.binds), "a trade-off: the limit binds ({:?})", r.binding);
+    // FLASH against the truth: the pick's true accuracy beside the best the benchmark
+    // knows under the same limit, which is never below it.
+    let truth = pg.view().truth.expect("an nb201 space shows the truth");
+    let (pick, optimum) = (truth.pick.unwrap(), truth.optimum.unwrap());
+    assert!(optimum >= pick && (truth.regret.unwrap() - 100.0 * (optimum - pick)).abs() < 1e-9);
+    assert!(truth.held_out_cells > 15_000 && truth.held_out_mae.unwrap() > 0.0);
     // The empty link keeps its meaning (the state's defaults), so shared links do not change.
     assert_eq!(State::decode("v=1").state, State::default());
 }

@@ -11,8 +11,8 @@ import { $, fmt, cellText, showError, showNotices, fillSelect, numberField, debo
 import { runSearch } from './search-client.js';
 
 // Which field's box shows a notice about which state field.
-const FIELD_BOX = { space: 'space-error', goal: 'goal-error', knobs: 'knobs-error', seed: 'seed-error', params: 'params-error', profile: 'params-error', own: 'own-error', samples: 'own-error' };
-const BOX_INPUT = { 'goal-error': 'goal', 'knobs-error': 'knobs', 'seed-error': 'seed', 'space-error': 'space' };
+const FIELD_BOX = { space: 'space-error', goal: 'goal-error', knobs: 'knobs-error', seed: 'seed-error', params: 'params-error', profile: 'params-error', own: 'own-error', samples: 'own-error', latency: 'latency-error', acc: 'bench-error', n: 'bench-error' };
+const BOX_INPUT = { 'goal-error': 'goal', 'knobs-error': 'knobs', 'seed-error': 'seed', 'space-error': 'space', 'bench-error': 'bench-n' };
 
 /** Fills every select and number field from the core's schema, and the goal's limit fields. */
 export function buildControls(schema) {
@@ -25,9 +25,12 @@ export function buildControls(schema) {
     cost: schema.costs,
     'shgo-x': schema.coords,
     'shgo-y': schema.coords,
+    'latency-source': schema.latency_devices,
+    'bench-acc': schema.accuracy_columns,
   };
   for (const [id, choices] of Object.entries(selects)) fillSelect($(id), choices);
   numberField($('space-cells'), schema.cells);
+  numberField($('bench-n'), schema.draws);
   numberField($('seed'), schema.seed);
   const numbers = Object.fromEntries(schema.numbers.map((n) => [n.key, n]));
   numberField($('measure-n'), numbers['measure-networks']);
@@ -70,31 +73,68 @@ function showCount(s) {
   $('count-detail').textContent = `${s.per_cell.join(' × ')} — a configuration is ${s.configuration}.`;
 }
 
+/** The space editor's form of a family (its coordinates, from the core's declaration). */
+const familyForm = (name) => app.schema.family_forms.find((f) => f.family === name);
+
 function fillSpaceFields(summary) {
   const f = summary.fields;
   if (document.activeElement !== $('space-dataset')) $('space-dataset').value = f.dataset;
   if (document.activeElement !== $('space-family')) $('space-family').value = f.family;
   if (document.activeElement !== $('space-cells')) $('space-cells').value = String(f.cells.length);
+  const form = familyForm(f.family);
+  // A family with a fixed number of cells (NAS-Bench-201's one) has no cells field to edit.
+  $('space-cells').disabled = form.cells[0] === form.cells[1];
+  $('latency-box').hidden = !summary.measured;
+  $('bench-box').hidden = !summary.benchmark;
   const body = $('space-table').tBodies[0];
-  const mobile = f.family === 'mobile';
   const active = document.activeElement;
-  if (active && body.contains(active) && body.rows.length === f.cells.length) return; // typing in the table
-  body.replaceChildren(...f.cells.map((c, i) => {
+  if (active && body.contains(active) && body.dataset.family === f.family && body.rows.length === f.cells.length) return; // typing in the table
+  body.dataset.family = f.family;
+  const shown = form.coordinates.map((c, j) => [c, j]).filter(([c]) => !c.fixed);
+  const grid = shown.some(([c]) => c.choices.length > 0);
+  const head = $('space-table').tHead.rows[0];
+  if (grid) {
+    // Categories: one row per coordinate (per cell), a checkbox per category.
+    head.replaceChildren(cellText('th', 'cell'), cellText('th', 'coordinate'), cellText('th', 'allowed values'));
+    body.replaceChildren(...f.cells.flatMap((cell, i) => shown.map(([c, j]) => {
+      const tr = document.createElement('tr');
+      tr.append(cellText('td', String(i + 1)), cellText('td', c.label));
+      const td = document.createElement('td');
+      const on = new Set(cell[j].split(c.join));
+      for (const name of c.choices) {
+        const label = document.createElement('label');
+        label.className = 'choice';
+        const box = document.createElement('input');
+        box.type = 'checkbox';
+        box.checked = on.has(name);
+        box.value = name;
+        box.dataset.cell = String(i + 1);
+        box.dataset.key = c.key;
+        box.addEventListener('change', spaceFromTable);
+        label.append(box, ` ${name} `);
+        td.append(label);
+      }
+      tr.append(td);
+      return tr;
+    })));
+    return;
+  }
+  head.replaceChildren(cellText('th', 'cell'), ...shown.map(([c]) => cellText('th', c.label)));
+  body.replaceChildren(...f.cells.map((cell, i) => {
     const tr = document.createElement('tr');
     tr.append(cellText('td', String(i + 1)));
-    ['d', 'w', 't', 'e'].forEach((key, j) => {
+    for (const [c, j] of shown) {
       const td = document.createElement('td');
       const input = document.createElement('input');
       input.type = 'text';
-      input.value = c[j];
+      input.value = cell[j];
       input.dataset.cell = String(i + 1);
-      input.dataset.key = key;
-      input.setAttribute('aria-label', `cell ${i + 1} ${key}`);
-      input.disabled = key === 'e' && !mobile;
+      input.dataset.key = c.key;
+      input.setAttribute('aria-label', `cell ${i + 1} ${c.key}`);
       input.addEventListener('input', spaceFromTable);
       td.append(input);
       tr.append(td);
-    });
+    }
     return tr;
   }));
 }
@@ -102,7 +142,17 @@ function fillSpaceFields(summary) {
 // The structured editor's fields become the text form (the core writes it, with
 // the family's defaults for what is left empty) and are checked like typed text.
 function spaceFromTable() {
-  const rows = [...$('space-table').tBodies[0].rows].map((r) => ['d', 'w', 't', 'e'].map((k) => r.querySelector(`input[data-key="${k}"]`)?.value ?? ''));
+  const body = $('space-table').tBodies[0];
+  const form = familyForm(body.dataset.family) ?? familyForm($('space-family').value);
+  const cells = Math.max(1, ...[...body.querySelectorAll('[data-cell]')].map((i) => Number(i.dataset.cell)));
+  const rows = [];
+  for (let i = 1; i <= cells; i += 1) {
+    rows.push(form.coordinates.map((c) => {
+      const inputs = [...body.querySelectorAll(`[data-cell="${i}"][data-key="${CSS.escape(c.key)}"]`)];
+      if (c.choices.length) return inputs.filter((b) => b.checked).map((b) => b.value).join(c.join);
+      return inputs[0]?.value ?? '';
+    }));
+  }
   $('space').value = spaceText({
     dataset: $('space-dataset').value,
     family: $('space-family').value,
@@ -138,6 +188,9 @@ export function fillControls(state) {
     fillSpaceFields(s);
   } catch { /* a checked state always has a valid space */ }
   $('sample-set').value = state.samples;
+  $('latency-source').value = state.latency;
+  $('bench-acc').value = state.acc;
+  $('bench-n').value = String(state.n);
   $('goal').value = state.goal;
   fillGoalFields(state.goal);
   $('knobs').value = state.knobs;
@@ -191,6 +244,7 @@ export function commit(state) {
   // Selects an edit elsewhere can change (calibration picks the device profile, training the own set).
   $('profile').value = state.profile;
   $('sample-set').value = state.samples;
+  $('latency-source').value = state.latency;
   $('solver').value = state.solver;
   $('cost').value = state.cost;
   app.editedAt = performance.now();
@@ -221,6 +275,13 @@ export function wireFields() {
   for (const input of limitInputs()) input.addEventListener('input', goalFromInputs);
   $('goal').addEventListener('input', soon(() => { fillGoalFields($('goal').value); edited({ goal: $('goal').value.trim() }); }));
   $('knobs').addEventListener('input', soon(() => edited({ knobs: $('knobs').value.trim() })));
+  $('latency-source').addEventListener('change', () => {
+    if (!edited({ latency: $('latency-source').value })) $('latency-source').value = app.state.latency;
+  });
+  $('bench-acc').addEventListener('change', () => {
+    if (!edited({ acc: $('bench-acc').value })) $('bench-acc').value = app.state.acc;
+  });
+  $('bench-n').addEventListener('input', soon(() => edited({ n: $('bench-n').value.trim() })));
   $('solver').addEventListener('change', () => edited({ solver: $('solver').value }));
   $('seed').addEventListener('input', soon(() => edited({ seed: $('seed').value.trim() })));
   $('cost').addEventListener('change', () => edited({ cost: $('cost').value }));

@@ -11,6 +11,12 @@ import { edited, currentQuery } from './fields.js';
 const shape = (s) => `${s.c}×${s.h}×${s.w}`;
 const unitText = (v, unit, digits = 4) => (v === null || v === undefined ? '–' : `${Number(v.toPrecision(digits))} ${unit}`);
 
+/** Points of accuracy with their sign ("+1.85 points"). */
+const signedPoints = (fraction) => `${fraction >= 0 ? '+' : '−'}${Math.abs(100 * fraction).toFixed(2)} points`;
+
+/** Whether the result ranks by the truth itself (the oracle: nothing is predicted). */
+const sameAccuracy = (r) => r?.best?.metrics.accuracy === r?.best?.metrics.true_accuracy;
+
 export function render(view) {
   $('link').value = location.href;
   const r = view.result;
@@ -21,6 +27,17 @@ export function render(view) {
   const acc = view.best?.accuracy;
   $('r-accuracy').textContent = m?.accuracy === null || m?.accuracy === undefined ? '– (NN-Degree ranks)'
     : acc ? `${acc.value.toFixed(4)} ± ${acc.plus_minus.toFixed(3)}${acc.extrapolated ? ' (extrapolated: outside the samples)' : ''}` : m.accuracy.toFixed(4);
+  // NAS-Bench-201's truth beside the prediction, and the best the benchmark knows.
+  const t = view.truth;
+  $('r-truth-row').hidden = !t;
+  $('r-optimum').hidden = !t;
+  if (t) {
+    const off = m?.accuracy != null && t.pick != null && !sameAccuracy(r) ? ` (prediction ${signedPoints(m.accuracy - t.pick)})` : '';
+    $('r-truth').textContent = t.pick == null ? '–' : `${t.pick.toFixed(4)}${off}`;
+    $('r-optimum').textContent = `Truth: ${t.column}. ` + (t.optimum == null
+      ? 'By the truth, no network of the space meets the goal\'s limits.'
+      : `The best network the benchmark knows under the same goal: ${t.optimum_arch}, true accuracy ${t.optimum.toFixed(4)}${t.regret == null ? '' : t.regret > 1e-9 ? `; the result is ${t.regret.toFixed(2)} points below it` : '; the result is that network'}.`);
+  }
   $('r-degree').textContent = m ? m.nn_degree.toFixed(2) : '–';
   $('r-latency').textContent = m ? unitText(m.latency_s * 1e3, 'ms') : '–';
   $('r-energy').textContent = m ? unitText(m.energy_j * 1e3, 'mJ') : '–';

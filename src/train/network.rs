@@ -257,6 +257,7 @@ impl Network {
         };
         let batch = x.dims()[0];
         let device = x.device();
+        let dtype = x.dtype();
         for (id, step) in self.plan.steps.iter().enumerate() {
             let s = &step.spec;
             let norm = |t: Tensor<4>| match step.norm {
@@ -264,7 +265,11 @@ impl Network {
                 _ => t,
             };
             let zeros = |c: u32| {
-                Tensor::zeros([batch, c as usize, s.input.h as usize, s.input.w as usize], &device)
+                Tensor::<4>::zeros(
+                    [batch, c as usize, s.input.h as usize, s.input.w as usize],
+                    &device,
+                )
+                .cast(dtype)
             };
             let read = |p: &Piece| if p.layer == VOID { zeros(p.len) } else { piece(&outputs, &x, p) };
             match (s.kind, s.role) {

@@ -91,15 +91,43 @@ pub fn proxies(arch: &Architecture, train: &Images, seed: u64) -> Result<Proxies
     Ok(Proxies { synflow, snip, grad_norm, naswot })
 }
 
-/// Calls `f(weights, gradient)` for every weight tensor, both as f64.
+/// Synflow alone (it needs no data): the network of `arch` initialised with
+/// `seed`, every weight made positive, batch norm removed, one all-ones input
+/// of the data set's shape; Σ W ⊙ ∂R/∂W in f64, R the sum of the logits. A
+/// weight no path joins to the logits (a NAS-Bench-201 edge into a node that
+/// never reaches the cell's output) has no gradient and scores 0.
+pub fn synflow(arch: &Architecture, seed: u64) -> Result<f64> {
+    let device = Device::flex().autodiff();
+    let net = Network::seeded(arch, &device, seed);
+    let ds = arch.frame().dataset;
+    let (c, h, w) = (ds.channels as usize, ds.height as usize, ds.width as usize);
+    let linear = net.linearised();
+    let ones = Tensor::<4>::ones([1, c, h, w], &device).cast(FloatDType::F64);
+    let r = linear.run(ones, false, &mut |_| {}).sum();
+    let grads = r.backward();
+    let mut synflow = 0.0;
+    for_each_weight(&linear, &grads, |w, g| {
+        synflow += w.iter().zip(g).map(|(w, g)| w * g).sum::<f64>();
+    });
+    Ok(synflow)
+}
+
+/// Calls `f(weights, gradient)` for every weight tensor, both as f64 (a
+/// weight off every path to the output: a zero gradient).
 fn for_each_weight(net: &Network, grads: &Gradients, mut f: impl FnMut(&[f64], &[f64])) {
     fn host<const D: usize>(t: Tensor<D>) -> Vec<f64> {
         t.into_data().convert::<f64>().try_to_vec::<f64>().expect("converted to f64")
     }
     fn pair<const D: usize>(p: &Param<Tensor<D>>, grads: &Gradients) -> (Vec<f64>, Vec<f64>) {
         let value = p.val();
-        let grad = value.grad(grads).expect("every weight is on the loss's path");
-        (host(value), host(grad))
+        match value.grad(grads) {
+            Some(grad) => (host(value), host(grad)),
+            None => {
+                let w = host(value);
+                let zeros = vec![0.0; w.len()];
+                (w, zeros)
+            }
+        }
     }
     let (convs, classifier) = net.weights();
     for p in convs {

@@ -12,6 +12,7 @@ mod args;
 mod bench;
 mod codesign;
 mod hw;
+mod nb201;
 mod search;
 mod train;
 
@@ -42,6 +43,7 @@ usage:
 {SEARCH}
 {BENCH}
 {TRAIN}
+{NB201}
   flash playground 'LINK' [--own OWN.csv] [--view | --pytorch | --trace-csv | --compare]
                                  the playground's search for a shared link (its query, from
                                  '?v=1&…'): JSON {link, notices, result}, the same as the page;
@@ -88,6 +90,7 @@ fn usage() -> String {
         .replace("{SEARCH}", search::USAGE)
         .replace("{BENCH}", &format!("{}\n{}", bench::USAGE, codesign::USAGE))
         .replace("{TRAIN}", train::USAGE)
+        .replace("{NB201}", nb201::USAGE)
 }
 
 fn fit_command(args: &[String]) -> Result<String, String> {
@@ -253,6 +256,7 @@ fn run(args: &[String]) -> Result<String, String> {
         "search-bench" if rest.iter().any(|a| a == "--suite") => codesign::run_suite(rest),
         "search-bench" => bench::run_bench(rest),
         "train" => train::run(rest),
+        "nb201" => nb201::run(rest),
         "train-merge" => train::merge(rest),
         "shgo" => shgo_command(rest),
         "space" => {
