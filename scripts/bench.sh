@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
 cargo bench --locked --bench core -- --noplot
-bash scripts/build.sh
+FLASH_BENCH=1 bash scripts/build.sh
 node tests/e2e/bench.mjs
 echo "the playground: page load and edit → results in headless Chromium (docs/benchmarks.md):"
 node tests/e2e/page-bench.mjs

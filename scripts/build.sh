@@ -4,11 +4,14 @@
 #   www/pkg-train  the core with the trainer, wasm SIMD on (loaded by the training worker only)
 # FLASH_TEST_HOOKS=1 builds www/pkg with the test-only fault hook (cargo feature test-hooks),
 # which the end-to-end tests use; the page built without it cannot panic on purpose.
+# FLASH_BENCH=1 (implied by FLASH_TEST_HOOKS=1) adds what only the browser benchmarks and tests
+# call (cargo feature bench: SHGO's test problems, raw searches, hardware costs, batches).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 wasm=target/wasm32-unknown-unknown/release/flash_nas.wasm
 hooks=()
+[ "${FLASH_BENCH:-0}" = 1 ] && hooks=(--features bench)
 [ "${FLASH_TEST_HOOKS:-0}" = 1 ] && hooks=(--features test-hooks)
 cargo build --locked --release --lib --target wasm32-unknown-unknown --no-default-features "${hooks[@]}"
 # The name section (function names for stack traces: 141 KB, 42 KB gzipped) is left out: it was

@@ -5,6 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
-bash scripts/build.sh
+FLASH_BENCH=1 bash scripts/build.sh
 cargo build --release --locked --bin flash
 node tests/e2e/shgo-bench.mjs "$@"

@@ -25,6 +25,14 @@ done
 # The service worker precaches what a first visit loads, under a name that changes with every
 # build (a hash of the files), so a new build replaces the old cache.
 files=(index.html www/style.css www/pkg/flash_nas.js www/pkg/flash_nas_bg.wasm data/lessons.json)
+# The NAS-Bench-201 columns the first screen reads (the core names them) belong to a first visit.
+first_columns=$(node --input-type=module -e "
+  import { readFileSync } from 'node:fs';
+  const core = await import('./www/pkg/flash_nas.js');
+  core.initSync({ module: readFileSync('www/pkg/flash_nas_bg.wasm') });
+  console.log(core.nb201Missing(core.firstScreen()).join(' '));
+")
+for c in $first_columns; do files+=("data/nb201/$c.csv"); done
 for f in dist/www/*.js; do files+=("${f#dist/}"); done
 version=$(cd dist && cat "${files[@]}" | sha256sum | cut -c1-16)
 list=$(printf '"%s",' "${files[@]}")
@@ -37,4 +45,4 @@ total=$(du -cb $(find dist -type f) | tail -1 | cut -f1)
 first=0
 for f in "${files[@]}" sw.js; do first=$((first + $(gzip -9 -c "dist/$f" | wc -c))); done
 echo "[site] dist/: $(find dist -type f | wc -l) files, $total bytes; build $version"
-echo "[site] a first visit transfers $first bytes gzipped (the page, its modules, the core's wasm, the lessons)"
+echo "[site] a first visit transfers $first bytes gzipped (the page, its modules, the core's wasm, the lessons, the first screen's NAS-Bench-201 columns: $first_columns)"

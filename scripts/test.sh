@@ -10,6 +10,7 @@ echo "== format and lints"
 cargo fmt --check
 cargo clippy --locked --all-targets -- -D warnings
 cargo clippy --locked --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
+cargo clippy --locked --lib --target wasm32-unknown-unknown --no-default-features --features bench -- -D warnings
 
 echo "== native tests"
 cargo test --locked
@@ -17,7 +18,7 @@ cargo test --locked
 echo "== wasm tests in headless Chromium (in a dedicated worker, as on the page)"
 # The timeout is for the whole run: about 50 s here, under 2 min on a 2-core CI machine.
 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=400 \
-  cargo test --locked --target wasm32-unknown-unknown --test wasm --no-default-features
+  cargo test --locked --target wasm32-unknown-unknown --test wasm --no-default-features --features bench
 
 echo "== the release site has no test hook"
 bash scripts/site.sh

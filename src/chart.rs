@@ -382,7 +382,10 @@ pub fn pareto(
                         points.push(Hover {
                             x,
                             y,
-                            label: format!("true front: accuracy {:.4} at {x_name} {:.4}", p.1, p.0),
+                            label: format!(
+                                "true front: accuracy {:.4} at {x_name} {:.4}",
+                                p.1, p.0
+                            ),
                         });
                     }
                 }
@@ -957,7 +960,13 @@ fn dag_diagram(arch: &Architecture) -> Result<String> {
             let c = if on_path { colour(op) } else { RGBColor(200, 200, 200) };
             let (x0, x1) = (x_of(from), x_of(to));
             let span = (to - from) as i32;
-            let lift = if span == 1 { 0 } else if from == 0 { -28 * span } else { 28 * span };
+            let lift = if span == 1 {
+                0
+            } else if from == 0 {
+                -28 * span
+            } else {
+                28 * span
+            };
             let pts: Vec<(i32, i32)> = (0..=24)
                 .map(|k| {
                     let t = k as f64 / 24.0;
@@ -982,8 +991,10 @@ fn dag_diagram(arch: &Architecture) -> Result<String> {
         for node in 0..4 {
             let c = if live[node] { BLACK } else { RGBColor(190, 190, 190) };
             let fill = if node == 0 || node == 3 { RGBColor(250, 235, 200) } else { WHITE };
-            root.draw(&Circle::new((x_of(node), y_mid), 16, fill.filled())).map_err(|e| draw_err(&e))?;
-            root.draw(&Circle::new((x_of(node), y_mid), 16, c.stroke_width(2))).map_err(|e| draw_err(&e))?;
+            root.draw(&Circle::new((x_of(node), y_mid), 16, fill.filled()))
+                .map_err(|e| draw_err(&e))?;
+            root.draw(&Circle::new((x_of(node), y_mid), 16, c.stroke_width(2)))
+                .map_err(|e| draw_err(&e))?;
             let name = match node {
                 0 => "in",
                 3 => "out",
@@ -994,7 +1005,9 @@ fn dag_diagram(arch: &Architecture) -> Result<String> {
         }
         let note = if nb201::cut_off(ops) {
             "no path of operations joins the input to the output: the cell outputs zeros, the network a constant (accuracy at chance)".to_string()
-        } else if live[1..3].iter().zip(1..3).any(|(l, j)| !l && EDGES.iter().zip(ops).any(|(&(t, _), &op)| t == j && op != nb201::NONE)) {
+        } else if live[1..3].iter().zip(1..3).any(|(l, j)| {
+            !l && EDGES.iter().zip(ops).any(|(&(t, _), &op)| t == j && op != nb201::NONE)
+        }) {
             "grey: computed, but on no path from the input to the output".to_string()
         } else {
             String::new()

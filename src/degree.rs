@@ -105,7 +105,9 @@ impl GraphBuilder {
             VOID => 0,
             l => match &self.layers[l as usize].0 {
                 Output::Nodes => p.len,
-                Output::Through(each) => each[p.start as usize..(p.start + p.len) as usize].iter().sum(),
+                Output::Through(each) => {
+                    each[p.start as usize..(p.start + p.len) as usize].iter().sum()
+                }
             },
         }
     }
@@ -168,7 +170,10 @@ impl Sink for GraphBuilder {
         }
         if spec.kind != LayerKind::Sum {
             let read_channels: u32 = reads.pieces.iter().map(|p| p.len).sum();
-            assert_eq!(read_channels, spec.input.c, "a layer's reads must cover its input channels");
+            assert_eq!(
+                read_channels, spec.input.c,
+                "a layer's reads must cover its input channels"
+            );
         }
         let full: u32 = reads.pieces.iter().map(|p| self.all(p)).sum();
         for o in 0..c {

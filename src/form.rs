@@ -252,7 +252,8 @@ pub fn schema() -> Schema {
             other => other,
         }
     };
-    let set_label = |s: &str| match s {
+    let set_label = |s: &str| {
+        match s {
         "none" => "NN-Degree alone (no trained networks)".to_string(),
         "own" => "your own samples (pasted, loaded or trained here)".to_string(),
         "digits-flash" => {
@@ -264,6 +265,7 @@ pub fn schema() -> Schema {
         "nb201" => "NAS-Bench-201: n cells of an nb201 space, the benchmark's accuracy standing in for training them".to_string(),
         "truth" => "NAS-Bench-201's accuracy itself (the oracle, no prediction)".to_string(),
         other => format!("{other}: shipped set"),
+    }
     };
     let (lo, hi) = crate::space::limits::CELLS;
     Schema {
@@ -415,11 +417,8 @@ impl SpaceForm {
         };
         let coords = family.coordinates();
         let (lo, hi) = family.cell_limits();
-        let cells: Option<usize> = if lo == hi {
-            Some(lo as usize)
-        } else {
-            self.cells.trim().parse().ok()
-        };
+        let cells: Option<usize> =
+            if lo == hi { Some(lo as usize) } else { self.cells.trim().parse().ok() };
         let mut items = vec![format!(
             "cells={}",
             cells.map_or_else(|| self.cells.trim().to_string(), |n| n.to_string())
@@ -452,7 +451,9 @@ impl SpaceForm {
                     .and_then(|p| p.cells.get(i))
                     .and_then(|c| c.last())
                     .and_then(|s| s.parse::<u32>().ok());
-                if let Some(s) = stride.filter(|&s| family.has_stride() && s != crate::space::default_stride(i)) {
+                if let Some(s) =
+                    stride.filter(|&s| family.has_stride() && s != crate::space::default_stride(i))
+                {
                     items.push(format!("c{}.s={s}", i + 1));
                 }
             }

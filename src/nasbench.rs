@@ -199,7 +199,10 @@ pub fn parse(spec: &'static Spec, text: &str) -> Result<Column> {
         return Err(Error::csv(
             last + 1,
             spec.name,
-            format!("in {file}: the file ends after {} rows: allowed exactly {CELLS}, one per cell", values.len()),
+            format!(
+                "in {file}: the file ends after {} rows: allowed exactly {CELLS}, one per cell",
+                values.len()
+            ),
         ));
     }
     Ok(Column { spec, values })
@@ -240,7 +243,14 @@ pub fn parse_index(text: &str) -> Result<Index> {
             .ok()
             .filter(|&i: &u32| (i as usize) < CELLS && !seen[i as usize])
             .ok_or_else(|| {
-                Error::csv(line, "index", format!("in {file}: '{i}' is not allowed: allowed an unused index 0..={}", CELLS - 1))
+                Error::csv(
+                    line,
+                    "index",
+                    format!(
+                        "in {file}: '{i}' is not allowed: allowed an unused index 0..={}",
+                        CELLS - 1
+                    ),
+                )
             })?;
         let want = nb201::cell_string(&cell_of_row(r));
         if arch != want {
@@ -254,7 +264,11 @@ pub fn parse_index(text: &str) -> Result<Index> {
         index.push(i);
     }
     if index.len() != CELLS {
-        return Err(Error::csv(0, "index", format!("in {file}: {} rows: allowed {CELLS}", index.len())));
+        return Err(Error::csv(
+            0,
+            "index",
+            format!("in {file}: {} rows: allowed {CELLS}", index.len()),
+        ));
     }
     Ok(Index { index })
 }
@@ -288,11 +302,8 @@ pub fn is_loaded(name: &str) -> bool {
 
 /// The column of this spec: loaded, or (natively) read from the compiled-in file.
 pub fn column(spec: &'static Spec) -> Result<Arc<Column>> {
-    if let Some(c) = LOADED
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .iter()
-        .find(|c| c.spec.name == spec.name)
+    if let Some(c) =
+        LOADED.lock().unwrap_or_else(|e| e.into_inner()).iter().find(|c| c.spec.name == spec.name)
     {
         return Ok(c.clone());
     }
@@ -362,4 +373,38 @@ compiled_columns!(
 #[cfg(target_arch = "wasm32")]
 fn compiled(_name: &str) -> Option<&'static str> {
     None
+}
+
+/// NN-Degree, parameters and MACs of one cell's network.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Features {
+    pub nn_degree: f64,
+    pub params: u64,
+    pub macs: u64,
+}
+
+/// The [`Features`] of every cell's network on `frame`'s data set, in row
+/// order: walked once per data set, then shared (a pass over the benchmark's
+/// cells needs no walk).
+pub fn features(frame: &crate::space::Frame) -> &'static [Features] {
+    type Table = (crate::space::Frame, &'static [Features]);
+    static TABLES: Mutex<Vec<Table>> = Mutex::new(Vec::new());
+    let mut tables = TABLES.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, t)) = tables.iter().find(|(f, _)| f == frame) {
+        return t;
+    }
+    let table: Vec<Features> = (0..CELLS)
+        .map(|r| {
+            let cells = [Cell { coords: cell_of_row(r), stride: 1 }];
+            let t = crate::workload::totals(frame, &cells);
+            Features {
+                nn_degree: crate::degree::nn_degree(frame, &cells),
+                params: t.params,
+                macs: t.macs,
+            }
+        })
+        .collect();
+    let table: &'static [Features] = Box::leak(table.into_boxed_slice());
+    tables.push((*frame, table));
+    table
 }

@@ -410,10 +410,8 @@ impl Playground {
         let mut pick = |want: usize, other: Option<usize>| -> Option<usize> {
             coords.iter().position(|&n| n == all[want]).or_else(|| {
                 let alt = coords.iter().position(|&n| Some(n) != other.map(|o| coords[o]))?;
-                notes.push(format!(
-                    "{} is fixed at this level; showing {}",
-                    all[want], coords[alt]
-                ));
+                notes
+                    .push(format!("{} is fixed at this level; showing {}", all[want], coords[alt]));
                 Some(alt)
             })
         };
@@ -505,23 +503,58 @@ fn chart_cost(state: &State, problem: &Problem) -> Cost {
 
 /// One pass over every cell of an nb201 space on the result's hardware
 /// configuration: the oracle's optimum under the goal, the true front against
-/// `cost`, and the predictor's error on the cells it was not fitted on.
+/// `cost`, and the predictor's error on the cells it was not fitted on. Where
+/// the goal and the chart read nothing a hardware model prices (latency
+/// measured, accuracy, NN-Degree), no network is walked: the cells' features
+/// are computed once per data set (`nasbench::features`).
 fn truth_view(
     problem: &Problem,
     result: &SearchResult,
     samples: Option<&SampleSet>,
     cost: Cost,
 ) -> Option<TruthView> {
+    use crate::search::{Metric, Metrics};
     let column = problem.bench.truth.as_ref()?;
     let lat = &problem.lattice;
+    let frame = problem.space.frame();
     let hw = result
         .best
         .as_ref()
         .and_then(|b| problem.hardware.iter().position(|h| h.label() == b.hardware))
         .unwrap_or(0);
-    let fitted: std::collections::BTreeSet<&str> =
-        samples.map(|s| s.samples.iter().map(|x| x.arch.as_str()).collect()).unwrap_or_default();
-    let predicts = matches!(problem.quality, Quality::Predictor { .. });
+    let measured = problem.bench.latency.is_some();
+    let priced = |m: Metric| {
+        !(matches!(m, Metric::Accuracy | Metric::Degree) || measured && m == Metric::Latency)
+    };
+    let lookups_only = !problem.goal.limits.iter().any(|l| priced(l.metric))
+        && match problem.goal.objective {
+            // Equally accurate networks: the cheaper in the first limited cost (latency by default).
+            Objective::MaxAccuracy => !priced(
+                problem
+                    .goal
+                    .limits
+                    .iter()
+                    .find(|l| !l.metric.is_floor())
+                    .map_or(Metric::Latency, |l| l.metric),
+            ),
+            Objective::MinCost(c) | Objective::Pareto(c) => c.metric().is_some_and(|m| !priced(m)),
+        }
+        && cost.metric().is_some_and(|m| !priced(m));
+    let features = crate::nasbench::features(frame);
+    let fitted: std::collections::BTreeSet<usize> = samples
+        .map(|s| {
+            s.samples
+                .iter()
+                .filter_map(|x| Architecture::parse(&x.arch).ok())
+                .map(|a| crate::nasbench::row(&a.cells()[0]))
+                .collect()
+        })
+        .unwrap_or_default();
+    let predictor = match &problem.quality {
+        Quality::Predictor { predictor, .. } => Some(predictor),
+        _ => None,
+    };
+    let chance = predictor::chance(frame.dataset.classes);
     let count = problem.space.count() as u64;
     let per = lat.per_cell();
     let mut config = vec![0u32; lat.dims()];
@@ -530,18 +563,38 @@ fn truth_view(
     let (mut predicted, mut actual) = (Vec::new(), Vec::new());
     for x in 0..count {
         lat.cell_coords(0, x, &mut config[..per]);
-        let mut m = problem.metrics(hw, &config);
-        let t = m.true_accuracy?;
-        if predicts {
-            let arch = problem.arch(&config).to_string();
-            if !fitted.contains(arch.as_str()) {
-                predicted.push(m.accuracy.unwrap_or(0.0));
+        let cell = lat.cell(0, &config[..per]);
+        let r = crate::nasbench::row(&cell);
+        let f = features[r];
+        let t = column.values[r] / 100.0;
+        if let Some(p) = predictor {
+            if !fitted.contains(&r) {
+                predicted.push(if f.nn_degree == 0.0 {
+                    chance
+                } else {
+                    p.predict(f.nn_degree, f.params, f.macs).clamp(0.0, 1.0)
+                });
                 actual.push(t);
             }
         }
+        let mut m = if lookups_only {
+            Metrics {
+                nn_degree: f.nn_degree,
+                params: f.params,
+                macs: f.macs,
+                accuracy: None,
+                true_accuracy: Some(t),
+                latency_s: problem.bench.latency_of(&[cell]).unwrap_or(0.0),
+                energy_j: 0.0,
+                area_mm2: 0.0,
+                memory_bytes: 0.0,
+            }
+        } else {
+            problem.metrics(hw, &config)
+        };
         // A cell whose output does not depend on its input is left off the front:
         // its measured latency is of a network a compiler folded to a constant.
-        if m.nn_degree > 0.0 {
+        if f.nn_degree > 0.0 {
             points.push((m.cost(cost), t));
         }
         m.accuracy = Some(t);
@@ -557,7 +610,8 @@ fn truth_view(
             front.push(p);
         }
     }
-    let pick = result.best.as_ref().filter(|b| b.verdict.feasible).and_then(|b| b.metrics.true_accuracy);
+    let pick =
+        result.best.as_ref().filter(|b| b.verdict.feasible).and_then(|b| b.metrics.true_accuracy);
     let optimum = best.as_ref().map(|b| b.2);
     let optimum_arch = best.map(|(_, x, _)| {
         lat.cell_coords(0, x, &mut config[..per]);
@@ -574,7 +628,11 @@ fn truth_view(
             predicted.iter().zip(&actual).map(|(p, a)| (p - a).abs()).sum::<f64>()
                 / predicted.len() as f64
         }),
-        held_out_kendall: if held_out { predictor::kendall_fast(&predicted, &actual) } else { None },
+        held_out_kendall: if held_out {
+            predictor::kendall_fast(&predicted, &actual)
+        } else {
+            None
+        },
         held_out_cells: predicted.len(),
         front,
     })

@@ -583,9 +583,7 @@ impl State {
     pub fn columns(&self) -> Vec<&'static str> {
         self.request(None)
             .benchmark_specs()
-            .map(|b| {
-                b.truth.iter().chain(b.latency.iter()).map(|c| c.spec.name).collect()
-            })
+            .map(|b| b.truth.iter().chain(b.latency.iter()).map(|c| c.spec.name).collect())
             .unwrap_or_default()
     }
 }
@@ -757,8 +755,7 @@ impl ShgoAxes {
                     Some((n, b)) => (n, Some(b)),
                     None => (rest, None),
                 };
-                let n: usize =
-                    n.parse().ok().filter(|n| (1..=64).contains(n)).ok_or_else(bad)?;
+                let n: usize = n.parse().ok().filter(|n| (1..=64).contains(n)).ok_or_else(bad)?;
                 match block {
                     None => format!("cell {n}"),
                     Some(b) => {

@@ -1,8 +1,6 @@
 //! The WebAssembly shell: converts types and calls the core, nothing more.
 
-use crate::batch;
 use crate::describe::{describe as describe_arch, summarize};
-use crate::shgo::spec;
 use crate::space::CLASSICS;
 use crate::{Architecture, SearchSpace};
 use wasm_bindgen::prelude::*;
@@ -37,16 +35,18 @@ pub fn classics() -> Result<JsValue, JsError> {
     to_js(&CLASSICS)
 }
 
+#[cfg(feature = "bench")]
 /// A batch of random configurations, for timing the core in the browser.
 #[wasm_bindgen]
-pub struct Batch(batch::Batch);
+pub struct Batch(crate::batch::Batch);
 
+#[cfg(feature = "bench")]
 #[wasm_bindgen]
 impl Batch {
     #[wasm_bindgen(constructor)]
     pub fn new(space: &str, seed: u32, n: u32) -> Result<Batch, JsError> {
         let space = SearchSpace::resolve(space).map_err(core_error)?;
-        Ok(Batch(batch::Batch::random(&space, seed as u64, n as usize)))
+        Ok(Batch(crate::batch::Batch::random(&space, seed as u64, n as usize)))
     }
 
     pub fn degrees(&self) -> f64 {
@@ -65,6 +65,7 @@ impl Batch {
     }
 }
 
+#[cfg(feature = "bench")]
 /// Runs SHGO on a named test problem (a `shgo::spec::Spec` as a JS object).
 #[wasm_bindgen(js_name = shgoRun)]
 pub fn shgo_run(spec: JsValue) -> Result<JsValue, JsError> {
@@ -77,8 +78,8 @@ pub fn shgo_run(spec: JsValue) -> Result<JsValue, JsError> {
         .ok_or_else(|| JsError::new("spec: not an object that JSON can hold"))?;
     let value: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| JsError::new(&format!("spec: {e}")))?;
-    let spec = spec::parse(value).map_err(|e| JsError::new(&format!("spec: {e}")))?;
-    let report = spec::run(&spec).map_err(core_error)?;
+    let spec = crate::shgo::spec::parse(value).map_err(|e| JsError::new(&format!("spec: {e}")))?;
+    let report = crate::shgo::spec::run(&spec).map_err(core_error)?;
     to_js(&report)
 }
 
@@ -93,12 +94,14 @@ pub fn hw_profiles() -> Result<JsValue, JsError> {
     to_js(&views)
 }
 
+#[cfg(feature = "bench")]
 /// A built-in profile's JSON (the form `hwCost` and `hwCalibrate` take).
 #[wasm_bindgen(js_name = hwProfileJson)]
 pub fn hw_profile_json(name: &str) -> Result<String, JsError> {
     Ok(crate::hardware::builtin(name).map_err(core_error)?.to_json())
 }
 
+#[cfg(feature = "bench")]
 /// Latency, energy, area/memory, per-layer breakdown and roofline of `arch` on a profile (JSON text).
 #[wasm_bindgen(js_name = hwCost)]
 pub fn hw_cost(profile_json: &str, arch: &str) -> Result<JsValue, JsError> {
@@ -107,6 +110,7 @@ pub fn hw_cost(profile_json: &str, arch: &str) -> Result<JsValue, JsError> {
     to_js(&crate::hardware::report(&profile, &arch))
 }
 
+#[cfg(feature = "bench")]
 /// Calibrates a profile (JSON text) on measured samples (CSV text); `train` = 0 for k-fold only.
 #[wasm_bindgen(js_name = hwCalibrate)]
 pub fn hw_calibrate(
@@ -137,6 +141,7 @@ pub fn hw_probe() -> Result<JsValue, JsError> {
     to_js(&crate::hardware::measure::probe())
 }
 
+#[cfg(feature = "bench")]
 /// Runs a search (`search::request::Request` as a JS object: space, profile or
 /// profile_json, goal, knobs, samples_csv, solver, evaluations, seed, trace).
 #[wasm_bindgen(js_name = searchRun)]

@@ -40,8 +40,11 @@ fn every_schema_choice_is_accepted_by_the_grammar_it_stands_for() {
     assert_eq!(panels, PANELS);
     for set in &s.sample_sets {
         // NAS-Bench-201's sets are of its space; the others of the default.
-        let space =
-            if ["nb201", "truth"].contains(&set.value.as_str()) { "&space=cifar10%2Fnb201" } else { "" };
+        let space = if ["nb201", "truth"].contains(&set.value.as_str()) {
+            "&space=cifar10%2Fnb201"
+        } else {
+            ""
+        };
         let d = State::decode(&format!("v=1&samples={}{space}", set.value));
         // `own` needs rows; every other set decodes as it is.
         assert!(set.value == "own" || d.notices.is_empty(), "{}: {:?}", set.value, d.notices);

@@ -9,7 +9,8 @@ use flash_nas::space::nb201;
 use flash_nas::state::State;
 use flash_nas::{degree, workload, Architecture, SearchSpace};
 
-const RESNET: &str = "|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|skip_connect~0|none~1|skip_connect~2|";
+const RESNET: &str =
+    "|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|skip_connect~0|none~1|skip_connect~2|";
 
 fn arch(cell: &str) -> Architecture {
     Architecture::parse(&format!("cifar10/nb201/{cell}")).unwrap()
@@ -189,7 +190,8 @@ fn the_truth_and_measured_latency_enter_the_search() {
     let best = r.best.unwrap();
     // The oracle's optimum is the best true accuracy among cells the measured Pi runs in 20 ms:
     // an independent scan of the two tables.
-    let truth = nasbench::column(nasbench::spec("cifar10_test_200ep", Figure::Accuracy).unwrap()).unwrap();
+    let truth =
+        nasbench::column(nasbench::spec("cifar10_test_200ep", Figure::Accuracy).unwrap()).unwrap();
     let latency = nasbench::column(nasbench::device("raspi4").unwrap()).unwrap();
     let want = (0..15_625)
         .filter(|&i| latency.values[i] <= 20.0)
@@ -200,7 +202,8 @@ fn the_truth_and_measured_latency_enter_the_search() {
     let a = Architecture::parse(&best.arch).unwrap();
     assert_eq!(best.metrics.latency_s, latency.of(a.cells()) / 1000.0);
     // Benchmark samples: the same seed draws the same cells; the fit reads them.
-    let drawn = Request { solver: "flash".into(), oracle: false, bench_samples: Some(25), ..request };
+    let drawn =
+        Request { solver: "flash".into(), oracle: false, bench_samples: Some(25), ..request };
     assert_eq!(drawn.samples().unwrap(), drawn.samples().unwrap());
     let r = drawn.run().unwrap();
     let m = r.best.unwrap().metrics;

@@ -4,8 +4,8 @@
 use flash_nas::hardware::{builtin, HardwareModel};
 use flash_nas::search::request::Request;
 use flash_nas::search::{
-    self, judge, knobs, metrics, Benchmark, Evolution, Exact, ExactMethod, Flash, Goal, Metric, Observer,
-    Point, Problem, ProblemParams, Quality, RandomSearch, SearchResult,
+    self, judge, knobs, metrics, Benchmark, Evolution, Exact, ExactMethod, Flash, Goal, Metric,
+    Observer, Point, Problem, ProblemParams, Quality, RandomSearch, SearchResult,
 };
 use flash_nas::{Architecture, SearchSpace};
 
@@ -544,7 +544,8 @@ fn search_metrics_are_the_hardware_models_costs_bit_for_bit() {
         let profile = builtin(name).unwrap();
         for _ in 0..50 {
             let arch = space.sample(&mut rng);
-            let m = metrics(arch.frame(), arch.cells(), &profile, &Quality::Degree, &Benchmark::none());
+            let m =
+                metrics(arch.frame(), arch.cells(), &profile, &Quality::Degree, &Benchmark::none());
             let c = profile.cost(&arch);
             assert_eq!(
                 (m.latency_s, m.energy_j, m.area_mm2, m.memory_bytes),
@@ -588,7 +589,14 @@ fn a_walk_from_the_first_changed_cell_gives_the_full_walks_metrics_bit_for_bit()
             }
             resumed += usize::from(cells[0] == first);
             let hw = step / 50 % profiles.len();
-            let got = walk.metrics(hw, frame, &cells, &profiles[hw], &Quality::Degree, &Benchmark::none());
+            let got = walk.metrics(
+                hw,
+                frame,
+                &cells,
+                &profiles[hw],
+                &Quality::Degree,
+                &Benchmark::none(),
+            );
             let want = metrics(frame, &cells, &profiles[hw], &Quality::Degree, &Benchmark::none());
             assert_eq!(got, want, "{text}, step {step}: {cells:?}");
         }

@@ -185,6 +185,7 @@ mod fingerprint;
 fn searches_in_wasm_match_native_bit_for_bit() {
     // Written by tests/golden.rs (search_runs_match_their_snapshot): same networks,
     // same metric bits, same evaluation counts.
+    load_nb201();
     let requests: Vec<flash_nas::search::request::Request> =
         serde_json::from_str(include_str!("golden/search-requests.json")).unwrap();
     let got: Vec<serde_json::Value> =
@@ -213,15 +214,32 @@ fn links_decode_in_wasm_as_natively() {
     );
 }
 
+/// The NAS-Bench-201 columns the golden links read, through the shell as the page loads them
+/// (natively they are compiled in; the page fetches them).
+fn load_nb201() {
+    for (name, text) in [
+        ("cifar10_test_200ep", include_str!("../data/nb201/cifar10_test_200ep.csv")),
+        ("cifar10_test_12ep", include_str!("../data/nb201/cifar10_test_12ep.csv")),
+        ("cifar100_test_12ep", include_str!("../data/nb201/cifar100_test_12ep.csv")),
+        ("lat_ms_raspi4", include_str!("../data/nb201/lat_ms_raspi4.csv")),
+        ("lat_ms_2080ti_1", include_str!("../data/nb201/lat_ms_2080ti_1.csv")),
+    ] {
+        flash_nas::wasm::nb201_load(name, text).unwrap();
+    }
+    assert!(flash_nas::wasm::nb201_missing(flash_nas::state::FIRST_SCREEN).is_empty());
+    assert!(flash_nas::wasm::nb201_load("cifar10_test_200ep", "cifar10_test_200ep\n9x").is_err());
+}
+
 #[wasm_bindgen_test]
 fn shared_links_give_the_native_results_and_charts_in_wasm() {
     // Written by tests/golden.rs (playground_links_match_their_snapshot and
     // playground_charts_match_their_snapshot): the same results, and the same chart bytes.
+    load_nb201();
     let links = include_str!("golden/playground-links.txt");
     let want = golden(include_str!("golden/playground-views.json"));
     for (i, l) in links.lines().enumerate() {
         let got = fingerprint::playground(&flash_nas::playground::Playground::open(l, None));
-        for key in ["link", "notices", "error"] {
+        for key in ["link", "notices", "error", "truth"] {
             assert_eq!(got[key], want[i][key], "{l}: {key}");
         }
         for key in
@@ -238,6 +256,8 @@ fn shared_links_give_the_native_results_and_charts_in_wasm() {
         include_str!("golden/charts/rpi4-diagram.svg"),
         include_str!("golden/charts/sram-pareto.svg"),
         include_str!("golden/charts/sram-predictor.svg"),
+        include_str!("golden/charts/nb201-pareto.svg"),
+        include_str!("golden/charts/nb201-diagram.svg"),
     ];
     for ((name, svg), want) in fingerprint::playground_charts().into_iter().zip(want) {
         assert!(svg == want, "{name} differs from the native chart");

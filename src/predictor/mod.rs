@@ -494,8 +494,8 @@ pub fn kendall_fast(x: &[f64], y: &[f64]) -> Option<f64> {
             return 0;
         }
         let mid = n / 2;
-        let mut count = inversions(&mut v[..mid], &mut buf[..mid])
-            + inversions(&mut v[mid..], &mut buf[mid..]);
+        let mut count =
+            inversions(&mut v[..mid], &mut buf[..mid]) + inversions(&mut v[mid..], &mut buf[mid..]);
         let (mut i, mut j, mut k) = (0, mid, 0);
         while i < mid && j < n {
             if v[j].total_cmp(&v[i]).is_lt() {
@@ -528,8 +528,9 @@ pub fn kendall_fast(x: &[f64], y: &[f64]) -> Option<f64> {
     y_ties += pairs(run);
     let total = pairs(n as u64);
     let (nx, ny) = ((total - x_ties) as f64, (total - y_ties) as f64);
-    let concordant_minus_discordant =
-        total as i128 - x_ties as i128 - y_ties as i128 + joint_ties as i128 - 2 * discordant as i128;
+    let concordant_minus_discordant = total as i128 - x_ties as i128 - y_ties as i128
+        + joint_ties as i128
+        - 2 * discordant as i128;
     (nx > 0.0 && ny > 0.0).then(|| concordant_minus_discordant as f64 / (nx * ny).sqrt())
 }
 
@@ -621,7 +622,10 @@ pub fn fit(samples: &[Sample]) -> Result<FitReport> {
         return Err(Error::field(
             "number of samples",
             if cut_off > 0 {
-                format!("{} (and {cut_off} whose cells' output is cut off from their input)", samples.len())
+                format!(
+                    "{} (and {cut_off} whose cells' output is cut off from their input)",
+                    samples.len()
+                )
             } else {
                 samples.len().to_string()
             },
@@ -681,7 +685,10 @@ pub fn benchmark_csv(
         return Err(Error::field(
             "samples",
             "nb201",
-            format!("an nb201 space (NAS-Bench-201's accuracies are of its cells), not {}", space.frame().family.name()),
+            format!(
+                "an nb201 space (NAS-Bench-201's accuracies are of its cells), not {}",
+                space.frame().family.name()
+            ),
         ));
     }
     if column.spec.dataset != space.frame().dataset.name {

@@ -19,7 +19,6 @@
 //! an Edge TPU's cache breaks that once weights stream, which the program
 //! checks (it then refuses, and enumeration is the exact method).
 
-use crate::space::MAX_COORDS;
 use super::goal::{Goal, Metric, Objective, LIMIT_TOLERANCE};
 use super::Problem;
 use super::{judge, Cost, Flash, Metrics, Quality, Session, Solver, Verdict};
@@ -27,6 +26,7 @@ use crate::degree;
 use crate::error::{Error, Result};
 use crate::hardware::{Context, HardwareModel, LayerCost, Profile};
 use crate::space::Cell;
+use crate::space::MAX_COORDS;
 use crate::workload::{self, LayerSpec, Reads, Sink};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

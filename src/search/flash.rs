@@ -21,12 +21,12 @@
 //! SHGO stays in ≤ 4 dimensions at every level: its simplicial complex grows as
 //! 2^dim, and a 9-dimensional run (3 cells at once) costs 10–20 ms on its own.
 
-use crate::space::MAX_COORDS;
 use super::goal::{Goal, Limit, Objective, Verdict};
 use super::{judge, Metrics, Session, Solver};
 use crate::error::Result;
 use crate::portable;
 use crate::shgo::{self, Constraint};
+use crate::space::MAX_COORDS;
 use rustc_hash::FxHashSet;
 use std::cell::RefCell;
 

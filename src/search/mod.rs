@@ -83,7 +83,10 @@ impl ProblemParams {
             return Err(Error::field(
                 "NAS-Bench-201 table",
                 "given",
-                format!("only with an nb201 space (its cells are the benchmark's), not {}", frame.family.name()),
+                format!(
+                    "only with an nb201 space (its cells are the benchmark's), not {}",
+                    frame.family.name()
+                ),
             ));
         }
         if let Some(t) = &self.bench.truth {
@@ -105,7 +108,11 @@ impl ProblemParams {
             }
         }
         if let (Quality::Truth { column }, None) = (&self.quality, &self.bench.truth) {
-            return Err(Error::field("accuracy", *column, "the benchmark's column loaded for the truth"));
+            return Err(Error::field(
+                "accuracy",
+                *column,
+                "the benchmark's column loaded for the truth",
+            ));
         }
         let hardware = knobs::configurations(&self.profile, &self.knobs)?;
         Ok(Problem {
@@ -578,12 +585,16 @@ pub fn run(
         relaxed_evaluations: session.relaxed_evaluations,
         seconds,
         optimality: session.optimality.take(),
-        truth: problem.bench.truth.as_ref().map(|c| {
-            format!("NAS-Bench-201's {} ({})", c.spec.name, c.spec.label)
-        }),
-        measured_latency: problem.bench.latency.as_ref().map(|c| {
-            format!("{}, measured ({} in data/nb201)", c.spec.label, c.spec.name)
-        }),
+        truth: problem
+            .bench
+            .truth
+            .as_ref()
+            .map(|c| format!("NAS-Bench-201's {} ({})", c.spec.name, c.spec.label)),
+        measured_latency: problem
+            .bench
+            .latency
+            .as_ref()
+            .map(|c| format!("{}, measured ({} in data/nb201)", c.spec.label, c.spec.name)),
         trace: session.observer.trace.take(),
     })
 }

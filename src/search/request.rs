@@ -3,8 +3,8 @@
 
 use super::compare::{compare, Comparison};
 use super::{
-    knobs, run, Benchmark, Evolution, Exact, ExactBudget, ExactMethod, Flash, Goal, Problem, ProblemParams,
-    Quality, RandomSearch, SearchResult, Solver,
+    knobs, run, Benchmark, Evolution, Exact, ExactBudget, ExactMethod, Flash, Goal, Problem,
+    ProblemParams, Quality, RandomSearch, SearchResult, Solver,
 };
 use crate::error::{Error, Result};
 use crate::hardware::{builtin, Profile};
@@ -98,9 +98,7 @@ impl Request {
         } else {
             match self.samples()? {
                 None => Quality::Degree,
-                Some(csv) => {
-                    Quality::fitted(&predictor::fit(&SampleSet::from_csv(&csv)?.samples)?)
-                }
+                Some(csv) => Quality::fitted(&predictor::fit(&SampleSet::from_csv(&csv)?.samples)?),
             }
         };
         self.problem_with(quality)
@@ -152,7 +150,10 @@ impl Request {
             Some(device) => Some(nasbench::device(device)?),
             None => None,
         };
-        Ok(Benchmark { truth: truth.map(nasbench::stand_in), latency: latency.map(nasbench::stand_in) })
+        Ok(Benchmark {
+            truth: truth.map(nasbench::stand_in),
+            latency: latency.map(nasbench::stand_in),
+        })
     }
 
     /// The checked problem with an accuracy model already at hand (the

@@ -164,7 +164,13 @@ impl FamilySpec for Dense {
         true
     }
 
-    fn walk_cell<S: Sink>(&self, w: &mut Walker<'_, S>, frame: &Frame, cells: &[Cell], index: usize) {
+    fn walk_cell<S: Sink>(
+        &self,
+        w: &mut Walker<'_, S>,
+        frame: &Frame,
+        cells: &[Cell],
+        index: usize,
+    ) {
         let (c, cell, first) = (index as u32 + 1, &cells[index], index == 0);
         let width = cell.width();
         if !first {

@@ -192,7 +192,13 @@ pub trait FamilySpec: Sync {
 
     /// Emits cell `index`'s layers (with what precedes it: a transition, a
     /// reduction block).
-    fn walk_cell<S: Sink>(&self, w: &mut Walker<'_, S>, frame: &Frame, cells: &[Cell], index: usize);
+    fn walk_cell<S: Sink>(
+        &self,
+        w: &mut Walker<'_, S>,
+        frame: &Frame,
+        cells: &[Cell],
+        index: usize,
+    );
 
     /// ḡ of every cell of the network in order (closed form; a repeated cell
     /// once per place it takes).
@@ -218,7 +224,8 @@ pub trait FamilySpec: Sync {
     /// The coordinates of a cell that FLASH's cell level searches together, in
     /// blocks of at most four (SHGO's complex grows as 2^dim); default: the whole cell.
     fn blocks(&self) -> Vec<std::ops::Range<usize>> {
-        vec![0..self.coordinates().len()]
+        let all = 0..self.coordinates().len();
+        vec![all]
     }
 
     /// Keys a space item may name that set several coordinates at once.
@@ -279,8 +286,7 @@ fn lettered_parse(
                 cur.expect_str(c.key, &context)?;
                 cell.coords[j] = Some(cur.int(&field)?);
             } else if cur.eat_str(c.key) {
-                cell.coords[j] =
-                    Some(if c.star && cur.eat('*') { ALL } else { cur.int(&field)? });
+                cell.coords[j] = Some(if c.star && cur.eat('*') { ALL } else { cur.int(&field)? });
             }
         }
         if stride && cur.eat('s') {

@@ -113,7 +113,13 @@ impl FamilySpec for Mobile {
         frame.effective_width(&cells[0])
     }
 
-    fn walk_cell<S: Sink>(&self, w: &mut Walker<'_, S>, _frame: &Frame, cells: &[Cell], index: usize) {
+    fn walk_cell<S: Sink>(
+        &self,
+        w: &mut Walker<'_, S>,
+        _frame: &Frame,
+        cells: &[Cell],
+        index: usize,
+    ) {
         let (c, cell) = (index as u32 + 1, &cells[index]);
         let width = cell.width();
         for b in 1..=cell.depth() {

@@ -130,8 +130,7 @@ impl Nb201 {
     fn walk_dag<S: Sink>(w: &mut Walker<'_, S>, ops: &[u32], cell: u32) {
         let shape = w.cur;
         let live = live(ops);
-        let mut nodes: [Piece; 4] =
-            [Piece { layer: VOID, start: 0, len: shape.c }; 4];
+        let mut nodes: [Piece; 4] = [Piece { layer: VOID, start: 0, len: shape.c }; 4];
         if S::READS {
             nodes[0] = w.cur_pieces.first().copied().unwrap_or(nodes[0]);
         }
@@ -286,9 +285,7 @@ impl FamilySpec for Nb201 {
 
     fn node_bound(&self, frame: &Frame, _cells: &[Cell]) -> u64 {
         // Three nodes per cell, five cells per stage, at most 2^(s) × C channels.
-        (0..STAGES)
-            .map(|s| 3 * CELLS_PER_STAGE as u64 * stage_channels(frame, s) as u64)
-            .sum()
+        (0..STAGES).map(|s| 3 * CELLS_PER_STAGE as u64 * stage_channels(frame, s) as u64).sum()
     }
 
     fn stem_width(&self, frame: &Frame, _cells: &[Cell]) -> u32 {
@@ -299,7 +296,13 @@ impl FamilySpec for Nb201 {
         true
     }
 
-    fn walk_cell<S: Sink>(&self, w: &mut Walker<'_, S>, frame: &Frame, cells: &[Cell], index: usize) {
+    fn walk_cell<S: Sink>(
+        &self,
+        w: &mut Walker<'_, S>,
+        frame: &Frame,
+        cells: &[Cell],
+        index: usize,
+    ) {
         let ops = &cells[index].coords[..COORDS.len()];
         for s in 0..STAGES {
             let c = stage_channels(frame, s);

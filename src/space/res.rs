@@ -103,7 +103,13 @@ impl FamilySpec for Res {
         frame.effective_width(&cells[0])
     }
 
-    fn walk_cell<S: Sink>(&self, w: &mut Walker<'_, S>, frame: &Frame, cells: &[Cell], index: usize) {
+    fn walk_cell<S: Sink>(
+        &self,
+        w: &mut Walker<'_, S>,
+        frame: &Frame,
+        cells: &[Cell],
+        index: usize,
+    ) {
         let (c, cell) = (index as u32 + 1, &cells[index]);
         let width = frame.effective_width(cell);
         for b in 1..=cell.depth() {

@@ -335,7 +335,7 @@ pub(super) fn parse_space(text: &str) -> Result<SpaceParams> {
     if !ends_here {
         cur.expect('/', "after the family")?;
     }
-    while !ends_here {
+    while !cur.rest().is_empty() || !ends_here {
         let at = cur.pos;
         let key = cur.take_while(|c| c.is_ascii_alphanumeric() || c == '_' || c == '~');
         if key == "cells" {

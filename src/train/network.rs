@@ -271,7 +271,8 @@ impl Network {
                 )
                 .cast(dtype)
             };
-            let read = |p: &Piece| if p.layer == VOID { zeros(p.len) } else { piece(&outputs, &x, p) };
+            let read =
+                |p: &Piece| if p.layer == VOID { zeros(p.len) } else { piece(&outputs, &x, p) };
             match (s.kind, s.role) {
                 (LayerKind::AvgPool, Role::EdgePool) => {
                     let t = read(&step.pieces[0]);

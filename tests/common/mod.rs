@@ -8,7 +8,9 @@ use proptest::prelude::*;
 
 /// The lettered families (d, w, t, e cells).
 pub fn family() -> impl Strategy<Value = Family> {
-    prop::sample::select(Family::ALL.into_iter().filter(|f| *f != Family::Nb201).collect::<Vec<_>>())
+    prop::sample::select(
+        Family::ALL.into_iter().filter(|f| *f != Family::Nb201).collect::<Vec<_>>(),
+    )
 }
 
 /// A NAS-Bench-201 cell: an operation (0..5) on each of its six edges.

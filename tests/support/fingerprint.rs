@@ -18,12 +18,25 @@ pub fn search(r: &flash_nas::search::SearchResult) -> serde_json::Value {
 /// What a shared link must reproduce: its canonical link, notices, the search.
 #[allow(dead_code)]
 pub fn playground(pg: &flash_nas::playground::Playground) -> serde_json::Value {
-    serde_json::json!({
+    let mut v = serde_json::json!({
         "link": pg.state.encode(),
         "notices": pg.notices,
         "result": pg.result().ok().map(search),
         "error": pg.result().err(),
-    })
+    });
+    // NAS-Bench-201's truth beside the result (an nb201 space only).
+    if let Some(t) = pg.view().truth {
+        v["truth"] = serde_json::json!({
+            "pick": t.pick,
+            "optimum": t.optimum,
+            "optimum_arch": t.optimum_arch,
+            "regret": t.regret,
+            "held_out_mae": t.held_out_mae,
+            "held_out_kendall": t.held_out_kendall,
+            "front": t.front.len(),
+        });
+    }
+    v
 }
 
 /// The charts of two fixed links, as files under tests/golden/charts/.
@@ -36,6 +49,7 @@ pub fn playground_charts() -> Vec<(&'static str, String)> {
         .shgo_chart(Some(1))
         .map(|(c, _)| c.svg);
     let best = a.best.expect("a network");
+    let n = Playground::open("v=1&space=cifar10%2Fnb201&profile=rpi4&latency=raspi4&samples=nb201&goal=max-accuracy%2Clatency%3C%3D25", None).view();
     vec![
         ("rpi4-pareto.svg", a.pareto.expect("a chart").svg),
         ("rpi4-shgo.svg", a.shgo.expect("a chart").svg),
@@ -44,5 +58,7 @@ pub fn playground_charts() -> Vec<(&'static str, String)> {
         ("rpi4-diagram.svg", best.diagram),
         ("sram-pareto.svg", b.pareto.expect("a chart").svg),
         ("sram-predictor.svg", b.predictor.expect("a fit").chart.expect("a chart")),
+        ("nb201-pareto.svg", n.pareto.expect("a chart").svg),
+        ("nb201-diagram.svg", n.best.expect("a network").diagram),
     ]
 }

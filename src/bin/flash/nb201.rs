@@ -91,10 +91,8 @@ fn synflow(args: &[String]) -> Result<String, String> {
         .append(true)
         .open(out)
         .map_err(|e| format!("cannot append to {out}: {e}"))?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
-        .build()
-        .map_err(|e| e.to_string())?;
+    let pool =
+        rayon::ThreadPoolBuilder::new().num_threads(jobs).build().map_err(|e| e.to_string())?;
     let start = std::time::Instant::now();
     let chunk = 4 * jobs;
     let mut r = done;
@@ -136,7 +134,11 @@ pub fn read_synflow(text: &str) -> Result<Vec<f64>, String> {
         }
         let (row, v) = line.split_once(',').ok_or(format!("line {}: not row,synflow", n + 1))?;
         if row.parse::<usize>().ok() != Some(out.len()) {
-            return Err(format!("line {}: row {row}: allowed {} (rows in order)", n + 1, out.len()));
+            return Err(format!(
+                "line {}: row {row}: allowed {} (rows in order)",
+                n + 1,
+                out.len()
+            ));
         }
         let v: f64 = v
             .parse()
@@ -293,7 +295,11 @@ fn score(predicted: &[f64], actual: &[f64]) -> Scores {
     };
     let (tp, ta) = (top(predicted), top(actual));
     let both = tp.iter().filter(|i| ta.binary_search(i).is_ok()).count();
-    Scores { kendall: kendall_fast(predicted, actual).unwrap_or(0.0), mae, top5: both as f64 / k as f64 }
+    Scores {
+        kendall: kendall_fast(predicted, actual).unwrap_or(0.0),
+        mae,
+        top5: both as f64 / k as f64,
+    }
 }
 
 /// A predictor's accuracy for a cell: chance where no path joins its input to
@@ -474,8 +480,7 @@ impl Truth<'_> {
 /// operation changed per child; a child that breaks the limit is redrawn
 /// (its cost is known without training it). Returns the rows it trained.
 fn rea(rng: &mut ChaCha8Rng, truth: &Truth, limit: f64, n: usize) -> Vec<usize> {
-    let feasible: Vec<usize> =
-        (0..CELLS).filter(|&i| Truth::meets(truth.cost[i], limit)).collect();
+    let feasible: Vec<usize> = (0..CELLS).filter(|&i| Truth::meets(truth.cost[i], limit)).collect();
     let (population, sample) = ((n / 2).clamp(2, 10), 3usize.min((n / 2).max(1)));
     let mut trained: Vec<usize> = Vec::with_capacity(n);
     let mut pop: std::collections::VecDeque<usize> = Default::default();
@@ -541,16 +546,39 @@ fn summarize(source: &str, n: usize, method: &'static str, mut v: Vec<Option<f64
     }
 }
 
-/// The latency sources of the regret study: (name, per-cell latency in ms,
-/// the profile and measured device the search uses).
-fn sources(cells: &[Architecture]) -> Result<Vec<(String, Vec<f64>, &'static str, Option<&'static str>)>, String> {
+/// A latency source of the regret study: its name, each cell's latency in ms,
+/// and the profile and measured device the search uses.
+struct Source {
+    name: String,
+    latency: Vec<f64>,
+    profile: &'static str,
+    device: Option<&'static str>,
+}
+
+/// The regret study's latency sources: the rpi4 model, the measured Pi, a measured GPU.
+fn sources(cells: &[Architecture]) -> Result<Vec<Source>, String> {
     let rpi4 = flash_nas::hardware::builtin("rpi4").map_err(|e| e.to_string())?;
     use flash_nas::hardware::HardwareModel;
     let model: Vec<f64> = cells.iter().map(|a| rpi4.cost(a).latency * 1e3).collect();
     Ok(vec![
-        ("rpi4 model (roofline)".into(), model, "rpi4", None),
-        ("Raspberry Pi 4, measured".into(), column("lat_ms_raspi4")?.values.clone(), "rpi4", Some("raspi4")),
-        ("RTX 2080 Ti batch 1, measured".into(), column("lat_ms_2080ti_1")?.values.clone(), "rtx3090", Some("2080ti_1")),
+        Source {
+            name: "rpi4 model (roofline)".into(),
+            latency: model,
+            profile: "rpi4",
+            device: None,
+        },
+        Source {
+            name: "Raspberry Pi 4, measured".into(),
+            latency: column("lat_ms_raspi4")?.values.clone(),
+            profile: "rpi4",
+            device: Some("raspi4"),
+        },
+        Source {
+            name: "RTX 2080 Ti batch 1, measured".into(),
+            latency: column("lat_ms_2080ti_1")?.values.clone(),
+            profile: "rtx3090",
+            device: Some("2080ti_1"),
+        },
     ])
 }
 
@@ -564,21 +592,25 @@ fn regret(args: &[String]) -> Result<String, String> {
     let cells = all_cells()?;
     let truth_col = column("cifar10_test_200ep")?;
     let space = SearchSpace::parse(SPACE).map_err(|e| e.to_string())?;
-    let cut_off: Vec<bool> = cells.iter().map(|a| nb201::cut_off(&a.cells()[0].coords[..6])).collect();
+    let cut_off: Vec<bool> =
+        cells.iter().map(|a| nb201::cut_off(&a.cells()[0].coords[..6])).collect();
     let mut rows = Vec::new();
-    for (source, latency, profile, device) in sources(&cells)? {
+    for Source { name: source, latency, profile, device } in sources(&cells)? {
         let truth = Truth { accuracy: &truth_col.values, cost: &latency };
         // Ten limits spread over the connected cells' latencies (their 5th to 95th percentiles).
         let mut connected: Vec<f64> =
             (0..CELLS).filter(|&i| !cut_off[i]).map(|i| latency[i]).collect();
         connected.sort_by(f64::total_cmp);
         let limits: Vec<f64> = (0..10)
-            .map(|k| connected[((connected.len() - 1) as f64 * (0.05 + 0.1 * k as f64)).round() as usize])
+            .map(|k| {
+                connected[((connected.len() - 1) as f64 * (0.05 + 0.1 * k as f64)).round() as usize]
+            })
             .collect();
         for n in [25usize, 50] {
             let mut by: [Vec<Option<f64>>; 6] = Default::default();
             for seed in 1..=seeds {
-                let csv = predictor::benchmark_csv(&space, &truth_col, n, seed).map_err(|e| e.to_string())?;
+                let csv = predictor::benchmark_csv(&space, &truth_col, n, seed)
+                    .map_err(|e| e.to_string())?;
                 let set = predictor::SampleSet::from_csv(&csv).map_err(|e| e.to_string())?;
                 let sample_rows: Vec<usize> = set
                     .samples
@@ -591,11 +623,16 @@ fn regret(args: &[String]) -> Result<String, String> {
                 let report = predictor::fit(&set.samples).map_err(|e| e.to_string())?;
                 let connected_samples: Vec<&Sample> =
                     set.samples.iter().filter(|s| s.nn_degree > 0.0).collect();
-                let log_degree = Predictor::fit(predictor::ModelKind::LogDegree, &connected_samples)
-                    .map_err(|e| e.to_string())?;
+                let log_degree =
+                    Predictor::fit(predictor::ModelKind::LogDegree, &connected_samples)
+                        .map_err(|e| e.to_string())?;
                 let qualities = [
                     Quality::fitted(&report),
-                    Quality::Predictor { predictor: log_degree, samples: n, source: "FLASH's form".into() },
+                    Quality::Predictor {
+                        predictor: log_degree,
+                        samples: n,
+                        source: "FLASH's form".into(),
+                    },
                 ];
                 for &limit in &limits {
                     for (k, quality) in qualities.iter().enumerate() {
@@ -606,9 +643,11 @@ fn regret(args: &[String]) -> Result<String, String> {
                         let problem = ProblemParams {
                             space: space.clone(),
                             quality: quality.clone(),
-                            profile: flash_nas::hardware::builtin(profile).map_err(|e| e.to_string())?,
+                            profile: flash_nas::hardware::builtin(profile)
+                                .map_err(|e| e.to_string())?,
                             knobs: Vec::new(),
-                            goal: Goal::parse(&format!("max-accuracy,latency<={limit}")).map_err(|e| e.to_string())?,
+                            goal: Goal::parse(&format!("max-accuracy,latency<={limit}"))
+                                .map_err(|e| e.to_string())?,
                             bench,
                         }
                         .check()
@@ -617,7 +656,9 @@ fn regret(args: &[String]) -> Result<String, String> {
                             let r = search::run(&problem, solver, &mut (), false)
                                 .map_err(|e| e.to_string())?;
                             let pick = r.best.as_ref().filter(|b| b.verdict.feasible).map(|b| {
-                                nasbench::row(&Architecture::parse(&b.arch).expect("a member").cells()[0])
+                                nasbench::row(
+                                    &Architecture::parse(&b.arch).expect("a member").cells()[0],
+                                )
                             });
                             Ok(pick.and_then(|p| truth.regret(limit, &[p])))
                         };
@@ -660,7 +701,15 @@ fn regret(args: &[String]) -> Result<String, String> {
     for r in &rows {
         out.push_str(&format!(
             "| {} | {} | {} | {} | {} | {:.2} | {:.2} | {:.2} | {:.0} % |\n",
-            r.source, r.n, r.method, r.runs, r.missed, r.median, r.mean, r.p90, 100.0 * r.within_half_point
+            r.source,
+            r.n,
+            r.method,
+            r.runs,
+            r.missed,
+            r.median,
+            r.mean,
+            r.p90,
+            100.0 * r.within_half_point
         ));
     }
     Ok(out.trim_end().to_string())
