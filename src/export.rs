@@ -3,7 +3,7 @@
 //! reads, as the trainer wires them; docs/playground.md).
 
 use crate::space::Architecture;
-use crate::workload::{self, LayerKind, LayerReads, Piece, Role, Skip, INPUT};
+use crate::workload::{self, LayerKind, LayerReads, Piece, Role, Skip, INPUT, VOID};
 
 /// A Python string literal of any text: JSON's escaping is valid Python, so a
 /// name cannot close the string or inject code.
@@ -12,7 +12,11 @@ fn py_str(text: &str) -> String {
 }
 
 fn piece(p: &Piece) -> String {
-    let layer = if p.layer == INPUT { "INPUT".to_string() } else { p.layer.to_string() };
+    let layer = match p.layer {
+        INPUT => "INPUT".to_string(),
+        VOID => "VOID".to_string(),
+        l => l.to_string(),
+    };
     format!("({layer}, {}, {})", p.start, p.len)
 }
 
@@ -35,6 +39,9 @@ pub fn pytorch(arch: &Architecture, link: &str) -> String {
             Role::Projection => "projection",
             Role::Project => "project",
             Role::Conv2 => "conv2",
+            Role::Stem => "stem",
+            Role::EdgePool => "edge_pool",
+            Role::ReduceB => "reduce_b",
             _ => "plain",
         };
         let shortcut = match shortcut {
@@ -43,8 +50,16 @@ pub fn pytorch(arch: &Architecture, link: &str) -> String {
             Some(Skip::Projection(p)) => format!("(\"projection\", {})", piece(p)),
         };
         let pieces: Vec<String> = pieces.iter().map(piece).collect();
+        // A DAG cell's node sums its edges: every additive input.
+        let terms = if spec.kind == LayerKind::Sum {
+            let t: Vec<String> =
+                shortcuts.iter().map(|(Skip::Identity(p) | Skip::Projection(p))| piece(p)).collect();
+            format!(", terms=[{}]", t.join(", "))
+        } else {
+            String::new()
+        };
         rows.push_str(&format!(
-            "    dict(name={}, kind=\"{kind}\", role=\"{role}\", cin={}, cout={}, k={}, stride={}, groups={}, bias={}, bn={}, pieces=[{}], shortcut={shortcut}, out=({}, {}, {})),\n",
+            "    dict(name={}, kind=\"{kind}\", role=\"{role}\", cin={}, cout={}, k={}, stride={}, groups={}, bias={}, bn={}, pieces=[{}], shortcut={shortcut}{terms}, out=({}, {}, {})),\n",
             py_str(&spec.name()),
             spec.input.c,
             spec.output.c,
@@ -72,7 +87,9 @@ Generated from the same layer walk that NN-Degree, the hardware models and the
 trainer use: every layer, the channels it reads and its shortcut are listed in
 LAYERS. Dense cells are pre-activation (BN-ReLU-conv on the concatenated input);
 res and wres are post-activation with the second ReLU after the add; mobile uses
-ReLU6 and a linear projection. Parameters: {params} (conv, linear and BN weights).
+ReLU6 and a linear projection; nb201 (NAS-Bench-201) is ReLU-conv-BN on every edge
+and in the reduction blocks, each node the sum of its edges (VOID: zeros).
+Parameters: {params} (conv, linear and BN weights).
 """
 import torch
 from torch import nn
@@ -84,6 +101,7 @@ FAMILY = "{family}"
 INPUT_SHAPE = ({c}, {h}, {w})
 PARAMETERS = {params}
 INPUT = -1
+VOID = -2
 LAYERS = [
 {rows}]
 
@@ -107,7 +125,48 @@ class Net(nn.Module):
     def act(self, t):
         return F.relu6(t) if self.family == "mobile" else F.relu(t)
 
+    def dag_forward(self, x):
+        outputs = [None] * len(self.layers)
+        projection, pooled = None, None
+
+        def read(p, l):
+            if p[0] == VOID:
+                return x.new_zeros(x.shape[0], p[2], l["out"][1], l["out"][2])
+            t = x if p[0] == INPUT else outputs[p[0]]
+            return t if p[1] == 0 and p[2] == t.shape[1] else t.narrow(1, p[1], p[2])
+
+        for i, l in enumerate(self.layers):
+            norm = (lambda t: self.norms[self.norm_of[i]](t)) if i in self.norm_of else (lambda t: t)
+            kind, role = l["kind"], l["role"]
+            if kind == "avgpool" and role == "edge_pool":
+                outputs[i] = F.avg_pool2d(read(l["pieces"][0], l), 3, 1, 1, count_include_pad=False)
+            elif kind == "avgpool":
+                outputs[i] = F.avg_pool2d(read(l["pieces"][0], l), 2, 2)
+            elif kind == "sum":
+                terms = [read(p, l) for p in l["terms"] if p[0] != VOID]
+                total = terms[0] if terms else read((VOID, 0, l["cout"]), l)
+                for t in terms[1:]:
+                    total = total + t
+                outputs[i] = total
+            elif kind == "gap":
+                pooled = F.relu(norm(read(l["pieces"][0], l))).mean(dim=(2, 3))
+            elif kind == "linear":
+                return self.classifier(pooled)
+            else:
+                conv = self.convs[self.conv_of[i]]
+                if role == "stem":
+                    outputs[i] = norm(conv(read(l["pieces"][0], l)))
+                elif role == "projection":
+                    # The reduction's shortcut reads the 2x2 pooling just before it.
+                    projection = conv(outputs[i - 1])
+                else:
+                    y = norm(conv(F.relu(read(l["pieces"][0], l))))
+                    outputs[i] = y + projection if role == "reduce_b" else y
+        raise RuntimeError("the layer list ends with the classifier")
+
     def forward(self, x):
+        if self.family == "nb201":
+            return self.dag_forward(x)
         outputs = [None] * len(self.layers)
         state = {{"pooled": None, "projection": None}}
 

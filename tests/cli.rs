@@ -353,7 +353,12 @@ fn exported_pytorch_builds_every_family_with_the_workload_parameters() {
     // A shape-only stand-in for torch (tests/support/torch_shapes/check.py) runs the module.
     let dir = std::env::temp_dir().join(format!("flash-pytorch-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    for (name, arch) in flash_nas::space::CLASSICS {
+    let nb201 = [
+        ("NAS-Bench-201's ResNet cell", "cifar10/nb201/|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|skip_connect~0|none~1|skip_connect~2|"),
+        ("every NAS-Bench-201 operation", "cifar100/nb201/|nor_conv_3x3~0|+|none~0|avg_pool_3x3~1|+|skip_connect~0|none~1|nor_conv_1x1~2|"),
+        ("a cut-off NAS-Bench-201 cell", "digits/nb201/|nor_conv_3x3~0|+|nor_conv_3x3~0|none~1|+|none~0|none~1|none~2|"),
+    ];
+    for (name, arch) in flash_nas::space::CLASSICS.into_iter().chain(nb201) {
         let (code, code_text, err) = flash(&["pytorch", arch]);
         assert_eq!(code, 0, "{name}: {err}");
         let path = dir.join("net.py");

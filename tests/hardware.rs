@@ -622,6 +622,7 @@ fn forward_pass_runs_every_family_and_is_seeded() {
         "mnist/dense/d3w8t4-d2w8t*",
         "digits/dense(bottleneck=2;compression=0.5)/d2w8t*-d2w8t3",
         "digits/mobile(head=32)/d1w8e1-d2w16e3-d2w16e6s1",
+        "digits/nb201/|nor_conv_3x3~0|+|none~0|avg_pool_3x3~1|+|skip_connect~0|none~1|nor_conv_1x1~2|",
     ];
     for text in archs {
         let arch = Architecture::parse(text).unwrap();

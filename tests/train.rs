@@ -69,6 +69,9 @@ fn every_family_builds_exactly_the_workload_and_trains() {
         "digits/wres(k=2)/d1w4-d2w8",
         "digits/mobile(head=32)/d2w8e2-d2w16e3",
         "mnist/mobile/d1w8e1-d2w8e2",
+        "digits/nb201/|nor_conv_3x3~0|+|none~0|avg_pool_3x3~1|+|skip_connect~0|none~1|nor_conv_1x1~2|",
+        // Cut off: node 3 sums nothing, the network's output does not depend on its input.
+        "digits/nb201/|nor_conv_3x3~0|+|nor_conv_3x3~0|none~1|+|none~0|none~1|none~2|",
     ];
     let device = Device::flex();
     for text in archs {
@@ -91,6 +94,21 @@ fn every_family_builds_exactly_the_workload_and_trains() {
     }
     let (outcome, losses) = quick("digits/mobile/d1w8e2-d1w16e2", 160, 1, 1);
     assert!(losses.iter().all(|l| l.is_finite()) && outcome.test_accuracy >= 0.0);
+    let (outcome, losses) = quick("digits/nb201/|nor_conv_1x1~0|+|none~0|skip_connect~1|+|skip_connect~0|none~1|avg_pool_3x3~2|", 160, 1, 1);
+    assert!(losses.iter().all(|l| l.is_finite()) && outcome.test_accuracy >= 0.0);
+}
+
+#[test]
+fn synflow_scores_nas_bench_201_networks_and_zero_without_a_path() {
+    use flash_nas::train::proxies::synflow;
+    let a = |cell: &str| Architecture::parse(&format!("cifar10/nb201/{cell}")).unwrap();
+    let conv = synflow(&a("|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|none~0|none~1|nor_conv_3x3~2|"), 1).unwrap();
+    let skip = synflow(&a("|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|skip_connect~0|none~1|nor_conv_3x3~2|"), 1).unwrap();
+    assert!(conv > 0.0 && conv.is_finite());
+    assert!(skip > conv, "a skip adds paths: {skip} vs {conv}");
+    // No path from input to output: nothing flows, every weight scores 0.
+    let cut = synflow(&a("|nor_conv_3x3~0|+|nor_conv_3x3~0|none~1|+|none~0|none~1|none~2|"), 1).unwrap();
+    assert_eq!(cut, 0.0);
 }
 
 #[test]

@@ -10,7 +10,7 @@
 use crate::clock::Instant;
 use crate::error::{Error, Result};
 use crate::space::Architecture;
-use crate::workload::{self, LayerKind, LayerSpec, Piece, Reads, Role, Sink, Skip, INPUT};
+use crate::workload::{self, LayerKind, LayerSpec, Piece, Reads, Role, Sink, Skip, INPUT, VOID};
 use ndarray::{s, Array1, Array2, Array3, ArrayView3, Axis};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -47,6 +47,8 @@ impl Sink for Record {
 /// An architecture ready to run: its layers, their wiring and random weights.
 pub struct Network {
     ops: Vec<Op>,
+    /// A DAG cell's network (NAS-Bench-201): another activation order.
+    dag: bool,
     input: Array3<f32>,
     pub arch: String,
     pub macs: u64,
@@ -90,6 +92,7 @@ impl Network {
             || rng.random_range(-1.0f32..1.0),
         );
         Ok(Network {
+            dag: arch.frame().family == crate::space::Family::Nb201,
             ops: record.0,
             input,
             arch: arch.to_string(),
@@ -98,8 +101,80 @@ impl Network {
         })
     }
 
+    /// One forward pass of a NAS-Bench-201 network (pre-activation: ReLU before
+    /// every convolution but the stem and the reduction's 1×1 shortcut; a node
+    /// the sum of its edges; BN folded away, as in the other families here).
+    fn forward_dag(&self) -> Array1<f32> {
+        let mut store: Vec<Option<Array3<f32>>> = vec![None; self.ops.len()];
+        let mut projection: Option<Array3<f32>> = None;
+        let mut pooled = Array3::zeros((0, 0, 0));
+        let zeros = |s: &LayerSpec, c: u32| {
+            Array3::zeros((c as usize, s.input.h as usize, s.input.w as usize))
+        };
+        for (id, op) in self.ops.iter().enumerate() {
+            let s = &op.spec;
+            let read = |p: &Piece| -> Array3<f32> {
+                match p.layer {
+                    VOID => zeros(s, p.len),
+                    INPUT => self.input.clone(),
+                    l => store[l as usize].clone().expect("sources run first"),
+                }
+            };
+            let relu = |mut t: Array3<f32>| {
+                t.mapv_inplace(|v| v.max(0.0));
+                t
+            };
+            match (s.kind, s.role) {
+                (LayerKind::AvgPool, Role::EdgePool) => {
+                    store[id] = Some(avg_pool3(read(&op.pieces[0]).view()));
+                }
+                (LayerKind::AvgPool, _) => store[id] = Some(avg_pool2(read(&op.pieces[0]).view())),
+                (LayerKind::Sum, _) => {
+                    let mut total = zeros(s, s.output.c);
+                    for Skip::Identity(p) | Skip::Projection(p) in &op.shortcuts {
+                        if p.layer != VOID {
+                            total += &read(p);
+                        }
+                    }
+                    store[id] = Some(total);
+                }
+                (LayerKind::GlobalAvgPool, _) => {
+                    pooled = global_avg_pool(relu(read(&op.pieces[0])).view());
+                }
+                (LayerKind::Linear, _) => {
+                    let w = op.weights.as_ref().expect("weighted layers have weights");
+                    let y = linear(pooled.view(), w);
+                    return y.into_shape_with_order(s.output.c as usize).expect("logits");
+                }
+                (_, role) => {
+                    let w = op.weights.as_ref().expect("weighted layers have weights");
+                    let (k, stride) = (s.kernel as usize, s.stride as usize);
+                    match role {
+                        Role::Stem => store[id] = Some(conv(read(&op.pieces[0]).view(), w, k, stride)),
+                        Role::Projection => {
+                            // The reduction's shortcut reads the 2×2 pooling just before it.
+                            let t = store[id - 1].clone().expect("the pooling precedes it");
+                            projection = Some(conv(t.view(), w, k, stride));
+                        }
+                        _ => {
+                            let mut y = conv(relu(read(&op.pieces[0])).view(), w, k, stride);
+                            if role == Role::ReduceB {
+                                y += &projection.take().expect("the shortcut precedes conv_b");
+                            }
+                            store[id] = Some(y);
+                        }
+                    }
+                }
+            }
+        }
+        Array1::zeros(0)
+    }
+
     /// One forward pass; returns the logits.
     pub fn forward(&self) -> Array1<f32> {
+        if self.dag {
+            return self.forward_dag();
+        }
         let mut store: Vec<Option<Array3<f32>>> = vec![None; self.ops.len()];
         let mut input = self.input.clone();
         let mut projection: Option<Array3<f32>> = None;
@@ -301,6 +376,21 @@ fn avg_pool2(x: ArrayView3<f32>) -> Array3<f32> {
             + x[[ci, 2 * y + 1, 2 * xx]]
             + x[[ci, 2 * y, 2 * xx + 1]]
             + x[[ci, 2 * y + 1, 2 * xx + 1]])
+    })
+}
+
+/// 3×3 average pooling, stride 1, padding 1, the padding not counted (NAS-Bench-201's).
+fn avg_pool3(x: ArrayView3<f32>) -> Array3<f32> {
+    let (c, h, w) = x.dim();
+    Array3::from_shape_fn((c, h, w), |(ci, y, xx)| {
+        let (mut sum, mut n) = (0.0f32, 0.0f32);
+        for yy in y.saturating_sub(1)..(y + 2).min(h) {
+            for xw in xx.saturating_sub(1)..(xx + 2).min(w) {
+                sum += x[[ci, yy, xw]];
+                n += 1.0;
+            }
+        }
+        sum / n
     })
 }
 

@@ -127,9 +127,9 @@ class Linear(Module):
         return T(x.shape[0], self.a[1])
 
 
-def avg_pool2d(x, k, stride):
+def avg_pool2d(x, k, stride, padding=0, count_include_pad=True):
     n, c, h, w = x.shape
-    return T(n, c, out_size(h, k, stride, 0), out_size(w, k, stride, 0))
+    return T(n, c, out_size(h, k, stride, padding), out_size(w, k, stride, padding))
 
 
 torch = types.ModuleType('torch')
