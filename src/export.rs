@@ -52,8 +52,10 @@ pub fn pytorch(arch: &Architecture, link: &str) -> String {
         let pieces: Vec<String> = pieces.iter().map(piece).collect();
         // A DAG cell's node sums its edges: every additive input.
         let terms = if spec.kind == LayerKind::Sum {
-            let t: Vec<String> =
-                shortcuts.iter().map(|(Skip::Identity(p) | Skip::Projection(p))| piece(p)).collect();
+            let t: Vec<String> = shortcuts
+                .iter()
+                .map(|(Skip::Identity(p) | Skip::Projection(p))| piece(p))
+                .collect();
             format!(", terms=[{}]", t.join(", "))
         } else {
             String::new()

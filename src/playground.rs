@@ -332,9 +332,14 @@ impl Playground {
         let (set, report) = (self.samples.as_ref()?, self.report.clone()?);
         let uncertainty = self.uncertainty.clone()?;
         let shipped = predictor::shipped(&self.state.samples);
-        let source = match shipped {
-            None => "your own samples".to_string(),
-            Some(s) => format!("data/samples/{} (shipped)", s.file),
+        let source = match (shipped, self.state.samples.as_str()) {
+            (_, "nb201") => format!(
+                "drawn from NAS-Bench-201 (seed {}), {} as their accuracy",
+                self.state.seed,
+                self.truth.as_ref().map_or("the benchmark's column", |t| t.column.as_str())
+            ),
+            (None, _) => "your own samples".to_string(),
+            (Some(s), _) => format!("data/samples/{} (shipped)", s.file),
         };
         let title = format!("{} trained networks: {source}", set.samples.len());
         // Rank agreement is measured on the uniform held-out networks where the set has them.

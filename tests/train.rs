@@ -102,12 +102,19 @@ fn every_family_builds_exactly_the_workload_and_trains() {
 fn synflow_scores_nas_bench_201_networks_and_zero_without_a_path() {
     use flash_nas::train::proxies::synflow;
     let a = |cell: &str| Architecture::parse(&format!("cifar10/nb201/{cell}")).unwrap();
-    let conv = synflow(&a("|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|none~0|none~1|nor_conv_3x3~2|"), 1).unwrap();
-    let skip = synflow(&a("|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|skip_connect~0|none~1|nor_conv_3x3~2|"), 1).unwrap();
+    let conv =
+        synflow(&a("|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|none~0|none~1|nor_conv_3x3~2|"), 1)
+            .unwrap();
+    let skip = synflow(
+        &a("|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|skip_connect~0|none~1|nor_conv_3x3~2|"),
+        1,
+    )
+    .unwrap();
     assert!(conv > 0.0 && conv.is_finite());
     assert!(skip > conv, "a skip adds paths: {skip} vs {conv}");
     // No path from input to output: nothing flows, every weight scores 0.
-    let cut = synflow(&a("|nor_conv_3x3~0|+|nor_conv_3x3~0|none~1|+|none~0|none~1|none~2|"), 1).unwrap();
+    let cut =
+        synflow(&a("|nor_conv_3x3~0|+|nor_conv_3x3~0|none~1|+|none~0|none~1|none~2|"), 1).unwrap();
     assert_eq!(cut, 0.0);
 }
 

@@ -26,26 +26,32 @@ export function render(view) {
   const m = b?.metrics;
   const acc = view.best?.accuracy;
   $('r-accuracy').textContent = m?.accuracy === null || m?.accuracy === undefined ? '– (NN-Degree ranks)'
-    : acc ? `${acc.value.toFixed(4)} ± ${acc.plus_minus.toFixed(3)}${acc.extrapolated ? ' (extrapolated: outside the samples)' : ''}` : m.accuracy.toFixed(4);
+    : acc ? `${acc.value.toFixed(4)} ± ${acc.plus_minus.toFixed(3)}${acc.extrapolated ? ' (extrapolated)' : ''}` : m.accuracy.toFixed(4);
+  $('r-accuracy').title = acc?.extrapolated ? 'outside the samples\' NN-Degree or parameter range: the prediction extrapolates' : '';
   // NAS-Bench-201's truth beside the prediction, and the best the benchmark knows.
   const t = view.truth;
   $('r-truth-row').hidden = !t;
   $('r-optimum').hidden = !t;
   if (t) {
-    const off = m?.accuracy != null && t.pick != null && !sameAccuracy(r) ? ` (prediction ${signedPoints(m.accuracy - t.pick)})` : '';
-    $('r-truth').textContent = t.pick == null ? '–' : `${t.pick.toFixed(4)}${off}`;
-    $('r-optimum').textContent = `Truth: ${t.column}. ` + (t.optimum == null
+    const off = m?.accuracy != null && t.pick != null && !sameAccuracy(r) ? `The prediction is ${signedPoints(m.accuracy - t.pick)} off the truth. ` : '';
+    $('r-truth').textContent = t.pick == null ? '–' : t.pick.toFixed(4);
+    $('r-truth').title = `${t.column}. ${off}`;
+    $('r-optimum').textContent = `Green: the true front, ${t.column}. ${off}` + (t.optimum == null
       ? 'By the truth, no network of the space meets the goal\'s limits.'
-      : `The best network the benchmark knows under the same goal: ${t.optimum_arch}, true accuracy ${t.optimum.toFixed(4)}${t.regret == null ? '' : t.regret > 1e-9 ? `; the result is ${t.regret.toFixed(2)} points below it` : '; the result is that network'}.`);
+      : `The best network the benchmark knows under the same goal has true accuracy ${t.optimum.toFixed(4)}${t.regret == null ? '' : t.regret > 1e-9 ? `, ${t.regret.toFixed(2)} points above the result` : ': the result is that network'}: ${t.optimum_arch}.`);
   }
   $('r-degree').textContent = m ? m.nn_degree.toFixed(2) : '–';
   $('r-latency').textContent = m ? unitText(m.latency_s * 1e3, 'ms') : '–';
   $('r-energy').textContent = m ? unitText(m.energy_j * 1e3, 'mJ') : '–';
   $('r-area').textContent = m ? (m.area_mm2 > 0 ? unitText(m.area_mm2, 'mm²') : 'fixed silicon') : '–';
+  // A CPU, GPU or TPU has fixed silicon: no area to show.
+  $('r-area').parentElement.hidden = Boolean(m) && m.area_mm2 === 0;
   $('r-memory').textContent = m ? unitText(m.memory_bytes / 1048576, 'MiB') : '–';
   $('r-params').textContent = m ? fmt.format(m.params) : '–';
   $('r-macs').textContent = m ? fmt.format(m.macs) : '–';
   $('r-hardware').textContent = b ? b.hardware : '–';
+  // One hardware configuration: the message and the hardware panel name it already.
+  $('r-hardware').parentElement.hidden = Boolean(r) && r.hardware_configurations <= 1;
   $('r-search').textContent = r ? `${r.solver}: ${fmt.format(r.evaluations)} evaluations, ${(1000 * r.seconds).toFixed(1)} ms` : '–';
   $('r-arch').textContent = b ? b.arch : '';
   $('binding').tBodies[0].replaceChildren(...(r?.binding ?? []).map((x) => row(x.limit, String(Number(x.value.toPrecision(5))), `${(100 * x.slack).toFixed(1)} %`, x.binds ? 'binds' : '')));

@@ -150,7 +150,9 @@ impl Network {
                     let w = op.weights.as_ref().expect("weighted layers have weights");
                     let (k, stride) = (s.kernel as usize, s.stride as usize);
                     match role {
-                        Role::Stem => store[id] = Some(conv(read(&op.pieces[0]).view(), w, k, stride)),
+                        Role::Stem => {
+                            store[id] = Some(conv(read(&op.pieces[0]).view(), w, k, stride))
+                        }
                         Role::Projection => {
                             // The reduction's shortcut reads the 2×2 pooling just before it.
                             let t = store[id - 1].clone().expect("the pooling precedes it");

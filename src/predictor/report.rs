@@ -391,7 +391,12 @@ pub fn space_share(
         let g = degree::nn_degree(space.frame(), &cells);
         degree_range = (degree_range.0.min(g), degree_range.1.max(g));
         let t = workload::totals(space.frame(), &cells);
-        let p = predictor.predict(g, t.params, t.macs).clamp(0.0, 1.0);
+        // A network whose output does not depend on its input scores chance (the search's rule).
+        let p = if g == 0.0 {
+            super::chance(space.frame().dataset.classes)
+        } else {
+            predictor.predict(g, t.params, t.macs).clamp(0.0, 1.0)
+        };
         ceiling += (p >= CEILING) as usize;
         above += (p > best) as usize;
         outside += (g < g0 || g > g1 || (t.params as f64) < p0 || (t.params as f64) > p1) as usize;

@@ -265,7 +265,7 @@ impl FamilySpec for Nb201 {
 
     fn configuration_meaning(&self, _cells: usize) -> String {
         format!(
-            "one operation ({}) on each of the cell's 6 edges; the network repeats the cell in all of its {} cells",
+            "one operation on each of the cell's 6 edges, of those the space allows ({}); the network repeats the cell in all of its {} cells",
             OPS.join(", "),
             STAGES * CELLS_PER_STAGE
         )

@@ -88,6 +88,39 @@ test('editing a range updates the exact count and the result, and the link follo
   assert.match(await page.textContent('#r-arch'), /^digits\/res\//);
 });
 
+test('NAS-Bench-201 is a family of the editor: its edges as checkboxes, its truth beside the result', async () => {
+  await open(page);
+  await edit(page, () => page.selectOption('#space-family', 'nb201'));
+  assert.match(page.url(), /space=cifar10%2Fnb201(&|$)/, 'the canonical space: every operation on every edge');
+  assert.equal(await page.textContent('#count'), fmt.format(15625));
+  assert.equal(await page.locator('#space-table tbody input[type=checkbox]').count(), 30, 'six edges, five operations each');
+  assert.ok(await page.isDisabled('#space-cells'), 'one cell, repeated in all fifteen');
+  // No edge 3~0 may be `none`: 5^5 * 4 cells.
+  await edit(page, () => page.uncheck('#space-table tbody input[data-key="3~0"][value="none"]'));
+  assert.equal(await page.textContent('#count'), fmt.format(12500));
+  assert.match(page.url(), /space=cifar10%2Fnb201%2F3%7E0%3Dskip_connect%7Cavg_pool_3x3%7Cnor_conv_1x1%7Cnor_conv_3x3(&|$)/);
+  // Every result in an nb201 space shows its true accuracy; the benchmark's own samples fit the predictor.
+  assert.ok(await page.isVisible('#r-truth-row'));
+  assert.match(await page.textContent('#r-truth'), /^0\.\d{4}$/);
+  await edit(page, () => page.selectOption('#sample-set', 'nb201'));
+  assert.ok(await page.isVisible('#bench-box'));
+  assert.match(await page.textContent('#r-accuracy'), /^\d\.\d{4} ± \d\.\d{3}/);
+  assert.match(await page.textContent('#fit-error-where'), /held out: the mean error on the 12475 cells/);
+  await edit(page, () => page.fill('#bench-n', '50'));
+  assert.match(page.url(), /&n=50/);
+  assert.match(await page.textContent('#r-optimum'), /The best network the benchmark knows/);
+  // A bad n is named with its range, and the last result stays.
+  const before = await page.textContent('#r-arch');
+  await page.fill('#bench-n', '2');
+  await page.waitForSelector('#bench-error:not([hidden])');
+  assert.match(await page.textContent('#bench-error'), /n: allowed an integer 3\.\.=1000/);
+  assert.equal(await page.textContent('#r-arch'), before);
+  // The measured Pi stands in for the model; the diagram draws the cell's DAG.
+  await edit(page, () => page.selectOption('#latency-source', 'raspi4'));
+  assert.match(page.url(), /latency=raspi4/);
+  assert.match(await page.innerHTML('#diagram'), /repeated in all 15 cells/);
+});
+
 test('every built-in profile runs, and a bad parameter is named with its range', async () => {
   await open(page);
   const profiles = await page.$$eval('#profile option', (os) => os.map((o) => o.value));
