@@ -27,6 +27,17 @@ if grep -q faultPanic dist/www/pkg/flash_nas.js; then
   exit 1
 fi
 echo "ok: dist/ has no faultPanic"
+# The benchmarks' and the device's exports live in www/pkg-train or the bench build, not in the
+# core a first visit downloads.
+for name in shgoRun hwMeasure playgroundCalibrate; do
+  if grep -q "$name" dist/www/pkg/flash_nas.js; then
+    echo "dist/www/pkg exports $name: it belongs to the bench or device feature" >&2
+    exit 1
+  fi
+  grep -q "$name" dist/www/pkg-train/flash_nas.js || [ "$name" = shgoRun ] ||
+    { echo "dist/www/pkg-train lacks $name" >&2; exit 1; }
+done
+echo "ok: dist/www/pkg has no bench or device export"
 
 echo "== end-to-end test of the site, served from dist/ under /flash-nas/ (built with the test hooks)"
 FLASH_TEST_HOOKS=1 bash scripts/site.sh

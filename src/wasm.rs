@@ -126,6 +126,7 @@ pub fn hw_calibrate(
     to_js(&calibrate::calibrate(&profile, &set.samples, folds as usize, train).map_err(core_error)?)
 }
 
+#[cfg(feature = "device")]
 /// Times `repeats` forward passes of `arch` in this browser (one warm-up first).
 #[wasm_bindgen(js_name = hwMeasure)]
 pub fn hw_measure(arch: &str, repeats: u32, seed: f64) -> Result<JsValue, JsError> {
@@ -135,6 +136,7 @@ pub fn hw_measure(arch: &str, repeats: u32, seed: f64) -> Result<JsValue, JsErro
     to_js(&measure::time(&net, repeats).map_err(core_error)?)
 }
 
+#[cfg(feature = "device")]
 /// This browser's single-thread GEMM throughput and copy bandwidth.
 #[wasm_bindgen(js_name = hwProbe)]
 pub fn hw_probe() -> Result<JsValue, JsError> {
@@ -317,6 +319,7 @@ pub fn own_samples(csv: &str) -> Result<String, JsError> {
     crate::state::OwnSamples::of_csv(csv).map_err(core_error)
 }
 
+#[cfg(feature = "device")]
 /// Calibrates the link's profile on measured samples (CSV): report, `params` text, chart.
 #[wasm_bindgen(js_name = playgroundCalibrate)]
 pub fn playground_calibrate(query: &str, csv: &str) -> Result<JsValue, JsError> {
@@ -331,6 +334,7 @@ pub fn edit_params(query: &str, key: &str, value: &str) -> Result<String, JsErro
     crate::playground::edit_params(&state, key, value).map_err(core_error)
 }
 
+#[cfg(feature = "device")]
 /// The `params` text of the `device` profile with this browser's measured roofs.
 #[wasm_bindgen(js_name = deviceParams)]
 pub fn device_params(gemm_gflops: f64, copy_gbs: f64) -> Result<String, JsError> {
@@ -426,6 +430,7 @@ pub fn form_number(key: &str, text: &str) -> Result<f64, JsError> {
     Ok(crate::form::number(key, text).map_err(core_error)? as f64)
 }
 
+#[cfg(feature = "device")]
 /// The measurement CSV of timings (`hwMeasure`'s), with `#` provenance lines.
 #[wasm_bindgen(js_name = measurementCsv)]
 pub fn measurement_csv(provenance: Vec<String>, timings: JsValue) -> Result<String, JsError> {

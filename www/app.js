@@ -6,7 +6,7 @@
 // calibration), lessons.js (the Learn guide), charts.js (SVG charts). The core computes every number and owns
 // every grammar, default and range; the page converts and displays.
 import init, {
-  schema, hwProfiles, stateDecode, stateEncode, ownSamples, playgroundCalibrate, deviceParams, firstScreen,
+  schema, hwProfiles, stateDecode, stateEncode, ownSamples, firstScreen,
 } from './pkg/flash_nas.js';
 import { app } from './page-state.js';
 import { $, showError, showNotices } from './dom.js';
@@ -41,7 +41,7 @@ async function main() {
   $('link').value = location.href;
   initExplorer();
   initPredictor({ app, edited, ownSamples, showError, rerun: () => { app.editedAt = performance.now(); runSearch(stateEncode(app.state)); } });
-  initHardware({ app, edited, currentQuery, playgroundCalibrate, deviceParams, showError });
+  initHardware({ app, edited, currentQuery, showError });
   initSearchClient({ onView: (view) => { render(view); keepOffline(); }, onCompare: renderCompare, onCompareStatus: showCompareStatus, onCompareProgress: showCompareProgress });
   app.editedAt = performance.now();
   runSearch(stateEncode(app.state));

@@ -1,9 +1,24 @@
 // The hardware panel's measurement and calibration: the core calibrates, this
-// module moves text between the fields, the worker and the state's `params`.
-import { formNumber, measurementCsv, stateEdit } from './pkg/flash_nas.js';
+// module moves text between the fields, the worker and the state's `params`. The
+// calibration and the device's profile come from the trainer's module (www/pkg-train:
+// the core with the trainer and the device exports), loaded the first time they are needed,
+// so a first visit does not download them.
+import { formNumber, stateEdit } from './pkg/flash_nas.js';
 import { chartInto } from './charts.js';
 
-let ctx = null; // {app, edited, currentQuery, playgroundCalibrate, deviceParams, showError}
+let ctx = null; // {app, edited, currentQuery, showError}
+let device = null;
+
+/** The module with the device exports (playgroundCalibrate, deviceParams, measurementCsv). */
+async function deviceCore() {
+  if (!device) {
+    device = import('./pkg-train/flash_nas.js').then(async (m) => {
+      await m.default();
+      return m;
+    });
+  }
+  return device;
+}
 let worker = null;
 const $ = (id) => document.getElementById(id);
 
@@ -23,14 +38,17 @@ const pct = (x) => (x === null || x === undefined ? '–' : `${x.toFixed(1)} %`)
 const tau = (x) => (x === null || x === undefined ? '–' : x.toFixed(3));
 
 /** Calibrates the profile of `query` on `csv`; on success the state takes the fitted values. */
-function calibrate(query, csv, profile) {
+async function calibrate(query, csv, profile) {
   let c;
   try {
-    c = ctx.playgroundCalibrate(query, csv);
+    $('calib-run').disabled = true;
+    c = (await deviceCore()).playgroundCalibrate(query, csv);
   } catch (e) {
+    $('calib-run').disabled = false;
     ctx.showError($('calib-csv'), $('calib-error'), String(e.message || e));
     return false;
   }
+  $('calib-run').disabled = false;
   ctx.showError($('calib-csv'), $('calib-error'), '');
   const rows = [];
   for (const t of c.report.targets) {
@@ -80,7 +98,7 @@ function measure() {
   $('measure-progress').max = n + 1;
   $('measure-progress').value = 0;
   $('measure-status').textContent = 'Probing compute and memory roofs…';
-  worker.onmessage = ({ data }) => {
+  worker.onmessage = async ({ data }) => {
     if (data.type === 'probe') {
       probe = data.probe;
       $('measure-progress').value = 1;
@@ -91,17 +109,19 @@ function measure() {
       $('measure-status').textContent = `Network ${data.i + 1} of ${data.n}: ${(data.timing.median * 1e3).toFixed(2)} ms`;
     } else if (data.type === 'done') {
       stop();
-      const csv = measurementCsv(['measured in this browser by the flash-nas playground', navigator.userAgent], timings);
-      $('calib-csv').value = csv;
+      let csv;
       let params;
       try {
-        params = ctx.deviceParams(probe.gemm_gflops, probe.copy_gbs);
+        const core = await deviceCore();
+        csv = core.measurementCsv(['measured in this browser by the flash-nas playground', navigator.userAgent], timings);
+        $('calib-csv').value = csv;
+        params = core.deviceParams(probe.gemm_gflops, probe.copy_gbs);
       } catch (e) {
         ctx.showError(null, $('calib-error'), String(e.message || e));
         return;
       }
       const { query } = stateEdit(ctx.app.state, { profile: 'device', params, knobs: '' });
-      $('measure-status').textContent = calibrate(query, csv, 'device')
+      $('measure-status').textContent = await calibrate(query, csv, 'device')
         ? `Measured ${n} networks; the device profile is calibrated on them.`
         : `Measured ${n} networks, but the calibration failed (below); the measurements are in the CSV field.`;
     } else if (data.type === 'error') {

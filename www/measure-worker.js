@@ -1,8 +1,9 @@
 // The measurement worker: probes this browser's roofs and times forward passes
 // of networks sampled from the space, off the page's thread. In: {space, n,
 // seed}; out: {type: 'probe'|'timed'|'done'|'error', ...}. Cancel is the page
-// terminating this worker.
-import init, { hwProbe, hwMeasure, sampleArchs } from './pkg/flash_nas.js';
+// terminating this worker. The timer lives in the trainer's module (www/pkg-train, the core with
+// the trainer and the device exports), which a first visit does not download.
+import init, { hwProbe, hwMeasure, sampleArchs } from './pkg-train/flash_nas.js';
 
 self.onmessage = async ({ data }) => {
   try {
