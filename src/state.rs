@@ -66,6 +66,12 @@ pub fn coords() -> Vec<&'static str> {
 }
 pub const SOLVERS: [&str; 4] = ["flash", "random", "evolution", "exact"];
 /// The fields of a link besides `v`, in the order they are written.
+/// The fields a link's repair may reset when they are fine alone but not together, most
+/// specific first: the benchmark's columns (`latency`, `acc`) before the space they depend
+/// on, `samples` last.
+const REPAIR_ORDER: [&str; 8] =
+    ["knobs", "goal", "latency", "acc", "space", "params", "profile", "samples"];
+
 pub const FIELDS: [&str; 15] = [
     "space", "profile", "params", "latency", "samples", "own", "acc", "n", "goal", "knobs",
     "solver", "seed", "cost", "shgo", "hide",
@@ -328,21 +334,29 @@ impl State {
             );
             state.samples = defaults.samples.clone();
         }
-        for field in ["knobs", "goal", "latency", "acc", "samples", "space", "params", "profile"] {
+        // First the one field whose default alone makes the whole valid, so a wrong
+        // `params` costs the link nothing else; only when no single field does are the
+        // fields reset one after another.
+        if let Err(e) = state.runs() {
+            for field in REPAIR_ORDER {
+                if state.field(field) == defaults.field(field) {
+                    continue;
+                }
+                let mut trial = state.clone();
+                *trial.field_mut(field) = defaults.field(field).clone();
+                if trial.runs().is_ok() {
+                    notice(field, state.field(field), format!("{e}; the default is used"));
+                    state = trial;
+                    break;
+                }
+            }
+        }
+        for field in REPAIR_ORDER {
             let Err(e) = state.runs() else { break };
-            let (current, default) = match field {
-                "knobs" => (&mut state.knobs, &defaults.knobs),
-                "goal" => (&mut state.goal, &defaults.goal),
-                "latency" => (&mut state.latency, &defaults.latency),
-                "acc" => (&mut state.acc, &defaults.acc),
-                "samples" => (&mut state.samples, &defaults.samples),
-                "space" => (&mut state.space, &defaults.space),
-                "params" => (&mut state.params, &defaults.params),
-                _ => (&mut state.profile, &defaults.profile),
-            };
-            if current != default {
-                notice(field, current, format!("{e}; the default is used"));
-                *current = default.clone();
+            let default = defaults.field(field);
+            if state.field(field) != default {
+                notice(field, state.field(field), format!("{e}; the default is used"));
+                *state.field_mut(field) = default.clone();
             }
         }
         if state.samples != "own" && !state.own.is_empty() {
@@ -452,6 +466,33 @@ impl State {
     /// samples are chosen (what a fitted one predicts does not change whether
     /// the goal, profile, knobs and space fit together, and a fit costs a
     /// leave-one-out pass over the samples at every link decoded).
+    /// A field that the repair of a link may reset (see [`REPAIR_ORDER`]).
+    fn field(&self, name: &str) -> &String {
+        match name {
+            "knobs" => &self.knobs,
+            "goal" => &self.goal,
+            "latency" => &self.latency,
+            "acc" => &self.acc,
+            "samples" => &self.samples,
+            "space" => &self.space,
+            "params" => &self.params,
+            _ => &self.profile,
+        }
+    }
+
+    fn field_mut(&mut self, name: &str) -> &mut String {
+        match name {
+            "knobs" => &mut self.knobs,
+            "goal" => &mut self.goal,
+            "latency" => &mut self.latency,
+            "acc" => &mut self.acc,
+            "samples" => &mut self.samples,
+            "space" => &mut self.space,
+            "params" => &mut self.params,
+            _ => &mut self.profile,
+        }
+    }
+
     fn runs(&self) -> crate::Result<()> {
         use crate::search::{ProblemParams, Quality};
         let space = SearchSpace::resolve(&self.space)?;

@@ -32,7 +32,7 @@ proptest! {
             prop_assert_eq!(&d.state, &s);
         } else {
             for n in &d.notices {
-                prop_assert!(["knobs", "goal", "space", "params", "profile"].contains(&n.field.as_str()), "{}: {:?}", s.encode(), n);
+                prop_assert!(["knobs", "goal", "latency", "acc", "space", "params", "profile", "samples"].contains(&n.field.as_str()), "{}: {:?}", s.encode(), n);
             }
         }
         let again = State::decode(&d.state.encode());

@@ -60,6 +60,47 @@ fn a_bad_field_falls_back_alone_and_is_named() {
     );
 }
 
+/// Fields fine alone but not together: when resetting one of them makes the whole valid,
+/// only that one is reset (here a `params` edit whose peak compute is out of range), whatever
+/// else the link holds; a link that needs more than one reset still comes out valid.
+#[test]
+fn a_combination_that_fails_resets_only_the_field_that_makes_it_fail() {
+    let bad_params = "params=cores%3D395524%3Bops_per_cycle%3D3598.36";
+    let d = State::decode(&format!(
+        "v=1&space=digits%2Fres%2Fcells%3D2%3Bd%3D1..3%3Bw%3D8..32%3A8&profile=rpi3b&{bad_params}&samples=digits&goal=min-energy%2Clatency%3C%3D300"
+    ));
+    let fields: Vec<&str> = d.notices.iter().map(|n| n.field.as_str()).collect();
+    assert_eq!(fields, ["params"]);
+    assert!(d.notices[0].message.contains("peak compute"), "{}", d.notices[0].message);
+    assert_eq!(
+        (
+            d.state.space.as_str(),
+            d.state.samples.as_str(),
+            d.state.goal.as_str(),
+            d.state.params.as_str()
+        ),
+        ("digits/res/cells=2;d=1..3;w=8..32:8", "digits", "min-energy,latency<=300", "")
+    );
+    let d = State::decode(&format!(
+        "v=1&space=cifar10%2Fnb201&profile=rpi4&latency=raspi4&samples=nb201&{bad_params}&goal=max-accuracy%2Clatency%3C%3D25"
+    ));
+    let fields: Vec<&str> = d.notices.iter().map(|n| n.field.as_str()).collect();
+    assert_eq!(fields, ["params"]);
+    assert_eq!(
+        (d.state.space.as_str(), d.state.latency.as_str(), d.state.samples.as_str()),
+        ("cifar10/nb201", "raspi4", "nb201")
+    );
+    // Two columns that do not fit a cifar100 space: no single reset helps; both are reset,
+    // the benchmark's fields before the space they depend on, and the space stays.
+    let d = State::decode(
+        "v=1&space=cifar100%2Fnb201&latency=raspi4&samples=nb201&acc=cifar10_test_200ep",
+    );
+    let fields: Vec<&str> = d.notices.iter().map(|n| n.field.as_str()).collect();
+    assert_eq!(fields, ["latency", "acc"]);
+    assert_eq!((d.state.space.as_str(), d.state.samples.as_str()), ("cifar100/nb201", "nb201"));
+    assert!(State::decode(&d.state.encode()).notices.is_empty());
+}
+
 #[test]
 fn hostile_links_never_fail_and_never_echo_markup_as_state() {
     let hostile = [

@@ -29,14 +29,20 @@ pub const USAGE: &str = "\
   flash nb201 regret [--seeds K] [--markdown]
                                  FLASH's pick against the true optimum under latency limits
                                  (3 latency sources × 10 limits × n = 25, 50 × K seeds, default 20),
-                                 beside random search, regularized evolution and the best sample";
+                                 beside random search, regularized evolution and the best sample
+  flash nb201 anchor [--seeds K] [--markdown]
+                                 unconstrained: the true accuracy of FLASH's pick from n = 10, 25,
+                                 100 benchmark samples (K seeds, default 100) beside the best of
+                                 those samples, to set beside published anchors (NASWOT)";
 
 /// The space of all 15,625 cells on CIFAR-10.
 const SPACE: &str = "cifar10/nb201";
 
 pub fn run(rest: &[String]) -> Result<String, String> {
     let Some((sub, rest)) = rest.split_first() else {
-        return Err("nb201 needs a subcommand: synflow, counts, stats, curve or regret".into());
+        return Err(
+            "nb201 needs a subcommand: synflow, counts, stats, curve, regret or anchor".into()
+        );
     };
     match sub.as_str() {
         "synflow" => synflow(rest),
@@ -44,8 +50,9 @@ pub fn run(rest: &[String]) -> Result<String, String> {
         "stats" => stats(rest),
         "curve" => curve(rest),
         "regret" => regret(rest),
+        "anchor" => anchor(rest),
         other => Err(format!(
-            "unknown nb201 subcommand '{other}': allowed synflow, counts, stats, curve, regret"
+            "unknown nb201 subcommand '{other}': allowed synflow, counts, stats, curve, regret, anchor"
         )),
     }
 }
@@ -710,6 +717,104 @@ fn regret(args: &[String]) -> Result<String, String> {
             r.mean,
             r.p90,
             100.0 * r.within_half_point
+        ));
+    }
+    Ok(out.trim_end().to_string())
+}
+
+#[derive(Serialize)]
+struct AnchorRow {
+    n: usize,
+    method: &'static str,
+    runs: usize,
+    /// True CIFAR-10 accuracy (%, 200 epochs) of the pick: mean, standard deviation, median, worst.
+    mean: f64,
+    sd: f64,
+    median: f64,
+    min: f64,
+}
+
+/// Unconstrained search (max-accuracy, no limit): what published training-free searches report.
+fn anchor(args: &[String]) -> Result<String, String> {
+    let (positional, opts) = options(args, &["seeds", "markdown"])?;
+    if let Some(p) = positional.first() {
+        return Err(format!("nb201 anchor takes only options, not '{p}'"));
+    }
+    let seeds: u64 = number(&opts, "seeds", 100, (2, 10_000))?;
+    let markdown = text_opt(&opts, "markdown").is_some_and(|v| v == "true" || v == "1");
+    let truth = column("cifar10_test_200ep")?;
+    let space = SearchSpace::parse(SPACE).map_err(|e| e.to_string())?;
+    let goal = Goal::parse("max-accuracy").map_err(|e| e.to_string())?;
+    let profile = flash_nas::hardware::builtin("rpi4").map_err(|e| e.to_string())?;
+    let mut rows = Vec::new();
+    for n in [10usize, 25, 100] {
+        let mut by: [Vec<f64>; 3] = Default::default();
+        for seed in 1..=seeds {
+            let csv =
+                predictor::benchmark_csv(&space, &truth, n, seed).map_err(|e| e.to_string())?;
+            let set = predictor::SampleSet::from_csv(&csv).map_err(|e| e.to_string())?;
+            let best_sample = set
+                .samples
+                .iter()
+                .map(|s| {
+                    let a = Architecture::parse(&s.arch).expect("drawn from the space");
+                    truth.values[nasbench::row(&a.cells()[0])]
+                })
+                .fold(f64::NEG_INFINITY, f64::max);
+            let report = predictor::fit(&set.samples).map_err(|e| e.to_string())?;
+            let connected: Vec<&Sample> =
+                set.samples.iter().filter(|s| s.nn_degree > 0.0).collect();
+            let log_degree = Predictor::fit(predictor::ModelKind::LogDegree, &connected)
+                .map_err(|e| e.to_string())?;
+            let qualities = [
+                Quality::fitted(&report),
+                Quality::Predictor {
+                    predictor: log_degree,
+                    samples: n,
+                    source: "FLASH's form".into(),
+                },
+            ];
+            for (k, quality) in qualities.into_iter().enumerate() {
+                let problem = ProblemParams {
+                    space: space.clone(),
+                    quality,
+                    profile: profile.clone(),
+                    knobs: Vec::new(),
+                    goal: goal.clone(),
+                    bench: Benchmark { truth: Some(truth.clone()), latency: None },
+                }
+                .check()
+                .map_err(|e| e.to_string())?;
+                let r = search::run(&problem, &Flash::default(), &mut (), false)
+                    .map_err(|e| e.to_string())?;
+                let best = r.best.ok_or("an unconstrained search always has a pick")?;
+                let row =
+                    nasbench::row(&Architecture::parse(&best.arch).expect("a member").cells()[0]);
+                by[k].push(truth.values[row]);
+            }
+            by[2].push(best_sample);
+        }
+        for (k, method) in
+            ["FLASH (chosen predictor)", "FLASH (log-degree form)", "best of its n samples"]
+                .into_iter()
+                .enumerate()
+        {
+            let v = &mut by[k];
+            let mean = v.iter().sum::<f64>() / v.len() as f64;
+            let sd =
+                (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (v.len() - 1) as f64).sqrt();
+            let min = v.iter().copied().fold(f64::INFINITY, f64::min);
+            rows.push(AnchorRow { n, method, runs: v.len(), mean, sd, median: median(v), min });
+        }
+    }
+    if !markdown {
+        return json(&rows);
+    }
+    let mut out = String::from("| n | method | runs | true accuracy (%), mean ± sd | median | worst |\n|---|---|---|---|---|---|\n");
+    for r in &rows {
+        out.push_str(&format!(
+            "| {} | {} | {} | {:.2} ± {:.2} | {:.2} | {:.2} |\n",
+            r.n, r.method, r.runs, r.mean, r.sd, r.median, r.min
         ));
     }
     Ok(out.trim_end().to_string())
