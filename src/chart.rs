@@ -896,6 +896,7 @@ pub fn diagram(arch: &Architecture) -> Result<String> {
                 Role::EdgeConv if spec.kernel == 1 => "1×1",
                 Role::EdgeConv => "3×3",
                 Role::EdgePool => "avg",
+                Role::EdgeZero => "0",
                 Role::Node | Role::DeadNode => "+",
                 Role::ReduceA => "ra",
                 Role::ReduceB => "rb",

@@ -34,6 +34,7 @@ pub fn pytorch(arch: &Architecture, link: &str) -> String {
             LayerKind::AvgPool => "avgpool",
             LayerKind::GlobalAvgPool => "gap",
             LayerKind::Sum => "sum",
+            LayerKind::Zero => "zero",
         };
         let role = match spec.role {
             Role::Projection => "projection",
@@ -150,6 +151,8 @@ class Net(nn.Module):
                 for t in terms[1:]:
                     total = total + t
                 outputs[i] = total
+            elif kind == "zero":
+                pass  # a `none` edge: the benchmark computes input * 0, which no node needs
             elif kind == "gap":
                 pooled = F.relu(norm(read(l["pieces"][0], l))).mean(dim=(2, 3))
             elif kind == "linear":

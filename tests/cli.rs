@@ -167,6 +167,48 @@ fn hw_measure_then_calibrate() {
     assert!(err.contains("needs ARCH"), "{err}");
 }
 
+/// A device's measured NAS-Bench-201 latencies, named by bare cell strings as the
+/// benchmark's tables write them: 10 fit the profile, the other 30 are scored.
+#[test]
+fn hw_calibrate_reads_nb201_cells_and_scores_the_held_out_rows() {
+    use flash_nas::nasbench;
+    use flash_nas::space::nb201;
+    let measured = nasbench::column(nasbench::device("raspi4").unwrap()).unwrap();
+    let mut text = String::from("arch,latency_ms\n");
+    // Connected cells only: a calibration leaves out a cell no path crosses, and would
+    // then train on fewer than 10.
+    let rows = (0..nasbench::CELLS)
+        .step_by(97)
+        .filter(|&r| !nb201::cut_off(&nasbench::cell_of_row(r)[..6]))
+        .take(40);
+    for row in rows {
+        let cell = nb201::cell_string(&nasbench::cell_of_row(row));
+        text.push_str(&format!("{cell},{}\n", measured.values[row]));
+    }
+    let dir = std::env::temp_dir().join(format!("flash-nb201-cal-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let csv = dir.join("pi.csv");
+    std::fs::write(&csv, &text).unwrap();
+    let (code, out, err) =
+        flash(&["hw", "calibrate", "rpi4", csv.to_str().unwrap(), "--train", "10"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let held = &v["targets"][0]["held_out"];
+    assert_eq!(held["samples"], 30, "{out}");
+    for key in ["spearman_rho", "kendall_tau", "mape", "within_10pct"] {
+        assert!(held[key].as_f64().is_some_and(f64::is_finite), "{key}: {out}");
+    }
+    // A cell string the benchmark does not have is refused with its line and column.
+    std::fs::write(
+        &csv,
+        "arch,latency_ms\n|conv_9x9~0|+|none~0|none~1|+|none~0|none~1|none~2|,3\n",
+    )
+    .unwrap();
+    let (code, _, err) = flash(&["hw", "calibrate", "rpi4", csv.to_str().unwrap(), "--train", "1"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("line 2") && err.contains("arch"), "{err}");
+}
+
 #[test]
 fn search_prints_json_a_table_and_named_errors() {
     let (code, out, _) =

@@ -20,41 +20,14 @@ use serde::Serialize;
 
 /// Fewest samples a calibration accepts (k-fold needs a few per fold).
 pub const MIN_SAMPLES: usize = 8;
-pub const MAX_SAMPLES: usize = 10_000;
+/// Enough rows for a whole measured space (NAS-Bench-201's 15,625 cells).
+pub const MAX_SAMPLES: usize = 20_000;
 /// Folds of the cross-validation unless asked otherwise.
 pub const DEFAULT_FOLDS: usize = 5;
 
-/// What the samples measured.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Target {
-    Latency,
-    Energy,
-}
+pub use super::params::Target;
 
 impl Target {
-    /// The parameters each model fits to this target.
-    pub fn keys(self, model: &Model) -> &'static [&'static str] {
-        match (model, self) {
-            (Model::Roofline(_), Target::Latency) => &[
-                "eta_compute",
-                "eta_memory",
-                "layer_overhead_us",
-                "network_overhead_us",
-                "overlap",
-            ],
-            (Model::Roofline(_), Target::Energy) => {
-                &["idle_power_w", "dynamic_power_w", "dram_pj_per_bit"]
-            }
-            (Model::Imc(_), Target::Latency) => &["array_read_ns", "layer_overhead_us"],
-            // Array energy per column is not fitted: like the ADC's, it is paid once
-            // per conversion, so the two cannot be told apart from totals.
-            (Model::Imc(_), Target::Energy) => {
-                &["adc_energy_scale", "row_energy_pj", "buffer_energy_pj"]
-            }
-        }
-    }
-
     fn of(self, cost: &NetworkCost) -> f64 {
         match self {
             Target::Latency => cost.latency,
@@ -121,7 +94,8 @@ const ENERGY_MJ: (f64, f64) = (1e-9, 1e9);
 
 impl Measurements {
     /// Reads a CSV whose header names `arch` and `latency_ms` and/or `energy_mj`;
-    /// other columns are ignored, an empty cell means not measured. Leading `#`
+    /// an `arch` may be a bare NAS-Bench-201 cell string, as its tables name networks
+    /// (read as the CIFAR-10 network they measured); other columns are ignored, an empty cell means not measured. Leading `#`
     /// lines are provenance. Errors name the line and the column.
     pub fn from_csv(text: &str) -> Result<Measurements> {
         let crate::predictor::CsvText { provenance, mut reader, headers, header_line } =
@@ -152,7 +126,7 @@ impl Measurements {
                 ));
             }
             let arch_text = record.get(arch_col).unwrap_or("");
-            let arch = Architecture::parse(arch_text)
+            let arch = Architecture::parse(&crate::space::nb201::qualified(arch_text))
                 .map_err(|e| Error::csv(line, "arch", e.to_string()))?;
             let number =
                 |col: Option<usize>, name: &str, (lo, hi): (f64, f64)| -> Result<Option<f64>> {
@@ -184,6 +158,71 @@ impl Measurements {
     }
 }
 
+/// A measured sample a calibration leaves out, and why.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Excluded {
+    pub line: usize,
+    pub arch: String,
+    pub reason: String,
+}
+
+/// A measured latency under this share of the samples' median is not a network the
+/// runtime ran: HW-NAS-Bench's Raspberry Pi 4 times NAS-Bench-201's cut-off cells at
+/// about 0.5 % of its median, the connected ones at 10 % and more.
+pub const NEAR_ZERO: f64 = 0.05;
+
+/// Which samples are degenerate: a network with a cell no path crosses (NN-Degree 0:
+/// whether a runtime runs such a cell at all differs from runtime to runtime), or a
+/// latency near zero. `None` for the samples a calibration can use.
+pub fn degenerate(samples: &[Measured]) -> Vec<Option<String>> {
+    let mut latencies: Vec<f64> = samples.iter().filter_map(|s| s.latency).collect();
+    latencies.sort_by(f64::total_cmp);
+    let median = latencies.get(latencies.len() / 2).copied();
+    samples
+        .iter()
+        .map(|s| {
+            if crate::degree::per_cell(&s.frame, &s.cells).contains(&0.0) {
+                return Some(
+                    "a cell no path crosses (NN-Degree 0): runtimes differ on whether they run it"
+                        .to_string(),
+                );
+            }
+            match (s.latency, median) {
+                (Some(l), Some(m)) if l < NEAR_ZERO * m => Some(format!(
+                    "measured {:.4} ms, under {} % of the samples' median ({:.4} ms): not a network the runtime ran",
+                    l * 1e3,
+                    NEAR_ZERO * 100.0,
+                    m * 1e3
+                )),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// The samples a calibration can use, the ones it leaves out, and how many of the first
+/// `train` it keeps.
+fn usable(
+    samples: &[Measured],
+    train: Option<usize>,
+) -> (Vec<&Measured>, Vec<Excluded>, Option<usize>) {
+    let mut keep = Vec::new();
+    let mut excluded = Vec::new();
+    let mut kept_train = 0;
+    for (i, (s, why)) in samples.iter().zip(degenerate(samples)).enumerate() {
+        match why {
+            Some(reason) => excluded.push(Excluded { line: s.line, arch: s.arch.clone(), reason }),
+            None => {
+                keep.push(s);
+                if train.is_some_and(|t| i < t) {
+                    kept_train += 1;
+                }
+            }
+        }
+    }
+    (keep, excluded, train.map(|_| kept_train))
+}
+
 /// How far predictions are from measurements.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Errors {
@@ -196,6 +235,8 @@ pub struct Errors {
     pub within_10pct: f64,
     /// Kendall's τ-b between predicted and measured.
     pub kendall_tau: Option<f64>,
+    /// Spearman's ρ between predicted and measured (HELP's and BRP-NAS's yardstick).
+    pub spearman_rho: Option<f64>,
 }
 
 impl Errors {
@@ -209,6 +250,7 @@ impl Errors {
             max_ape: ape.iter().cloned().fold(0.0, f64::max),
             within_10pct: ape.iter().filter(|a| **a <= 10.0).count() as f64 / n,
             kendall_tau: kendall(predicted, measured),
+            spearman_rho: crate::predictor::spearman(predicted, measured),
         }
     }
 }
@@ -368,13 +410,16 @@ pub struct CalibrationReport {
     pub train: Option<usize>,
     pub params: Vec<FittedParam>,
     pub targets: Vec<TargetReport>,
+    /// Samples left out of the fit and of the errors ([`degenerate`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub excluded: Vec<Excluded>,
     /// The calibrated profile (fitted on all samples, or on the training part).
     pub calibrated: super::params::ProfileParams,
 }
 
 /// Parameter vector of a profile, and the model it builds.
 fn build(profile: &Profile, values: &[f64]) -> Result<Model> {
-    Model::from_values(profile.kind(), values)
+    profile.kind().build(values)
 }
 
 fn predictions(model: &Model, samples: &[&Measured], target: Target) -> Vec<f64> {
@@ -386,7 +431,12 @@ struct Fit {
     identified: Vec<bool>,
 }
 
-/// Projected Levenberg–Marquardt on the relative residuals of one target.
+/// Fits `target`'s parameters from `start`, and again from a second start: the parameters
+/// that are times (overheads, read times) fitted first with the rest held. Latency is a
+/// sum of such times plus terms the others shape, so that first step is nearly linear and
+/// lands where one run from the prior may not (a GPU whose latency is mostly kernel
+/// launches, started from a datasheet that says compute, lowers η_compute to its bound
+/// instead of raising the overheads). The lower training error wins.
 fn fit_target(
     profile: &Profile,
     start: &[f64],
@@ -394,8 +444,30 @@ fn fit_target(
     target: Target,
 ) -> Result<Fit> {
     let specs = profile.specs();
-    let model = build(profile, start)?;
-    let keys = target.keys(&model);
+    let keys: Vec<&str> = profile.kind().fitted_keys(target).collect();
+    let (first, first_cost) = lm(profile, start, samples, target, &keys)?;
+    let times: Vec<&str> = keys
+        .iter()
+        .copied()
+        .filter(|k| specs.iter().any(|s| s.key == *k && matches!(s.unit, "s" | "ms" | "µs" | "ns")))
+        .collect();
+    if times.is_empty() || times.len() == keys.len() {
+        return Ok(first);
+    }
+    let (held, _) = lm(profile, start, samples, target, &times)?;
+    let (second, second_cost) = lm(profile, &held.values, samples, target, &keys)?;
+    Ok(if second_cost < first_cost { second } else { first })
+}
+
+/// Projected Levenberg–Marquardt on `keys`, the rest held; the fit and its cost.
+fn lm(
+    profile: &Profile,
+    start: &[f64],
+    samples: &[&Measured],
+    target: Target,
+    keys: &[&str],
+) -> Result<(Fit, f64)> {
+    let specs = profile.specs();
     let idx: Vec<usize> = keys
         .iter()
         .map(|k| specs.iter().position(|s| s.key == *k).expect("fitted keys are parameters"))
@@ -469,7 +541,7 @@ fn fit_target(
             break;
         }
     }
-    Ok(Fit { values, identified })
+    Ok((Fit { values, identified }, current))
 }
 
 /// The targets the samples measured (each with enough samples to fit).
@@ -486,10 +558,9 @@ fn with_target<'a>(samples: &[&'a Measured], target: Target) -> Vec<&'a Measured
 
 /// Refuses samples that cannot determine the parameters, saying why.
 fn check_samples(profile: &Profile, samples: &[&Measured], what: &str) -> Result<()> {
-    let model = build(profile, &profile_values(profile))?;
     for target in targets(samples) {
         let with = with_target(samples, target);
-        let keys = target.keys(&model).len();
+        let keys = profile.kind().fitted_keys(target).count();
         let needed = MIN_SAMPLES.max(keys + 2);
         if with.len() < needed {
             return Err(Error::field(
@@ -535,7 +606,7 @@ fn fit_all(profile: &Profile, samples: &[&Measured]) -> Result<FitAll> {
 
 /// Fits the profile to all samples.
 pub fn fit(profile: &Profile, samples: &[Measured]) -> Result<Profile> {
-    let refs: Vec<&Measured> = samples.iter().collect();
+    let (refs, _, _) = usable(samples, None);
     check_samples(profile, &refs, "calibration")?;
     let (values, _) = fit_all(profile, &refs)?;
     to_profile(profile, &values)
@@ -546,7 +617,7 @@ fn to_profile(profile: &Profile, values: &[f64]) -> Result<Profile> {
         .specs()
         .iter()
         .zip(values)
-        .filter(|(s, _)| s.fitted)
+        .filter(|(s, _)| s.fit.is_some())
         .map(|(s, v)| (s.key, *v))
         .collect();
     let changed: Vec<(&str, f64)> =
@@ -562,7 +633,6 @@ pub fn calibrate(
     folds: usize,
     train: Option<usize>,
 ) -> Result<CalibrationReport> {
-    let all: Vec<&Measured> = samples.iter().collect();
     if let Some(t) = train {
         if t >= samples.len() {
             return Err(Error::field(
@@ -576,6 +646,7 @@ pub fn calibrate(
             ));
         }
     }
+    let (all, excluded, train) = usable(samples, train);
     let fit_on: Vec<&Measured> = match train {
         Some(t) => all[..t].to_vec(),
         None => all.clone(),
@@ -592,8 +663,8 @@ pub fn calibrate(
     let specs = profile.specs();
     let mut params = Vec::new();
     for (target, ident) in &identified {
-        for (j, key) in target.keys(&prior_model).iter().enumerate() {
-            let i = specs.iter().position(|s| s.key == *key).expect("key");
+        for (j, key) in profile.kind().fitted_keys(*target).enumerate() {
+            let i = specs.iter().position(|s| s.key == key).expect("key");
             let s = &specs[i];
             params.push(FittedParam {
                 key: s.key,
@@ -695,6 +766,7 @@ pub fn calibrate(
         train,
         params,
         targets: reports,
+        excluded,
         calibrated: to_profile(profile, &values)?.to_params(),
     })
 }

@@ -12,12 +12,14 @@
 //! network that needs more rewrites the excess every inference (a network-level
 //! term, `network_cost_fixed`), and a layer larger than the chip runs in passes.
 
-use super::params::ParamSpec;
+use super::kind::{DeviceKind, Values};
+use super::params::{ParamSpec, ParamValue, Target};
 use super::{Context, HardwareModel, LayerCost, Parts};
 use crate::error::{Error, Result};
 use crate::workload::{LayerKind, LayerSpec};
+use std::collections::BTreeMap;
 
-pub const PARAMS: [ParamSpec; 32] = [
+const PARAMS: [ParamSpec; 32] = [
     ParamSpec::new(
         "rows",
         "rows",
@@ -48,7 +50,7 @@ pub const PARAMS: [ParamSpec; 32] = [
         1000.0,
         "word-line drive and bit-line settling per read, besides conversions",
     )
-    .fitted(),
+    .fits(Target::Latency),
     ParamSpec::new(
         "layer_overhead_us",
         "µs",
@@ -56,13 +58,15 @@ pub const PARAMS: [ParamSpec; 32] = [
         1e5,
         "fixed time per layer (control, pipeline fill)",
     )
-    .fitted(),
+    .fits(Target::Latency),
     ParamSpec::new("adc_energy_5bit_pj", "pJ", 0.001, 1000.0, "energy of one 5-bit conversion"),
     ParamSpec::new("adc_energy_8bit_pj", "pJ", 0.001, 1000.0, "energy of one 8-bit conversion"),
     ParamSpec::new("adc_area_5bit_um2", "µm²", 0.1, 1e6, "area of one 5-bit ADC"),
     ParamSpec::new("adc_area_8bit_um2", "µm²", 0.1, 1e6, "area of one 8-bit ADC"),
     ParamSpec::new("adc_energy_scale", "×", 0.01, 100.0, "multiplies the interpolated ADC energy")
-        .fitted(),
+        .fits(Target::Energy),
+    // Not fitted: like the ADC's, it is paid once per conversion, so the two cannot be
+    // told apart from totals.
     ParamSpec::new("array_energy_pj", "pJ", 0.0, 1000.0, "array energy per column per read"),
     ParamSpec::new(
         "row_energy_pj",
@@ -71,7 +75,7 @@ pub const PARAMS: [ParamSpec; 32] = [
         1000.0,
         "driver and input register energy per active row per read",
     )
-    .fitted(),
+    .fits(Target::Energy),
     ParamSpec::new(
         "shift_add_energy_pj",
         "pJ",
@@ -80,7 +84,7 @@ pub const PARAMS: [ParamSpec; 32] = [
         "shift-and-add and output register per conversion",
     ),
     ParamSpec::new("buffer_energy_pj", "pJ", 0.0, 1e4, "buffer (eDRAM) access per 256 bits")
-        .fitted(),
+        .fits(Target::Energy),
     ParamSpec::new("noc_energy_pj", "pJ", 0.0, 1e4, "interconnect (router) per 256 bits"),
     ParamSpec::new("digital_op_pj", "pJ", 0.0, 100.0, "one digital add (partial sums, pooling)"),
     ParamSpec::new(
@@ -213,10 +217,19 @@ fn cbrt(r: f64) -> f64 {
     y
 }
 
-impl Imc {
-    pub fn from_values(v: &[f64]) -> Result<Imc> {
-        let [rows, cols, bits_per_cell, weight_bits, input_bits, adc_bits, columns_per_adc, clock_ghz, array_read_ns, layer_overhead_us, e5, e8, a5, a8, escale, array_energy_pj, row_energy_pj, shift_add_energy_pj, buffer_energy_pj, noc_energy_pj, digital_op_pj, digital_ops_per_cycle, array_area, periphery_area, shared_area, buffer_area_um2_per_kb, activation_bits, crossbars, write_row_ns, write_cell_pj, offchip_gbs, offchip_pj_per_bit] =
-            v.try_into().map_err(|_| Error::Invalid("an IMC profile has 32 parameters".into()))?;
+impl DeviceKind for Imc {
+    const NAME: &'static str = "imc";
+    const PARAMS: &'static [ParamSpec] = &PARAMS;
+    const SIZES_SILICON: bool = true;
+
+    fn from_values(v: Values) -> Result<Imc> {
+        let (rows, cols, bits_per_cell) = (v.get("rows"), v.get("cols"), v.get("bits_per_cell"));
+        let (weight_bits, adc_bits, columns_per_adc) =
+            (v.get("weight_bits"), v.get("adc_bits"), v.get("columns_per_adc"));
+        let (e5, e8) = (v.get("adc_energy_5bit_pj"), v.get("adc_energy_8bit_pj"));
+        let (a5, a8) = (v.get("adc_area_5bit_um2"), v.get("adc_area_8bit_um2"));
+        let (write_row_ns, write_cell_pj) = (v.get("write_row_ns"), v.get("write_cell_pj"));
+        let (offchip_gbs, offchip_pj_per_bit) = (v.get("offchip_gbs"), v.get("offchip_pj_per_bit"));
         if columns_per_adc > cols {
             return Err(Error::field(
                 "params.columns_per_adc",
@@ -234,7 +247,12 @@ impl Imc {
         let adc_bits = adc_bits as u32;
         let adc_area_um2 = adc_interpolate(a5, a8, adc_bits);
         let adcs = (cols / columns_per_adc).ceil();
-        let crossbar_area_parts = [adcs * adc_area_um2, array_area, periphery_area, shared_area];
+        let crossbar_area_parts = [
+            adcs * adc_area_um2,
+            v.get("array_area_um2"),
+            v.get("periphery_area_um2"),
+            v.get("shared_area_um2"),
+        ];
         // Rewriting a crossbar: its rows × cols × bits-per-cell bits come over the
         // off-chip link while its rows are programmed one at a time; the two overlap.
         let bits = rows * cols * bits_per_cell;
@@ -245,33 +263,56 @@ impl Imc {
             rows: rows as u64,
             cols: cols as u64,
             cols_per_weight: (weight_bits / bits_per_cell).ceil() as u64,
-            input_bits,
+            input_bits: v.get("input_bits"),
             adc_bits,
             columns_per_adc: columns_per_adc as u64,
-            clock_ghz,
-            array_read_ns,
-            layer_overhead_us,
-            adc_energy_pj: adc_interpolate(e5, e8, adc_bits) * escale,
+            clock_ghz: v.get("clock_ghz"),
+            array_read_ns: v.get("array_read_ns"),
+            layer_overhead_us: v.get("layer_overhead_us"),
+            adc_energy_pj: adc_interpolate(e5, e8, adc_bits) * v.get("adc_energy_scale"),
             adc_area_um2,
-            array_energy_pj,
-            row_energy_pj,
-            shift_add_energy_pj,
-            buffer_energy_pj,
-            noc_energy_pj,
-            digital_op_pj,
-            digital_ops_per_cycle,
+            array_energy_pj: v.get("array_energy_pj"),
+            row_energy_pj: v.get("row_energy_pj"),
+            shift_add_energy_pj: v.get("shift_add_energy_pj"),
+            buffer_energy_pj: v.get("buffer_energy_pj"),
+            noc_energy_pj: v.get("noc_energy_pj"),
+            digital_op_pj: v.get("digital_op_pj"),
+            digital_ops_per_cycle: v.get("digital_ops_per_cycle"),
             weight_bits,
-            activation_bits,
+            activation_bits: v.get("activation_bits"),
             crossbar_area_um2: crossbar_area_parts.iter().sum(),
             crossbar_area_parts,
-            buffer_area_um2_per_kb,
-            crossbars: crossbars as u64,
+            buffer_area_um2_per_kb: v.get("buffer_area_um2_per_kb"),
+            crossbars: v.get("crossbars") as u64,
             rewrite_s,
             rewrite_j,
             rewrite_cells_j,
         })
     }
 
+    /// A profile from before issue 17 had no crossbar budget: it gets one no network
+    /// reaches, with free rewrites.
+    fn upgrade(params: &mut BTreeMap<String, ParamValue>) {
+        if !params.contains_key("crossbars") {
+            let note = "a profile from before issue 17: a chip as large as any network";
+            for (key, value) in [
+                ("crossbars", 1e7),
+                ("write_row_ns", 0.0),
+                ("write_cell_pj", 0.0),
+                ("offchip_gbs", 1e5),
+                ("offchip_pj_per_bit", 0.0),
+            ] {
+                params.entry(key.to_string()).or_insert(ParamValue {
+                    value,
+                    unit: None,
+                    source: note.to_string(),
+                });
+            }
+        }
+    }
+}
+
+impl Imc {
     /// Crossbars behind a sum of layer areas (each layer's area is its crossbars
     /// times one crossbar's; rounding removes the sum's floating-point error).
     #[inline]
@@ -342,6 +383,10 @@ const PSUM_BITS: f64 = 16.0;
 
 impl HardwareModel for Imc {
     fn layer_cost(&self, layer: &LayerSpec, _: &Context) -> LayerCost {
+        if layer.kind == LayerKind::Zero {
+            // A `none` edge no node reads: a compiled accelerator never runs it.
+            return LayerCost::default();
+        }
         let in_bits = layer.input.elems() as f64 * self.activation_bits;
         let out_bits = layer.output.elems() as f64 * self.activation_bits;
         let activation_bytes = (in_bits + out_bits) / 8.0;

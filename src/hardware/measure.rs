@@ -138,6 +138,8 @@ impl Network {
                     }
                     store[id] = Some(total);
                 }
+                // A `none` edge: nothing reads it, so this runtime skips it.
+                (LayerKind::Zero, _) => {}
                 (LayerKind::GlobalAvgPool, _) => {
                     pooled = global_avg_pool(relu(read(&op.pieces[0])).view());
                 }

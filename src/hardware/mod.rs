@@ -5,14 +5,16 @@
 //! the per-layer breakdown and the roofline position are default methods, so a
 //! new target is one function (plotters' `DrawingBackend` is the pattern).
 //! Targets are data: a [`Profile`] is checked from JSON whose every parameter has
-//! a unit, a source and an allowed range (`params`), and is either an in-memory
-//! computing accelerator ([`imc`]) or a roofline device ([`roofline`]).
+//! a unit, a source and an allowed range (`params`), and names its device kind:
+//! an in-memory computing accelerator ([`imc`]) or a roofline device
+//! ([`roofline`]), each one file that declares itself ([`kind`]).
 //! [`calibrate`] fits a profile's free parameters to measured samples and
 //! [`measure`] produces such samples on the machine it runs on; [`published`]
 //! sets the models beside figures others published.
 
 pub mod calibrate;
 pub mod imc;
+pub mod kind;
 pub mod measure;
 pub mod params;
 pub mod profile;
@@ -150,6 +152,8 @@ pub fn ops(spec: &LayerSpec) -> u64 {
             spec.output.elems() * (spec.kernel * spec.kernel) as u64
         }
         LayerKind::AvgPool | LayerKind::GlobalAvgPool | LayerKind::Sum => spec.input.elems(),
+        // One multiply (by 0) per element.
+        LayerKind::Zero => spec.output.elems(),
     }
 }
 

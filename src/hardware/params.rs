@@ -2,6 +2,7 @@
 //! allowed range. Unchecked [`ProfileParams`] (what JSON holds) become a checked
 //! [`Profile`](super::Profile) only through `check()` (linfa's ParamGuard).
 
+use super::kind::ModelKind;
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -22,9 +23,25 @@ pub struct ParamSpec {
     pub max: f64,
     /// Whole numbers only.
     pub integer: bool,
-    /// Whether calibration fits it to measurements.
-    pub fitted: bool,
+    /// What calibration fits it to, if anything (shown as `fitted`).
+    #[serde(rename = "fitted", serialize_with = "is_fitted")]
+    pub fit: Option<Target>,
     pub meaning: &'static str,
+}
+
+fn is_fitted<S: serde::Serializer>(
+    fit: &Option<Target>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_bool(fit.is_some())
+}
+
+/// What measured samples hold, and so what a calibration fits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Target {
+    Latency,
+    Energy,
 }
 
 impl ParamSpec {
@@ -35,15 +52,16 @@ impl ParamSpec {
         max: f64,
         meaning: &'static str,
     ) -> ParamSpec {
-        ParamSpec { key, unit, min, max, integer: false, fitted: false, meaning }
+        ParamSpec { key, unit, min, max, integer: false, fit: None, meaning }
     }
 
     pub const fn integer(self) -> ParamSpec {
         ParamSpec { integer: true, ..self }
     }
 
-    pub const fn fitted(self) -> ParamSpec {
-        ParamSpec { fitted: true, ..self }
+    /// Calibration fits it to measured `target`s.
+    pub const fn fits(self, target: Target) -> ParamSpec {
+        ParamSpec { fit: Some(target), ..self }
     }
 
     pub fn allowed(&self) -> String {
@@ -72,16 +90,6 @@ pub fn fmt_num(v: f64) -> String {
     } else {
         format!("{v}")
     }
-}
-
-/// Which cost model a profile uses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ModelKind {
-    /// In-memory computing crossbar accelerator (NeuroSim style).
-    Imc,
-    /// Per-layer roofline of a CPU, GPU or NPU.
-    Roofline,
 }
 
 /// One parameter as JSON holds it.
@@ -128,56 +136,15 @@ impl ProfileParams {
         Ok(params)
     }
 
-    /// Reads a profile written before issue 17 as it was priced then: a roofline's
-    /// `power_w` becomes idle power with no dynamic part (power × time, as before),
-    /// and an IMC profile without a crossbar budget gets one no network reaches,
-    /// with free rewrites. Profiles that already have the new keys are untouched.
+    /// Reads a profile written by an earlier build as it was priced then (each kind
+    /// says how: [`DeviceKind::upgrade`](super::kind::DeviceKind::upgrade)).
     pub fn upgrade(&mut self) {
-        fn add(params: &mut BTreeMap<String, ParamValue>, key: &str, value: f64, source: &str) {
-            params.entry(key.to_string()).or_insert(ParamValue {
-                value,
-                unit: None,
-                source: source.to_string(),
-            });
-        }
-        match self.model {
-            ModelKind::Roofline => {
-                if let Some(old) = self.params.remove("power_w") {
-                    let note = format!("was power_w (before issue 17): {}", old.source);
-                    self.params.entry("idle_power_w".into()).or_insert(ParamValue {
-                        value: old.value,
-                        unit: old.unit,
-                        source: note,
-                    });
-                    self.params.entry("dynamic_power_w".into()).or_insert(ParamValue {
-                        value: 0.0,
-                        unit: None,
-                        source: "0: a profile from before issue 17 prices power × time".into(),
-                    });
-                }
-            }
-            ModelKind::Imc => {
-                if !self.params.contains_key("crossbars") {
-                    let note = "a profile from before issue 17: a chip as large as any network";
-                    add(&mut self.params, "crossbars", 1e7, note);
-                    add(&mut self.params, "write_row_ns", 0.0, note);
-                    add(&mut self.params, "write_cell_pj", 0.0, note);
-                    add(&mut self.params, "offchip_gbs", 1e5, note);
-                    add(&mut self.params, "offchip_pj_per_bit", 0.0, note);
-                }
-            }
-        }
+        self.model.upgrade(&mut self.params);
     }
 
-    /// Profile edits as keys of this build: a pre-issue-17 `power_w` edit of a
-    /// roofline profile is idle power with no dynamic part.
+    /// Profile edits as keys of this build (an edit of a key an earlier build had).
     pub fn upgrade_edit(&self, key: &str, value: f64) -> Vec<(String, f64)> {
-        match (self.model, key) {
-            (ModelKind::Roofline, "power_w") => {
-                vec![("idle_power_w".into(), value), ("dynamic_power_w".into(), 0.0)]
-            }
-            _ => vec![(key.to_string(), value)],
-        }
+        self.model.upgrade_edit(key, value)
     }
 
     /// Checks the frame (schema, names, units, ranges) against a model's parameter

@@ -1,9 +1,8 @@
 //! Checked hardware profiles and the built-in ones (`profiles/*.json`, sources
 //! in docs/hardware.md and in each parameter's `source`).
 
-use super::imc::{self, Imc};
-use super::params::{ModelKind, ParamRow, ParamSpec, ProfileParams};
-use super::roofline::{self, Roofline};
+pub use super::kind::{Model, ModelKind};
+use super::params::{ParamRow, ParamSpec, ProfileParams};
 use super::{Ceilings, Context, HardwareModel, LayerCost, Parts};
 use crate::error::{Error, Result};
 use crate::workload::LayerSpec;
@@ -30,13 +29,6 @@ pub fn builtin(name: &str) -> Result<Profile> {
     Profile::from_json(json)
 }
 
-/// The cost model a checked profile evaluates.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Model {
-    Imc(Imc),
-    Roofline(Roofline),
-}
-
 /// A checked profile: its data (with every parameter's unit, range and source)
 /// and the model built from it.
 #[derive(Clone, Debug, PartialEq)]
@@ -46,23 +38,13 @@ pub struct Profile {
     model: Model,
 }
 
-pub fn specs(kind: ModelKind) -> &'static [ParamSpec] {
-    match kind {
-        ModelKind::Imc => &imc::PARAMS,
-        ModelKind::Roofline => &roofline::PARAMS,
-    }
-}
-
 impl ProfileParams {
     /// Checks every field and builds the model.
     pub fn check(self) -> Result<Profile> {
-        let values = self.checked_values(specs(self.model))?;
-        let model = match self.model {
-            ModelKind::Imc => Model::Imc(Imc::from_values(&values)?),
-            ModelKind::Roofline => Model::Roofline(Roofline::from_values(&values)?),
-        };
+        let values = self.checked_values(self.model.specs())?;
+        let model = self.model.build(&values)?;
         let mut params = self;
-        for (spec, v) in specs(params.model).iter().zip(&values) {
+        for (spec, v) in params.model.specs().iter().zip(&values) {
             let p = params.params.get_mut(spec.key).expect("checked");
             p.unit = Some(spec.unit.to_string());
             p.value = *v;
@@ -105,7 +87,12 @@ impl Profile {
     }
 
     pub fn specs(&self) -> &'static [ParamSpec] {
-        specs(self.params.model)
+        self.params.model.specs()
+    }
+
+    /// Whether the silicon is sized to the network (an area a goal can limit or minimise).
+    pub fn sizes_silicon(&self) -> bool {
+        self.params.model.sizes_silicon()
     }
 
     /// A parameter's value by key.
@@ -157,68 +144,6 @@ impl Profile {
                 .collect(),
             parts: self.parts(),
             ceilings: self.ceilings(),
-        }
-    }
-}
-
-impl Model {
-    /// The model of a kind from its parameter values (in the kind's `PARAMS` order).
-    pub fn from_values(kind: ModelKind, values: &[f64]) -> Result<Model> {
-        Ok(match kind {
-            ModelKind::Imc => Model::Imc(Imc::from_values(values)?),
-            ModelKind::Roofline => Model::Roofline(Roofline::from_values(values)?),
-        })
-    }
-}
-
-impl HardwareModel for Model {
-    #[inline]
-    fn layer_cost(&self, layer: &LayerSpec, ctx: &Context) -> LayerCost {
-        match self {
-            Model::Imc(m) => m.layer_cost(layer, ctx),
-            Model::Roofline(m) => m.layer_cost(layer, ctx),
-        }
-    }
-
-    fn network_cost_fixed(&self, layers: &LayerCost) -> LayerCost {
-        match self {
-            Model::Imc(m) => m.network_cost_fixed(layers),
-            Model::Roofline(m) => m.network_cost_fixed(layers),
-        }
-    }
-
-    fn fixed_reads_area(&self) -> bool {
-        match self {
-            Model::Imc(m) => m.fixed_reads_area(),
-            Model::Roofline(m) => m.fixed_reads_area(),
-        }
-    }
-
-    fn parts(&self) -> Parts {
-        match self {
-            Model::Imc(m) => m.parts(),
-            Model::Roofline(m) => m.parts(),
-        }
-    }
-
-    fn bytes_per_value(&self) -> f64 {
-        match self {
-            Model::Imc(m) => m.bytes_per_value(),
-            Model::Roofline(m) => m.bytes_per_value(),
-        }
-    }
-
-    fn ceilings(&self) -> Option<Ceilings> {
-        match self {
-            Model::Imc(m) => m.ceilings(),
-            Model::Roofline(m) => m.ceilings(),
-        }
-    }
-
-    fn order_free_below(&self) -> Option<u64> {
-        match self {
-            Model::Imc(m) => m.order_free_below(),
-            Model::Roofline(m) => m.order_free_below(),
         }
     }
 }

@@ -14,12 +14,14 @@
 //! its weights and input and writes its output through DRAM. Area is fixed
 //! silicon here: the model reports the memory footprint instead.
 
-use super::params::ParamSpec;
+use super::kind::{DeviceKind, Values};
+use super::params::{ParamSpec, ParamValue, Target};
 use super::{ops, Ceilings, Context, HardwareModel, LayerCost, Parts};
 use crate::error::{Error, Result};
 use crate::workload::{LayerKind, LayerSpec};
+use std::collections::BTreeMap;
 
-pub const PARAMS: [ParamSpec; 15] = [
+const PARAMS: [ParamSpec; 18] = [
     ParamSpec::new(
         "cores",
         "cores",
@@ -65,7 +67,7 @@ pub const PARAMS: [ParamSpec; 15] = [
         5000.0,
         "board or card power at rest, paid for as long as the inference lasts",
     )
-    .fitted(),
+    .fits(Target::Energy),
     ParamSpec::new(
         "dynamic_power_w",
         "W",
@@ -73,9 +75,9 @@ pub const PARAMS: [ParamSpec; 15] = [
         5000.0,
         "power added to idle with every core busy; divided by the peak, the energy of one operation",
     )
-    .fitted(),
+    .fits(Target::Energy),
     ParamSpec::new("dram_pj_per_bit", "pJ/bit", 0.0, 1000.0, "off-chip access energy per bit")
-        .fitted(),
+        .fits(Target::Energy),
     ParamSpec::new(
         "eta_compute",
         "fraction",
@@ -83,7 +85,7 @@ pub const PARAMS: [ParamSpec; 15] = [
         1.0,
         "fraction of peak compute a layer reaches",
     )
-    .fitted(),
+    .fits(Target::Latency),
     ParamSpec::new(
         "eta_memory",
         "fraction",
@@ -91,7 +93,7 @@ pub const PARAMS: [ParamSpec; 15] = [
         1.0,
         "fraction of peak bandwidth a layer reaches",
     )
-    .fitted(),
+    .fits(Target::Latency),
     ParamSpec::new(
         "layer_overhead_us",
         "µs",
@@ -99,7 +101,7 @@ pub const PARAMS: [ParamSpec; 15] = [
         1e5,
         "fixed time per layer (kernel launch, dispatch)",
     )
-    .fitted(),
+    .fits(Target::Latency),
     ParamSpec::new(
         "network_overhead_us",
         "µs",
@@ -107,7 +109,7 @@ pub const PARAMS: [ParamSpec; 15] = [
         1e6,
         "fixed time per inference (input copy, invoke)",
     )
-    .fitted(),
+    .fits(Target::Latency),
     ParamSpec::new(
         "overlap",
         "fraction",
@@ -115,7 +117,7 @@ pub const PARAMS: [ParamSpec; 15] = [
         1.0,
         "how far compute hides memory time: 1 = max(c, m), 0 = c + m",
     )
-    .fitted(),
+    .fits(Target::Latency),
     ParamSpec::new(
         "im2col",
         "0/1",
@@ -124,6 +126,30 @@ pub const PARAMS: [ParamSpec; 15] = [
         "1: convolutions are lowered to GEMM through an im2col buffer",
     )
     .integer(),
+    ParamSpec::new(
+        "batch",
+        "images",
+        1.0,
+        65536.0,
+        "images per inference: compute and activations scale with it, weights are read once",
+    )
+    .integer(),
+    ParamSpec::new(
+        "eager",
+        "0/1",
+        0.0,
+        1.0,
+        "1: every operation is a kernel of its own, as in eager PyTorch: a convolution's batch norm and activation, each term a node adds, and the `none` edges (input × 0) a DAG cell computes",
+    )
+    .integer(),
+    ParamSpec::new(
+        "conv_overhead_us",
+        "µs",
+        0.0,
+        1e5,
+        "fixed time per convolution besides its kernel's (algorithm choice, several kernels per convolution)",
+    )
+    .fits(Target::Latency),
 ];
 
 /// Bounds on the derived peak P = cores × clock × ops/cycle, in GOP/s.
@@ -149,14 +175,21 @@ pub struct Roofline {
     pub network_overhead: f64,
     pub overlap: f64,
     pub im2col: bool,
+    /// Images per inference.
+    pub batch: f64,
+    /// Every operation its own kernel (see the `eager` parameter).
+    pub eager: bool,
+    pub conv_overhead: f64,
 }
 
-impl Roofline {
-    pub fn from_values(v: &[f64]) -> Result<Roofline> {
-        let [cores, clock_ghz, ops_per_cycle, bandwidth_gbs, bytes_per_value, on_chip_mb, idle_power_w, dynamic_power_w, dram_pj_per_bit, eta_compute, eta_memory, layer_overhead_us, network_overhead_us, overlap, im2col] =
-            v.try_into()
-                .map_err(|_| Error::Invalid("a roofline profile has 15 parameters".into()))?;
+impl DeviceKind for Roofline {
+    const NAME: &'static str = "roofline";
+    const PARAMS: &'static [ParamSpec] = &PARAMS;
+    const SIZES_SILICON: bool = false;
 
+    fn from_values(v: Values) -> Result<Roofline> {
+        let (cores, clock_ghz, ops_per_cycle) =
+            (v.get("cores"), v.get("clock_ghz"), v.get("ops_per_cycle"));
         let gops = cores * clock_ghz * ops_per_cycle;
         if !(PEAK_GOPS.0..=PEAK_GOPS.1).contains(&gops) {
             return Err(Error::field(
@@ -167,26 +200,89 @@ impl Roofline {
         }
         Ok(Roofline {
             peak: gops * 1e9,
-            bandwidth: bandwidth_gbs * 1e9,
-            bytes_per_value,
-            on_chip: on_chip_mb * 1024.0 * 1024.0,
-            idle_power_w,
-            op_energy_j: dynamic_power_w / (gops * 1e9),
-            dram_pj_per_bit,
-            eta_compute,
-            eta_memory,
-            layer_overhead: layer_overhead_us * 1e-6,
-            network_overhead: network_overhead_us * 1e-6,
-            overlap,
-            im2col: im2col == 1.0,
+            bandwidth: v.get("bandwidth_gbs") * 1e9,
+            bytes_per_value: v.get("bytes_per_value"),
+            on_chip: v.get("on_chip_mb") * 1024.0 * 1024.0,
+            idle_power_w: v.get("idle_power_w"),
+            op_energy_j: v.get("dynamic_power_w") / (gops * 1e9),
+            dram_pj_per_bit: v.get("dram_pj_per_bit"),
+            eta_compute: v.get("eta_compute"),
+            eta_memory: v.get("eta_memory"),
+            layer_overhead: v.get("layer_overhead_us") * 1e-6,
+            network_overhead: v.get("network_overhead_us") * 1e-6,
+            overlap: v.get("overlap"),
+            im2col: v.get("im2col") == 1.0,
+            batch: v.get("batch"),
+            eager: v.get("eager") == 1.0,
+            conv_overhead: v.get("conv_overhead_us") * 1e-6,
         })
+    }
+
+    /// A profile from before issue 17 had one `power_w`: it becomes idle power with no
+    /// dynamic part (power × time, as it was priced).
+    fn upgrade(params: &mut BTreeMap<String, ParamValue>) {
+        if !params.contains_key("batch") {
+            let note = "a profile from before issue 38: one image, one kernel per layer";
+            for (key, value) in [("batch", 1.0), ("eager", 0.0), ("conv_overhead_us", 0.0)] {
+                params.entry(key.to_string()).or_insert(ParamValue {
+                    value,
+                    unit: None,
+                    source: note.to_string(),
+                });
+            }
+        }
+        if let Some(old) = params.remove("power_w") {
+            let note = format!("was power_w (before issue 17): {}", old.source);
+            params.entry("idle_power_w".into()).or_insert(ParamValue {
+                value: old.value,
+                unit: old.unit,
+                source: note,
+            });
+            params.entry("dynamic_power_w".into()).or_insert(ParamValue {
+                value: 0.0,
+                unit: None,
+                source: "0: a profile from before issue 17 prices power × time".into(),
+            });
+        }
+    }
+
+    fn upgrade_edit(key: &str, value: f64) -> Vec<(String, f64)> {
+        match key {
+            "power_w" => vec![("idle_power_w".into(), value), ("dynamic_power_w".into(), 0.0)],
+            _ => vec![(key.to_string(), value)],
+        }
+    }
+}
+
+impl Roofline {
+    /// Kernels a layer runs and the extra element-wise passes among them (each reads
+    /// and writes the layer's output once): one kernel per layer, except in an eager
+    /// runtime, where a convolution's batch norm and activation are kernels of their
+    /// own, a node adds each term in turn, and a `none` edge multiplies and adds.
+    #[inline]
+    fn kernels(&self, layer: &LayerSpec) -> (f64, f64) {
+        if !self.eager {
+            return (1.0, 0.0);
+        }
+        match layer.kind {
+            LayerKind::Conv | LayerKind::Depthwise if layer.bn_channels > 0 => (3.0, 2.0),
+            LayerKind::Sum => {
+                let terms = (layer.input.c / layer.output.c.max(1)) as f64;
+                (terms, 0.0)
+            }
+            // The multiply (the layer itself) and its add into the node.
+            LayerKind::Zero => (2.0, 1.0),
+            _ => (1.0, 0.0),
+        }
     }
 
     /// Seconds a layer's compute and its memory traffic take at the roofs (η = 1),
     /// and the DRAM bytes; calibration fits the η's and overheads against these.
     #[inline]
     pub fn layer_terms(&self, layer: &LayerSpec, ctx: &Context) -> (f64, f64, f64) {
+        let (_, passes) = self.kernels(layer);
         let weights = layer.params() as f64 * self.bytes_per_value;
+        let out = layer.output.elems() as f64;
         let dram = if self.on_chip > 0.0 {
             let before = ctx.params_before as f64 * self.bytes_per_value;
             let cached = (self.on_chip - before).clamp(0.0, weights);
@@ -202,32 +298,50 @@ impl Roofline {
                 0.0
             };
             weights
-                + ((layer.input.elems() + layer.output.elems()) as f64 + lowered)
+                + self.batch
+                    * ((layer.input.elems() + layer.output.elems()) as f64
+                        + lowered
+                        + 2.0 * passes * out)
                     * self.bytes_per_value
         };
-        (ops(layer) as f64 / self.peak, dram / self.bandwidth, dram)
+        let ops = self.batch * (ops(layer) as f64 + passes * out);
+        (ops / self.peak, dram / self.bandwidth, dram)
     }
 }
 
 impl HardwareModel for Roofline {
     #[inline]
     fn layer_cost(&self, layer: &LayerSpec, ctx: &Context) -> LayerCost {
+        if layer.kind == LayerKind::Zero && !self.eager {
+            // A `none` edge no node reads: a compiled runtime never runs it.
+            return LayerCost::default();
+        }
         let (compute, memory, dram) = self.layer_terms(layer, ctx);
         let (c, m) = (compute / self.eta_compute, memory / self.eta_memory);
-        let latency = c.max(m) + (1.0 - self.overlap) * c.min(m) + self.layer_overhead;
+        let (kernels, passes) = self.kernels(layer);
+        let conv = if matches!(layer.kind, LayerKind::Conv | LayerKind::Depthwise) {
+            self.conv_overhead
+        } else {
+            0.0
+        };
+        let latency =
+            c.max(m) + (1.0 - self.overlap) * c.min(m) + self.layer_overhead * kernels + conv;
         // Three disjoint parts: the board at rest for the layer's time, the work
         // the cores add on top of rest (per operation), and the DRAM traffic.
         // Dynamic power is load minus idle with the cores busy on registers and
         // caches, so it holds no DRAM traffic; idle holds only refresh and standby.
         let idle = self.idle_power_w * latency;
-        let compute = ops(layer) as f64 * self.op_energy_j;
+        let compute = self.batch
+            * (ops(layer) as f64 + passes * layer.output.elems() as f64)
+            * self.op_energy_j;
         let dram_energy = dram * 8.0 * self.dram_pj_per_bit * 1e-12;
         LayerCost {
             latency,
             energy: idle + compute + dram_energy,
             area: 0.0,
             weight_bytes: layer.params() as f64 * self.bytes_per_value,
-            activation_bytes: (layer.input.elems() + layer.output.elems()) as f64
+            activation_bytes: self.batch
+                * (layer.input.elems() + layer.output.elems()) as f64
                 * self.bytes_per_value,
             dram_bytes: dram,
             energy_parts: [idle, compute, dram_energy, 0.0],

@@ -28,7 +28,7 @@ pub use knobs::{Hardware, Knob};
 pub use trace::{IterationMark, RelaxedPoint, Trace, TracePoint, TRACE_LIMIT};
 
 use crate::error::{Error, Result};
-use crate::hardware::params::{fmt_num, ModelKind};
+use crate::hardware::params::fmt_num;
 use crate::hardware::Profile;
 use crate::space::{Architecture, Cell, SearchSpace};
 use rustc_hash::FxHashMap;
@@ -62,11 +62,16 @@ impl ProblemParams {
     pub fn check(self) -> Result<Problem> {
         let uses_area = self.goal.limits.iter().any(|l| l.metric == Metric::Area)
             || matches!(self.goal.objective, Objective::MinCost(c) | Objective::Pareto(c) if c.uses_area());
-        if uses_area && self.profile.kind() == ModelKind::Roofline {
+        if uses_area && !self.profile.sizes_silicon() {
+            let sized: Vec<&str> = crate::hardware::profile::BUILTIN
+                .iter()
+                .filter(|(name, _)| crate::hardware::builtin(name).is_ok_and(|p| p.sizes_silicon()))
+                .map(|(name, _)| *name)
+                .collect();
             return Err(Error::field(
                 "goal area",
                 format!("profile {}", self.profile.name()),
-                "an IMC profile (rram-imc, sram-imc): a CPU, GPU or Edge TPU has fixed silicon, limit memory instead",
+                format!("a profile whose silicon is sized to the network ({}): a CPU, GPU or Edge TPU has fixed silicon, limit memory instead", sized.join(", ")),
             ));
         }
         if let (Quality::Degree, Some(l)) =

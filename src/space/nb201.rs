@@ -138,7 +138,7 @@ impl Nb201 {
         for j in 1..=3 {
             terms.clear();
             for (e, (&(to, from), &op)) in EDGES.iter().zip(ops).enumerate() {
-                if to != j || op == NONE {
+                if to != j {
                     continue;
                 }
                 let block = e as u32 + 1;
@@ -147,6 +147,26 @@ impl Nb201 {
                 if S::READS {
                     w.cur_pieces.clear();
                     w.cur_pieces.push(nodes[from]);
+                }
+                if op == NONE {
+                    // Computed by the benchmark's model (input × 0), read by nothing.
+                    w.emit(
+                        LayerSpec {
+                            kind: LayerKind::Zero,
+                            role: Role::EdgeZero,
+                            cell,
+                            block,
+                            input: shape,
+                            output: shape,
+                            kernel: 1,
+                            stride: 1,
+                            groups: 1,
+                            bn_channels: 0,
+                            bias: false,
+                        },
+                        &[],
+                    );
+                    continue;
                 }
                 let id = match op {
                     SKIP => None,
@@ -400,6 +420,17 @@ impl FamilySpec for Nb201 {
 
     fn space_may_end_at_frame(&self) -> bool {
         true
+    }
+}
+
+/// A network's name as NAS-Bench-201's own tables write it, a bare cell string
+/// (`|nor_conv_3x3~0|+|…|`), means the CIFAR-10 network they trained and measured;
+/// any other text is returned as it is, for `Architecture::parse` to read.
+pub fn qualified(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with('|') {
+        std::borrow::Cow::Owned(format!("cifar10/nb201/{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
     }
 }
 

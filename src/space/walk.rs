@@ -24,6 +24,11 @@ pub enum LayerKind {
     /// The element-wise sum of several tensors (a NAS-Bench-201 node). Its
     /// input shape counts every term (terms × channels), what it reads.
     Sum,
+    /// A `none` edge of a DAG cell: the benchmark's PyTorch model computes its input
+    /// times 0 and adds it into the node. Nothing reads it (its node sums the other
+    /// edges); a runtime that executes such operations pays for it (a roofline with
+    /// `zero_ops`), others do not.
+    Zero,
 }
 
 /// What a layer is for in its family's layout; gives layers their names.
@@ -52,6 +57,8 @@ pub enum Role {
     EdgeConv,
     /// A 3×3 average pooling on an edge of a DAG cell (stride 1).
     EdgePool,
+    /// A `none` edge of a DAG cell (see [`LayerKind::Zero`]).
+    EdgeZero,
     /// A node of a DAG cell (the sum of its incoming edges) on a path from the
     /// cell's input to its output; `block` is the node (1..=3).
     Node,
@@ -110,7 +117,7 @@ impl LayerSpec {
                 k2 * (self.input.c / self.groups) as u64 * self.output.c as u64
                     + if self.bias { self.output.c as u64 } else { 0 }
             }
-            LayerKind::AvgPool | LayerKind::GlobalAvgPool | LayerKind::Sum => 0,
+            LayerKind::AvgPool | LayerKind::GlobalAvgPool | LayerKind::Sum | LayerKind::Zero => 0,
         }
     }
 
@@ -131,7 +138,7 @@ impl LayerSpec {
                 let k2 = (self.kernel * self.kernel) as u64;
                 k2 * (self.input.c / self.groups) as u64 * self.output.elems()
             }
-            LayerKind::AvgPool | LayerKind::GlobalAvgPool | LayerKind::Sum => 0,
+            LayerKind::AvgPool | LayerKind::GlobalAvgPool | LayerKind::Sum | LayerKind::Zero => 0,
         }
     }
 
@@ -170,6 +177,7 @@ impl LayerSpec {
             Role::EdgeConv if self.kernel == 1 => "conv1x1",
             Role::EdgeConv => "conv3x3",
             Role::EdgePool => "avgpool3x3",
+            Role::EdgeZero => "zero",
             Role::Node | Role::DeadNode => "sum",
             Role::ReduceA => "conv_a",
             Role::ReduceB => "conv_b",
@@ -184,7 +192,9 @@ impl LayerSpec {
             }
             (0, _) => role.to_string(),
             (c, Role::Transition | Role::Pool) => format!("c{c}.{role}"),
-            (c, Role::EdgeConv | Role::EdgePool) => format!("c{c}.e{}.{role}", self.block),
+            (c, Role::EdgeConv | Role::EdgePool | Role::EdgeZero) => {
+                format!("c{c}.e{}.{role}", self.block)
+            }
             (c, Role::Node | Role::DeadNode) => format!("c{c}.n{}.{role}", self.block),
             (c, _) => format!("c{c}.b{}.{role}", self.block),
         }

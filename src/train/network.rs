@@ -197,7 +197,9 @@ impl Network {
                     let [n, c, _, _] = t.dims();
                     return self.classifier.forward(t.reshape([n, c]));
                 }
-                LayerKind::Sum => unreachable!("only DAG cells sum their edges"),
+                LayerKind::Sum | LayerKind::Zero => {
+                    unreachable!("only DAG cells have nodes and edges")
+                }
                 LayerKind::Conv | LayerKind::Depthwise => {
                     let conv = &self.convs[step.conv.expect("a conv has weights")];
                     let input = gather(&outputs, &x, &step.pieces);
@@ -288,6 +290,8 @@ impl Network {
                     let pool = AvgPool2dConfig::new([2, 2]).with_strides([2, 2]).init();
                     outputs[id] = Some(pool.forward(t));
                 }
+                // A `none` edge: nothing reads it.
+                (LayerKind::Zero, _) => {}
                 (LayerKind::Sum, _) => {
                     let mut total: Option<Tensor<4>> = None;
                     for Skip::Identity(p) | Skip::Projection(p) in &step.shortcuts {

@@ -19,14 +19,20 @@ const SPACES: [&str; 8] = [
     "cifar10/dense/cells=3;d=2..6;w=8..32:8;t=0..16;c2.d=3..8",
 ];
 
+const LATER_KEYS: [&str; 3] = ["batch", "eager", "conv_overhead_us"];
+
 /// A state of individually valid fields (the combination may still be reset by decoding).
 pub fn random_state(rng: &mut impl Rng) -> State {
     let profile = BUILTIN[rng.random_range(0..BUILTIN.len())].0.to_string();
     let p = builtin(&profile).unwrap();
     // Up to two parameters edited to a value inside their range.
     let mut params = Vec::new();
+    // Parameters added after the 1,000-state golden was recorded (issue 38: the batch, the
+    // eager runtime, the per-convolution overhead) are left out of the draws, so the states
+    // stay the ones recorded; tests/hardware.rs covers them.
+    let specs: Vec<_> = p.specs().iter().filter(|s| !LATER_KEYS.contains(&s.key)).collect();
     for _ in 0..rng.random_range(0..3) {
-        let spec = p.specs()[rng.random_range(0..p.specs().len())];
+        let spec = specs[rng.random_range(0..specs.len())];
         if params.iter().any(|(k, _): &(&str, f64)| *k == spec.key) {
             continue;
         }

@@ -170,7 +170,8 @@ pub fn run_suite(rest: &[String]) -> Result<String, String> {
         };
         let floor_metric = if samples.is_some() { "accuracy" } else { "degree" };
         for (profile, knobs_text) in PROFILES {
-            let imc = profile.ends_with("imc");
+            let imc =
+                flash_nas::hardware::builtin(profile).map_err(|e| e.to_string())?.sizes_silicon();
             let third = if imc { (Metric::Area, "area") } else { (Metric::Memory, "memory") };
             let product = if imc { "edap" } else { "edp" };
             // Each problem's own range: its most accurate network and its cheapest in each cost.

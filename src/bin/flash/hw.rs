@@ -14,8 +14,11 @@ pub const USAGE: &str = "\
   flash hw show PROFILE          a profile's parameters with units, ranges and sources (JSON)
   flash hw cost PROFILE ARCH     latency, energy, area/memory, per-layer breakdown, roofline (JSON)
   flash hw calibrate PROFILE SAMPLES.csv [--folds K] [--train N] [--out CALIBRATED.json]
-                                 fit the profile's free parameters to measured samples; JSON
-                                 report with MAPE, max error, Kendall τ (k-fold; hold-out with --train)
+                                 fit the profile's free parameters to measured samples (rows of
+                                 arch,latency_ms and/or energy_mj; a bare NAS-Bench-201 cell
+                                 string is its CIFAR-10 network); JSON report with MAPE, max
+                                 error, share within ±10 %, Kendall τ, Spearman ρ (k-fold;
+                                 on the rows after the first N with --train N)
   flash hw measure [ARCH...] [--space SPACE --samples N] [--seed S] [--repeats R]
                    [--rounds N] [--out SAMPLES.csv] [--profile-out DEVICE.json]
                                  time forward passes on this machine (batch 1, fp32, one
@@ -24,6 +27,16 @@ pub const USAGE: &str = "\
   flash hw published [--markdown]
                                  the models beside figures others published for networks
                                  the project describes (JSON; --markdown: docs/hardware.md's table)
+  flash hw validate [--k 10,25] [--draws N] [--seed S] [--device NAME] [--markdown]
+                                 every device of data/nb201's latency columns: its starting
+                                 profile calibrated on k measured networks (N draws, default
+                                 100), judged on all the others (Spearman ρ, Kendall τ, MAPE,
+                                 share within ±10 %), beside a FLOPs line and a regression on
+                                 operation counts fitted to the same k, and HELP's published ρ
+  flash hw op-costs [--markdown]  what each NAS-Bench-201 operation adds to each device's latency:
+                                 a line in the operation counts fitted to every connected cell,
+                                 and how close it comes (the best any model that adds a price
+                                 per operation can do on that device)
 PROFILE is a built-in name (flash hw list) or a profile JSON file.";
 
 pub fn run(rest: &[String]) -> Result<String, String> {
@@ -39,7 +52,7 @@ pub fn run(rest: &[String]) -> Result<String, String> {
                 lines.push(format!(
                     "{:<12} {:<9} {}",
                     name,
-                    format!("{:?}", p.kind()).to_lowercase(),
+                    p.kind().name().to_string(),
                     p.title()
                 ));
             }
@@ -90,6 +103,8 @@ pub fn run(rest: &[String]) -> Result<String, String> {
             json(&report)
         }
         "measure" => measure_command(args),
+        "validate" => crate::validate::run(args),
+        "op-costs" => crate::validate::op_costs(args),
         other => Err(format!("unknown hw command '{other}'\n\n{USAGE}")),
     }
 }

@@ -15,6 +15,7 @@ mod hw;
 mod nb201;
 mod search;
 mod train;
+mod validate;
 
 const USAGE: &str = "\
 flash — FLASH hardware-aware NAS (NN-Degree, workloads, accuracy predictor, hardware models)

@@ -1,0 +1,419 @@
+//! `flash hw validate`: the hardware models against the measured latency of every
+//! NAS-Bench-201 network on 22 devices (docs/hardware.md, "Against 22 measured
+//! devices"): calibrated from k measured networks, judged on all the others, beside a
+//! FLOPs line and a linear regression on operation counts fitted to the same k, and
+//! beside HELP's published rank correlation after 10 samples.
+
+use crate::args::{json, number, options, text_opt};
+use flash_nas::hardware::calibrate::{self, Measured};
+use flash_nas::hardware::{builtin, HardwareModel, Profile};
+use flash_nas::linalg::solve;
+use flash_nas::nasbench::{self, CELLS};
+use flash_nas::predictor::{kendall_fast, spearman};
+use flash_nas::space::nb201::{self, OPS};
+use flash_nas::{Architecture, SearchSpace};
+use ndarray::{Array1, Array2};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// How each device is started: the closest built-in profile, the runtime's
+/// parameters (batch, eager) from how the device was measured, and HELP's published
+/// Spearman ρ after 10 samples where Table 3 of Lee et al. (NeurIPS 2021) has one.
+pub struct Device {
+    pub column: &'static str,
+    pub profile: &'static str,
+    /// `params` edits: the batch of the column and whether the runtime is eager.
+    pub edits: &'static [(&'static str, f64)],
+    pub help_rho: Option<f64>,
+}
+
+const EAGER_GPU_1: &[(&str, f64)] = &[("batch", 1.0), ("eager", 1.0)];
+const EAGER_GPU_32: &[(&str, f64)] = &[("batch", 32.0), ("eager", 1.0)];
+const EAGER_GPU_256: &[(&str, f64)] = &[("batch", 256.0), ("eager", 1.0)];
+const EAGER: &[(&str, f64)] = &[("eager", 1.0)];
+const COMPILED: &[(&str, f64)] = &[];
+
+/// The devices, fixed before any run. HELP measured its devices in PyTorch (eager:
+/// every operation a kernel, `none` edges computed); HW-NAS-Bench's Raspberry Pi 4
+/// runs a compiled graph, its Eyeriss and FPGA are simulators. CPUs and phones start
+/// from the Raspberry Pi 4's profile, GPUs from the RTX 3090's, the two accelerators
+/// from the Edge TPU's: the closest built-ins.
+pub const DEVICES: [Device; 22] = [
+    Device { column: "lat_ms_raspi4", profile: "rpi4", edits: COMPILED, help_rho: Some(0.890) },
+    Device {
+        column: "lat_ms_eyeriss",
+        profile: "edge-tpu",
+        edits: COMPILED,
+        help_rho: Some(0.940),
+    },
+    Device { column: "lat_ms_fpga", profile: "edge-tpu", edits: COMPILED, help_rho: Some(0.985) },
+    Device { column: "lat_ms_gold_6226", profile: "rpi4", edits: EAGER, help_rho: Some(0.989) },
+    Device { column: "lat_ms_silver_4114", profile: "rpi4", edits: EAGER, help_rho: None },
+    Device { column: "lat_ms_1080ti_1", profile: "rtx3090", edits: EAGER_GPU_1, help_rho: None },
+    Device { column: "lat_ms_1080ti_32", profile: "rtx3090", edits: EAGER_GPU_32, help_rho: None },
+    Device {
+        column: "lat_ms_1080ti_256",
+        profile: "rtx3090",
+        edits: EAGER_GPU_256,
+        help_rho: None,
+    },
+    Device { column: "lat_ms_2080ti_1", profile: "rtx3090", edits: EAGER_GPU_1, help_rho: None },
+    Device { column: "lat_ms_2080ti_32", profile: "rtx3090", edits: EAGER_GPU_32, help_rho: None },
+    Device {
+        column: "lat_ms_2080ti_256",
+        profile: "rtx3090",
+        edits: EAGER_GPU_256,
+        help_rho: None,
+    },
+    Device { column: "lat_ms_titanx_1", profile: "rtx3090", edits: EAGER_GPU_1, help_rho: None },
+    Device { column: "lat_ms_titanx_32", profile: "rtx3090", edits: EAGER_GPU_32, help_rho: None },
+    Device {
+        column: "lat_ms_titanx_256",
+        profile: "rtx3090",
+        edits: EAGER_GPU_256,
+        help_rho: None,
+    },
+    Device { column: "lat_ms_titanxp_1", profile: "rtx3090", edits: EAGER_GPU_1, help_rho: None },
+    Device { column: "lat_ms_titanxp_32", profile: "rtx3090", edits: EAGER_GPU_32, help_rho: None },
+    Device {
+        column: "lat_ms_titanxp_256",
+        profile: "rtx3090",
+        edits: EAGER_GPU_256,
+        help_rho: None,
+    },
+    Device { column: "lat_ms_titan_rtx_1", profile: "rtx3090", edits: EAGER_GPU_1, help_rho: None },
+    Device {
+        column: "lat_ms_titan_rtx_256",
+        profile: "rtx3090",
+        edits: EAGER_GPU_256,
+        help_rho: Some(0.987),
+    },
+    Device { column: "lat_ms_pixel2", profile: "rpi4", edits: EAGER, help_rho: Some(0.802) },
+    Device { column: "lat_ms_essential_ph_1", profile: "rpi4", edits: EAGER, help_rho: None },
+    Device { column: "lat_ms_samsung_s7", profile: "rpi4", edits: EAGER, help_rho: None },
+];
+
+impl Device {
+    pub fn start(&self) -> Result<Profile, String> {
+        let base = builtin(self.profile).map_err(|e| e.to_string())?;
+        base.with_values(self.edits, "set by flash hw validate from how the device was measured")
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// How well one method's predictions of the held-out networks rank and match.
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+pub struct Scores {
+    pub spearman: f64,
+    pub kendall: f64,
+    /// Mean absolute percentage error.
+    pub mape: f64,
+    /// Share of networks predicted within ±10 %.
+    pub within_10: f64,
+}
+
+pub fn scores(predicted: &[f64], measured: &[f64]) -> Scores {
+    let ape: Vec<f64> = predicted.iter().zip(measured).map(|(p, m)| (p - m).abs() / m).collect();
+    let n = ape.len().max(1) as f64;
+    Scores {
+        spearman: spearman(predicted, measured).unwrap_or(f64::NAN),
+        kendall: kendall_fast(predicted, measured).unwrap_or(f64::NAN),
+        mape: 100.0 * ape.iter().sum::<f64>() / n,
+        within_10: ape.iter().filter(|a| **a <= 0.1).count() as f64 / n,
+    }
+}
+
+/// Least squares on relative residuals, Σ((x·β − y)/y)², as the calibration's fit;
+/// columns scaled to unit size. `None` when the samples cannot determine β.
+pub fn relative_fit(x: &[Vec<f64>], y: &[f64]) -> Option<Vec<f64>> {
+    let p = x.first()?.len();
+    let mut scale = vec![0.0f64; p];
+    for row in x {
+        for (j, v) in row.iter().enumerate() {
+            scale[j] = scale[j].max(v.abs());
+        }
+    }
+    let scale: Vec<f64> = scale.iter().map(|s| if *s > 0.0 { *s } else { 1.0 }).collect();
+    let mut ata = Array2::<f64>::zeros((p, p));
+    let mut atb = Array1::<f64>::zeros(p);
+    for (row, yi) in x.iter().zip(y) {
+        let r: Vec<f64> = row.iter().zip(&scale).map(|(v, s)| v / s / yi).collect();
+        for i in 0..p {
+            atb[i] += r[i];
+            for j in 0..p {
+                ata[[i, j]] += r[i] * r[j];
+            }
+        }
+    }
+    for i in 0..p {
+        ata[[i, i]] += 1e-12 * (1.0 + ata[[i, i]]);
+    }
+    let beta = solve(ata, atb)?;
+    Some(beta.iter().zip(&scale).map(|(b, s)| b / s).collect())
+}
+
+fn predict(x: &[f64], beta: &[f64]) -> f64 {
+    x.iter().zip(beta).map(|(a, b)| a * b).sum()
+}
+
+/// What the baselines read of each cell: a constant and its MACs; a constant and how
+/// many of its edges carry each operation but `none` (the counts sum to 6).
+struct Features {
+    flops: Vec<Vec<f64>>,
+    counts: Vec<Vec<f64>>,
+}
+
+fn features(cells: &[Architecture]) -> Features {
+    let mut flops = Vec::with_capacity(cells.len());
+    let mut counts = Vec::with_capacity(cells.len());
+    for a in cells {
+        flops.push(vec![1.0, flash_nas::workload::totals(a.frame(), a.cells()).macs as f64]);
+        let ops = &a.cells()[0].coords[..6];
+        let mut row = vec![1.0];
+        for op in 1..OPS.len() as u32 {
+            row.push(ops.iter().filter(|&&o| o == op).count() as f64);
+        }
+        counts.push(row);
+    }
+    Features { flops, counts }
+}
+
+#[derive(Serialize)]
+struct Row {
+    device: &'static str,
+    profile: &'static str,
+    k: usize,
+    method: &'static str,
+    draws: usize,
+    spearman_median: f64,
+    spearman_p10: f64,
+    kendall_median: f64,
+    mape_median: f64,
+    within_10_median: f64,
+    within_10_p10: f64,
+    help_spearman: Option<f64>,
+}
+
+fn quantile(v: &mut [f64], q: f64) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[((v.len() - 1) as f64 * q).round() as usize]
+}
+
+const METHODS: [&str; 4] = [
+    "the model, calibrated",
+    "FLOPs line",
+    "linear in operation counts",
+    "the model, uncalibrated",
+];
+
+pub fn run(args: &[String]) -> Result<String, String> {
+    let (positional, opts) = options(args, &["k", "draws", "seed", "device", "markdown"])?;
+    if let Some(p) = positional.first() {
+        return Err(format!("hw validate takes only options, not '{p}'"));
+    }
+    let draws: usize = number(&opts, "draws", 100, (1, 10_000))?;
+    let seed: u64 = number(&opts, "seed", 1, (0, u64::MAX))?;
+    let markdown = text_opt(&opts, "markdown").is_some_and(|v| v == "true" || v == "1");
+    let ks: Vec<usize> = match text_opt(&opts, "k") {
+        None => vec![10, 25],
+        Some(t) => t
+            .split(',')
+            .map(|k| match k.trim().parse::<usize>() {
+                Ok(k) if (calibrate::MIN_SAMPLES..=1000).contains(&k) => Ok(k),
+                _ => Err(format!(
+                    "--k {t}: allowed whole numbers in {}..=1000, separated by commas",
+                    calibrate::MIN_SAMPLES
+                )),
+            })
+            .collect::<Result<_, _>>()?,
+    };
+    let only = text_opt(&opts, "device");
+    if let Some(d) = only {
+        if !DEVICES.iter().any(|x| x.column.trim_start_matches("lat_ms_") == d) {
+            let names: Vec<&str> =
+                DEVICES.iter().map(|x| x.column.trim_start_matches("lat_ms_")).collect();
+            return Err(format!("--device {d}: allowed one of {}", names.join(", ")));
+        }
+    }
+    let space = SearchSpace::parse("cifar10/nb201").map_err(|e| e.to_string())?;
+    let cells: Vec<Architecture> = (0..CELLS as u128)
+        .map(|r| space.decode(r).map_err(|e| e.to_string()))
+        .collect::<Result<_, _>>()?;
+    // Networks with a cell no path crosses are left out of the draws and the scores:
+    // runtimes differ on whether they run them (calibrate::degenerate).
+    let connected: Vec<usize> =
+        (0..CELLS).filter(|&i| !nb201::cut_off(&cells[i].cells()[0].coords[..6])).collect();
+    let feats = features(&cells);
+    let mut rows = Vec::new();
+    for device in DEVICES.iter().filter(|d| only.is_none_or(|o| d.column.ends_with(o))) {
+        let spec = nasbench::COLUMNS
+            .iter()
+            .find(|c| c.name == device.column)
+            .ok_or_else(|| format!("no column {}", device.column))?;
+        let measured = nasbench::column(spec).map_err(|e| e.to_string())?;
+        let start = device.start()?;
+        let prior: Vec<f64> = cells.iter().map(|a| start.cost(a).latency * 1e3).collect();
+        for &k in &ks {
+            let per_draw: Vec<Result<[Scores; 4], String>> = (0..draws)
+                .into_par_iter()
+                .map(|d| {
+                    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ (d as u64) << 20 ^ k as u64);
+                    let mut pool = connected.clone();
+                    for i in 0..k {
+                        let j = rng.random_range(i..pool.len());
+                        pool.swap(i, j);
+                    }
+                    let train: Vec<usize> = pool[..k].to_vec();
+                    let mut test: Vec<usize> = pool[k..].to_vec();
+                    test.sort_unstable();
+                    let y: Vec<f64> = test.iter().map(|&i| measured.values[i]).collect();
+                    let samples: Vec<Measured> = train
+                        .iter()
+                        .enumerate()
+                        .map(|(n, &i)| {
+                            Measured::new(&cells[i], Some(measured.values[i] * 1e-3), None, n + 2)
+                        })
+                        .collect();
+                    let fitted = calibrate::fit(&start, &samples)
+                        .map_err(|e| format!("{}: {e}", device.column))?;
+                    let model: Vec<f64> =
+                        test.iter().map(|&i| fitted.cost(&cells[i]).latency * 1e3).collect();
+                    let train_y: Vec<f64> = train.iter().map(|&i| measured.values[i]).collect();
+                    let line = |x: &[Vec<f64>]| -> Vec<f64> {
+                        let tx: Vec<Vec<f64>> = train.iter().map(|&i| x[i].clone()).collect();
+                        match relative_fit(&tx, &train_y) {
+                            Some(beta) => test.iter().map(|&i| predict(&x[i], &beta)).collect(),
+                            None => vec![f64::NAN; test.len()],
+                        }
+                    };
+                    let uncalibrated: Vec<f64> = test.iter().map(|&i| prior[i]).collect();
+                    Ok([
+                        scores(&model, &y),
+                        scores(&line(&feats.flops), &y),
+                        scores(&line(&feats.counts), &y),
+                        scores(&uncalibrated, &y),
+                    ])
+                })
+                .collect();
+            let per_draw: Vec<[Scores; 4]> = per_draw.into_iter().collect::<Result<_, _>>()?;
+            for (m, method) in METHODS.iter().enumerate() {
+                let pick = |f: fn(&Scores) -> f64| -> Vec<f64> {
+                    per_draw.iter().map(|s| f(&s[m])).collect()
+                };
+                let (mut rho, mut tau, mut mape, mut w10) = (
+                    pick(|s| s.spearman),
+                    pick(|s| s.kendall),
+                    pick(|s| s.mape),
+                    pick(|s| s.within_10),
+                );
+                rows.push(Row {
+                    device: device.column.trim_start_matches("lat_ms_"),
+                    profile: device.profile,
+                    k,
+                    method,
+                    draws,
+                    spearman_median: quantile(&mut rho, 0.5),
+                    spearman_p10: quantile(&mut rho, 0.1),
+                    kendall_median: quantile(&mut tau, 0.5),
+                    mape_median: quantile(&mut mape, 0.5),
+                    within_10_median: quantile(&mut w10, 0.5),
+                    within_10_p10: quantile(&mut w10, 0.1),
+                    help_spearman: device.help_rho,
+                });
+            }
+            eprintln!("validate: {} k = {k} done", device.column);
+        }
+    }
+    if !markdown {
+        return json(&rows);
+    }
+    let mut out = String::from("| device | start | k | method | ρ (median) | ρ (10th pct.) | τ | MAPE % | within ±10 % (median) | within ±10 % (10th pct.) | HELP ρ (k = 10) |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for r in &rows {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {:.3} | {:.3} | {:.3} | {:.1} | {:.0} % | {:.0} % | {} |\n",
+            r.device,
+            r.profile,
+            r.k,
+            r.method,
+            r.spearman_median,
+            r.spearman_p10,
+            r.kendall_median,
+            r.mape_median,
+            100.0 * r.within_10_median,
+            100.0 * r.within_10_p10,
+            r.help_spearman.map_or("–".to_string(), |h| format!("{h:.3}")),
+        ));
+    }
+    Ok(out.trim_end().to_string())
+}
+
+/// One device's price per operation, fitted to all its connected cells.
+#[derive(Serialize)]
+struct OpCosts {
+    device: &'static str,
+    /// Milliseconds: the constant, then one edge of each operation but `none`, in
+    /// [`OPS`]' order (skip_connect, avg_pool_3x3, nor_conv_1x1, nor_conv_3x3).
+    ms: Vec<f64>,
+    spearman: f64,
+    mape: f64,
+    within_10: f64,
+}
+
+/// `flash hw op-costs`: a line in the operation counts fitted (relative least squares)
+/// to every connected cell of each device. A model that prices each operation and adds
+/// the prices cannot beat this fit on its own training data, so its share within ±10 %
+/// is the ceiling of such models there; a price out of line (a pool dearer than a 1×1
+/// convolution) names what a device does that a roofline does not.
+pub fn op_costs(args: &[String]) -> Result<String, String> {
+    let markdown = match args {
+        [] => false,
+        [flag] if flag == "--markdown" => true,
+        _ => return Err("hw op-costs takes no arguments but --markdown".into()),
+    };
+    let space = SearchSpace::parse("cifar10/nb201").map_err(|e| e.to_string())?;
+    let cells: Vec<Architecture> = (0..CELLS as u128)
+        .map(|r| space.decode(r).map_err(|e| e.to_string()))
+        .collect::<Result<_, _>>()?;
+    let connected: Vec<usize> =
+        (0..CELLS).filter(|&i| !nb201::cut_off(&cells[i].cells()[0].coords[..6])).collect();
+    let counts = features(&cells).counts;
+    let x: Vec<Vec<f64>> = connected.iter().map(|&i| counts[i].clone()).collect();
+    let mut rows = Vec::new();
+    for device in &DEVICES {
+        let spec = nasbench::COLUMNS
+            .iter()
+            .find(|c| c.name == device.column)
+            .ok_or_else(|| format!("no column {}", device.column))?;
+        let measured = nasbench::column(spec).map_err(|e| e.to_string())?;
+        let y: Vec<f64> = connected.iter().map(|&i| measured.values[i]).collect();
+        let beta = relative_fit(&x, &y)
+            .ok_or_else(|| format!("{}: the operation counts cannot be fitted", device.column))?;
+        let fit: Vec<f64> = x.iter().map(|row| predict(row, &beta)).collect();
+        let s = scores(&fit, &y);
+        rows.push(OpCosts {
+            device: device.column.trim_start_matches("lat_ms_"),
+            ms: beta,
+            spearman: s.spearman,
+            mape: s.mape,
+            within_10: s.within_10,
+        });
+    }
+    if !markdown {
+        return json(&rows);
+    }
+    let mut out = String::from("| device | constant (ms) | skip_connect | avg_pool_3x3 | nor_conv_1x1 | nor_conv_3x3 | ρ | MAPE % | within ±10 % |\n|---|---|---|---|---|---|---|---|---|\n");
+    for r in &rows {
+        let ms: Vec<String> = r.ms.iter().map(|v| format!("{v:.3}")).collect();
+        out.push_str(&format!(
+            "| {} | {} | {:.3} | {:.1} | {:.0} % |\n",
+            r.device,
+            ms.join(" | "),
+            r.spearman,
+            r.mape,
+            100.0 * r.within_10
+        ));
+    }
+    Ok(out.trim_end().to_string())
+}
