@@ -29,7 +29,7 @@ fi
 echo "ok: dist/ has no faultPanic"
 # The benchmarks' and the device's exports live in www/pkg-train or the bench build, not in the
 # core a first visit downloads.
-for name in shgoRun hwMeasure playgroundCalibrate; do
+for name in shgoRun hwMeasure playgroundCalibrate playgroundAgainstMeasured; do
   if grep -q "$name" dist/www/pkg/flash_nas.js; then
     echo "dist/www/pkg exports $name: it belongs to the bench or device feature" >&2
     exit 1

@@ -763,6 +763,148 @@ pub fn calibration(samples: &[Measured], before: &Profile, after: &Profile) -> R
     Ok(Chart { svg, width: SIZE.0, height: SIZE.1, points, note: String::new(), alt })
 }
 
+/// A device's measured latency against its calibrated model for every network it
+/// was judged on (thinned to [`MAX_DRAWN`]), the networks it was fitted on, and the
+/// search's pick (`(cell, measured ms, model ms)`), with the lines where the model
+/// is exact and ±10 % off; log axes, as latencies span a decade or more.
+pub fn against_measured(
+    a: &crate::hardware::devices::Against,
+    pick: Option<(&str, f64, f64)>,
+) -> Result<Chart> {
+    use crate::nasbench::cell_of_row;
+    use crate::space::nb201::cell_string;
+    let name = |row: usize| cell_string(&cell_of_row(row));
+    let train: Vec<(f64, f64, usize)> = (0..a.train.len())
+        .map(|i| (a.train_measured_ms[i], a.train_model_ms[i], a.train[i]))
+        .collect();
+    let drawn: Vec<usize> = thin(a.test.len(), MAX_DRAWN).collect();
+    let (lo, hi) = span(
+        a.measured_ms
+            .iter()
+            .chain(&a.model_ms)
+            .chain(train.iter().flat_map(|t| [&t.0, &t.1]))
+            .copied()
+            .filter(|v| *v > 0.0),
+    );
+    let (lo, hi) = (lo * 0.8, hi * 1.25);
+    let mut svg = String::new();
+    let mut points = Vec::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| draw_err(&e))?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(
+                format!(
+                    "{}: the model calibrated on {} against the measurement",
+                    a.device.name,
+                    a.train.len()
+                ),
+                ("sans-serif", 16),
+            )
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(60)
+            .build_cartesian_2d((lo..hi).log_scale(), (lo..hi).log_scale())
+            .map_err(|e| draw_err(&e))?;
+        chart
+            .configure_mesh()
+            .x_desc("measured (ms)")
+            .y_desc("model, calibrated (ms)")
+            .light_line_style(WHITE)
+            .draw()
+            .map_err(|e| draw_err(&e))?;
+        chart
+            .draw_series(LineSeries::new([(lo, lo), (hi, hi)], BLACK.mix(0.5)))
+            .map_err(|e| draw_err(&e))?
+            .label("model = measured")
+            .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], BLACK.mix(0.5)));
+        let band = RGBColor(120, 120, 120).mix(0.6);
+        chart
+            .draw_series(LineSeries::new([(lo, lo * 1.1), (hi / 1.1, hi)], band))
+            .map_err(|e| draw_err(&e))?
+            .label("±10 %")
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], band));
+        chart
+            .draw_series(LineSeries::new([(lo / 0.9, lo), (hi, hi * 0.9)], band))
+            .map_err(|e| draw_err(&e))?;
+        let grey = RGBColor(150, 150, 150);
+        chart
+            .draw_series(
+                drawn
+                    .iter()
+                    .map(|&i| Circle::new((a.measured_ms[i], a.model_ms[i]), 2, grey.filled())),
+            )
+            .map_err(|e| draw_err(&e))?
+            .label(format!("judged ({} of {} drawn)", drawn.len(), a.test.len()))
+            .legend(move |(x, y)| Circle::new((x + 10, y), 3, grey.filled()));
+        chart
+            .draw_series(train.iter().map(|t| Circle::new((t.0, t.1), 4, BLUE.filled())))
+            .map_err(|e| draw_err(&e))?
+            .label("fitted on")
+            .legend(|(x, y)| Circle::new((x + 10, y), 4, BLUE.filled()));
+        if let Some((_, m, p)) = pick {
+            chart
+                .draw_series([Cross::new((m, p), 7, RED.stroke_width(3))])
+                .map_err(|e| draw_err(&e))?
+                .label("the network found")
+                .legend(|(x, y)| Cross::new((x + 10, y), 5, RED.stroke_width(3)));
+        }
+        for &i in &drawn {
+            let (x, y) = chart.backend_coord(&(a.measured_ms[i], a.model_ms[i]));
+            points.push(Hover {
+                x,
+                y,
+                label: format!(
+                    "{}: measured {:.3} ms, model {:.3} ms",
+                    name(a.test[i]),
+                    a.measured_ms[i],
+                    a.model_ms[i]
+                ),
+            });
+        }
+        for t in &train {
+            let (x, y) = chart.backend_coord(&(t.0, t.1));
+            points.push(Hover {
+                x,
+                y,
+                label: format!(
+                    "fitted on {}: measured {:.3} ms, model {:.3} ms",
+                    name(t.2),
+                    t.0,
+                    t.1
+                ),
+            });
+        }
+        if let Some((arch, m, p)) = pick {
+            let (x, y) = chart.backend_coord(&(m, p));
+            points.push(Hover {
+                x,
+                y,
+                label: format!("found {arch}: measured {m:.3} ms, model {p:.3} ms"),
+            });
+        }
+        legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+        root.present().map_err(|e| draw_err(&e))?;
+    }
+    let note = if drawn.len() < a.test.len() {
+        format!(
+            "{} of the {} judged networks are drawn (one in {}); the figures are over all of them.",
+            drawn.len(),
+            a.test.len(),
+            a.test.len().div_ceil(MAX_DRAWN)
+        )
+    } else {
+        String::new()
+    };
+    let alt = format!(
+        "the calibrated model's latency against the measured latency on {}, for {} networks it was judged on and the {} it was fitted on, with the lines where the model is exact and 10 % off",
+        a.device.name,
+        a.test.len(),
+        a.train.len()
+    );
+    Ok(Chart { svg, width: SIZE.0, height: SIZE.1, points, note, alt })
+}
+
 /// The network as a diagram: one row per part (stem, each cell, head), a box
 /// per layer (its role and output channels), a line from a layer to the next,
 /// and an arc for every read that skips layers (dense concatenations, residual

@@ -79,6 +79,13 @@ pub fn numbers() -> Vec<NumberField> {
     vec![
         measured_networks(),
         NumberField {
+            key: "against-networks",
+            label: "Measured networks",
+            min: crate::hardware::devices::K_RANGE.0 as f64,
+            max: crate::hardware::devices::K_RANGE.1 as f64,
+            default: 10.0,
+        },
+        NumberField {
             key: "train-networks",
             label: "Networks",
             min: 1.0,

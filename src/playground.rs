@@ -665,6 +665,98 @@ pub fn calibrate(state: &State, csv: &str) -> crate::Result<Calibration> {
     Ok(Calibration { params: crate::state::params_text(&base, &calibrated), report, chart })
 }
 
+/// The model of a link's measured latency device against its measurements: the
+/// device's start (hardware::devices) calibrated on `k` of its networks, drawn by
+/// the link's seed, and judged on all the others; the network found (`arch`, the
+/// page's result) measured beside its modelled latency.
+#[derive(Clone, Debug, Serialize)]
+pub struct AgainstMeasured {
+    pub device: String,
+    /// The profile the calibration started from, in words.
+    pub start: String,
+    pub k: usize,
+    /// Networks judged (every connected network but the k).
+    pub judged: usize,
+    pub calibrated: hardware::devices::Scores,
+    pub uncalibrated: hardware::devices::Scores,
+    /// HELP's published Spearman ρ after 10 samples, where it has one.
+    pub help_rho: Option<f64>,
+    /// The fitted parameters that moved: key, unit, before, after.
+    pub moved: Vec<(String, String, f64, f64)>,
+    pub pick: Option<PickLatency>,
+    pub chart: Option<Chart>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PickLatency {
+    pub arch: String,
+    pub measured_ms: f64,
+    pub model_ms: f64,
+    pub uncalibrated_ms: f64,
+}
+
+pub fn against_measured(
+    state: &State,
+    k: usize,
+    arch: Option<&str>,
+) -> crate::Result<AgainstMeasured> {
+    use hardware::devices::{self, Against};
+    use hardware::HardwareModel;
+    if state.latency.is_empty() {
+        return Err(crate::Error::field(
+            "latency",
+            "the profile's model",
+            "a measured device: the model is judged against a device's measurements",
+        ));
+    }
+    let device = devices::find(&state.latency)?;
+    let a = Against::run(device, k, state.seed ^ k as u64)?;
+    let pick = match arch {
+        None => None,
+        Some(text) => {
+            let net = Architecture::parse(&crate::space::nb201::qualified(text))?;
+            if net.frame().family != crate::space::Family::Nb201 {
+                None
+            } else {
+                let measured = device.column()?.of(net.cells());
+                Some(PickLatency {
+                    arch: text.to_string(),
+                    measured_ms: measured,
+                    model_ms: a.calibrated.cost(&net).latency * 1e3,
+                    uncalibrated_ms: a.start.cost(&net).latency * 1e3,
+                })
+            }
+        }
+    };
+    let moved = a
+        .calibrated
+        .specs()
+        .iter()
+        .filter(|s| s.fit.is_some())
+        .filter_map(|s| {
+            let (before, after) = (a.start.value(s.key)?, a.calibrated.value(s.key)?);
+            (before != after).then(|| (s.key.to_string(), s.unit.to_string(), before, after))
+        })
+        .collect();
+    let chart = chart::against_measured(
+        &a,
+        pick.as_ref().map(|p| (p.arch.as_str(), p.measured_ms, p.model_ms)),
+    )
+    .ok();
+    Ok(AgainstMeasured {
+        device: device.name.to_string(),
+        start: device.start_text(),
+        k,
+        judged: a.test.len(),
+        calibrated: a.scores(),
+        uncalibrated: a.uncalibrated_scores(),
+        help_rho: device.help_rho,
+        moved,
+        pick,
+        chart,
+    })
+}
+
 /// The `params` text of the measured `device` profile (from `hwProbe`'s roofs).
 pub fn device_params(gemm_gflops: f64, copy_gbs: f64) -> crate::Result<String> {
     let probe = hardware::measure::Probe { gemm_gflops, copy_gbs };

@@ -192,13 +192,19 @@ impl State {
                 OwnSamples::parse(value)?;
                 self.own = value.to_string();
             }
+            // Empty is the default each select offers first: the profile's model, the
+            // data set's longest training.
             "latency" => {
-                crate::nasbench::device(value).map_err(|e| e.to_string())?;
+                if !value.is_empty() {
+                    crate::nasbench::device(value).map_err(|e| e.to_string())?;
+                }
                 self.latency = value.to_string();
             }
             "acc" => {
-                crate::nasbench::spec(value, crate::nasbench::Figure::Accuracy)
-                    .map_err(|e| e.to_string())?;
+                if !value.is_empty() {
+                    crate::nasbench::spec(value, crate::nasbench::Figure::Accuracy)
+                        .map_err(|e| e.to_string())?;
+                }
                 self.acc = value.to_string();
             }
             "n" => {

@@ -327,6 +327,17 @@ pub fn playground_calibrate(query: &str, csv: &str) -> Result<JsValue, JsError> 
     to_js(&crate::playground::calibrate(&state, csv).map_err(core_error)?)
 }
 
+#[cfg(feature = "device")]
+/// The link's measured latency device against its calibrated model: scores on every
+/// network not fitted on, the network found (`arch`, may be empty) and a chart.
+#[wasm_bindgen(js_name = playgroundAgainstMeasured)]
+pub fn playground_against_measured(query: &str, k: u32, arch: &str) -> Result<JsValue, JsError> {
+    let state = crate::state::State::decode(query).state;
+    let k = k as usize;
+    let arch = (!arch.is_empty()).then_some(arch);
+    to_js(&crate::playground::against_measured(&state, k, arch).map_err(core_error)?)
+}
+
 /// The `params` text after setting one parameter of the link's profile (checked).
 #[wasm_bindgen(js_name = editParams)]
 pub fn edit_params(query: &str, key: &str, value: &str) -> Result<String, JsError> {

@@ -209,6 +209,31 @@ fn hw_calibrate_reads_nb201_cells_and_scores_the_held_out_rows() {
     assert!(err.contains("line 2") && err.contains("arch"), "{err}");
 }
 
+/// The page's "Model against measurement" is one draw of `flash hw validate`: the
+/// same seed draws the same networks, and the calibrated model scores the same.
+#[test]
+fn hw_validate_one_draw_is_what_the_page_shows() {
+    let (code, out, err) = flash(&[
+        "hw", "validate", "--device", "1080ti_1", "--k", "10", "--draws", "1", "--seed", "7",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let model = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["method"] == "the model, calibrated")
+        .expect("the model's row");
+    let state = flash_nas::state::State::decode(
+        "v=1&space=cifar10%2Fnb201&profile=rtx3090&latency=1080ti_1&seed=7",
+    )
+    .state;
+    let page = flash_nas::playground::against_measured(&state, 10, None).unwrap();
+    assert_eq!(model["spearman_median"].as_f64().unwrap(), page.calibrated.spearman);
+    assert_eq!(model["mape_median"].as_f64().unwrap(), page.calibrated.mape);
+    assert_eq!(model["within_10_median"].as_f64().unwrap(), page.calibrated.within_10);
+}
+
 #[test]
 fn search_prints_json_a_table_and_named_errors() {
     let (code, out, _) =

@@ -109,6 +109,19 @@ fn state_links_match_their_snapshot() {
     check("state-links.json", serde_json::Value::Array(decoded));
 }
 
+/// The "10 measurements are enough?" lesson's device against its model calibrated
+/// on 10 of its networks, natively; tests/wasm.rs computes the same in the browser.
+/// (Its correctness: tests/cli.rs, `hw_validate_one_draw_is_what_the_page_shows`, and
+/// tests/nb201.rs.)
+#[test]
+fn against_measured_matches_its_snapshot() {
+    check("against-measured.json", against_measured_fingerprint());
+}
+
+#[path = "support/against.rs"]
+mod against;
+use against::against_measured_fingerprint;
+
 /// The playground's results for shared links, natively: the page (tests/e2e),
 /// `flash playground` (tests/cli.rs) and the wasm build (tests/wasm.rs) must
 /// show exactly these.

@@ -228,4 +228,81 @@ fn links_name_the_benchmark_and_refuse_what_does_not_fit_it() {
         let d = State::decode(bad);
         assert!(d.notices.iter().any(|n| n.field == field), "{bad}: {:?}", d.notices);
     }
+    // The first choice of each select, empty, is the default: back to the profile's model
+    // and the data set's longest training, without a notice.
+    let mut changes = std::collections::BTreeMap::new();
+    changes.insert("latency".to_string(), serde_json::json!(""));
+    changes.insert("acc".to_string(), serde_json::json!(""));
+    let back = d_state(link).edit(&changes);
+    assert!(back.notices.is_empty(), "{:?}", back.notices);
+    assert_eq!(back.state.latency, "");
+    assert_eq!(back.state.acc, "");
+    assert!(!back.state.encode().contains("latency=") && !back.state.encode().contains("acc="));
+}
+
+fn d_state(link: &str) -> State {
+    State::decode(link).state
+}
+
+/// A measured device against its model calibrated on k of its networks: the k and
+/// the judged networks split the connected cells, every figure is over the judged
+/// ones (recounted here), and the network found reads its measurement from the table.
+#[test]
+fn a_device_model_is_judged_on_every_network_it_was_not_fitted_on() {
+    use flash_nas::hardware::devices::{self, Against};
+    let device = devices::find("raspi4").unwrap();
+    let a = Against::run(device, 10, 3).unwrap();
+    let cells = devices::networks().unwrap();
+    let connected = devices::connected(&cells);
+    assert_eq!(connected.len(), 15_284, "the 341 cells no path crosses are left out");
+    let mut all: Vec<usize> = a.train.iter().chain(&a.test).copied().collect();
+    all.sort_unstable();
+    assert_eq!(all, connected, "fitted and judged split the connected cells");
+    assert_eq!(a.test.len(), 15_274);
+    let column = nasbench::column(nasbench::device("raspi4").unwrap()).unwrap();
+    for (i, &r) in a.test.iter().enumerate().step_by(997) {
+        assert_eq!(a.measured_ms[i], column.values[r]);
+    }
+    let within = a
+        .model_ms
+        .iter()
+        .zip(&a.measured_ms)
+        .filter(|(p, m)| ((*p - *m) / *m).abs() <= 0.1)
+        .count() as f64
+        / a.test.len() as f64;
+    assert_eq!(a.scores().within_10, within);
+    // Calibration moved the model towards the device: a lower mean error than the start.
+    assert!(a.scores().mape < a.uncalibrated_scores().mape);
+
+    let state = State::decode(
+        "v=1&space=cifar10%2Fnb201&profile=rpi4&latency=raspi4&seed=3&goal=max-accuracy%2Clatency%3C%3D25",
+    )
+    .state;
+    let found = format!("cifar10/nb201/{RESNET}");
+    let page = flash_nas::playground::against_measured(&state, 10, Some(&found)).unwrap();
+    // A bare cell string, as the benchmark's tables write it, is the same network.
+    let bare = flash_nas::playground::against_measured(&state, 10, Some(RESNET)).unwrap();
+    assert_eq!(bare.pick.unwrap().measured_ms, page.pick.as_ref().unwrap().measured_ms);
+    let pick = page.pick.unwrap();
+    assert_eq!(pick.measured_ms, column.of(arch(RESNET).cells()));
+    assert!(pick.model_ms > 0.0 && pick.uncalibrated_ms > 0.0);
+    assert_eq!(page.judged, 15_274);
+    assert!(page.chart.is_some());
+    // Without a measured device, and with k out of range, the error names the field.
+    let no_device = State::decode("v=1&space=cifar10%2Fnb201&profile=rpi4").state;
+    let e = flash_nas::playground::against_measured(&no_device, 10, None).unwrap_err().to_string();
+    assert!(e.contains("latency"), "{e}");
+    let e = flash_nas::playground::against_measured(&state, 2, None).unwrap_err().to_string();
+    assert!(e.contains("measured networks") && e.contains("..=1000"), "{e}");
+}
+
+/// Every device's start calibrates from the fewest networks the page allows.
+#[test]
+fn every_measured_device_calibrates_from_the_fewest_networks_allowed() {
+    use flash_nas::hardware::devices::{Against, DEVICES, K_RANGE};
+    for device in &DEVICES {
+        let a = Against::run(device, K_RANGE.0, 1);
+        assert!(a.is_ok(), "{}: {:?}", device.name, a.err());
+    }
+    assert!(Against::run(&DEVICES[0], K_RANGE.0 - 1, 1).is_err());
 }

@@ -214,6 +214,20 @@ fn links_decode_in_wasm_as_natively() {
     );
 }
 
+#[path = "support/against.rs"]
+mod against;
+
+#[wasm_bindgen_test]
+fn a_device_against_its_calibrated_model_matches_native_in_wasm() {
+    // Written by tests/golden.rs (against_measured_matches_its_snapshot): the same
+    // draw, fit, scores, network found and chart bytes.
+    load_nb201();
+    assert_eq!(
+        against::against_measured_fingerprint(),
+        golden(include_str!("golden/against-measured.json"))
+    );
+}
+
 /// The NAS-Bench-201 columns the golden links read, through the shell as the page loads them
 /// (natively they are compiled in; the page fetches them).
 fn load_nb201() {
@@ -223,6 +237,7 @@ fn load_nb201() {
         ("cifar100_test_12ep", include_str!("../data/nb201/cifar100_test_12ep.csv")),
         ("lat_ms_raspi4", include_str!("../data/nb201/lat_ms_raspi4.csv")),
         ("lat_ms_2080ti_1", include_str!("../data/nb201/lat_ms_2080ti_1.csv")),
+        ("lat_ms_1080ti_1", include_str!("../data/nb201/lat_ms_1080ti_1.csv")),
     ] {
         flash_nas::wasm::nb201_load(name, text).unwrap();
     }

@@ -34,6 +34,7 @@ export function buildControls(schema) {
   numberField($('seed'), schema.seed);
   const numbers = Object.fromEntries(schema.numbers.map((n) => [n.key, n]));
   numberField($('measure-n'), numbers['measure-networks']);
+  numberField($('against-k'), numbers['against-networks']);
   numberField($('train-k'), numbers['train-networks']);
   numberField($('train-seed'), numbers['train-seed']);
   $('limits').replaceChildren(...schema.limits.flatMap((l) => {
@@ -189,6 +190,7 @@ export function fillControls(state) {
   } catch { /* a checked state always has a valid space */ }
   $('sample-set').value = state.samples;
   $('latency-source').value = state.latency;
+  $('against-box').hidden = !state.latency;
   $('bench-acc').value = state.acc;
   $('bench-n').value = String(state.n);
   $('goal').value = state.goal;
@@ -245,6 +247,7 @@ export function commit(state) {
   $('profile').value = state.profile;
   $('sample-set').value = state.samples;
   $('latency-source').value = state.latency;
+  $('against-box').hidden = !state.latency;
   $('solver').value = state.solver;
   $('cost').value = state.cost;
   app.editedAt = performance.now();

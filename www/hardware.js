@@ -9,7 +9,7 @@ import { chartInto } from './charts.js';
 let ctx = null; // {app, edited, currentQuery, showError}
 let device = null;
 
-/** The module with the device exports (playgroundCalibrate, deviceParams, measurementCsv). */
+/** The module with the device exports (playgroundCalibrate, playgroundAgainstMeasured, deviceParams, measurementCsv). */
 async function deviceCore() {
   if (!device) {
     device = import('./pkg-train/flash_nas.js').then(async (m) => {
@@ -68,6 +68,56 @@ async function calibrate(query, csv, profile) {
   $('calib-chart').closest('details').open = true;
   ctx.edited({ profile, params: c.params, knobs: '' });
   return true;
+}
+
+const ms = (x) => `${x.toPrecision(3)} ms`;
+const scoreText = (s) => `ρ ${s.spearman.toFixed(3)}, τ ${s.kendall.toFixed(3)}, MAPE ${s.mape.toFixed(1)} %, ${(100 * s.within_10).toFixed(0)} % within ±10 %`;
+
+/** The link's measured device against its model calibrated on k of its networks (the core draws them). */
+async function against() {
+  let k;
+  try {
+    k = formNumber('against-networks', $('against-k').value);
+  } catch (e) {
+    ctx.showError($('against-k'), $('against-error'), String(e.message || e));
+    return;
+  }
+  ctx.showError($('against-k'), $('against-error'), '');
+  $('against-run').disabled = true;
+  $('against-status').textContent = `Calibrating on ${k} measured networks and predicting the others…`;
+  let a;
+  try {
+    const core = await deviceCore();
+    const query = ctx.currentQuery();
+    // This module is a core of its own: it reads the device's column as the search worker does.
+    for (const name of core.nb201Missing(query)) {
+      const response = await fetch(new URL(`../data/nb201/${name}.csv`, import.meta.url));
+      if (!response.ok) throw new Error(`cannot load data/nb201/${name}.csv (HTTP ${response.status})`);
+      core.nb201Load(name, await response.text());
+    }
+    a = core.playgroundAgainstMeasured(query, k, ctx.app.view?.result?.best?.arch ?? '');
+  } catch (e) {
+    $('against-status').textContent = '';
+    ctx.showError($('against-k'), $('against-error'), String(e.message || e));
+    return;
+  } finally {
+    $('against-run').disabled = false;
+  }
+  $('against-status').textContent = `${a.device}: ${a.start} calibrated on ${a.k} measured networks, judged on the other ${a.judged.toLocaleString('en')}.`;
+  const rows = [
+    ['calibrated, on the others', scoreText(a.calibrated)],
+    ['uncalibrated, on the same', scoreText(a.uncalibrated)],
+  ];
+  if (a.help_rho != null) rows.push(['HELP, published (ρ after 10 samples)', `ρ ${a.help_rho.toFixed(3)}`]);
+  if (a.pick) {
+    rows.push(['the network found', `measured ${ms(a.pick.measured_ms)}, model ${ms(a.pick.model_ms)} (uncalibrated ${ms(a.pick.uncalibrated_ms)})`]);
+  }
+  for (const [key, unit, before, after] of a.moved) {
+    rows.push([`${key} (${unit})`, `${before.toPrecision(3)} → ${after.toPrecision(3)}`]);
+  }
+  $('against-fit').replaceChildren(...dl(rows));
+  chartInto($('against-chart'), a.chart);
+  $('against-note').textContent = a.chart?.note ?? '';
 }
 
 function setRunning(running) {
@@ -140,6 +190,7 @@ export function initHardware(context) {
   ctx = context;
   $('calib-run').addEventListener('click', () => calibrate(ctx.currentQuery(), $('calib-csv').value, ctx.app.state.profile));
   $('measure-start').addEventListener('click', measure);
+  $('against-run').addEventListener('click', against);
   $('measure-cancel').addEventListener('click', () => {
     stop();
     $('measure-status').textContent = 'Cancelled; nothing changed.';

@@ -13,6 +13,7 @@
 //! sets the models beside figures others published.
 
 pub mod calibrate;
+pub mod devices;
 pub mod imc;
 pub mod kind;
 pub mod measure;

@@ -133,7 +133,7 @@ test('every built-in profile runs, and a bad parameter is named with its range',
   }
   await page.selectOption('#profile', 'rpi4');
   await page.waitForFunction(() => /rpi4/.test(document.getElementById('r-hardware').textContent));
-  await page.click('#panel-hardware summary');
+  await page.click('#panel-hardware details:has(#params) > summary');
   const field = page.locator('#params input[data-key="bandwidth_gbs"]');
   await field.fill('-3');
   await field.dispatchEvent('change');
@@ -388,6 +388,33 @@ test('pasted measurements calibrate the profile and the fit is drawn', async () 
   await page.fill('#calib-csv', 'arch,latency_ms\nnot-an-arch,3\n');
   await page.click('#calib-run');
   assert.match(await page.textContent('#calib-error'), /line 2/);
+});
+
+test('a measured device against its calibrated model: the lesson shows what the core computes', async () => {
+  const lesson = JSON.parse(await readFile(join(root, 'data/lessons.json'), 'utf8')).lessons.find((l) => l.id === 'ten-measurements');
+  const want = await golden('against-measured.json');
+  await open(page, `?${lesson.link}`);
+  assert.equal(await page.textContent('#r-arch'), want.pick.arch, 'the network found is the one the golden file measured');
+  await page.click('#against-box summary');
+  assert.equal(await page.inputValue('#against-k'), '10');
+  await page.click('#against-run');
+  await page.waitForFunction(() => document.querySelector('#against-fit').textContent.includes('the network found') || !document.querySelector('#against-error').hidden, null, { timeout: 60000 });
+  assert.ok(await page.isHidden('#against-error'), await page.textContent('#against-error'));
+  const fit = await page.textContent('#against-fit');
+  assert.ok(fit.includes(`ρ ${want.calibrated.spearman.toFixed(3)}`), fit);
+  assert.ok(fit.includes(`MAPE ${want.calibrated.mape.toFixed(1)} %`), fit);
+  assert.ok(fit.includes(`${(100 * want.calibrated.within_10).toFixed(0)} % within ±10 %`), fit);
+  assert.ok(fit.includes(`measured ${want.pick.measured_ms.toPrecision(3)} ms, model ${want.pick.model_ms.toPrecision(3)} ms`), fit);
+  assert.match(await page.textContent('#against-status'), /judged on the other 15,274/);
+  assert.equal(await page.locator('#against-chart svg').count(), 1);
+  // A k out of range is named with its range; the last figures stay.
+  await page.fill('#against-k', '2');
+  await page.click('#against-run');
+  assert.match(await page.textContent('#against-error'), /Measured networks.*8\.\.=1000/);
+  assert.equal(await page.textContent('#against-fit'), fit);
+  // Without a measured device there is nothing to compare against: the panel hides.
+  await edit(page, () => page.selectOption('#latency-source', ''));
+  assert.ok(await page.isHidden('#against-box'));
 });
 
 test('this device: measured in a worker, calibrated, and cancellable', async () => {

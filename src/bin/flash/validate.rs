@@ -6,124 +6,14 @@
 
 use crate::args::{json, number, options, text_opt};
 use flash_nas::hardware::calibrate::{self, Measured};
-use flash_nas::hardware::{builtin, HardwareModel, Profile};
+use flash_nas::hardware::devices::{self, scores, Scores, DEVICES};
+use flash_nas::hardware::HardwareModel;
 use flash_nas::linalg::solve;
-use flash_nas::nasbench::{self, CELLS};
-use flash_nas::predictor::{kendall_fast, spearman};
-use flash_nas::space::nb201::{self, OPS};
-use flash_nas::{Architecture, SearchSpace};
+use flash_nas::space::nb201::OPS;
+use flash_nas::Architecture;
 use ndarray::{Array1, Array2};
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::Serialize;
-
-/// How each device is started: the closest built-in profile, the runtime's
-/// parameters (batch, eager) from how the device was measured, and HELP's published
-/// Spearman ρ after 10 samples where Table 3 of Lee et al. (NeurIPS 2021) has one.
-pub struct Device {
-    pub column: &'static str,
-    pub profile: &'static str,
-    /// `params` edits: the batch of the column and whether the runtime is eager.
-    pub edits: &'static [(&'static str, f64)],
-    pub help_rho: Option<f64>,
-}
-
-const EAGER_GPU_1: &[(&str, f64)] = &[("batch", 1.0), ("eager", 1.0)];
-const EAGER_GPU_32: &[(&str, f64)] = &[("batch", 32.0), ("eager", 1.0)];
-const EAGER_GPU_256: &[(&str, f64)] = &[("batch", 256.0), ("eager", 1.0)];
-const EAGER: &[(&str, f64)] = &[("eager", 1.0)];
-const COMPILED: &[(&str, f64)] = &[];
-
-/// The devices, fixed before any run. HELP measured its devices in PyTorch (eager:
-/// every operation a kernel, `none` edges computed); HW-NAS-Bench's Raspberry Pi 4
-/// runs a compiled graph, its Eyeriss and FPGA are simulators. CPUs and phones start
-/// from the Raspberry Pi 4's profile, GPUs from the RTX 3090's, the two accelerators
-/// from the Edge TPU's: the closest built-ins.
-pub const DEVICES: [Device; 22] = [
-    Device { column: "lat_ms_raspi4", profile: "rpi4", edits: COMPILED, help_rho: Some(0.890) },
-    Device {
-        column: "lat_ms_eyeriss",
-        profile: "edge-tpu",
-        edits: COMPILED,
-        help_rho: Some(0.940),
-    },
-    Device { column: "lat_ms_fpga", profile: "edge-tpu", edits: COMPILED, help_rho: Some(0.985) },
-    Device { column: "lat_ms_gold_6226", profile: "rpi4", edits: EAGER, help_rho: Some(0.989) },
-    Device { column: "lat_ms_silver_4114", profile: "rpi4", edits: EAGER, help_rho: None },
-    Device { column: "lat_ms_1080ti_1", profile: "rtx3090", edits: EAGER_GPU_1, help_rho: None },
-    Device { column: "lat_ms_1080ti_32", profile: "rtx3090", edits: EAGER_GPU_32, help_rho: None },
-    Device {
-        column: "lat_ms_1080ti_256",
-        profile: "rtx3090",
-        edits: EAGER_GPU_256,
-        help_rho: None,
-    },
-    Device { column: "lat_ms_2080ti_1", profile: "rtx3090", edits: EAGER_GPU_1, help_rho: None },
-    Device { column: "lat_ms_2080ti_32", profile: "rtx3090", edits: EAGER_GPU_32, help_rho: None },
-    Device {
-        column: "lat_ms_2080ti_256",
-        profile: "rtx3090",
-        edits: EAGER_GPU_256,
-        help_rho: None,
-    },
-    Device { column: "lat_ms_titanx_1", profile: "rtx3090", edits: EAGER_GPU_1, help_rho: None },
-    Device { column: "lat_ms_titanx_32", profile: "rtx3090", edits: EAGER_GPU_32, help_rho: None },
-    Device {
-        column: "lat_ms_titanx_256",
-        profile: "rtx3090",
-        edits: EAGER_GPU_256,
-        help_rho: None,
-    },
-    Device { column: "lat_ms_titanxp_1", profile: "rtx3090", edits: EAGER_GPU_1, help_rho: None },
-    Device { column: "lat_ms_titanxp_32", profile: "rtx3090", edits: EAGER_GPU_32, help_rho: None },
-    Device {
-        column: "lat_ms_titanxp_256",
-        profile: "rtx3090",
-        edits: EAGER_GPU_256,
-        help_rho: None,
-    },
-    Device { column: "lat_ms_titan_rtx_1", profile: "rtx3090", edits: EAGER_GPU_1, help_rho: None },
-    Device {
-        column: "lat_ms_titan_rtx_256",
-        profile: "rtx3090",
-        edits: EAGER_GPU_256,
-        help_rho: Some(0.987),
-    },
-    Device { column: "lat_ms_pixel2", profile: "rpi4", edits: EAGER, help_rho: Some(0.802) },
-    Device { column: "lat_ms_essential_ph_1", profile: "rpi4", edits: EAGER, help_rho: None },
-    Device { column: "lat_ms_samsung_s7", profile: "rpi4", edits: EAGER, help_rho: None },
-];
-
-impl Device {
-    pub fn start(&self) -> Result<Profile, String> {
-        let base = builtin(self.profile).map_err(|e| e.to_string())?;
-        base.with_values(self.edits, "set by flash hw validate from how the device was measured")
-            .map_err(|e| e.to_string())
-    }
-}
-
-/// How well one method's predictions of the held-out networks rank and match.
-#[derive(Clone, Copy, Debug, Default, Serialize)]
-pub struct Scores {
-    pub spearman: f64,
-    pub kendall: f64,
-    /// Mean absolute percentage error.
-    pub mape: f64,
-    /// Share of networks predicted within ±10 %.
-    pub within_10: f64,
-}
-
-pub fn scores(predicted: &[f64], measured: &[f64]) -> Scores {
-    let ape: Vec<f64> = predicted.iter().zip(measured).map(|(p, m)| (p - m).abs() / m).collect();
-    let n = ape.len().max(1) as f64;
-    Scores {
-        spearman: spearman(predicted, measured).unwrap_or(f64::NAN),
-        kendall: kendall_fast(predicted, measured).unwrap_or(f64::NAN),
-        mape: 100.0 * ape.iter().sum::<f64>() / n,
-        within_10: ape.iter().filter(|a| **a <= 0.1).count() as f64 / n,
-    }
-}
 
 /// Least squares on relative residuals, Σ((x·β − y)/y)², as the calibration's fit;
 /// columns scaled to unit size. `None` when the samples cannot determine β.
@@ -231,43 +121,22 @@ pub fn run(args: &[String]) -> Result<String, String> {
     };
     let only = text_opt(&opts, "device");
     if let Some(d) = only {
-        if !DEVICES.iter().any(|x| x.column.trim_start_matches("lat_ms_") == d) {
-            let names: Vec<&str> =
-                DEVICES.iter().map(|x| x.column.trim_start_matches("lat_ms_")).collect();
-            return Err(format!("--device {d}: allowed one of {}", names.join(", ")));
-        }
+        devices::find(d).map_err(|e| format!("--device {d}: {e}"))?;
     }
-    let space = SearchSpace::parse("cifar10/nb201").map_err(|e| e.to_string())?;
-    let cells: Vec<Architecture> = (0..CELLS as u128)
-        .map(|r| space.decode(r).map_err(|e| e.to_string()))
-        .collect::<Result<_, _>>()?;
-    // Networks with a cell no path crosses are left out of the draws and the scores:
-    // runtimes differ on whether they run them (calibrate::degenerate).
-    let connected: Vec<usize> =
-        (0..CELLS).filter(|&i| !nb201::cut_off(&cells[i].cells()[0].coords[..6])).collect();
+    let cells = devices::networks().map_err(|e| e.to_string())?;
+    let connected = devices::connected(&cells);
     let feats = features(&cells);
     let mut rows = Vec::new();
-    for device in DEVICES.iter().filter(|d| only.is_none_or(|o| d.column.ends_with(o))) {
-        let spec = nasbench::COLUMNS
-            .iter()
-            .find(|c| c.name == device.column)
-            .ok_or_else(|| format!("no column {}", device.column))?;
-        let measured = nasbench::column(spec).map_err(|e| e.to_string())?;
-        let start = device.start()?;
+    for device in DEVICES.iter().filter(|d| only.is_none_or(|o| d.name == o)) {
+        let measured = device.column().map_err(|e| e.to_string())?;
+        let start = device.start().map_err(|e| e.to_string())?;
         let prior: Vec<f64> = cells.iter().map(|a| start.cost(a).latency * 1e3).collect();
         for &k in &ks {
             let per_draw: Vec<Result<[Scores; 4], String>> = (0..draws)
                 .into_par_iter()
                 .map(|d| {
-                    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ (d as u64) << 20 ^ k as u64);
-                    let mut pool = connected.clone();
-                    for i in 0..k {
-                        let j = rng.random_range(i..pool.len());
-                        pool.swap(i, j);
-                    }
-                    let train: Vec<usize> = pool[..k].to_vec();
-                    let mut test: Vec<usize> = pool[k..].to_vec();
-                    test.sort_unstable();
+                    let (train, test) =
+                        devices::draw(&connected, k, seed ^ ((d as u64) << 20) ^ k as u64);
                     let y: Vec<f64> = test.iter().map(|&i| measured.values[i]).collect();
                     let samples: Vec<Measured> = train
                         .iter()
@@ -277,7 +146,7 @@ pub fn run(args: &[String]) -> Result<String, String> {
                         })
                         .collect();
                     let fitted = calibrate::fit(&start, &samples)
-                        .map_err(|e| format!("{}: {e}", device.column))?;
+                        .map_err(|e| format!("{}: {e}", device.name))?;
                     let model: Vec<f64> =
                         test.iter().map(|&i| fitted.cost(&cells[i]).latency * 1e3).collect();
                     let train_y: Vec<f64> = train.iter().map(|&i| measured.values[i]).collect();
@@ -309,7 +178,7 @@ pub fn run(args: &[String]) -> Result<String, String> {
                     pick(|s| s.within_10),
                 );
                 rows.push(Row {
-                    device: device.column.trim_start_matches("lat_ms_"),
+                    device: device.name,
                     profile: device.profile,
                     k,
                     method,
@@ -323,7 +192,7 @@ pub fn run(args: &[String]) -> Result<String, String> {
                     help_spearman: device.help_rho,
                 });
             }
-            eprintln!("validate: {} k = {k} done", device.column);
+            eprintln!("validate: {} k = {k} done", device.name);
         }
     }
     if !markdown {
@@ -372,28 +241,20 @@ pub fn op_costs(args: &[String]) -> Result<String, String> {
         [flag] if flag == "--markdown" => true,
         _ => return Err("hw op-costs takes no arguments but --markdown".into()),
     };
-    let space = SearchSpace::parse("cifar10/nb201").map_err(|e| e.to_string())?;
-    let cells: Vec<Architecture> = (0..CELLS as u128)
-        .map(|r| space.decode(r).map_err(|e| e.to_string()))
-        .collect::<Result<_, _>>()?;
-    let connected: Vec<usize> =
-        (0..CELLS).filter(|&i| !nb201::cut_off(&cells[i].cells()[0].coords[..6])).collect();
+    let cells = devices::networks().map_err(|e| e.to_string())?;
+    let connected = devices::connected(&cells);
     let counts = features(&cells).counts;
     let x: Vec<Vec<f64>> = connected.iter().map(|&i| counts[i].clone()).collect();
     let mut rows = Vec::new();
     for device in &DEVICES {
-        let spec = nasbench::COLUMNS
-            .iter()
-            .find(|c| c.name == device.column)
-            .ok_or_else(|| format!("no column {}", device.column))?;
-        let measured = nasbench::column(spec).map_err(|e| e.to_string())?;
+        let measured = device.column().map_err(|e| e.to_string())?;
         let y: Vec<f64> = connected.iter().map(|&i| measured.values[i]).collect();
         let beta = relative_fit(&x, &y)
-            .ok_or_else(|| format!("{}: the operation counts cannot be fitted", device.column))?;
+            .ok_or_else(|| format!("{}: the operation counts cannot be fitted", device.name))?;
         let fit: Vec<f64> = x.iter().map(|row| predict(row, &beta)).collect();
         let s = scores(&fit, &y);
         rows.push(OpCosts {
-            device: device.column.trim_start_matches("lat_ms_"),
+            device: device.name,
             ms: beta,
             spearman: s.spearman,
             mape: s.mape,
