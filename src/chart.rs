@@ -682,6 +682,33 @@ pub fn layer_costs(report: &CostReport) -> Result<Chart> {
     })
 }
 
+type LogLog<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<LogCoord<f64>, LogCoord<f64>>>;
+
+/// Log axes from `lo` to `hi` in ms, measured on x, a model's latency on y: the
+/// frame of the charts that set a model against measurements.
+fn against_measured_axes<'a, 'b>(
+    root: &'a DrawingArea<SVGBackend<'b>, plotters::coord::Shift>,
+    caption: String,
+    (lo, hi): (f64, f64),
+    y_desc: &str,
+) -> Result<LogLog<'a, 'b>> {
+    let mut chart = ChartBuilder::on(root)
+        .caption(caption, ("sans-serif", 16))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(60)
+        .build_cartesian_2d((lo..hi).log_scale(), (lo..hi).log_scale())
+        .map_err(|e| draw_err(&e))?;
+    chart
+        .configure_mesh()
+        .x_desc("measured (ms)")
+        .y_desc(y_desc)
+        .light_line_style(WHITE)
+        .draw()
+        .map_err(|e| draw_err(&e))?;
+    Ok(chart)
+}
+
 /// Predicted against measured latency, before and after calibration, with y = x.
 pub fn calibration(samples: &[Measured], before: &Profile, after: &Profile) -> Result<Chart> {
     let rows: Vec<(f64, f64, f64, &str)> = samples
@@ -705,27 +732,12 @@ pub fn calibration(samples: &[Measured], before: &Profile, after: &Profile) -> R
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
         root.fill(&WHITE).map_err(|e| draw_err(&e))?;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(
-                format!(
-                    "{}: predicted against measured latency, {} networks",
-                    after.name(),
-                    rows.len()
-                ),
-                ("sans-serif", 16),
-            )
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(60)
-            .build_cartesian_2d((lo..hi).log_scale(), (lo..hi).log_scale())
-            .map_err(|e| draw_err(&e))?;
-        chart
-            .configure_mesh()
-            .x_desc("measured (ms)")
-            .y_desc("predicted (ms)")
-            .light_line_style(WHITE)
-            .draw()
-            .map_err(|e| draw_err(&e))?;
+        let caption = format!(
+            "{}: predicted against measured latency, {} networks",
+            after.name(),
+            rows.len()
+        );
+        let mut chart = against_measured_axes(&root, caption, (lo, hi), "predicted (ms)")?;
         chart
             .draw_series(LineSeries::new([(lo, lo), (hi, hi)], BLACK.mix(0.4)))
             .map_err(|e| draw_err(&e))?
@@ -792,27 +804,12 @@ pub fn against_measured(
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
         root.fill(&WHITE).map_err(|e| draw_err(&e))?;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(
-                format!(
-                    "{}: the model calibrated on {} against the measurement",
-                    a.device.name,
-                    a.train.len()
-                ),
-                ("sans-serif", 16),
-            )
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(60)
-            .build_cartesian_2d((lo..hi).log_scale(), (lo..hi).log_scale())
-            .map_err(|e| draw_err(&e))?;
-        chart
-            .configure_mesh()
-            .x_desc("measured (ms)")
-            .y_desc("model, calibrated (ms)")
-            .light_line_style(WHITE)
-            .draw()
-            .map_err(|e| draw_err(&e))?;
+        let caption = format!(
+            "{}: the model calibrated on {} against the measurement",
+            a.device.name,
+            a.train.len()
+        );
+        let mut chart = against_measured_axes(&root, caption, (lo, hi), "model, calibrated (ms)")?;
         chart
             .draw_series(LineSeries::new([(lo, lo), (hi, hi)], BLACK.mix(0.5)))
             .map_err(|e| draw_err(&e))?

@@ -836,6 +836,23 @@ fn calibration_recovers_an_eager_gpu_from_a_handful_of_networks() {
     let measured: Vec<f64> = others.iter().map(|a| truth.cost(a).latency).collect();
     let e = calibrate::Errors::of(&predicted, &measured);
     assert!(e.mape < 3.0 && e.within_10pct > 0.99, "{e:?}");
+    // The measured devices' pull towards the start still lets 10 noisy networks recover
+    // the device; an overwhelming pull keeps the start, and a weight of 0 fits the samples
+    // alone, as `fit` does.
+    let ten = measure(&nb201_archs(10, 7), 0.03, 8);
+    let pulled = calibrate::fit_toward(&prior, &ten, flash_nas::hardware::devices::PRIOR).unwrap();
+    let predicted: Vec<f64> = others.iter().map(|a| pulled.cost(a).latency).collect();
+    let e = calibrate::Errors::of(&predicted, &measured);
+    assert!(e.mape < 3.0 && e.within_10pct > 0.99, "{e:?}");
+    let held = calibrate::fit_toward(&prior, &ten, calibrate::Prior { weight: 1e6 }).unwrap();
+    // (The pull is on a log scale offset by 1 % of each range: it holds the efficiencies;
+    // an overhead far below its range's 1 % is nearly free to move.)
+    for key in ["eta_compute", "eta_memory", "overlap"] {
+        let (got, start) = (held.value(key).unwrap(), prior.value(key).unwrap());
+        assert!(close(got, start, 5e-2), "{key}: held {got}, start {start}");
+    }
+    let alone = calibrate::fit_toward(&prior, &ten, calibrate::Prior { weight: 0.0 }).unwrap();
+    assert_eq!(alone.to_json(), fitted.to_json());
 }
 
 /// A network with a cell no path crosses, and a latency near zero, are left out of a

@@ -323,39 +323,16 @@ impl Baseline {
         }
     }
 
-    /// Least squares on relative residuals, Σ((x·β − y)/y)², as the model's fit:
-    /// rows scaled by 1/y, columns scaled to unit size so the normal equations
-    /// stay well conditioned.
+    /// Least squares on relative residuals, as the model's fit ([`relative_least_squares`]).
     pub fn fit(self, samples: &[(Workload, f64)]) -> Result<Vec<f64>> {
-        let p = self.features(&Workload::default()).len();
-        let mut scale = vec![0.0f64; p];
-        for (w, _) in samples {
-            for (j, x) in self.features(w).iter().enumerate() {
-                scale[j] = scale[j].max(x.abs());
-            }
-        }
-        let scale: Vec<f64> = scale.iter().map(|s| if *s > 0.0 { *s } else { 1.0 }).collect();
-        let mut ata = Array2::<f64>::zeros((p, p));
-        let mut atb = Array1::<f64>::zeros(p);
-        for (w, y) in samples {
-            let x: Vec<f64> = self.features(w).iter().zip(&scale).map(|(x, s)| x / s / y).collect();
-            for i in 0..p {
-                atb[i] += x[i];
-                for j in 0..p {
-                    ata[[i, j]] += x[i] * x[j];
-                }
-            }
-        }
-        for i in 0..p {
-            ata[[i, i]] += 1e-12 * (1.0 + ata[[i, i]]);
-        }
-        let beta = solve(ata, atb).ok_or_else(|| {
+        let x: Vec<Vec<f64>> = samples.iter().map(|(w, _)| self.features(w)).collect();
+        let y: Vec<f64> = samples.iter().map(|(_, y)| *y).collect();
+        relative_least_squares(&x, &y).ok_or_else(|| {
             Error::Invalid(format!(
                 "the {} baseline cannot be fitted to these samples",
                 self.name()
             ))
-        })?;
-        Ok(beta.iter().zip(&scale).map(|(b, s)| b / s).collect())
+        })
     }
 
     pub fn predict(self, beta: &[f64], w: &Workload) -> f64 {
@@ -389,6 +366,36 @@ impl Measured {
         sink.0.bytes *= bytes_per_value;
         sink.0
     }
+}
+
+/// Least squares on relative residuals, Σ((x·β − y)/y)², as the model's fit: rows
+/// scaled by 1/y, columns scaled to unit size so the normal equations stay well
+/// conditioned. `None` when the rows cannot determine β.
+pub fn relative_least_squares(x: &[Vec<f64>], y: &[f64]) -> Option<Vec<f64>> {
+    let p = x.first()?.len();
+    let mut scale = vec![0.0f64; p];
+    for row in x {
+        for (j, v) in row.iter().enumerate() {
+            scale[j] = scale[j].max(v.abs());
+        }
+    }
+    let scale: Vec<f64> = scale.iter().map(|s| if *s > 0.0 { *s } else { 1.0 }).collect();
+    let mut ata = Array2::<f64>::zeros((p, p));
+    let mut atb = Array1::<f64>::zeros(p);
+    for (row, yi) in x.iter().zip(y) {
+        let r: Vec<f64> = row.iter().zip(&scale).map(|(v, s)| v / s / yi).collect();
+        for i in 0..p {
+            atb[i] += r[i];
+            for j in 0..p {
+                ata[[i, j]] += r[i] * r[j];
+            }
+        }
+    }
+    for i in 0..p {
+        ata[[i, i]] += 1e-12 * (1.0 + ata[[i, i]]);
+    }
+    let beta = solve(ata, atb)?;
+    Some(beta.iter().zip(&scale).map(|(b, s)| b / s).collect())
 }
 
 /// Fits `baseline` on `train` and predicts `test`.
@@ -442,10 +449,11 @@ fn fit_target(
     start: &[f64],
     samples: &[&Measured],
     target: Target,
+    prior: Prior,
 ) -> Result<Fit> {
     let specs = profile.specs();
     let keys: Vec<&str> = profile.kind().fitted_keys(target).collect();
-    let (first, first_cost) = lm(profile, start, samples, target, &keys)?;
+    let (first, first_cost) = lm(profile, start, samples, target, &keys, prior)?;
     let times: Vec<&str> = keys
         .iter()
         .copied()
@@ -454,9 +462,27 @@ fn fit_target(
     if times.is_empty() || times.len() == keys.len() {
         return Ok(first);
     }
-    let (held, _) = lm(profile, start, samples, target, &times)?;
-    let (second, second_cost) = lm(profile, &held.values, samples, target, &keys)?;
+    let (held, _) = lm(profile, start, samples, target, &times, prior)?;
+    let (second, second_cost) = lm(profile, &held.values, samples, target, &keys, prior)?;
     Ok(if second_cost < first_cost { second } else { first })
+}
+
+/// A pull of the fitted parameters towards the profile they started from: `weight` ×
+/// Σ over fitted parameters of their squared distance from the profile's value, each
+/// on a log scale offset by 1 % of its range, so a parameter at its minimum can move.
+/// In effect it holds the efficiencies and `overlap` (ranges of 1, where the log scale
+/// counts ratios) and leaves overheads, far below 1 % of their ranges, nearly free: the
+/// datasheet knows the one and not the other. 0 fits the samples alone.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Prior {
+    pub weight: f64,
+}
+
+impl Prior {
+    fn distance(spec: &crate::hardware::params::ParamSpec, value: f64, prior: f64) -> f64 {
+        let offset = 0.01 * (spec.max - spec.min);
+        ((value - spec.min + offset) / (prior - spec.min + offset)).ln()
+    }
 }
 
 /// Projected Levenberg–Marquardt on `keys`, the rest held; the fit and its cost.
@@ -466,6 +492,7 @@ fn lm(
     samples: &[&Measured],
     target: Target,
     keys: &[&str],
+    prior: Prior,
 ) -> Result<(Fit, f64)> {
     let specs = profile.specs();
     let idx: Vec<usize> = keys
@@ -474,10 +501,18 @@ fn lm(
         .collect();
     let measured: Vec<f64> =
         samples.iter().map(|s| target.of_sample(s).expect("filtered")).collect();
+    let origin = profile_values(profile);
+    let pull = prior.weight.max(0.0).sqrt();
     let residuals = |values: &[f64]| -> Result<Array1<f64>> {
         let m = build(profile, values)?;
         let p = predictions(&m, samples, target);
-        Ok(Array1::from_iter(p.iter().zip(&measured).map(|(p, y)| (p - y) / y)))
+        let data = p.iter().zip(&measured).map(|(p, y)| (p - y) / y);
+        // The prior's rows only when it pulls: without one the fit is the samples' alone.
+        let toward = idx
+            .iter()
+            .filter(|_| pull > 0.0)
+            .map(|&i| pull * Prior::distance(&specs[i], values[i], origin[i]));
+        Ok(Array1::from_iter(data.chain(toward)))
     };
     let cost = |r: &Array1<f64>| r.iter().map(|v| v * v).sum::<f64>();
     let mut values = start.to_vec();
@@ -485,11 +520,12 @@ fn lm(
     let mut current = cost(&r);
     let mut lambda = 1e-3;
     let n = samples.len();
+    let rows = r.len();
     let p = idx.len();
     let mut identified = vec![false; p];
     for _ in 0..200 {
         // Jacobian by forward differences, stepping inward at the upper bound.
-        let mut jac = Array2::<f64>::zeros((n, p));
+        let mut jac = Array2::<f64>::zeros((rows, p));
         for (j, &i) in idx.iter().enumerate() {
             let spec = &specs[i];
             let scale = (spec.max - spec.min)
@@ -501,14 +537,15 @@ fn lm(
             let mut moved = values.clone();
             moved[i] += h;
             let rj = residuals(&moved)?;
-            for k in 0..n {
+            for k in 0..rows {
                 jac[[k, j]] = (rj[k] - r[k]) / h;
             }
         }
         let jtj = crate::linalg::gram(&jac);
         let g = crate::linalg::at_b(&jac, &r);
+        // Identified by the samples, not by the prior's rows.
         for j in 0..p {
-            identified[j] |= jtj[[j, j]] > 1e-18;
+            identified[j] |= (0..n).map(|k| jac[[k, j]] * jac[[k, j]]).sum::<f64>() > 1e-18;
         }
         let mut improved = false;
         while lambda < 1e12 {
@@ -592,12 +629,12 @@ fn profile_values(profile: &Profile) -> Vec<f64> {
 /// Fitted values, and per target which of its parameters the samples determine.
 type FitAll = (Vec<f64>, Vec<(Target, Vec<bool>)>);
 
-fn fit_all(profile: &Profile, samples: &[&Measured]) -> Result<FitAll> {
+fn fit_all(profile: &Profile, samples: &[&Measured], prior: Prior) -> Result<FitAll> {
     let mut values = profile_values(profile);
     let mut identified = Vec::new();
     for target in targets(samples) {
         let with = with_target(samples, target);
-        let fit = fit_target(profile, &values, &with, target)?;
+        let fit = fit_target(profile, &values, &with, target, prior)?;
         values = fit.values;
         identified.push((target, fit.identified));
     }
@@ -606,9 +643,14 @@ fn fit_all(profile: &Profile, samples: &[&Measured]) -> Result<FitAll> {
 
 /// Fits the profile to all samples.
 pub fn fit(profile: &Profile, samples: &[Measured]) -> Result<Profile> {
+    fit_toward(profile, samples, Prior::default())
+}
+
+/// Fits the profile to all samples, pulled towards its own values by `prior`.
+pub fn fit_toward(profile: &Profile, samples: &[Measured], prior: Prior) -> Result<Profile> {
     let (refs, _, _) = usable(samples, None);
     check_samples(profile, &refs, "calibration")?;
-    let (values, _) = fit_all(profile, &refs)?;
+    let (values, _) = fit_all(profile, &refs, prior)?;
     to_profile(profile, &values)
 }
 
@@ -658,7 +700,7 @@ pub fn calibrate(
     let k = folds;
     let prior_values = profile_values(profile);
     let prior_model = build(profile, &prior_values)?;
-    let (values, identified) = fit_all(profile, &fit_on)?;
+    let (values, identified) = fit_all(profile, &fit_on, Prior::default())?;
     let fitted_model = build(profile, &values)?;
     let specs = profile.specs();
     let mut params = Vec::new();
@@ -695,10 +737,14 @@ pub fn calibrate(
             if target == Target::Energy {
                 // Energy is fitted on top of the latency fit, as in the full fit.
                 for t in targets(&train_part).into_iter().filter(|t| *t == Target::Latency) {
-                    v = fit_target(profile, &v, &with_target(&train_part, t), t)?.values;
+                    v = fit_target(profile, &v, &with_target(&train_part, t), t, Prior::default())?
+                        .values;
                 }
             }
-            let m = build(profile, &fit_target(profile, &v, &train_part, target)?.values)?;
+            let m = build(
+                profile,
+                &fit_target(profile, &v, &train_part, target, Prior::default())?.values,
+            )?;
             let test: Vec<&Measured> = test_idx.iter().map(|&i| with[i]).collect();
             for (i, p) in test_idx.iter().zip(predictions(&m, &test, target)) {
                 cv[*i] = p;

@@ -27,12 +27,14 @@ pub const USAGE: &str = "\
   flash hw published [--markdown]
                                  the models beside figures others published for networks
                                  the project describes (JSON; --markdown: docs/hardware.md's table)
-  flash hw validate [--k 10,25] [--draws N] [--seed S] [--device NAME] [--markdown]
+  flash hw validate [--k 10,25] [--draws N] [--seed S] [--device NAME] [--prior W] [--markdown]
                                  every device of data/nb201's latency columns: its starting
                                  profile calibrated on k measured networks (N draws, default
                                  100), judged on all the others (Spearman ρ, Kendall τ, MAPE,
                                  share within ±10 %), beside a FLOPs line and a regression on
-                                 operation counts fitted to the same k, and HELP's published ρ
+                                 operation counts fitted to the same k, and HELP's published ρ;
+                                 --prior W: how hard the fit is pulled towards the start
+                                 (default 0.0003, hardware::devices::PRIOR; 0: the samples alone)
   flash hw op-costs [--markdown]  what each NAS-Bench-201 operation adds to each device's latency:
                                  a line in the operation counts fitted to every connected cell,
                                  and how close it comes (the best any model that adds a price

@@ -8,41 +8,10 @@ use crate::args::{json, number, options, text_opt};
 use flash_nas::hardware::calibrate::{self, Measured};
 use flash_nas::hardware::devices::{self, scores, Scores, DEVICES};
 use flash_nas::hardware::HardwareModel;
-use flash_nas::linalg::solve;
 use flash_nas::space::nb201::OPS;
 use flash_nas::Architecture;
-use ndarray::{Array1, Array2};
 use rayon::prelude::*;
 use serde::Serialize;
-
-/// Least squares on relative residuals, Σ((x·β − y)/y)², as the calibration's fit;
-/// columns scaled to unit size. `None` when the samples cannot determine β.
-pub fn relative_fit(x: &[Vec<f64>], y: &[f64]) -> Option<Vec<f64>> {
-    let p = x.first()?.len();
-    let mut scale = vec![0.0f64; p];
-    for row in x {
-        for (j, v) in row.iter().enumerate() {
-            scale[j] = scale[j].max(v.abs());
-        }
-    }
-    let scale: Vec<f64> = scale.iter().map(|s| if *s > 0.0 { *s } else { 1.0 }).collect();
-    let mut ata = Array2::<f64>::zeros((p, p));
-    let mut atb = Array1::<f64>::zeros(p);
-    for (row, yi) in x.iter().zip(y) {
-        let r: Vec<f64> = row.iter().zip(&scale).map(|(v, s)| v / s / yi).collect();
-        for i in 0..p {
-            atb[i] += r[i];
-            for j in 0..p {
-                ata[[i, j]] += r[i] * r[j];
-            }
-        }
-    }
-    for i in 0..p {
-        ata[[i, i]] += 1e-12 * (1.0 + ata[[i, i]]);
-    }
-    let beta = solve(ata, atb)?;
-    Some(beta.iter().zip(&scale).map(|(b, s)| b / s).collect())
-}
 
 fn predict(x: &[f64], beta: &[f64]) -> f64 {
     x.iter().zip(beta).map(|(a, b)| a * b).sum()
@@ -99,12 +68,19 @@ const METHODS: [&str; 4] = [
 ];
 
 pub fn run(args: &[String]) -> Result<String, String> {
-    let (positional, opts) = options(args, &["k", "draws", "seed", "device", "markdown"])?;
+    let (positional, opts) = options(args, &["k", "draws", "seed", "device", "prior", "markdown"])?;
     if let Some(p) = positional.first() {
         return Err(format!("hw validate takes only options, not '{p}'"));
     }
     let draws: usize = number(&opts, "draws", 100, (1, 10_000))?;
     let seed: u64 = number(&opts, "seed", 1, (0, u64::MAX))?;
+    let pull = match text_opt(&opts, "prior") {
+        None => devices::PRIOR,
+        Some(t) => match t.parse::<f64>() {
+            Ok(w) if (0.0..=1e6).contains(&w) => calibrate::Prior { weight: w },
+            _ => return Err(format!("--prior {t}: allowed a number in 0..=1e6")),
+        },
+    };
     let markdown = text_opt(&opts, "markdown").is_some_and(|v| v == "true" || v == "1");
     let ks: Vec<usize> = match text_opt(&opts, "k") {
         None => vec![10, 25],
@@ -145,14 +121,14 @@ pub fn run(args: &[String]) -> Result<String, String> {
                             Measured::new(&cells[i], Some(measured.values[i] * 1e-3), None, n + 2)
                         })
                         .collect();
-                    let fitted = calibrate::fit(&start, &samples)
+                    let fitted = calibrate::fit_toward(&start, &samples, pull)
                         .map_err(|e| format!("{}: {e}", device.name))?;
                     let model: Vec<f64> =
                         test.iter().map(|&i| fitted.cost(&cells[i]).latency * 1e3).collect();
                     let train_y: Vec<f64> = train.iter().map(|&i| measured.values[i]).collect();
                     let line = |x: &[Vec<f64>]| -> Vec<f64> {
                         let tx: Vec<Vec<f64>> = train.iter().map(|&i| x[i].clone()).collect();
-                        match relative_fit(&tx, &train_y) {
+                        match calibrate::relative_least_squares(&tx, &train_y) {
                             Some(beta) => test.iter().map(|&i| predict(&x[i], &beta)).collect(),
                             None => vec![f64::NAN; test.len()],
                         }
@@ -249,7 +225,7 @@ pub fn op_costs(args: &[String]) -> Result<String, String> {
     for device in &DEVICES {
         let measured = device.column().map_err(|e| e.to_string())?;
         let y: Vec<f64> = connected.iter().map(|&i| measured.values[i]).collect();
-        let beta = relative_fit(&x, &y)
+        let beta = calibrate::relative_least_squares(&x, &y)
             .ok_or_else(|| format!("{}: the operation counts cannot be fitted", device.name))?;
         let fit: Vec<f64> = x.iter().map(|row| predict(row, &beta)).collect();
         let s = scores(&fit, &y);
