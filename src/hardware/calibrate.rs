@@ -481,7 +481,8 @@ pub struct Prior {
 impl Prior {
     fn distance(spec: &crate::hardware::params::ParamSpec, value: f64, prior: f64) -> f64 {
         let offset = 0.01 * (spec.max - spec.min);
-        ((value - spec.min + offset) / (prior - spec.min + offset)).ln()
+        // The same bits natively and in wasm (f64::ln is the platform's).
+        crate::portable::ln((value - spec.min + offset) / (prior - spec.min + offset))
     }
 }
 
