@@ -198,6 +198,35 @@ fn hw_calibrate_reads_nb201_cells_and_scores_the_held_out_rows() {
     for key in ["spearman_rho", "kendall_tau", "mape", "within_10pct"] {
         assert!(held[key].as_f64().is_some_and(f64::is_finite), "{key}: {out}");
     }
+    assert!(v.get("prior").is_none(), "the samples alone by default: {out}");
+    // --prior pulls the fit towards the profile: an overwhelming pull keeps η_compute at
+    // the start, which the samples alone move.
+    let eta = |v: &serde_json::Value| {
+        let p = v["params"].as_array().unwrap().iter().find(|p| p["key"] == "eta_compute");
+        let p = p.expect("eta_compute is fitted");
+        (p["before"].as_f64().unwrap(), p["after"].as_f64().unwrap())
+    };
+    let (start, alone) = eta(&v);
+    assert!((alone / start - 1.0).abs() > 0.05, "the samples move η_compute: {out}");
+    let (code, out, err) = flash(&[
+        "hw",
+        "calibrate",
+        "rpi4",
+        csv.to_str().unwrap(),
+        "--train",
+        "10",
+        "--prior",
+        "1e6",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let held: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(held["prior"], 1e6);
+    let (_, pulled) = eta(&held);
+    assert!((pulled / start - 1.0).abs() < 0.05, "{start} → {pulled}");
+    let (code, _, err) =
+        flash(&["hw", "calibrate", "rpi4", csv.to_str().unwrap(), "--prior", "-1"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--prior") && err.contains("0..=1000000"), "{err}");
     // A cell string the benchmark does not have is refused with its line and column.
     std::fs::write(
         &csv,

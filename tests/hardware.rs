@@ -28,7 +28,7 @@ fn field_of(e: Error) -> String {
 
 #[test]
 fn every_builtin_profile_checks_and_cites_every_parameter() {
-    assert_eq!(BUILTIN.len(), 8);
+    assert_eq!(BUILTIN.len(), 9);
     for (name, _) in BUILTIN {
         let p = builtin(name).unwrap();
         assert_eq!(p.name(), name);
@@ -878,4 +878,71 @@ fn degenerate_samples_are_left_out_with_their_reason() {
     assert!(report.excluded[0].reason.contains("no path"), "{:?}", report.excluded);
     assert!(report.excluded[1].reason.contains("median"), "{:?}", report.excluded);
     assert_eq!(report.targets[0].fitted.samples, 12);
+}
+
+/// The row-stationary mapping's cycles, worked by hand on a 12×14 array (docs/hardware.md,
+/// "A spatial array (Eyeriss)"), and a layer's latency from them.
+#[test]
+fn a_spatial_array_prices_layers_as_the_row_stationary_mapping_derives() {
+    let p = builtin("eyeriss").unwrap();
+    let Model::Spatial(array) = p.model() else { panic!("eyeriss is a spatial array") };
+    // 3×3, 16 → 16 on 32×32: PE sets 3 rows × 32 output rows fold into ⌈32/14⌉ = 3 strips
+    // 11 wide; ⌊12/3⌋·⌊14/11⌋ = 4 sets at once over 16·16 pairs; 32 outputs × 3 taps a row.
+    let conv3 = conv_layer(16, 16, 32);
+    assert_eq!(array.cycles(&conv3), 3 * (256 / 4) * 32 * 3);
+    // 1×1: sets one row tall, 12 at once: ⌈256/12⌉ = 22 rounds of 32 one-tap outputs.
+    let conv1 = LayerSpec { kernel: 1, ..conv3 };
+    assert_eq!(array.cycles(&conv1), 3 * 22 * 32);
+    // 3×3, 64 → 64 on 8×8: one strip 8 wide, 4·1 sets, 4096 pairs, 8 outputs × 3 taps.
+    assert_eq!(array.cycles(&conv_layer(64, 64, 8)), (4096 / 4) * 8 * 3);
+    // A 3×3 pool: C pairs as a depthwise filter, C·C as a convolution.
+    let pool =
+        LayerSpec { kind: LayerKind::AvgPool, role: Role::EdgePool, bn_channels: 0, ..conv3 };
+    assert_eq!(array.cycles(&pool), 3 * (16 / 4) * 32 * 3);
+    let as_conv = p.with_values(&[("pool_as_conv", 1.0)], "").unwrap();
+    let Model::Spatial(as_conv) = as_conv.model() else { unreachable!() };
+    assert_eq!(as_conv.cycles(&pool), array.cycles(&conv3));
+    // Sums and `none` edges do not run on the array.
+    let sum = LayerSpec { kind: LayerKind::Sum, role: Role::Node, bn_channels: 0, ..conv3 };
+    assert_eq!(array.cycles(&sum), 0);
+    assert_eq!(p.model().layer_cost(&sum, &Context::default()).latency, 0.0);
+    // Latency: max(cycles / (η_c·f), bytes / (η_m·BW)) + the per-layer time.
+    let (eta_c, eta_m, f, bw): (f64, f64, f64, f64) = (0.8, 0.8, 200e6, 1.6e9);
+    let bytes = (9.0 * 256.0 + 32.0 + 2.0 * 16.0 * 1024.0) * 2.0;
+    let want = (18432.0 / (eta_c * f)).max(bytes / (eta_m * bw)) + 5e-6;
+    let got = p.model().layer_cost(&conv3, &Context::default()).latency;
+    assert!(close(got, want, 1e-12), "{got} vs {want}");
+}
+
+/// A switch (a whole-number fitted parameter) is chosen by the samples: latencies made by
+/// an array that pools as a convolution are fitted back from 10 networks starting from one
+/// that does not, and the other way round the start's choice stays.
+#[test]
+fn calibration_chooses_a_spatial_arrays_pooling_from_ten_networks() {
+    let start = builtin("eyeriss").unwrap();
+    assert_eq!(start.value("pool_as_conv"), Some(0.0));
+    for (pools_as_conv, seed) in [(1.0, 3), (0.0, 4)] {
+        let truth = start
+            .with_values(
+                &[
+                    ("pool_as_conv", pools_as_conv),
+                    ("eta_compute", 0.6),
+                    ("layer_overhead_us", 9.0),
+                ],
+                "truth",
+            )
+            .unwrap();
+        let samples: Vec<Measured> = nb201_archs(10, seed)
+            .iter()
+            .enumerate()
+            .map(|(i, a)| Measured::new(a, Some(truth.cost(a).latency), None, i + 2))
+            .collect();
+        let fitted = calibrate::fit(&start, &samples).unwrap();
+        assert_eq!(fitted.value("pool_as_conv"), Some(pools_as_conv));
+        let others = nb201_archs(300, seed + 10);
+        let predicted: Vec<f64> = others.iter().map(|a| fitted.cost(a).latency).collect();
+        let measured: Vec<f64> = others.iter().map(|a| truth.cost(a).latency).collect();
+        let e = calibrate::Errors::of(&predicted, &measured);
+        assert!(e.mape < 1.0, "pool_as_conv {pools_as_conv}: {e:?}");
+    }
 }

@@ -416,12 +416,19 @@ pub struct CalibrationReport {
     /// Samples used to fit in hold-out mode (the rest are predicted).
     pub train: Option<usize>,
     pub params: Vec<FittedParam>,
+    /// The pull towards the start's values ([`Prior`]); absent when 0 (the samples alone).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub prior: f64,
     pub targets: Vec<TargetReport>,
     /// Samples left out of the fit and of the errors ([`degenerate`]).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub excluded: Vec<Excluded>,
     /// The calibrated profile (fitted on all samples, or on the training part).
     pub calibrated: super::params::ProfileParams,
+}
+
+fn is_zero(v: &f64) -> bool {
+    *v == 0.0
 }
 
 /// Parameter vector of a profile, and the model it builds.
@@ -438,12 +445,11 @@ struct Fit {
     identified: Vec<bool>,
 }
 
-/// Fits `target`'s parameters from `start`, and again from a second start: the parameters
-/// that are times (overheads, read times) fitted first with the rest held. Latency is a
-/// sum of such times plus terms the others shape, so that first step is nearly linear and
-/// lands where one run from the prior may not (a GPU whose latency is mostly kernel
-/// launches, started from a datasheet that says compute, lowers η_compute to its bound
-/// instead of raising the overheads). The lower training error wins.
+/// Fits `target`'s parameters from `start`. A fitted parameter that is a whole number (a
+/// switch, such as a spatial array's `pool_as_conv`) is not a direction a gradient can
+/// follow: the rest are fitted once for each of its values, the start's value first, and
+/// the lowest training error wins (a tie keeps the start's). At most [`MAX_SWITCH_FITS`]
+/// such fits.
 fn fit_target(
     profile: &Profile,
     start: &[f64],
@@ -453,18 +459,81 @@ fn fit_target(
 ) -> Result<Fit> {
     let specs = profile.specs();
     let keys: Vec<&str> = profile.kind().fitted_keys(target).collect();
-    let (first, first_cost) = lm(profile, start, samples, target, &keys, prior)?;
+    let is_switch = |k: &str| specs.iter().any(|s| s.key == k && s.integer);
+    let continuous: Vec<&str> = keys.iter().copied().filter(|k| !is_switch(k)).collect();
+    let switches: Vec<usize> = keys
+        .iter()
+        .filter(|k| is_switch(k))
+        .map(|k| specs.iter().position(|s| s.key == *k).expect("fitted keys are parameters"))
+        .collect();
+    let mut choices: Vec<Vec<f64>> = vec![start.to_vec()];
+    for &i in &switches {
+        let (lo, hi) = (specs[i].min as i64, specs[i].max as i64);
+        choices = choices
+            .into_iter()
+            .flat_map(|c| {
+                let own = c[i];
+                std::iter::once(own)
+                    .chain((lo..=hi).map(|v| v as f64).filter(move |v| *v != own))
+                    .map(move |v| {
+                        let mut c = c.clone();
+                        c[i] = v;
+                        c
+                    })
+            })
+            .collect();
+    }
+    choices.truncate(MAX_SWITCH_FITS);
+    let mut best: Option<(Fit, f64)> = None;
+    let mut costs = Vec::new();
+    for choice in &choices {
+        let (fit, cost) = fit_continuous(profile, choice, samples, target, prior, &continuous)?;
+        costs.push(cost);
+        if best.as_ref().is_none_or(|(_, c)| cost < *c) {
+            best = Some((fit, cost));
+        }
+    }
+    let (fit, _) = best.expect("at least the start");
+    // A switch is identified when its values fit the samples differently.
+    let switched = costs.iter().any(|c| (c - costs[0]).abs() > 1e-12 * costs[0].max(1e-30));
+    let mut it = fit.identified.iter();
+    let identified = keys
+        .iter()
+        .map(|k| if is_switch(k) { switched } else { *it.next().expect("one per key") })
+        .collect();
+    Ok(Fit { values: fit.values, identified })
+}
+
+/// Most fits one target's switches may cost (every combination of their values).
+const MAX_SWITCH_FITS: usize = 8;
+
+/// Fits `keys` (continuous parameters) from `start`, and again from a second start: the
+/// parameters that are times (overheads, read times) fitted first with the rest held.
+/// Latency is a sum of such times plus terms the others shape, so that first step is nearly
+/// linear and lands where one run from the prior may not (a GPU whose latency is mostly
+/// kernel launches, started from a datasheet that says compute, lowers η_compute to its
+/// bound instead of raising the overheads). The lower training error wins.
+fn fit_continuous(
+    profile: &Profile,
+    start: &[f64],
+    samples: &[&Measured],
+    target: Target,
+    prior: Prior,
+    keys: &[&str],
+) -> Result<(Fit, f64)> {
+    let specs = profile.specs();
+    let (first, first_cost) = lm(profile, start, samples, target, keys, prior)?;
     let times: Vec<&str> = keys
         .iter()
         .copied()
         .filter(|k| specs.iter().any(|s| s.key == *k && matches!(s.unit, "s" | "ms" | "µs" | "ns")))
         .collect();
     if times.is_empty() || times.len() == keys.len() {
-        return Ok(first);
+        return Ok((first, first_cost));
     }
     let (held, _) = lm(profile, start, samples, target, &times, prior)?;
-    let (second, second_cost) = lm(profile, &held.values, samples, target, &keys, prior)?;
-    Ok(if second_cost < first_cost { second } else { first })
+    let (second, second_cost) = lm(profile, &held.values, samples, target, keys, prior)?;
+    Ok(if second_cost < first_cost { (second, second_cost) } else { (first, first_cost) })
 }
 
 /// A pull of the fitted parameters towards the profile they started from: `weight` ×
@@ -478,7 +547,26 @@ pub struct Prior {
     pub weight: f64,
 }
 
+/// The weights a pull may have: 0 (the samples alone) to one that holds the start.
+pub const PRIOR_RANGE: (f64, f64) = (0.0, 1e6);
+
 impl Prior {
+    /// A pull of `weight`, or an error naming `field` and the allowed range.
+    pub fn checked(field: &str, weight: f64) -> Result<Prior> {
+        if (PRIOR_RANGE.0..=PRIOR_RANGE.1).contains(&weight) {
+            Ok(Prior { weight })
+        } else {
+            Err(Error::field(
+                field,
+                weight,
+                format!(
+                    "a number in {}..={} (0: the samples alone; hardware::devices::PRIOR is 3e-4)",
+                    PRIOR_RANGE.0, PRIOR_RANGE.1
+                ),
+            ))
+        }
+    }
+
     fn distance(spec: &crate::hardware::params::ParamSpec, value: f64, prior: f64) -> f64 {
         let offset = 0.01 * (spec.max - spec.min);
         // The same bits natively and in wasm (f64::ln is the platform's).
@@ -676,6 +764,18 @@ pub fn calibrate(
     folds: usize,
     train: Option<usize>,
 ) -> Result<CalibrationReport> {
+    calibrate_toward(profile, samples, folds, train, Prior::default())
+}
+
+/// [`calibrate`], every fit (the full one and each fold's) pulled towards the profile's
+/// own values by `prior`.
+pub fn calibrate_toward(
+    profile: &Profile,
+    samples: &[Measured],
+    folds: usize,
+    train: Option<usize>,
+    prior: Prior,
+) -> Result<CalibrationReport> {
     if let Some(t) = train {
         if t >= samples.len() {
             return Err(Error::field(
@@ -701,7 +801,7 @@ pub fn calibrate(
     let k = folds;
     let prior_values = profile_values(profile);
     let prior_model = build(profile, &prior_values)?;
-    let (values, identified) = fit_all(profile, &fit_on, Prior::default())?;
+    let (values, identified) = fit_all(profile, &fit_on, prior)?;
     let fitted_model = build(profile, &values)?;
     let specs = profile.specs();
     let mut params = Vec::new();
@@ -738,14 +838,10 @@ pub fn calibrate(
             if target == Target::Energy {
                 // Energy is fitted on top of the latency fit, as in the full fit.
                 for t in targets(&train_part).into_iter().filter(|t| *t == Target::Latency) {
-                    v = fit_target(profile, &v, &with_target(&train_part, t), t, Prior::default())?
-                        .values;
+                    v = fit_target(profile, &v, &with_target(&train_part, t), t, prior)?.values;
                 }
             }
-            let m = build(
-                profile,
-                &fit_target(profile, &v, &train_part, target, Prior::default())?.values,
-            )?;
+            let m = build(profile, &fit_target(profile, &v, &train_part, target, prior)?.values)?;
             let test: Vec<&Measured> = test_idx.iter().map(|&i| with[i]).collect();
             for (i, p) in test_idx.iter().zip(predictions(&m, &test, target)) {
                 cv[*i] = p;
@@ -812,6 +908,7 @@ pub fn calibrate(
         folds: k,
         train,
         params,
+        prior: prior.weight,
         targets: reports,
         excluded,
         calibrated: to_profile(profile, &values)?.to_params(),

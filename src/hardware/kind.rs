@@ -114,6 +114,7 @@ macro_rules! kinds {
 kinds! {
     Imc => super::imc::Imc,
     Roofline => super::roofline::Roofline,
+    Spatial => super::spatial::Spatial,
 }
 
 impl ModelKind {

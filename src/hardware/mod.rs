@@ -6,8 +6,9 @@
 //! new target is one function (plotters' `DrawingBackend` is the pattern).
 //! Targets are data: a [`Profile`] is checked from JSON whose every parameter has
 //! a unit, a source and an allowed range (`params`), and names its device kind:
-//! an in-memory computing accelerator ([`imc`]) or a roofline device
-//! ([`roofline`]), each one file that declares itself ([`kind`]).
+//! an in-memory computing accelerator ([`imc`]), a roofline device
+//! ([`roofline`]) or a row-stationary PE array ([`spatial`]), each one file that
+//! declares itself ([`kind`]).
 //! [`calibrate`] fits a profile's free parameters to measured samples and
 //! [`measure`] produces such samples on the machine it runs on; [`published`]
 //! sets the models beside figures others published.
@@ -21,6 +22,7 @@ pub mod params;
 pub mod profile;
 pub mod published;
 pub mod roofline;
+pub mod spatial;
 
 pub use profile::{builtin, Profile};
 

@@ -9,7 +9,7 @@ use crate::workload::LayerSpec;
 use serde::Serialize;
 
 /// The built-in profiles, as shipped JSON.
-pub const BUILTIN: [(&str, &str); 8] = [
+pub const BUILTIN: [(&str, &str); 9] = [
     ("rram-imc", include_str!("../../profiles/rram-imc.json")),
     ("sram-imc", include_str!("../../profiles/sram-imc.json")),
     ("rpi3b", include_str!("../../profiles/rpi3b.json")),
@@ -17,6 +17,7 @@ pub const BUILTIN: [(&str, &str); 8] = [
     ("jetson-nano", include_str!("../../profiles/jetson-nano.json")),
     ("rtx3090", include_str!("../../profiles/rtx3090.json")),
     ("edge-tpu", include_str!("../../profiles/edge-tpu.json")),
+    ("eyeriss", include_str!("../../profiles/eyeriss.json")),
     ("device", include_str!("../../profiles/device.json")),
 ];
 

@@ -20,10 +20,15 @@ const SPACES: [&str; 8] = [
 ];
 
 const LATER_KEYS: [&str; 3] = ["batch", "eager", "conv_overhead_us"];
+const LATER_PROFILES: [&str; 1] = ["eyeriss"];
 
 /// A state of individually valid fields (the combination may still be reset by decoding).
 pub fn random_state(rng: &mut impl Rng) -> State {
-    let profile = BUILTIN[rng.random_range(0..BUILTIN.len())].0.to_string();
+    // The profiles built in when the golden was recorded (eyeriss came with issue 38), in
+    // their order, so the draws stay the recorded ones.
+    let recorded: Vec<&str> =
+        BUILTIN.iter().map(|(n, _)| *n).filter(|n| !LATER_PROFILES.contains(n)).collect();
+    let profile = recorded[rng.random_range(0..recorded.len())].to_string();
     let p = builtin(&profile).unwrap();
     // Up to two parameters edited to a value inside their range.
     let mut params = Vec::new();

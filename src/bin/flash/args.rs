@@ -2,6 +2,7 @@
 //! numbers, JSON output, profiles by name or file, and the machine and date a
 //! result's provenance records. Every subcommand parses with these.
 
+use flash_nas::hardware::calibrate::{self, Prior};
 use flash_nas::hardware::{builtin, Profile};
 
 pub fn json<T: serde::Serialize>(value: &T) -> Result<String, String> {
@@ -60,6 +61,16 @@ where
 
 pub fn text_opt<'a>(opts: &[(&'a str, &'a str)], key: &str) -> Option<&'a str> {
     opts.iter().rev().find(|(k, _)| *k == key).map(|(_, v)| *v)
+}
+
+/// `--prior W`, a calibration's pull towards its start (the core checks the range).
+pub fn prior_opt(opts: &[(&str, &str)], default: Prior) -> Result<Prior, String> {
+    let Some(t) = text_opt(opts, "prior") else { return Ok(default) };
+    let w = t.parse::<f64>().map_err(|_| {
+        let (lo, hi) = calibrate::PRIOR_RANGE;
+        format!("--prior {t}: allowed a number in {lo}..={hi}")
+    })?;
+    Prior::checked("--prior", w).map_err(|e| e.to_string())
 }
 
 /// CPU model and core count, for provenance.

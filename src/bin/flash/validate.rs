@@ -74,13 +74,7 @@ pub fn run(args: &[String]) -> Result<String, String> {
     }
     let draws: usize = number(&opts, "draws", 100, (1, 10_000))?;
     let seed: u64 = number(&opts, "seed", 1, (0, u64::MAX))?;
-    let pull = match text_opt(&opts, "prior") {
-        None => devices::PRIOR,
-        Some(t) => match t.parse::<f64>() {
-            Ok(w) if (0.0..=1e6).contains(&w) => calibrate::Prior { weight: w },
-            _ => return Err(format!("--prior {t}: allowed a number in 0..=1e6")),
-        },
-    };
+    let pull = crate::args::prior_opt(&opts, devices::PRIOR)?;
     let markdown = text_opt(&opts, "markdown").is_some_and(|v| v == "true" || v == "1");
     let ks: Vec<usize> = match text_opt(&opts, "k") {
         None => vec![10, 25],
