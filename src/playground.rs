@@ -645,7 +645,10 @@ fn truth_view(
 
 /// Calibrates the state's profile on measured samples (CSV): the report, the
 /// `params` text that carries the calibrated values in a link, and a chart of
-/// predicted against measured latency.
+/// predicted against measured latency. The fit is pulled towards the profile as the
+/// measured devices' are (`devices::PRIOR`, what `flash hw calibrate --prior 3e-4`
+/// does): a handful of samples cannot pin every parameter, and with many the samples
+/// outweigh it.
 #[derive(Clone, Debug, Serialize)]
 pub struct Calibration {
     pub report: hardware::calibrate::CalibrationReport,
@@ -658,7 +661,8 @@ pub fn calibrate(state: &State, csv: &str) -> crate::Result<Calibration> {
     let profile = state.profile()?;
     let set = calibrate::Measurements::from_csv(csv)?;
     let folds = set.samples.len().clamp(2, 5);
-    let report = calibrate::calibrate(&profile, &set.samples, folds, None)?;
+    let prior = hardware::devices::PRIOR;
+    let report = calibrate::calibrate_toward(&profile, &set.samples, folds, None, prior)?;
     let calibrated = report.calibrated.clone().check()?;
     let base = hardware::builtin(&state.profile)?;
     let chart = chart::calibration(&set.samples, &profile, &calibrated).ok();

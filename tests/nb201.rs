@@ -306,3 +306,34 @@ fn every_measured_device_calibrates_from_the_fewest_networks_allowed() {
     }
     assert!(Against::run(&DEVICES[0], K_RANGE.0 - 1, 1).is_err());
 }
+
+/// The page's "calibrate with measured samples" pulls towards the profile as the measured
+/// devices do: the report names the pull, and the fit is `flash hw calibrate --prior 3e-4`'s.
+#[test]
+fn the_pages_calibration_is_pulled_towards_the_profile() {
+    use flash_nas::hardware::{calibrate, devices};
+    let column = nasbench::column(nasbench::device("gold_6226").unwrap()).unwrap();
+    let mut csv = String::from("arch,latency_ms\n");
+    let rows = (0..nasbench::CELLS)
+        .step_by(1301)
+        .filter(|&r| !nb201::cut_off(&nasbench::cell_of_row(r)[..6]))
+        .take(10);
+    for r in rows {
+        csv.push_str(&format!(
+            "{},{}\n",
+            nb201::cell_string(&nasbench::cell_of_row(r)),
+            column.values[r]
+        ));
+    }
+    let state = State::decode("v=1&space=cifar10%2Fnb201&profile=rpi4").state;
+    let page = flash_nas::playground::calibrate(&state, &csv).unwrap();
+    assert_eq!(page.report.prior, devices::PRIOR.weight);
+    let set = calibrate::Measurements::from_csv(&csv).unwrap();
+    let profile = state.profile().unwrap();
+    let pulled =
+        calibrate::calibrate_toward(&profile, &set.samples, 5, None, devices::PRIOR).unwrap();
+    let alone = calibrate::calibrate(&profile, &set.samples, 5, None).unwrap();
+    let json = |r: &calibrate::CalibrationReport| serde_json::to_string(&r.calibrated).unwrap();
+    assert_eq!(json(&page.report), json(&pulled));
+    assert_ne!(json(&page.report), json(&alone), "the pull changes the fit");
+}

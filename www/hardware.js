@@ -63,6 +63,7 @@ async function calibrate(query, csv, profile) {
     }
   }
   rows.push(['samples', String(c.report.samples)]);
+  if (c.report.prior) rows.push(['pull towards the profile', `${c.report.prior} (as for the measured devices; docs/hardware.md)`]);
   $('calib-fit').replaceChildren(...dl(rows));
   chartInto($('calib-chart'), c.chart);
   $('calib-chart').closest('details').open = true;

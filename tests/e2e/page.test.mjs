@@ -383,6 +383,7 @@ test('pasted measurements calibrate the profile and the fit is drawn', async () 
   await edit(page, () => page.click('#calib-run'));
   assert.match(await page.textContent('#calib-fit'), /latency MAPE/);
   assert.match(await page.textContent('#calib-fit'), /baseline: linear in MACs, \d+-fold MAPE/);
+  assert.match(await page.textContent('#calib-fit'), /pull towards the profile0\.0003/);
   assert.equal(await page.locator('#calib-chart svg').count(), 1);
   assert.match(page.url(), /profile=device&params=/);
   await page.fill('#calib-csv', 'arch,latency_ms\nnot-an-arch,3\n');
@@ -429,6 +430,7 @@ test('this device: measured in a worker, calibrated, and cancellable', async () 
   await page.waitForFunction(() => /Measured 8 networks;/.test(document.getElementById('measure-status').textContent), null, { timeout: 120000 });
   assert.match(await page.textContent('#calib-fit'), /latency MAPE/);
   assert.match(await page.textContent('#calib-fit'), /baseline: linear in MACs, \d+-fold MAPE/);
+  assert.match(await page.textContent('#calib-fit'), /pull towards the profile0\.0003/);
   assert.equal(await page.inputValue('#profile'), 'device');
   assert.match(page.url(), /profile=device&params=/);
   await page.fill('#measure-n', '64');
