@@ -729,9 +729,10 @@ fn the_model_beats_both_linear_baselines_on_the_frozen_held_out_sets() {
 
 /// A batch of B images and an eager runtime, by hand: compute and activations scale with
 /// B, weights are read once; a convolution with batch norm runs three kernels (conv, BN,
-/// activation: two element-wise passes over its output), plus the per-convolution time.
+/// activation: two element-wise passes over its output), plus the per-convolution time;
+/// pooling's efficiency slows a pool and nothing else.
 #[test]
-fn batch_and_an_eager_runtime_price_a_layer_as_derived() {
+fn batch_an_eager_runtime_and_pooling_efficiency_price_a_layer_as_derived() {
     let base = builtin("rtx3090").unwrap();
     let set = |batch: f64, eager: f64| {
         base.with_values(
@@ -775,6 +776,18 @@ fn batch_and_an_eager_runtime_price_a_layer_as_derived() {
     // Weights are read once per batch: bytes grow by B·(activations) only.
     let bytes = |b: f64| set(b, 0.0).model().layer_cost(&layer, &ctx).dram_bytes;
     assert!(close(bytes(4.0) - bytes(1.0), 3.0 * 2.0 * elems * 4.0, 1e-12));
+    // Pooling's own efficiency divides both of a pool's terms, and no other layer's.
+    let pool =
+        LayerSpec { kind: LayerKind::AvgPool, role: Role::EdgePool, bn_channels: 0, ..layer };
+    let slow = set(1.0, 0.0).with_values(&[("pool_efficiency", 0.25)], "test").unwrap();
+    let (pool_ops, pool_bytes) = (9.0 * elems, 2.0 * elems * 4.0);
+    let want = (pool_ops / (0.25 * peak)).max(pool_bytes / (0.25 * bw)) + 10e-6;
+    let got = slow.model().layer_cost(&pool, &ctx).latency;
+    assert!(close(got, want, 1e-12), "{got} vs {want}");
+    assert_eq!(
+        slow.model().layer_cost(&layer, &ctx),
+        set(1.0, 0.0).model().layer_cost(&layer, &ctx)
+    );
     // A `none` edge costs nothing unless the runtime is eager: then a multiply and an add.
     let zero = LayerSpec { kind: LayerKind::Zero, role: Role::EdgeZero, bn_channels: 0, ..layer };
     assert_eq!(set(1.0, 0.0).model().layer_cost(&zero, &ctx).latency, 0.0);

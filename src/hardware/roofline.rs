@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 use crate::workload::{LayerKind, LayerSpec};
 use std::collections::BTreeMap;
 
-const PARAMS: [ParamSpec; 18] = [
+const PARAMS: [ParamSpec; 19] = [
     ParamSpec::new(
         "cores",
         "cores",
@@ -150,6 +150,14 @@ const PARAMS: [ParamSpec; 18] = [
         "fixed time per convolution besides its kernel's (algorithm choice, several kernels per convolution)",
     )
     .fits(Target::Latency),
+    ParamSpec::new(
+        "pool_efficiency",
+        "fraction",
+        0.001,
+        1.0,
+        "how far below the other layers' efficiencies (η_compute, η_memory) a pooling kernel runs",
+    )
+    .fits(Target::Latency),
 ];
 
 /// Bounds on the derived peak P = cores × clock × ops/cycle, in GOP/s.
@@ -180,6 +188,8 @@ pub struct Roofline {
     /// Every operation its own kernel (see the `eager` parameter).
     pub eager: bool,
     pub conv_overhead: f64,
+    /// Scales both efficiencies for pooling layers.
+    pub pool_efficiency: f64,
 }
 
 impl DeviceKind for Roofline {
@@ -215,6 +225,7 @@ impl DeviceKind for Roofline {
             batch: v.get("batch"),
             eager: v.get("eager") == 1.0,
             conv_overhead: v.get("conv_overhead_us") * 1e-6,
+            pool_efficiency: v.get("pool_efficiency"),
         })
     }
 
@@ -231,6 +242,13 @@ impl DeviceKind for Roofline {
                 });
             }
         }
+        // Issue 38's last change: pooling's own efficiency (1: as every other layer).
+        params.entry("pool_efficiency".to_string()).or_insert(ParamValue {
+            value: 1.0,
+            unit: None,
+            source: "a profile from before pooling had its own efficiency: as every other layer"
+                .to_string(),
+        });
         if let Some(old) = params.remove("power_w") {
             let note = format!("was power_w (before issue 17): {}", old.source);
             params.entry("idle_power_w".into()).or_insert(ParamValue {
@@ -317,7 +335,10 @@ impl HardwareModel for Roofline {
             return LayerCost::default();
         }
         let (compute, memory, dram) = self.layer_terms(layer, ctx);
-        let (c, m) = (compute / self.eta_compute, memory / self.eta_memory);
+        // A pooling kernel may run far below the roofs the other layers reach (Pascal GPUs at
+        // batch 256 pool slower than they run a 1×1 convolution, docs/hardware.md).
+        let pool = if layer.kind == LayerKind::AvgPool { self.pool_efficiency } else { 1.0 };
+        let (c, m) = (compute / (self.eta_compute * pool), memory / (self.eta_memory * pool));
         let (kernels, passes) = self.kernels(layer);
         let conv = if matches!(layer.kind, LayerKind::Conv | LayerKind::Depthwise) {
             self.conv_overhead

@@ -411,7 +411,7 @@ test('a measured device against its calibrated model: the lesson shows what the 
   // A k out of range is named with its range; the last figures stay.
   await page.fill('#against-k', '2');
   await page.click('#against-run');
-  assert.match(await page.textContent('#against-error'), /Measured networks.*8\.\.=1000/);
+  assert.match(await page.textContent('#against-error'), /Measured networks.*9\.\.=1000/);
   assert.equal(await page.textContent('#against-fit'), fit);
   // Without a measured device there is nothing to compare against: the panel hides.
   await edit(page, () => page.selectOption('#latency-source', ''));
