@@ -135,6 +135,52 @@ fn playground_links_match_their_snapshot() {
     check("playground-views.json", serde_json::Value::Array(got));
 }
 
+/// The link corpus (docs/state.md, "Links that keep their answer") covers what a link can
+/// say: every family, built-in profile, solver, sample set and objective kind, every
+/// lesson's link, own samples, parameter edits, knobs, hidden panels and several seeds.
+#[test]
+fn the_link_corpus_covers_what_a_link_can_say() {
+    use flash_nas::state::{State, SAMPLE_SETS, SOLVERS};
+    use std::collections::BTreeSet;
+    let links: Vec<&str> = include_str!("golden/playground-links.txt").lines().collect();
+    assert!(links.len() >= 50, "{} links", links.len());
+    let states: Vec<State> = links.iter().map(|l| State::decode(l).state).collect();
+    let set = |f: &dyn Fn(&State) -> String| states.iter().map(f).collect::<BTreeSet<String>>();
+    let families = set(&|s| {
+        let text = SearchSpace::resolve(&s.space).unwrap().to_string();
+        text.split('/').nth(1).unwrap().split('(').next().unwrap().to_string()
+    });
+    for f in flash_nas::space::Family::ALL {
+        assert!(families.contains(f.name()), "no link has the family {}", f.name());
+    }
+    let profiles = set(&|s| s.profile.clone());
+    for (name, _) in flash_nas::hardware::profile::BUILTIN {
+        assert!(profiles.contains(name), "no link has the profile {name}");
+    }
+    let solvers = set(&|s| s.solver.clone());
+    assert!(SOLVERS.iter().all(|s| solvers.contains(*s)), "{solvers:?}");
+    let samples = set(&|s| s.samples.clone());
+    assert!(SAMPLE_SETS.iter().all(|s| samples.contains(*s)), "{samples:?}");
+    let objectives = set(&|s| s.goal.split(',').next().unwrap().to_string());
+    for o in ["max-accuracy", "min-latency", "min-energy", "min-area", "min-memory", "min-edp"] {
+        assert!(objectives.contains(o), "no link has the objective {o}");
+    }
+    assert!(objectives.contains("min-edap") && objectives.iter().any(|o| o.starts_with("pareto-")));
+    for lesson in flash_nas::lessons::shipped() {
+        assert!(links.contains(&lesson.link.as_str()), "lesson {} is not in the corpus", lesson.id);
+    }
+    for (what, has) in [
+        ("own samples", states.iter().any(|s| !s.own.is_empty())),
+        ("parameter edits", states.iter().any(|s| !s.params.is_empty())),
+        ("knobs", states.iter().any(|s| !s.knobs.is_empty())),
+        ("hidden panels", states.iter().any(|s| !s.hide.is_empty())),
+        ("a measured latency device", states.iter().any(|s| !s.latency.is_empty())),
+    ] {
+        assert!(has, "no link has {what}");
+    }
+    assert!(set(&|s| s.seed.to_string()).len() >= 5, "several seeds");
+}
+
 /// The charts the page draws for fixed links, byte for byte (tests/wasm.rs
 /// draws them in the browser and compares with these files).
 #[test]
