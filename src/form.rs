@@ -62,7 +62,7 @@ pub fn trained_into() -> &'static crate::predictor::ShippedSet {
 pub const MAX_TRAINED: u32 = 20;
 
 /// Networks timed to calibrate "this device": calibration needs at least
-/// [`MIN_SAMPLES`](crate::hardware::calibrate::MIN_SAMPLES) (it fits up to five
+/// [`MIN_SAMPLES`](crate::hardware::calibrate::MIN_SAMPLES) (it fits up to seven
 /// parameters and checks them on held-out networks).
 pub fn measured_networks() -> NumberField {
     NumberField {

@@ -33,6 +33,43 @@ pub struct Playground {
     truth: Option<TruthView>,
 }
 
+/// A result's fingerprint, the `fp` a copied link carries: [`crate::state::FP_DIGITS`] hex
+/// digits of a 64-bit FNV-1a hash (folded to 32 bits) of what the search found: each
+/// network with its hardware settings, best first, then the front. Metrics are left out:
+/// they follow from the network and the link's meaning, which its schema version fixes,
+/// and their last bits may move with a refactor that changes nothing a person sees.
+pub fn fingerprint(result: Option<&SearchResult>) -> String {
+    let mut text = String::new();
+    match result {
+        None => text.push_str("no result"),
+        Some(r) => {
+            text.push_str(if r.feasible { "feasible" } else { "infeasible" });
+            for f in r.best.iter().chain(&r.pareto) {
+                text.push('\n');
+                text.push_str(&f.arch);
+                text.push('\t');
+                text.push_str(&f.hardware);
+                for (k, v) in &f.settings {
+                    text.push_str(&format!("\t{k}={v}"));
+                }
+            }
+        }
+    }
+    let h = fnv1a64(text.as_bytes());
+    format!("{:08x}", (h >> 32) as u32 ^ h as u32)
+}
+
+/// FNV-1a, 64 bits (Fowler, Noll, Vo): stable across platforms and versions, which a
+/// link's fingerprint needs and `std`'s hasher does not promise.
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= *b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
 /// How far a fitted predictor's accuracies are off.
 #[derive(Clone, Debug, Serialize)]
 pub struct Uncertainty {
@@ -95,6 +132,12 @@ pub struct View {
     pub command: String,
     /// NAS-Bench-201's truth beside the result (an nb201 space with a benchmark column).
     pub truth: Option<TruthView>,
+    /// The result's fingerprint ([`fingerprint`]).
+    pub fingerprint: String,
+    /// The link "Copy link" gives: the state's, with the result's fingerprint.
+    pub shared_link: String,
+    /// The link's `fp` is not its result's fingerprint: what it showed and shows now.
+    pub result_changed: Option<Notice>,
 }
 
 /// NAS-Bench-201's truth beside a result: the result's true accuracy, the best
@@ -240,6 +283,28 @@ impl Playground {
             }
             (u, _) => u,
         };
+        if !state.fp.is_empty() {
+            let now = fingerprint(outcome.as_ref().ok());
+            if now != state.fp {
+                let found = match outcome.as_ref().ok() {
+                    Some(r) if !r.pareto.is_empty() && r.best.is_none() => {
+                        format!("a front of {} networks", r.pareto.len())
+                    }
+                    Some(SearchResult { best: Some(b), .. }) => b.arch.clone(),
+                    Some(_) => "no feasible network".to_string(),
+                    None => "no result".to_string(),
+                };
+                let (date, what) = crate::state::CHANGE_LOG[crate::state::CHANGE_LOG.len() - 1];
+                notices.push(Notice {
+                    field: "fp".into(),
+                    value: state.fp.clone(),
+                    message: format!(
+                        "this link was copied when it showed another result (fingerprint {}); this version finds {found} (fingerprint {now}). The latest change of what links show, {date}: {what} (docs/state.md, change log)",
+                        state.fp
+                    ),
+                });
+            }
+        }
         Playground {
             state,
             notices: std::mem::take(notices),
@@ -312,7 +377,20 @@ impl Playground {
             result,
             command: self.command(),
             truth: self.truth.clone(),
+            fingerprint: self.fingerprint(),
+            shared_link: State { fp: self.fingerprint(), ..self.state.clone() }.encode(),
+            // A checked `fp` that differs (a malformed one was dropped by decoding).
+            result_changed: self
+                .notices
+                .iter()
+                .find(|n| n.field == "fp" && !self.state.fp.is_empty())
+                .cloned(),
         }
+    }
+
+    /// The fingerprint of this link's result ([`fingerprint`]).
+    pub fn fingerprint(&self) -> String {
+        fingerprint(self.outcome.as_ref().ok())
     }
 
     fn link(&self) -> String {

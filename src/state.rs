@@ -72,9 +72,23 @@ pub const SOLVERS: [&str; 4] = ["flash", "random", "evolution", "exact"];
 const REPAIR_ORDER: [&str; 8] =
     ["knobs", "goal", "latency", "acc", "space", "params", "profile", "samples"];
 
-pub const FIELDS: [&str; 15] = [
+pub const FIELDS: [&str; 16] = [
     "space", "profile", "params", "latency", "samples", "own", "acc", "n", "goal", "knobs",
-    "solver", "seed", "cost", "shgo", "hide",
+    "solver", "seed", "cost", "shgo", "hide", "fp",
+];
+/// Fields that change only what the page shows of a result, not the result: an edit of
+/// them keeps a link's `fp`.
+const VIEW_FIELDS: [&str; 3] = ["cost", "shgo", "hide"];
+/// The digits of a result's fingerprint (`fp`).
+pub const FP_DIGITS: usize = 8;
+/// Changes of what links show, oldest first (docs/state.md, "Change log", keeps the same
+/// dates): a link whose fingerprint no longer matches its result names the latest.
+pub const CHANGE_LOG: [(&str, &str); 2] = [
+    (
+        "2026-11-30",
+        "links that name a sample set fit ten predictor candidates instead of five (issue 15)",
+    ),
+    ("2026-12-06", "the link corpus grew to 53 links; no corpus link's result moved"),
 ];
 /// Panels a classroom link may hide.
 pub const PANELS: [&str; 9] =
@@ -115,6 +129,11 @@ pub struct State {
     pub shgo: String,
     /// Hidden panels, sorted, without repeats.
     pub hide: Vec<String>,
+    /// The fingerprint of the result this link showed when it was copied
+    /// (`playground::fingerprint`): not part of what the link means, a check of it. Empty:
+    /// none.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub fp: String,
 }
 
 impl Default for State {
@@ -133,6 +152,7 @@ impl Default for State {
             solver: "flash".into(),
             seed: 1,
             cost: "latency".into(),
+            fp: String::new(),
             shgo: "shared:depth,width".into(),
             hide: Vec::new(),
         }
@@ -264,6 +284,17 @@ impl State {
                 hide.dedup();
                 self.hide = hide;
             }
+            "fp" if value.is_empty() => self.fp.clear(),
+            "fp" => {
+                let ok = value.len() == FP_DIGITS
+                    && value.chars().all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c));
+                if !ok {
+                    return Err(format!(
+                        "allowed {FP_DIGITS} hexadecimal digits 0-9, a-f (the fingerprint 'Copy link' adds)"
+                    ));
+                }
+                self.fp = value.to_string();
+            }
             _ => unreachable!("decode checks the key against FIELDS"),
         }
         Ok(())
@@ -394,6 +425,10 @@ impl State {
         let mut pairs: Vec<(String, String)> = form_urlencoded::parse(self.encode().as_bytes())
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
+        // An edit that may change the result drops the fingerprint of the one the link showed.
+        if changes.keys().any(|k| k != "fp" && !VIEW_FIELDS.contains(&k.as_str())) {
+            pairs.retain(|(k, _)| k != "fp");
+        }
         let mut set = |key: &str, value: String| {
             pairs.retain(|(k, _)| k != key);
             pairs.push((key.to_string(), value));
@@ -463,6 +498,9 @@ impl State {
         }
         if !self.hide.is_empty() {
             out.append_pair("hide", &self.hide.join(","));
+        }
+        if !self.fp.is_empty() {
+            out.append_pair("fp", &self.fp);
         }
         out.finish()
     }

@@ -420,12 +420,14 @@ fn playground_reproduces_a_shared_link_like_the_page() {
     let views: Vec<serde_json::Value> =
         serde_json::from_str(include_str!("golden/playground-views.json")).unwrap();
     let links: Vec<&str> = include_str!("golden/playground-links.txt").lines().collect();
-    for (link, want) in links.iter().zip(&views).take(4) {
+    assert_eq!(links.len(), views.len());
+    for (link, want) in links.iter().zip(&views) {
         let (code, out, err) =
             flash(&["playground", &format!("https://example.org/flash/?{link}")]);
         assert_eq!(code, 0, "{err}");
         let got: serde_json::Value = serde_json::from_str(&out).unwrap();
         assert_eq!(got["link"], want["link"]);
+        assert_eq!(got["fingerprint"], want["fingerprint"], "{link}");
         let (r, w) = (&got["result"], &want["result"]);
         for key in ["message", "feasible", "evaluations", "relaxed_evaluations"] {
             assert_eq!(r[key], w[key], "{link}: {key}");
@@ -442,6 +444,20 @@ fn playground_reproduces_a_shared_link_like_the_page() {
     let (code, _, err) = flash(&["playground", "v=1", "--view", "--pytorch"]);
     assert_eq!(code, 2);
     assert!(err.contains("one of"), "{err}");
+    // A link copied when its result was another says so, in the JSON and on stderr.
+    let fp = want_fp(&views[1]);
+    let other = if fp == "00000000" { "00000001" } else { "00000000" };
+    let (code, out, err) = flash(&["playground", &format!("{}&fp={other}", links[1])]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("another result") && err.contains(&fp), "{err}");
+    let got: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(got["notices"].as_array().unwrap().iter().any(|n| n["field"] == "fp"), "{out}");
+    let (_, _, err) = flash(&["playground", &format!("{}&fp={fp}", links[1])]);
+    assert!(err.is_empty(), "its own fingerprint: nothing to say: {err}");
+}
+
+fn want_fp(view: &serde_json::Value) -> String {
+    view["fingerprint"].as_str().expect("a fingerprint").to_string()
 }
 
 #[test]

@@ -189,14 +189,14 @@ fn shgo_fields_read_and_write_the_chart_choice() {
 
 #[test]
 fn typed_numbers_are_checked_against_the_core_ranges() {
-    assert_eq!(form::number("measure-networks", "8").unwrap(), 8);
+    assert_eq!(form::number("measure-networks", "9").unwrap(), 9);
     let e = form::number("measure-networks", "2").unwrap_err().to_string();
-    assert_eq!(e, "Networks = 2 is not allowed: allowed 8..=64");
+    assert_eq!(e, "Networks = 2 is not allowed: allowed 9..=64");
     assert_eq!(form::number("train-networks", " 20 ").unwrap(), 20);
     assert!(form::number("train-networks", "21").is_err());
     assert!(form::number("train-seed", "x").unwrap_err().to_string().contains("0..=4294967295"));
     assert!(form::number("no-such-field", "1").is_err());
     // The page's measurement and the core's sampler use the same range.
-    assert!(flash_nas::playground::sample_archs("default", 7, 1).is_err());
-    assert_eq!(flash_nas::playground::sample_archs("default", 8, 1).unwrap().len(), 8);
+    assert!(flash_nas::playground::sample_archs("default", 8, 1).is_err());
+    assert_eq!(flash_nas::playground::sample_archs("default", 9, 1).unwrap().len(), 9);
 }

@@ -259,3 +259,78 @@ fn a_missing_own_file_keeps_the_profile_edits() {
     let (a, b) = (pg.result().unwrap(), edited.result().unwrap());
     assert_eq!(a.best.as_ref().unwrap().metrics, b.best.as_ref().unwrap().metrics);
 }
+
+/// FNV-1a's published test vectors (Fowler, Noll, Vo): the hash behind a link's `fp`.
+#[test]
+fn the_result_fingerprint_hash_is_fnv1a() {
+    use flash_nas::playground::fnv1a64;
+    assert_eq!(fnv1a64(b""), 0xcbf2_9ce4_8422_2325);
+    assert_eq!(fnv1a64(b"a"), 0xaf63_dc4c_8601_ec8c);
+    assert_eq!(fnv1a64(b"foobar"), 0x8594_4171_f739_67e8);
+}
+
+/// A link's `fp`: kept by decoding and encoding, refused with its field and form when
+/// malformed, dropped by an edit that may change the result and kept by one of the view.
+#[test]
+fn a_links_fingerprint_is_checked_kept_and_dropped_by_edits() {
+    let link = "v=1&profile=rpi4&goal=max-accuracy%2Clatency%3C%3D2&fp=92cca875";
+    let d = State::decode(link);
+    assert!(d.notices.is_empty(), "{:?}", d.notices);
+    assert_eq!(d.state.fp, "92cca875");
+    assert_eq!(d.state.encode(), link);
+    for bad in ["XYZ", "92CCA875", "92cca8751", "92cca87g"] {
+        let d = State::decode(&format!("v=1&fp={bad}"));
+        assert_eq!(d.state.fp, "");
+        assert_eq!(d.notices[0].field, "fp");
+        assert!(d.notices[0].message.contains("8 hexadecimal digits"), "{:?}", d.notices);
+    }
+    let edit = |k: &str, v: &str| {
+        let changes = std::collections::BTreeMap::from([(k.to_string(), serde_json::json!(v))]);
+        State::decode(link).state.edit(&changes).state
+    };
+    assert_eq!(edit("goal", "min-latency").fp, "", "a new goal: another result");
+    assert_eq!(edit("seed", "4").fp, "");
+    assert_eq!(edit("hide", "shgo").fp, "92cca875", "hiding a panel changes no result");
+    assert_eq!(edit("cost", "energy").fp, "92cca875");
+}
+
+/// Opened with its own result's fingerprint a link says nothing more; with another, it says
+/// what it finds now, both fingerprints and the latest change-log entry, and the page's
+/// "Copy link" link carries the fingerprint.
+#[test]
+fn a_link_whose_result_changed_since_it_was_copied_says_so() {
+    use flash_nas::playground::Playground;
+    let link = "v=1&profile=rpi4&goal=max-accuracy%2Clatency%3C%3D2";
+    let pg = Playground::open(link, None);
+    let fp = pg.fingerprint();
+    assert_eq!(fp.len(), flash_nas::state::FP_DIGITS);
+    let view = pg.view();
+    assert_eq!(view.shared_link, format!("{link}&fp={fp}"));
+    let same = Playground::open(&view.shared_link, None);
+    assert!(same.notices.is_empty(), "{:?}", same.notices);
+    assert!(same.view().result_changed.is_none());
+    let other = if fp == "00000000" { "00000001" } else { "00000000" };
+    let changed = Playground::open(&format!("{link}&fp={other}"), None);
+    let n = changed.view().result_changed.expect("a changed result is said");
+    let arch = &changed.result().unwrap().best.as_ref().unwrap().arch;
+    let (date, _) = flash_nas::state::CHANGE_LOG[flash_nas::state::CHANGE_LOG.len() - 1];
+    for part in [other, fp.as_str(), arch.as_str(), date] {
+        assert!(n.message.contains(part), "{part} missing: {}", n.message);
+    }
+    // Another link's result has another fingerprint.
+    let energy = Playground::open("v=1&profile=rpi4&goal=min-energy%2Cdegree%3E%3D150", None);
+    assert_ne!(energy.fingerprint(), fp);
+}
+
+/// docs/state.md's change log has every entry of the core's, by date.
+#[test]
+fn the_change_log_in_the_docs_is_the_cores() {
+    let docs = include_str!("../docs/state.md");
+    let log = &docs[docs.find("**Change log.**").expect("docs/state.md has a change log")..];
+    for (date, _) in flash_nas::state::CHANGE_LOG {
+        assert!(
+            log.contains(&format!("| {date} |")),
+            "{date} is not in docs/state.md's change log"
+        );
+    }
+}

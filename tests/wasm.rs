@@ -238,6 +238,10 @@ fn load_nb201() {
         ("lat_ms_raspi4", include_str!("../data/nb201/lat_ms_raspi4.csv")),
         ("lat_ms_2080ti_1", include_str!("../data/nb201/lat_ms_2080ti_1.csv")),
         ("lat_ms_1080ti_1", include_str!("../data/nb201/lat_ms_1080ti_1.csv")),
+        // The measured devices the link corpus names (tests/golden/playground-links.txt).
+        ("lat_ms_eyeriss", include_str!("../data/nb201/lat_ms_eyeriss.csv")),
+        ("lat_ms_titanx_256", include_str!("../data/nb201/lat_ms_titanx_256.csv")),
+        ("lat_ms_pixel2", include_str!("../data/nb201/lat_ms_pixel2.csv")),
     ] {
         flash_nas::wasm::nb201_load(name, text).unwrap();
     }
@@ -254,7 +258,7 @@ fn shared_links_give_the_native_results_and_charts_in_wasm() {
     let want = golden(include_str!("golden/playground-views.json"));
     for (i, l) in links.lines().enumerate() {
         let got = fingerprint::playground(&flash_nas::playground::Playground::open(l, None));
-        for key in ["link", "notices", "error", "truth"] {
+        for key in ["link", "notices", "error", "truth", "fingerprint"] {
             assert_eq!(got[key], want[i][key], "{l}: {key}");
         }
         for key in

@@ -3,7 +3,7 @@
 // of one network. Every number comes from the core's view; this file formats.
 import { describe, classics, editParams, shgoLevels } from './pkg/flash_nas.js';
 import { app } from './page-state.js';
-import { $, fmt, cellText, row, showError } from './dom.js';
+import { $, fmt, cellText, row, showError, showNotices } from './dom.js';
 import { chartInto } from './charts.js';
 import { ask } from './search-client.js';
 import { edited, currentQuery } from './fields.js';
@@ -62,6 +62,8 @@ export function render(view) {
   chartInto($('layers-chart'), view.layers);
   $('layers-note').textContent = view.layers?.note ?? '';
   renderPredictor(view.predictor);
+  // A link copied with its result's fingerprint whose result has changed since: said plainly.
+  if (view.result_changed) showNotices([view.result_changed], 'This link shows another result than when it was copied:');
   const missing = view.notices.find((n) => n.field === 'own' && !n.value);
   if (missing) {
     showError(null, $('own-error'), missing.message);

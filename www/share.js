@@ -48,10 +48,15 @@ function exportChart(as) {
 export function wireShare() {
   wireHidePanels();
   $('copy-link').addEventListener('click', async () => {
+    // The core adds the result's fingerprint (fp): a later version that finds another result
+    // for the link says so instead of showing it silently.
+    const shared = app.view ? `${location.href.split(/[?#]/)[0]}?${app.view.shared_link}` : location.href;
+    $('link').value = shared;
+    const fp = app.view ? ` with its result's fingerprint (fp=${app.view.fingerprint}): a later version that finds another result for it will say so` : '';
     try {
       if (!navigator.clipboard) throw new Error('no clipboard');
-      await navigator.clipboard.writeText(location.href);
-      $('share-status').textContent = 'The link is on the clipboard.';
+      await navigator.clipboard.writeText(shared);
+      $('share-status').textContent = `The link is on the clipboard,${fp || ' as it is'}.`;
     } catch {
       $('link').focus();
       $('link').select();

@@ -18,8 +18,10 @@ use crate::space::{Architecture, Cell, Frame};
 use ndarray::{Array1, Array2};
 use serde::Serialize;
 
-/// Fewest samples a calibration accepts (k-fold needs a few per fold).
-pub const MIN_SAMPLES: usize = 8;
+/// Fewest samples a calibration accepts: two more than the most parameters a kind fits to
+/// one target (a roofline's seven latency parameters), so a fit is checked on held-out
+/// samples and k-fold has a few per fold.
+pub const MIN_SAMPLES: usize = 9;
 /// Enough rows for a whole measured space (NAS-Bench-201's 15,625 cells).
 pub const MAX_SAMPLES: usize = 20_000;
 /// Folds of the cross-validation unless asked otherwise.

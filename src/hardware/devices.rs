@@ -160,10 +160,9 @@ pub fn scores(predicted: &[f64], measured: &[f64]) -> Scores {
 /// 3·10⁻⁴ was best; the other half, held out, improved too (docs/hardware.md).
 pub const PRIOR: calibrate::Prior = calibrate::Prior { weight: 3e-4 };
 
-/// Fewest and most measured networks a calibration against a device draws: a roofline
-/// start fits seven latency parameters (the most of any start) and wants two samples
-/// more than it fits (`calibrate::check_samples`).
-pub const K_RANGE: (usize, usize) = (9, 1000);
+/// Fewest and most measured networks a calibration against a device draws: the fewest a
+/// calibration accepts (`calibrate::MIN_SAMPLES`).
+pub const K_RANGE: (usize, usize) = (calibrate::MIN_SAMPLES, 1000);
 
 /// One calibration of a device's model on k of its measured networks, judged on
 /// every other connected network.

@@ -424,10 +424,10 @@ test('this device: measured in a worker, calibrated, and cancellable', async () 
   await page.click('#panel-hardware details:nth-of-type(2) summary');
   await page.fill('#measure-n', '2');
   await page.click('#measure-start');
-  assert.match(await page.textContent('#calib-error'), /Networks = 2 is not allowed: allowed 8\.\.=64/);
-  await page.fill('#measure-n', '8');
+  assert.match(await page.textContent('#calib-error'), /Networks = 2 is not allowed: allowed 9\.\.=64/);
+  await page.fill('#measure-n', '9');
   await page.click('#measure-start');
-  await page.waitForFunction(() => /Measured 8 networks;/.test(document.getElementById('measure-status').textContent), null, { timeout: 120000 });
+  await page.waitForFunction(() => /Measured 9 networks;/.test(document.getElementById('measure-status').textContent), null, { timeout: 120000 });
   assert.match(await page.textContent('#calib-fit'), /latency MAPE/);
   assert.match(await page.textContent('#calib-fit'), /baseline: linear in MACs, \d+-fold MAPE/);
   assert.match(await page.textContent('#calib-fit'), /pull towards the profile0\.0003/);
@@ -521,6 +521,20 @@ test('faults: a crashed, killed or panicking worker is restarted, the state kept
   }
 });
 
+test('a link copied when its result was another says so above the result', async () => {
+  const links = (await readFile(join(root, 'tests/golden/playground-links.txt'), 'utf8')).trim().split('\n');
+  const views = await golden('playground-views.json');
+  const fp = views[1].fingerprint;
+  const other = fp === '00000000' ? '00000001' : '00000000';
+  await open(page, `?${links[1]}&fp=${other}`);
+  const notices = await page.textContent('#notices');
+  assert.match(notices, /another result/);
+  assert.ok(notices.includes(fp) && notices.includes(views[1].result.best.arch), notices);
+  // With its own fingerprint the link says nothing more.
+  await open(page, `?${links[1]}&fp=${fp}`);
+  assert.ok(await page.locator('#notices').isHidden());
+});
+
 test('no clipboard and no storage: the page still works and says what to do', async () => {
   const fresh = await browser();
   try {
@@ -537,6 +551,8 @@ test('no clipboard and no storage: the page still works and says what to do', as
     await p.click('#copy-link');
     assert.match(await p.textContent('#share-status'), /clipboard is not available.*Ctrl\+C/);
     assert.equal(await p.evaluate(() => document.activeElement.id), 'link', 'the link is selected to copy by hand');
+    // The link to copy carries the fingerprint of the result on screen (the core's).
+    assert.match(await p.inputValue('#link'), /\?v=1&profile=rpi4&fp=[0-9a-f]{8}$/);
     await edit(p, () => p.fill('#seed', '9'));
     assert.deepEqual(errors, []);
   } finally {

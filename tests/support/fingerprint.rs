@@ -23,6 +23,7 @@ pub fn playground(pg: &flash_nas::playground::Playground) -> serde_json::Value {
         "notices": pg.notices,
         "result": pg.result().ok().map(search),
         "error": pg.result().err(),
+        "fingerprint": pg.fingerprint(),
     });
     // NAS-Bench-201's truth beside the result (an nb201 space only).
     if let Some(t) = pg.view().truth {

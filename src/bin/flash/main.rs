@@ -47,7 +47,9 @@ usage:
 {NB201}
   flash playground 'LINK' [--own OWN.csv] [--view | --pytorch | --trace-csv | --compare]
                                  the playground's search for a shared link (its query, from
-                                 '?v=1&…'): JSON {link, notices, result}, the same as the page;
+                                 '?v=1&…'): JSON {link, notices, result, fingerprint}, the same
+                                 as the page; a link whose fp (added by the page's Copy link)
+                                 is not its result's fingerprint gets a notice, also on stderr;
                                  --own: the CSV file a link names by fingerprint; --view: all the
                                  page shows (charts as SVG); --pytorch: the network as a PyTorch
                                  module; --trace-csv: every evaluated network; --compare: FLASH
@@ -211,6 +213,10 @@ fn playground_command(args: &[String]) -> Result<String, String> {
         None => None,
     };
     let pg = flash_nas::playground::Playground::open(query, own.as_deref());
+    // A link whose result changed since it was copied says so where a person reads it.
+    for n in pg.notices.iter().filter(|n| n.field == "fp") {
+        eprintln!("flash playground: {}: {}", n.field, n.message);
+    }
     if flags.len() > 1 {
         return Err(format!("playground takes one of {} at a time", FLAGS.join(", ")));
     }
@@ -230,6 +236,8 @@ fn playground_command(args: &[String]) -> Result<String, String> {
                 notices: &'a [flash_nas::state::Notice],
                 result: Option<flash_nas::search::SearchResult>,
                 error: Option<&'a str>,
+                /// The result's fingerprint; a copied link carries it as `fp`.
+                fingerprint: String,
             }
             let result = pg
                 .result()
@@ -240,6 +248,7 @@ fn playground_command(args: &[String]) -> Result<String, String> {
                 notices: &pg.notices,
                 result,
                 error: pg.result().err(),
+                fingerprint: pg.fingerprint(),
             })
         }
     }

@@ -81,10 +81,11 @@ pub fn run(args: &[String]) -> Result<String, String> {
         Some(t) => t
             .split(',')
             .map(|k| match k.trim().parse::<usize>() {
-                Ok(k) if (calibrate::MIN_SAMPLES..=1000).contains(&k) => Ok(k),
+                Ok(k) if (devices::K_RANGE.0..=devices::K_RANGE.1).contains(&k) => Ok(k),
                 _ => Err(format!(
-                    "--k {t}: allowed whole numbers in {}..=1000, separated by commas",
-                    calibrate::MIN_SAMPLES
+                    "--k {t}: allowed whole numbers in {}..={}, separated by commas",
+                    devices::K_RANGE.0,
+                    devices::K_RANGE.1
                 )),
             })
             .collect::<Result<_, _>>()?,
