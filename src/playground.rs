@@ -89,8 +89,11 @@ pub struct PredictedAccuracy {
     pub value: f64,
     /// ± this (the predictor's mean absolute error).
     pub plus_minus: f64,
-    /// Outside the samples' NN-Degree or parameter range.
+    /// Outside the samples' NN-Degree or parameter range, or in a space whose data set or
+    /// family the samples do not have.
     pub extrapolated: bool,
+    /// Why it extrapolates, in words.
+    pub why: Option<String>,
 }
 
 /// Uniform draws of the space behind the predictor panel's ceiling figure
@@ -347,11 +350,25 @@ impl Playground {
                     diagram: chart::diagram(&arch).unwrap_or_default(),
                     pytorch: crate::export::pytorch(&arch, &self.link()),
                     accuracy: match (&self.uncertainty, b.metrics.accuracy) {
-                        (Some(u), Some(value)) => Some(PredictedAccuracy {
-                            value,
-                            plus_minus: u.mae,
-                            extrapolated: !u.domain.contains(b.metrics.nn_degree, b.metrics.params),
-                        }),
+                        (Some(u), Some(value)) => {
+                            let why = self
+                                .samples
+                                .as_ref()
+                                .and_then(|set| mismatch(&self.state, set))
+                                .or_else(|| {
+                                    (!u.domain.contains(b.metrics.nn_degree, b.metrics.params))
+                                        .then(|| {
+                                            "outside the samples' NN-Degree or parameter range"
+                                                .to_string()
+                                        })
+                                });
+                            Some(PredictedAccuracy {
+                                value,
+                                plus_minus: u.mae,
+                                extrapolated: why.is_some(),
+                                why,
+                            })
+                        }
                         _ => None,
                     },
                 })
@@ -914,20 +931,54 @@ fn uncertainty(
     }
 }
 
-fn extrapolation(state: &State, set: &SampleSet, notices: &mut Vec<Notice>) {
-    let Ok(space) = crate::SearchSpace::resolve(&state.space) else { return };
-    let dataset = space.fields().dataset;
-    let sets: std::collections::BTreeSet<String> =
-        set.samples.iter().filter_map(|s| s.arch.split('/').next().map(str::to_string)).collect();
-    if !sets.contains(&dataset) {
-        let trained = sets.into_iter().collect::<Vec<_>>().join(", ");
-        let hint = crate::predictor::shipped(&state.samples)
-            .map(|set| format!("; the networks were drawn from {}", set.space))
-            .unwrap_or_default();
-        notices.push(Notice {
-            field: "samples".into(),
-            value: state.samples.clone(),
-            message: format!("the predictor was fitted on {trained} networks but the space is {dataset}: its accuracies extrapolate (they can pass 1){hint}"),
-        });
+/// Where a predictor fitted on `set` does not apply to the state's space: the samples'
+/// data sets or families do not include the space's (a digits-trained predictor rating
+/// ImageNet networks, DenseNet samples rating ResNets). None: they do.
+fn mismatch(state: &State, set: &SampleSet) -> Option<String> {
+    let space = crate::SearchSpace::resolve(&state.space).ok()?;
+    let fields = space.fields();
+    let mut datasets = std::collections::BTreeSet::new();
+    let mut families = std::collections::BTreeSet::new();
+    for s in &set.samples {
+        let mut parts = s.arch.split('/');
+        if let (Some(d), Some(f)) = (parts.next(), parts.next()) {
+            datasets.insert(d.to_string());
+            families.insert(f.split('(').next().unwrap_or(f).to_string());
+        }
     }
+    let join =
+        |s: &std::collections::BTreeSet<String>| s.iter().cloned().collect::<Vec<_>>().join(", ");
+    let data = !datasets.contains(&fields.dataset);
+    let family = !families.contains(&fields.family);
+    if !data && !family {
+        return None;
+    }
+    let what = match (data, family) {
+        (true, true) => format!(
+            "{} {} networks but the space is {} {}",
+            join(&datasets),
+            join(&families),
+            fields.dataset,
+            fields.family
+        ),
+        (true, false) => {
+            format!("{} networks but the space is {}", join(&datasets), fields.dataset)
+        }
+        _ => format!("{} networks but the space's family is {}", join(&families), fields.family),
+    };
+    Some(format!("the predictor was fitted on {what}"))
+}
+
+fn extrapolation(state: &State, set: &SampleSet, notices: &mut Vec<Notice>) {
+    let Some(why) = mismatch(state, set) else { return };
+    let hint = crate::predictor::shipped(&state.samples)
+        .map(|set| format!("; the networks were drawn from {}", set.space))
+        .unwrap_or_default();
+    notices.push(Notice {
+        field: "samples".into(),
+        value: state.samples.clone(),
+        message: format!(
+            "{why}: every accuracy it predicts here extrapolates (flagged on the result; it can pass 1){hint}"
+        ),
+    });
 }

@@ -334,3 +334,43 @@ fn the_change_log_in_the_docs_is_the_cores() {
         );
     }
 }
+
+/// A predictor rates only the data sets and families it was fitted on: outside them every
+/// prediction is flagged as extrapolated, with why, on the result and in a notice (the
+/// cases a lecturer found: digits rating ImageNet, MNIST rating digits, DenseNet samples
+/// rating ResNets); inside them nothing is flagged for that reason.
+#[test]
+fn a_predictor_outside_its_data_set_or_family_flags_every_prediction() {
+    use flash_nas::playground::Playground;
+    let accuracy = |link: &str| {
+        let pg = Playground::open(link, None);
+        let acc = pg.view().best.expect("a network").accuracy.expect("a prediction");
+        (acc, pg.notices)
+    };
+    for (link, words) in [
+        (
+            "v=1&space=imagenet%2Fres%2Fcells%3D4%3Bd%3D1..4%3Bw%3D64..512%3A64&samples=digits&profile=rtx3090",
+            ["digits", "imagenet"],
+        ),
+        (
+            "v=1&space=digits%2Fdense%2Fcells%3D2%3Bd%3D1..4%3Bw%3D4..16%3A4%3Bt%3D0..12&samples=mnist",
+            ["mnist", "digits"],
+        ),
+        (
+            "v=1&space=digits%2Fres%2Fcells%3D2%3Bd%3D1..4%3Bw%3D8..32%3A8&samples=digits",
+            ["dense", "res"],
+        ),
+    ] {
+        let (acc, notices) = accuracy(link);
+        assert!(acc.extrapolated, "{link}");
+        let why = acc.why.expect("a reason");
+        assert!(words.iter().all(|w| why.contains(w)), "{link}: {why}");
+        assert!(notices.iter().any(|n| n.field == "samples" && n.message.contains("extrapolates")));
+    }
+    // The digits set in the space its networks were drawn from: no mismatch to flag.
+    let (acc, notices) = accuracy(
+        "v=1&space=digits%2Fdense%2Fcells%3D2%3Bd%3D1..6%3Bw%3D4..32%3A4%3Bt%3D0..24&samples=digits",
+    );
+    assert!(acc.why.as_deref().is_none_or(|w| !w.contains("fitted on")), "{:?}", acc.why);
+    assert!(notices.iter().all(|n| n.field != "samples"), "{notices:?}");
+}
