@@ -68,6 +68,18 @@ pub struct LayerCost {
 }
 
 impl LayerCost {
+    /// A fixed time at a constant power (a network's per-inference overhead): its energy
+    /// is the first part.
+    pub fn fixed_time(seconds: f64, watts: f64) -> LayerCost {
+        let energy = watts * seconds;
+        LayerCost {
+            latency: seconds,
+            energy,
+            energy_parts: [energy, 0.0, 0.0, 0.0],
+            ..LayerCost::default()
+        }
+    }
+
     /// Adds a layer: sums, except the live activations, which take the larger.
     pub fn add(&mut self, other: &LayerCost) {
         self.latency += other.latency;

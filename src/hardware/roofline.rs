@@ -371,13 +371,7 @@ impl HardwareModel for Roofline {
     }
 
     fn network_cost_fixed(&self, _layers: &LayerCost) -> LayerCost {
-        let idle = self.idle_power_w * self.network_overhead;
-        LayerCost {
-            latency: self.network_overhead,
-            energy: idle,
-            energy_parts: [idle, 0.0, 0.0, 0.0],
-            ..LayerCost::default()
-        }
+        LayerCost::fixed_time(self.network_overhead, self.idle_power_w)
     }
 
     fn parts(&self) -> Parts {

@@ -247,13 +247,7 @@ impl HardwareModel for Spatial {
     }
 
     fn network_cost_fixed(&self, _layers: &LayerCost) -> LayerCost {
-        let chip = self.power_w * self.network_overhead;
-        LayerCost {
-            latency: self.network_overhead,
-            energy: chip,
-            energy_parts: [chip, 0.0, 0.0, 0.0],
-            ..LayerCost::default()
-        }
+        LayerCost::fixed_time(self.network_overhead, self.power_w)
     }
 
     fn parts(&self) -> Parts {
