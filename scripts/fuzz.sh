@@ -16,9 +16,13 @@ rustup toolchain list | grep -q nightly || { echo "fuzz.sh needs a nightly toolc
 summary_only=0
 if [ "${1:-}" = "--summary" ]; then summary_only=1; shift; fi
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(arch space profile shgo state samples calibration)
+[ ${#targets[@]} -gt 0 ] || targets=(arch space profile shgo state samples calibration lessons nb201)
 mkdir -p target/fuzz-logs
 cd fuzz
+# fuzz/ is a member of the project's workspace (one lock file, one [patch] set); the release
+# profile it would inherit is the site's (LTO, one codegen unit): the fuzzers keep the profile
+# they had as a workspace of their own, with debug info for the backtraces.
+export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_DEBUG=1
 if [ "$summary_only" = 0 ]; then
 # Memory safety is Rust's; what the fuzzer looks for is panics, hangs and runaway memory, so no
 # sanitizer (ASan would cut the executions per second by 5-8x).

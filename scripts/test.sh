@@ -11,6 +11,9 @@ cargo fmt --check
 cargo clippy --locked --all-targets -- -D warnings
 cargo clippy --locked --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
 cargo clippy --locked --lib --target wasm32-unknown-unknown --no-default-features --features bench -- -D warnings
+# The fuzz targets (fuzz/, a member of this workspace) build on stable with the project's lock
+# and patches; libFuzzer itself is linked only by scripts/fuzz.sh (nightly).
+cargo check --locked -p flash-nas-fuzz --no-default-features --bins
 
 echo "== native tests"
 cargo test --locked

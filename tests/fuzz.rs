@@ -36,7 +36,7 @@ fn replay(target: &str, check: Check) -> usize {
 
 #[test]
 fn every_kept_input_passes_its_check() {
-    let targets: [(&str, Check); 7] = [
+    let targets: [(&str, Check); 9] = [
         ("state", checks::state),
         ("arch", checks::arch),
         ("space", checks::space),
@@ -44,6 +44,8 @@ fn every_kept_input_passes_its_check() {
         ("profile", checks::profile),
         ("calibration", checks::calibration),
         ("shgo", checks::shgo),
+        ("lessons", checks::lessons),
+        ("nb201", checks::nb201),
     ];
     for (name, check) in targets {
         let n = replay(name, check);

@@ -121,3 +121,39 @@ pub fn shgo(data: &[u8]) {
         Ok(()) => {}
     }
 }
+
+/// A teacher's lesson file: reading it never panics; a file it accepts has lessons with
+/// distinct ids, each link a checked state.
+pub fn lessons(data: &[u8]) {
+    let Ok(lessons) = flash_nas::lessons::parse(&text(data)) else { return };
+    assert!(!lessons.is_empty());
+    let ids: std::collections::BTreeSet<&str> = lessons.iter().map(|l| l.id.as_str()).collect();
+    assert_eq!(ids.len(), lessons.len(), "ids are distinct");
+    for l in &lessons {
+        assert!(State::decode(&l.link).notices.is_empty(), "{}", l.link);
+    }
+}
+
+/// A NAS-Bench-201 data file (data/nb201/): the first byte picks a column (or the index of
+/// cells), the rest is the file. Reading never panics; a column it accepts has one value
+/// per cell, each within the column's range.
+pub fn nb201(data: &[u8]) {
+    use flash_nas::nasbench;
+    let Some((&pick, rest)) = data.split_first() else { return };
+    let body = text(rest);
+    let columns = &nasbench::COLUMNS;
+    match columns.get(pick as usize % (columns.len() + 1)) {
+        Some(spec) => {
+            if let Ok(column) = nasbench::parse(spec, &body) {
+                assert_eq!(column.values.len(), nasbench::CELLS);
+                let (lo, hi) = spec.range;
+                assert!(column.values.iter().all(|v| (lo..=hi).contains(v)));
+            }
+        }
+        None => {
+            if let Ok(index) = nasbench::parse_index(&body) {
+                assert_eq!(index.index.len(), nasbench::CELLS);
+            }
+        }
+    }
+}

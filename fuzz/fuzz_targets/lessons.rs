@@ -1,0 +1,6 @@
+#![no_main]
+//! Fuzz target: see tests/support/fuzz_checks.rs (lessons) for what one input must satisfy.
+#[path = "../../tests/support/fuzz_checks.rs"]
+mod checks;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::lessons(data));
