@@ -94,6 +94,32 @@ pub struct PredictedAccuracy {
     pub extrapolated: bool,
     /// Why it extrapolates, in words.
     pub why: Option<String>,
+    /// The value and its error as the page writes them ([`with_error`]).
+    pub text: String,
+}
+
+/// A value written to the precision its error allows: the error to one significant digit
+/// (two when that digit is 1, where rounding would move it most), the value to one decimal
+/// more than the error (e.g. "0.998 ± 0.05", not "0.9976 ± 0.049"). Without a usable error
+/// the value keeps four decimals.
+pub fn with_error(value: f64, error: f64) -> String {
+    if !(error.is_finite() && error > 0.0) {
+        return format!("{value:.4}");
+    }
+    // The first significant digit's place, by exact-enough basic steps (no log10, whose
+    // last bits differ between platforms): `scaled` in [1, 10), `place` decimals.
+    let (mut scaled, mut place) = (error, 0i32);
+    while scaled < 1.0 && place < 12 {
+        scaled *= 10.0;
+        place += 1;
+    }
+    while scaled >= 10.0 {
+        scaled /= 10.0;
+        place -= 1;
+    }
+    let digits = if scaled < 2.0 { 2 } else { 1 };
+    let decimals = (place + digits - 1).clamp(0, 12) as usize;
+    format!("{value:.prec$} ± {error:.decimals$}", prec = decimals + 1)
 }
 
 /// Uniform draws of the space behind the predictor panel's ceiling figure
@@ -367,6 +393,7 @@ impl Playground {
                                 plus_minus: u.mae,
                                 extrapolated: why.is_some(),
                                 why,
+                                text: with_error(value, u.mae),
                             })
                         }
                         _ => None,

@@ -374,3 +374,14 @@ fn a_predictor_outside_its_data_set_or_family_flags_every_prediction() {
     assert!(acc.why.as_deref().is_none_or(|w| !w.contains("fitted on")), "{:?}", acc.why);
     assert!(notices.iter().all(|n| n.field != "samples"), "{notices:?}");
 }
+
+/// An accuracy is written to the precision its error allows (issue 39).
+#[test]
+fn a_value_is_written_to_the_precision_its_error_allows() {
+    use flash_nas::playground::with_error;
+    assert_eq!(with_error(0.99761, 0.049), "0.998 ± 0.05");
+    assert_eq!(with_error(0.9, 0.0123), "0.9000 ± 0.012");
+    assert_eq!(with_error(0.87654, 0.003), "0.8765 ± 0.003");
+    assert_eq!(with_error(0.5, 0.0), "0.5000");
+    assert_eq!(with_error(0.5, f64::NAN), "0.5000");
+}

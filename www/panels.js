@@ -26,7 +26,7 @@ export function render(view) {
   const m = b?.metrics;
   const acc = view.best?.accuracy;
   $('r-accuracy').textContent = m?.accuracy === null || m?.accuracy === undefined ? '– (NN-Degree ranks)'
-    : acc ? `${acc.value.toFixed(4)} ± ${acc.plus_minus.toFixed(3)}${acc.extrapolated ? ' (extrapolated)' : ''}` : m.accuracy.toFixed(4);
+    : acc ? `${acc.text}${acc.extrapolated ? ' (extrapolated)' : ''}` : m.accuracy.toFixed(4);
   $('r-accuracy').title = acc?.extrapolated ? `${acc.why}: the prediction extrapolates` : '';
   // NAS-Bench-201's truth beside the prediction, and the best the benchmark knows.
   const t = view.truth;
