@@ -406,6 +406,7 @@ impl Playground {
             Some((c, n)) => (Some(c), n),
             None => (None, 0),
         };
+        let fingerprint = self.fingerprint();
         View {
             link: self.state.encode(),
             state: self.state.clone(),
@@ -421,8 +422,8 @@ impl Playground {
             result,
             command: self.command(),
             truth: self.truth.clone(),
-            fingerprint: self.fingerprint(),
-            shared_link: State { fp: self.fingerprint(), ..self.state.clone() }.encode(),
+            shared_link: State { fp: fingerprint.clone(), ..self.state.clone() }.encode(),
+            fingerprint,
             // A checked `fp` that differs (a malformed one was dropped by decoding).
             result_changed: self
                 .notices

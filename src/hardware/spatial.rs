@@ -200,7 +200,10 @@ impl Spatial {
 
     /// Cycles of the row-stationary mapping (the module's formula), for one image.
     pub fn cycles(&self, layer: &LayerSpec) -> u64 {
-        let Some(m) = self.mapping(layer) else { return 0 };
+        self.mapping(layer).map_or(0, |m| self.mapped_cycles(&m))
+    }
+
+    fn mapped_cycles(&self, m: &Mapping) -> u64 {
         let (r, e) = (m.r.max(1), m.e.max(1));
         let row_folds = r.div_ceil(self.rows);
         let strips = e.div_ceil(self.cols);
@@ -209,12 +212,9 @@ impl Spatial {
         row_folds * strips * m.pairs.div_ceil(sets) * m.f.max(1) * m.s.max(1)
     }
 
-    /// Off-chip bytes: each layer the array runs reads its weights once and its input,
-    /// and writes its output, per image.
+    /// Off-chip bytes of a layer the array runs: its weights once and its input and output
+    /// per image.
     fn dram_bytes(&self, layer: &LayerSpec) -> f64 {
-        if self.mapping(layer).is_none() {
-            return 0.0;
-        }
         let activations = (layer.input.elems() + layer.output.elems()) as f64;
         (layer.params() as f64 + self.batch * activations) * self.bytes_per_value
     }
@@ -223,10 +223,10 @@ impl Spatial {
 impl HardwareModel for Spatial {
     #[inline]
     fn layer_cost(&self, layer: &LayerSpec, _ctx: &Context) -> LayerCost {
-        if self.mapping(layer).is_none() {
-            return LayerCost::default();
-        }
-        let compute = self.batch * self.cycles(layer) as f64 / (self.eta_compute * self.clock);
+        // The mapping once per layer: this is the search's hot path.
+        let Some(mapping) = self.mapping(layer) else { return LayerCost::default() };
+        let compute =
+            self.batch * self.mapped_cycles(&mapping) as f64 / (self.eta_compute * self.clock);
         let dram = self.dram_bytes(layer);
         let memory = dram / (self.eta_memory * self.bandwidth);
         let latency = compute.max(memory) + self.layer_overhead;
