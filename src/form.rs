@@ -333,7 +333,10 @@ pub fn schema() -> Schema {
         sample_sets: state::SAMPLE_SETS.iter().map(|s| choice(*s, set_label(s))).collect(),
         costs: state::COSTS.iter().map(|c| choice(*c, *c)).collect(),
         coords: state::coords().into_iter().map(|c| choice(c, c)).collect(),
-        panels: state::PANELS.iter().map(|p| choice(*p, *p)).collect(),
+        panels: state::PANELS
+            .iter()
+            .map(|p| choice(*p, if *p == "arch" { "explore one network" } else { p }))
+            .collect(),
         seed: NumberField {
             key: "seed",
             label: "seed",

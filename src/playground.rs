@@ -242,11 +242,7 @@ impl Playground {
             }
         };
         // The samples are parsed and fitted once, for the search and for the fit's panel.
-        let fitted = samples_csv.as_deref().map(|csv| {
-            let set = SampleSet::from_csv(csv)?;
-            let report = predictor::fit(&set.samples)?;
-            Ok::<_, crate::Error>((set, report))
-        });
+        let fitted = samples_csv.as_deref().map(fitted_set);
         let (samples, report) = match &fitted {
             Some(Ok((set, report))) => {
                 extrapolation(&state, set, notices);
@@ -465,13 +461,16 @@ impl Playground {
             (Some(s), _) => format!("data/samples/{} (shipped)", s.file),
         };
         let title = format!("{} trained networks: {source}", set.samples.len());
-        // Rank agreement is measured on the uniform held-out networks where the set has them.
-        let (metrics, metrics_on) = match &self.held {
-            Some((file, rows)) => (
+        // Rank agreement is measured on every cell of a benchmark space (its truth), else on
+        // the uniform held-out networks where the set has them.
+        let whole = self.problem.as_ref().and_then(whole_space_metrics);
+        let (metrics, metrics_on) = match (whole, &self.held) {
+            (Some(whole), _) => whole,
+            (None, Some((file, rows))) => (
                 report::metric_rows(rows),
                 format!("the {} networks of {file}, drawn uniformly from the space", rows.len()),
             ),
-            None => {
+            (None, None) => {
                 (report::metric_rows(&set.samples), format!("the {} samples", set.samples.len()))
             }
         };
@@ -619,6 +618,67 @@ impl Playground {
     ) -> Result<Comparison, String> {
         Ok(c.with_exact(self.checked_problem()?, PAGE_EXACT_BUDGET, observer))
     }
+}
+
+/// Sample sets fitted lately, kept so an edit that leaves the samples alone (a limit, the
+/// profile, a depth range) does not fit them again: the fit is a pure function of the
+/// CSV's text (leave-one-out over the candidate forms; most of a search on a shipped
+/// set), so a kept fit is the fit. Keyed by the whole text, not a hash of it.
+const FITS_KEPT: usize = 8;
+
+fn fitted_set(csv: &str) -> crate::Result<(SampleSet, predictor::FitReport)> {
+    use std::sync::Mutex;
+    static KEPT: Mutex<Vec<(String, SampleSet, predictor::FitReport)>> = Mutex::new(Vec::new());
+    let mut kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, set, report)) = kept.iter().find(|(text, ..)| text == csv) {
+        return Ok((set.clone(), report.clone()));
+    }
+    let set = SampleSet::from_csv(csv)?;
+    let report = predictor::fit(&set.samples)?;
+    if kept.len() == FITS_KEPT {
+        kept.remove(0);
+    }
+    kept.push((csv.to_string(), set.clone(), report.clone()));
+    Ok((set, report))
+}
+
+/// How NN-Degree, params and MACs rank the truth over every cell of an nb201 space
+/// with a benchmark column, and on what: computed once per data set and column (a
+/// link's samples do not change it), so an edit does not pay for it again.
+fn whole_space_metrics(problem: &Problem) -> Option<(Vec<report::MetricRow>, String)> {
+    use std::sync::Mutex;
+    static DONE: Mutex<Vec<(String, Vec<report::MetricRow>)>> = Mutex::new(Vec::new());
+    let column = problem.bench.truth.as_ref()?;
+    let frame = problem.space.frame();
+    let key = format!("{}|{}", frame.dataset.name, column.spec.label);
+    let on = format!(
+        "all {} cells of the space, against {} (NAS-Bench-201)",
+        column.values.len(),
+        column.spec.label
+    );
+    let mut done = DONE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, rows)) = done.iter().find(|(k, _)| *k == key) {
+        return Some((rows.clone(), on));
+    }
+    let features = crate::nasbench::features(frame);
+    let samples: Vec<predictor::Sample> = features
+        .iter()
+        .zip(&column.values)
+        .enumerate()
+        .map(|(line, (f, &v))| predictor::Sample {
+            arch: String::new(),
+            accuracy: v / 100.0,
+            nn_degree: f.nn_degree,
+            params: f.params,
+            macs: f.macs,
+            line,
+            seed: None,
+            proxies: None,
+        })
+        .collect();
+    let rows = report::metric_rows(&samples);
+    done.push((key, rows.clone()));
+    Some((rows, on))
 }
 
 /// The cost the Pareto chart puts on x: the goal's, else the state's choice.

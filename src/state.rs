@@ -88,11 +88,21 @@ pub const CHANGE_LOG: [(&str, &str); 2] = [
         "2026-11-30",
         "links that name a sample set fit ten predictor candidates instead of five (issue 15)",
     ),
-    ("2026-12-06", "the link corpus grew to 53 links; no corpus link's result moved"),
+    ("2026-12-06", "the link corpus grew to 55 links; no corpus link's result moved"),
 ];
-/// Panels a classroom link may hide.
-pub const PANELS: [&str; 9] =
-    ["hardware", "space", "predictor", "goal", "result", "pareto", "shgo", "layers", "compare"];
+/// Panels a classroom link may hide (`arch`: "Explore one network").
+pub const PANELS: [&str; 10] = [
+    "hardware",
+    "space",
+    "predictor",
+    "goal",
+    "result",
+    "pareto",
+    "shgo",
+    "layers",
+    "compare",
+    "arch",
+];
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]

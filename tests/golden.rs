@@ -43,6 +43,22 @@ fn default_space_summary() {
     );
 }
 
+/// Every shipped lesson's checks with the values they observed (tests/wasm.rs runs
+/// the same checks in the browser and compares with this file); tests/lessons.rs
+/// asserts that each holds.
+#[test]
+fn lesson_checks_match_their_snapshot() {
+    let rows: Vec<serde_json::Value> = flash_nas::lessons::shipped()
+        .iter()
+        .flat_map(|l| {
+            flash_nas::lessons::check(l).into_iter().map(|o| {
+                serde_json::json!({"lesson": l.id, "claim": o.claim, "value": o.value, "than": o.than, "holds": o.holds})
+            })
+        })
+        .collect();
+    check("lesson-checks.json", serde_json::Value::Array(rows));
+}
+
 /// SHGO results, bit for bit, for tests/wasm.rs to compare against: runs
 /// whose arithmetic is IEEE-exact (no libm calls), so native and wasm agree.
 #[test]

@@ -288,6 +288,25 @@ fn shared_links_give_the_native_results_and_charts_in_wasm() {
     assert!(pg.trace_csv().lines().count() > 10);
 }
 
+/// Every shipped lesson's claims hold in the browser, with the values observed natively
+/// (tests/golden.rs writes them; tests/lessons.rs checks that each holds natively).
+#[wasm_bindgen_test]
+fn every_lesson_claim_holds_in_wasm_as_natively() {
+    load_nb201();
+    let want = golden(include_str!("golden/lesson-checks.json"));
+    let mut got = Vec::new();
+    for l in flash_nas::lessons::shipped() {
+        for o in flash_nas::lessons::check(&l) {
+            assert!(o.holds, "{}: {} ({})", l.id, o.claim, o.shown);
+            got.push(serde_json::json!({"lesson": l.id, "claim": o.claim, "value": o.value, "than": o.than, "holds": o.holds}));
+        }
+    }
+    assert_eq!(got.len(), want.as_array().unwrap().len());
+    for (g, w) in got.iter().zip(want.as_array().unwrap()) {
+        assert_eq!(g, w);
+    }
+}
+
 #[path = "support/random_states.rs"]
 mod random_states;
 

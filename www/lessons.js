@@ -6,6 +6,28 @@ import { lessons, stateDecode } from './pkg/flash_nas.js';
 import { $, showError, showNotices } from './dom.js';
 import { commit, fillControls } from './fields.js';
 
+// The lesson being explored: its question, hint and answer pinned above the panels,
+// and its entry in the list marked.
+function pin(lesson) {
+  for (const li of $('lessons').children) {
+    const current = li.id === `lesson-${lesson?.id}`;
+    li.classList.toggle('current', current);
+    if (current) li.setAttribute('aria-current', 'step'); else li.removeAttribute('aria-current');
+  }
+  $('lesson-pin').hidden = !lesson;
+  if (!lesson) return;
+  $('lesson-pin-title').textContent = `Lesson: ${lesson.title}`;
+  $('lesson-pin-question').textContent = lesson.question;
+  $('lesson-pin-hint').textContent = lesson.hint || 'This lesson has no hint.';
+  $('lesson-pin-answer').textContent = lesson.answer || 'This lesson has no answer.';
+  $('lesson-pin-checks').replaceChildren(...(lesson.checks || []).map((c) => {
+    const li = document.createElement('li');
+    li.textContent = c.claim;
+    return li;
+  }));
+  for (const d of $('lesson-pin').querySelectorAll('details')) d.open = false;
+}
+
 function item(lesson) {
   const li = document.createElement('li');
   li.id = `lesson-${lesson.id}`;
@@ -19,7 +41,8 @@ function item(lesson) {
     showNotices(notices, `The lesson "${lesson.title}" has values that could not be used:`);
     commit(state);
     fillControls(state);
-    $('panel-result').scrollIntoView({ block: 'start' });
+    pin(lesson);
+    $('lesson-pin').scrollIntoView({ block: 'start' });
   });
   const text = document.createElement('p');
   text.textContent = lesson.text;
@@ -31,6 +54,7 @@ function item(lesson) {
 }
 
 export async function initLessons() {
+  $('lesson-pin-close').addEventListener('click', () => pin(null));
   try {
     const response = await fetch('data/lessons.json');
     if (!response.ok) throw new Error(`cannot load data/lessons.json (HTTP ${response.status})`);

@@ -176,6 +176,7 @@ export function renderCompare(c, ms, { pending = false } = {}) {
     r.solver,
     r.gap === null || r.gap === undefined ? '–' : `${(100 * r.gap).toFixed(2)} %`,
     fmt.format(r.evaluations),
+    r.evaluations_to_near == null ? (r.gap == null ? '–' : 'never') : fmt.format(r.evaluations_to_near),
     `${(1000 * r.seconds).toFixed(1)} ms`,
     r.feasible ? 'yes' : 'no',
   ));

@@ -6,8 +6,8 @@
 //! [`Comparison::with_exact`].
 
 use super::{
-    run, Evolution, Exact, ExactBudget, Flash, Observer, Problem, RandomSearch, SearchResult,
-    Solver,
+    run, Evolution, Exact, ExactBudget, Flash, Observer, Point, Problem, RandomSearch,
+    SearchResult, Solver,
 };
 use crate::error::Result;
 use serde::Serialize;
@@ -28,6 +28,42 @@ pub struct Row {
     pub gap: Option<f64>,
     /// Optimum's score minus this method's (accuracy, or NN-Degree without a predictor).
     pub score_gap: Option<f64>,
+    /// The evaluations after which this method's best so far first came within
+    /// [`NEAR`] of the optimum (its best-so-far curve); `None` if it never did
+    /// or there is no optimum to compare with.
+    pub evaluations_to_near: Option<u64>,
+}
+
+/// How close to the exact optimum "near" is: 1 % of the minimized objective.
+pub const NEAR: f64 = 0.01;
+
+/// A method's best-so-far curve: (evaluations, objective) at each feasible improvement.
+type Curve = Vec<(u64, f64)>;
+
+#[derive(Default)]
+struct BestSoFar(Curve);
+
+impl Observer for BestSoFar {
+    fn improved(&mut self, p: &Point, evaluations: u64) {
+        if p.verdict.feasible {
+            self.0.push((evaluations, p.verdict.objective));
+        }
+    }
+}
+
+fn run_curve(problem: &Problem, solver: &dyn Solver) -> Result<(SearchResult, Vec<(u64, f64)>)> {
+    let mut curve = BestSoFar::default();
+    let r = run(problem, solver, &mut curve, false)?;
+    Ok((r, curve.0))
+}
+
+/// (objective − optimum) / |optimum|, or the difference where the optimum is 0.
+fn relative_gap(objective: f64, optimum: f64) -> f64 {
+    if optimum == 0.0 {
+        objective - optimum
+    } else {
+        (objective - optimum) / optimum.abs()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -42,6 +78,9 @@ pub struct Comparison {
     /// FLASH and the baselines, in row order after the exact row's place.
     #[serde(skip)]
     results: Vec<SearchResult>,
+    /// Their best-so-far curves, in the same order.
+    #[serde(skip)]
+    curves: Vec<Vec<(u64, f64)>>,
 }
 
 /// Runs FLASH, the exact optimum (when `exact`, with the default budget), and
@@ -61,21 +100,23 @@ pub fn baselines(
     multiple: u64,
     max_evaluations: u64,
 ) -> Result<Comparison> {
-    let flash = run(problem, &Flash::default(), &mut (), false)?;
+    let (flash, flash_curve) = run_curve(problem, &Flash::default())?;
     let n = flash.evaluations.max(1);
     let multiple = multiple.min(max_evaluations / n).max(1);
     let mut results: Vec<SearchResult> = vec![flash.clone()];
+    let mut curves = vec![flash_curve];
     for budget in [n, n.saturating_mul(multiple.max(1))] {
         let solvers: [Box<dyn Solver>; 2] = [
             Box::new(RandomSearch { evaluations: budget, seed }),
             Box::new(Evolution::new(budget, seed)),
         ];
         for s in solvers {
-            let mut r = run(problem, s.as_ref(), &mut (), false)?;
+            let (mut r, curve) = run_curve(problem, s.as_ref())?;
             if budget != n {
                 r.solver = format!("{} ×{multiple}", r.solver);
             }
             results.push(r);
+            curves.push(curve);
         }
     }
     let mut c = Comparison {
@@ -85,6 +126,7 @@ pub fn baselines(
         exact_seconds: 0.0,
         rows: Vec::new(),
         results,
+        curves,
     };
     c.rows = c.rows();
     Ok(c)
@@ -125,19 +167,23 @@ impl Comparison {
 
     fn rows(&self) -> Vec<Row> {
         let optimum = self.exact.as_ref().and_then(|e| e.best.as_ref().filter(|_| e.feasible));
-        let mut all: Vec<&SearchResult> = self.results.iter().collect();
+        let star = optimum.map(|o| o.verdict.objective);
+        let mut all: Vec<(&SearchResult, Option<&Curve>)> =
+            self.results.iter().zip(self.curves.iter().map(Some)).collect();
         if let Some(e) = &self.exact {
-            all.insert(1, e);
+            all.insert(1, (e, None));
         }
         all.iter()
-            .map(|r| {
+            .map(|&(r, curve)| {
                 let best = r.best.as_ref().filter(|_| r.feasible);
                 let objective = best.map(|b| b.verdict.objective);
-                let gap = match (objective, optimum) {
-                    (Some(o), Some(opt)) => {
-                        let star = opt.verdict.objective;
-                        Some(if star == 0.0 { o - star } else { (o - star) / star.abs() })
+                let gap = objective.zip(star).map(|(o, s)| relative_gap(o, s));
+                // The exact method proves its optimum only at its end.
+                let evaluations_to_near = match (curve, star) {
+                    (Some(c), Some(s)) => {
+                        c.iter().find(|&&(_, o)| relative_gap(o, s) <= NEAR).map(|&(e, _)| e)
                     }
+                    (None, Some(_)) => gap.map(|_| r.evaluations),
                     _ => None,
                 };
                 let score_gap = match (best, optimum) {
@@ -152,6 +198,7 @@ impl Comparison {
                     objective,
                     gap,
                     score_gap,
+                    evaluations_to_near,
                 }
             })
             .collect()

@@ -79,7 +79,47 @@ test('every lesson opens its search without a notice', async () => {
     assert.equal(await page.isHidden('#notices'), true, l.id);
     assert.equal(new URL(page.url()).search.slice(1), shipped[i].link, `${l.id}: the page's link is the lesson's`);
     assert.ok((await page.textContent('#r-arch')).length > 0, l.id);
+    // The lesson stays in view with its question; its entry is marked as the current one.
+    assert.equal(await page.isVisible('#lesson-pin'), true, l.id);
+    assert.equal(await page.textContent('#lesson-pin-question'), shipped[i].question);
+    assert.equal(await page.getAttribute(`#${l.id}`, 'aria-current'), 'step');
+    const pin = await page.locator('#lesson-pin').boundingBox();
+    assert.ok(pin.y >= 0 && pin.y < 900, `${l.id}: the question is on screen (${pin.y})`);
+    await page.click('#lesson-pin details:nth-of-type(2) summary');
+    assert.equal(await page.textContent('#lesson-pin-answer'), shipped[i].answer);
+    assert.equal(await page.locator('#lesson-pin-checks li').count(), shipped[i].checks.length);
   }
+  await page.click('#lesson-pin-close');
+  assert.equal(await page.isHidden('#lesson-pin'), true);
+  await page.close();
+});
+
+// What a lecturer does: opens a lesson, makes the change it suggests in the page's own
+// fields, and reads the answer's claim off the page (flash lessons --check checks the same
+// claims in the core).
+test('the trade-off lesson: a 0.15 ms limit keeps a result, with a loss inside the error bar; 0.125 ms has none', async () => {
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.goto(`${url}?v=1`);
+  await after_(page, 0);
+  await page.click('#learn summary');
+  await page.waitForSelector('#lesson-trade-off a');
+  let n = await runs(page);
+  await page.click('#lesson-trade-off a');
+  await after_(page, n);
+  const accuracy = async () => (await page.textContent('#r-accuracy')).match(/^(\d\.\d+) ± (\d\.\d+)/).slice(1).map(Number);
+  const [before, error] = await accuracy();
+  const limit = page.locator('#limits input[data-limit="latency"]');
+  n = await runs(page);
+  await limit.fill('0.15');
+  await after_(page, n);
+  assert.match(await page.textContent('#result-message'), /on rpi4/);
+  const [after] = await accuracy();
+  assert.ok(after < before && before - after < error, `${before} → ${after} (± ${error})`);
+  n = await runs(page);
+  await limit.fill('0.125');
+  await after_(page, n);
+  assert.match(await page.textContent("#result-message"), /Infeasible: no architecture meets latency ≤ 0.125 ms/);
   await page.close();
 });
 

@@ -55,8 +55,10 @@ usage:
                                  module; --trace-csv: every evaluated network; --compare: FLASH
                                  against the exact optimum, random search and evolution
   flash pytorch ARCH             the network as a PyTorch nn.Module (Python source)
-  flash lessons [FILE]           the playground's lessons (data/lessons.json, or a teacher's own
-                                 FILE, checked: each link must decode without a notice)
+  flash lessons [FILE] [--check] the playground's lessons (data/lessons.json, or a teacher's own
+                                 FILE, checked: each link must decode without a notice);
+                                 --check: run every lesson's checks (the claims its answer
+                                 rests on) and fail if one does not hold
   flash help                     this text
 
 ARCH and SPACE use the text forms of docs/space.md, e.g.
@@ -323,26 +325,47 @@ fn run(args: &[String]) -> Result<String, String> {
             _ => Err("pytorch takes exactly one ARCH".into()),
         },
         "lessons" => {
-            let lessons = match rest {
+            let check = rest.iter().any(|a| a == "--check");
+            let only: Vec<&String> = rest.iter().filter(|a| *a != "--check").collect();
+            let lessons = match only.as_slice() {
                 [] => flash_nas::lessons::shipped(),
                 [path] => {
                     let text = std::fs::read_to_string(path)
                         .map_err(|e| format!("cannot read {path}: {e}"))?;
                     flash_nas::lessons::parse(&text).map_err(|e| format!("{path}: {e}"))?
                 }
-                _ => return Err("lessons takes at most one FILE".into()),
+                _ => return Err("lessons takes at most one FILE (and --check)".into()),
             };
-            Ok(lessons
-                .iter()
-                .map(|l| {
-                    format!(
-                        "{:<18} {}
-{:<18} ?{}",
-                        l.id, l.title, "", l.link
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join("\n"))
+            if !check {
+                return Ok(lessons
+                    .iter()
+                    .map(|l| format!("{:<18} {}\n{:<18} ?{}", l.id, l.title, "", l.link))
+                    .collect::<Vec<_>>()
+                    .join("\n"));
+            }
+            let (mut lines, mut failed, mut total) = (Vec::new(), 0, 0);
+            for l in &lessons {
+                lines.push(format!("{}: {}", l.id, l.title));
+                if l.checks.is_empty() {
+                    lines.push("  (no checks)".into());
+                }
+                for o in flash_nas::lessons::check(l) {
+                    total += 1;
+                    failed += usize::from(!o.holds);
+                    let mark = if o.holds { "ok  " } else { "FAIL" };
+                    lines.push(format!("  {mark} {}\n       {}", o.claim, o.shown));
+                }
+            }
+            lines.push(format!(
+                "{} of {total} claims hold in {} lessons",
+                total - failed,
+                lessons.len()
+            ));
+            if failed > 0 {
+                Err(lines.join("\n"))
+            } else {
+                Ok(lines.join("\n"))
+            }
         }
         "classics" => Ok(CLASSICS
             .iter()
