@@ -14,6 +14,9 @@ use plotters::prelude::*;
 use serde::Serialize;
 
 const SIZE: (u32, u32) = (640, 420);
+/// Tick labels, axis names and legends: 18 px in a 640 × 420 chart, which the page draws 272 px
+/// high at 1400×900 (0.65×), so on screen they are 11.7 px (issue 39: they were ~6–8 px).
+const TEXT: (&str, u32) = ("sans-serif", 18);
 
 /// Test accuracy against NN-Degree, one dot per trained network, with
 /// FLASH's log-degree fit (accuracy = a + b·ln g) drawn over it.
@@ -62,6 +65,8 @@ pub fn accuracy_vs_degree_in(
             .map_err(|e| err(&e))?;
         chart
             .configure_mesh()
+            .label_style(TEXT)
+            .axis_desc_style(TEXT)
             .x_desc("NN-Degree")
             .y_desc("test accuracy")
             .light_line_style(WHITE)
@@ -134,6 +139,8 @@ pub fn learning_curve(
             .map_err(|e| draw_err(&e))?;
         chart
             .configure_mesh()
+            .label_style(TEXT)
+            .axis_desc_style(TEXT)
             .x_desc("training networks n")
             .y_desc("held-out MAE (accuracy)")
             .light_line_style(WHITE)
@@ -204,11 +211,29 @@ fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
 ) -> Result<()> {
     chart
         .configure_series_labels()
+        .label_font(TEXT)
         .position(at)
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK)
         .draw()
         .map_err(|e| draw_err(&e))
+}
+
+/// "1 local minimum", "6 local minima": a count with its noun in the right number.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// 1st, 2nd, 3rd, 4th, 11th, 21st, 41st, 112th.
+pub fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
 }
 
 /// Every `k`-th index of `n`, so at most `max` (deterministic thinning).
@@ -325,6 +350,8 @@ pub fn pareto(
                 let mut chart = $chart;
                 chart
                     .configure_mesh()
+                    .label_style(TEXT)
+                    .axis_desc_style(TEXT)
                     .x_desc(x_name)
                     .y_desc(score_name)
                     .light_line_style(WHITE)
@@ -426,10 +453,10 @@ pub fn pareto(
     }
     let mut note = if pts.len() > MAX_DRAWN {
         format!(
-            "{} of {} evaluated networks drawn (every {}th)",
+            "{} of {} evaluated networks drawn (every {})",
             thin(pts.len(), MAX_DRAWN).count(),
             pts.len(),
-            pts.len().div_ceil(MAX_DRAWN)
+            ordinal(pts.len().div_ceil(MAX_DRAWN))
         )
     } else {
         String::new()
@@ -494,7 +521,13 @@ pub fn shgo(
     note: &str,
 ) -> Result<Chart> {
     let end = upto.map_or(trace.relaxed.len(), |m| m.relaxed);
-    let end_min = upto.map_or(trace.minimizers.len(), |m| m.minimizers);
+    // SHGO reports a level's local minima after its last iteration (the local searches run
+    // on the final complex): the last step shows them, the earlier ones cannot yet.
+    let last_step = step.is_some_and(|s| s + 1 >= iterations);
+    let end_min = match upto {
+        Some(m) if !last_step => m.minimizers,
+        _ => trace.minimizers.len(),
+    };
     let pts: Vec<&RelaxedPoint> = trace.relaxed[..end]
         .iter()
         .filter(|p| p.level == level && p.hw == hw && p.x.len() == coords.len())
@@ -510,14 +543,21 @@ pub fn shgo(
     let y_name = yi.map_or("(one coordinate only)", |y| coords[y]);
     let caption = match (upto, step) {
         (Some(m), Some(s)) => format!(
-            "{level} level, step {} of {iterations}: SHGO iteration {}, {} vertices",
+            "{level} level, step {} of {iterations}: SHGO iteration {}, {}{}",
             s.min(iterations.saturating_sub(1)) + 1,
             m.iteration,
-            m.vertices
+            count(m.vertices, "vertex", "vertices"),
+            if last_step {
+                format!(", {}", count(mins.len(), "local minimum", "local minima"))
+            } else {
+                String::new()
+            }
         ),
-        _ => {
-            format!("{level} level: {} relaxed evaluations, {} local minima", pts.len(), mins.len())
-        }
+        _ => format!(
+            "{level} level: {}, {}",
+            count(pts.len(), "relaxed evaluation", "relaxed evaluations"),
+            count(mins.len(), "local minimum", "local minima")
+        ),
     };
     let mut svg = String::new();
     let mut points = Vec::new();
@@ -533,6 +573,8 @@ pub fn shgo(
             .map_err(|e| draw_err(&e))?;
         chart
             .configure_mesh()
+            .label_style(TEXT)
+            .axis_desc_style(TEXT)
             .x_desc(format!("{x_name} (0 = smallest in range, 1 = largest)"))
             .y_desc(y_name)
             .light_line_style(WHITE)
@@ -552,7 +594,9 @@ pub fn shgo(
                 idx.iter().map(|&i| Circle::new(at(pts[i]), 3, colour(pts[i].f).mix(0.8).filled())),
             )
             .map_err(|e| draw_err(&e))?
-            .label("sampled or searched point (dark: lower relaxed objective)")
+            .label(format!(
+                "sampled or searched point, coloured from dark blue (relaxed objective {f0:.3}, better) to yellow ({f1:.3})"
+            ))
             .legend(|(x, y)| Circle::new((x + 10, y), 3, RGBColor(40, 50, 150).filled()));
         for &i in &idx {
             let (x, y) = chart.backend_coord(&at(pts[i]));
@@ -584,12 +628,12 @@ pub fn shgo(
     }
     let best = mins.iter().map(|p| p.f).fold(f64::INFINITY, f64::min);
     let alt = format!(
-        "SHGO on the {level} level over {} and {}: {} points of the relaxation sampled or searched{}, {} local minima{}",
+        "SHGO on the {level} level over {} and {}: {} points of the relaxation sampled or searched{}, {}{}",
         coords.get(xi).copied().unwrap_or("x"),
         yi.and_then(|y| coords.get(y)).copied().unwrap_or("the objective"),
         pts.len(),
         step.map_or(String::new(), |k| format!(" up to iteration {} of {iterations}", k + 1)),
-        mins.len(),
+        count(mins.len(), "local minimum", "local minima"),
         if best.is_finite() { format!(", the lowest relaxed objective {best:.4}") } else { String::new() }
     );
     Ok(Chart { svg, width: SIZE.0, height: SIZE.1, points, note: note.to_string(), alt })
@@ -625,7 +669,11 @@ pub fn layer_costs(report: &CostReport) -> Result<Chart> {
             .map_err(|e| draw_err(&e))?;
         chart
             .configure_mesh()
+            .label_style(TEXT)
+            .axis_desc_style(TEXT)
             .x_desc("layer (in order)")
+            // Layers are counted: whole numbers on the axis.
+            .x_label_formatter(&|x| format!("{x:.0}"))
             .y_desc("latency (ms)")
             .light_line_style(WHITE)
             .draw()
@@ -633,6 +681,8 @@ pub fn layer_costs(report: &CostReport) -> Result<Chart> {
         chart
             .draw_series(rows.iter().enumerate().map(|(i, r)| {
                 let colour = match r.kind {
+                    // The network's fixed per-inference cost (hardware::report's last row).
+                    _ if r.name == crate::hardware::FIXED_ROW => RGBColor(230, 120, 20).mix(0.9),
                     LayerKind::Conv => BLUE.mix(0.7),
                     LayerKind::Depthwise => GREEN.mix(0.7),
                     LayerKind::Linear => RED.mix(0.7),
@@ -677,7 +727,7 @@ pub fn layer_costs(report: &CostReport) -> Result<Chart> {
         width: size.0,
         height: size.1,
         points,
-        note: "blue: convolution, green: depthwise, red: classifier, grey: pooling".into(),
+        note: "blue: convolution, green: depthwise, red: classifier, grey: pooling and sums, orange: the fixed per-inference cost (not a layer)".into(),
         alt,
     })
 }
@@ -701,6 +751,8 @@ fn against_measured_axes<'a, 'b>(
         .map_err(|e| draw_err(&e))?;
     chart
         .configure_mesh()
+        .label_style(TEXT)
+        .axis_desc_style(TEXT)
         .x_desc("measured (ms)")
         .y_desc(y_desc)
         .light_line_style(WHITE)

@@ -944,6 +944,69 @@ pub fn against_measured(
     })
 }
 
+/// What "Train more, here" trains and where the networks go: networks drawn from the space
+/// on screen (the trainer has scikit-learn's digits, so a digits space), added to the sample
+/// set the search uses when that set is of the same data set and family; otherwise to the
+/// shipped set of this very space, else to [`crate::form::TRAINED_INTO`]'s set.
+#[derive(Clone, Debug, Serialize)]
+pub struct TrainingPlan {
+    /// The space the networks are drawn from (canonical text).
+    pub space: String,
+    /// The rows the trained networks are appended to.
+    pub base_csv: String,
+    /// Which set that is, in words.
+    pub into: String,
+}
+
+pub fn training_plan(state: &State, own_file: Option<&str>) -> crate::Result<TrainingPlan> {
+    let space = crate::SearchSpace::resolve(&state.space)?;
+    let dataset = space.fields().dataset;
+    if dataset != crate::form::TRAINED_INTO {
+        return Err(crate::Error::field(
+            "space",
+            format!("a {dataset} space"),
+            "a digits space: the page trains on scikit-learn's digits (other data sets train with `flash train` on the command line)",
+        ));
+    }
+    let text = space.to_string();
+    let in_use = state
+        .samples_csv(own_file)
+        .ok()
+        .flatten()
+        .and_then(|csv| SampleSet::from_csv(&csv).ok().map(|set| (csv, set)))
+        .filter(|(_, set)| mismatch(state, set).is_none());
+    let (base_csv, into) = match in_use {
+        Some((csv, _)) if state.samples == "own" => (csv, "your own set".to_string()),
+        Some((csv, _)) => (csv, format!("the set in use ({})", state.samples)),
+        None => {
+            let set = predictor::SHIPPED
+                .iter()
+                .find(|s| {
+                    crate::SearchSpace::resolve(s.space).is_ok_and(|sp| sp.to_string() == text)
+                })
+                .unwrap_or_else(|| crate::form::trained_into());
+            (set.csv.to_string(), format!("the shipped set {} (of {})", set.name, set.space))
+        }
+    };
+    // In the columns the page appends trained networks in (`trained_row`): a shipped set's
+    // extra columns (seeds, proxies) are not known for the new rows, and a CSV has every
+    // column on every row.
+    let set = SampleSet::from_csv(&base_csv)?;
+    let mut csv: String = set.provenance.iter().map(|p| format!("# {p}\n")).collect();
+    csv.push_str(&format!(
+        "# {into}, with the networks trained in this page added\narch,accuracy\n"
+    ));
+    for s in &set.samples {
+        csv.push_str(&trained_row(&s.arch, s.accuracy));
+    }
+    Ok(TrainingPlan { space: text, base_csv: csv, into })
+}
+
+/// One trained network as a row of [`TrainingPlan::base_csv`].
+pub fn trained_row(arch: &str, accuracy: f64) -> String {
+    format!("\"{arch}\",{accuracy}\n")
+}
+
 /// The `params` text of the measured `device` profile (from `hwProbe`'s roofs).
 pub fn device_params(gemm_gflops: f64, copy_gbs: f64) -> crate::Result<String> {
     let probe = hardware::measure::Probe { gemm_gflops, copy_gbs };

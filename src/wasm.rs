@@ -338,6 +338,20 @@ pub fn playground_against_measured(query: &str, k: u32, arch: &str) -> Result<Js
     to_js(&crate::playground::against_measured(&state, k, arch).map_err(core_error)?)
 }
 
+/// What "Train more, here" trains for the link (the space on screen) and the rows it adds to;
+/// `own_file` is the CSV the page holds for `own=file:…`.
+#[wasm_bindgen(js_name = trainingPlan)]
+pub fn training_plan(query: &str, own_file: Option<String>) -> Result<JsValue, JsError> {
+    let state = crate::state::State::decode(query).state;
+    to_js(&crate::playground::training_plan(&state, own_file.as_deref()).map_err(core_error)?)
+}
+
+/// A network trained in the page as a row of the plan's CSV.
+#[wasm_bindgen(js_name = trainedRow)]
+pub fn trained_row(arch: &str, accuracy: f64) -> String {
+    crate::playground::trained_row(arch, accuracy)
+}
+
 /// The `params` text after setting one parameter of the link's profile (checked).
 #[wasm_bindgen(js_name = editParams)]
 pub fn edit_params(query: &str, key: &str, value: &str) -> Result<String, JsError> {
@@ -448,12 +462,6 @@ pub fn measurement_csv(provenance: Vec<String>, timings: JsValue) -> Result<Stri
     let timings: Vec<crate::hardware::measure::Timing> = serde_wasm_bindgen::from_value(timings)
         .map_err(|e| JsError::new(&format!("timings: {e}")))?;
     Ok(crate::hardware::measure::csv(&provenance, &timings))
-}
-
-/// The shipped sample set that networks trained in the page are added to (`form::TRAINED_INTO`).
-#[wasm_bindgen(js_name = trainingBaseCsv)]
-pub fn training_base_csv() -> String {
-    crate::form::trained_into().csv.to_string()
 }
 
 /// The message of the last panic in the core (empty: none). A panic aborts the

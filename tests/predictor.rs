@@ -253,3 +253,58 @@ fn the_digits_lesson_predicts_under_five_percent_of_its_space_at_the_ceiling() {
     let share = report::space_share(&chosen, &samples, &space, 100_000, 1);
     assert!(share.at_ceiling < 0.05, "{share:?}");
 }
+
+/// "Train more, here" trains in the space on screen and adds to the set the search uses
+/// (issue 39: it trained 2-cell networks whatever the screen showed, and switched sets).
+#[test]
+fn training_here_draws_from_the_space_on_screen_into_the_set_in_use() {
+    use flash_nas::playground::training_plan;
+    use flash_nas::predictor::{shipped, DIGITS_FLASH_SPACE};
+    use flash_nas::state::State;
+    let plan = |link: &str| training_plan(&State::decode(link).state, None);
+    // The rows a plan starts from, as (network, accuracy).
+    let rows = |csv: &str| -> Vec<(String, f64)> {
+        let set = flash_nas::predictor::SampleSet::from_csv(csv).unwrap();
+        set.samples.iter().map(|s| (s.arch.clone(), s.accuracy)).collect()
+    };
+    let set = |name: &str| rows(shipped(name).unwrap().csv);
+    let flash_space = flash_nas::SearchSpace::resolve(DIGITS_FLASH_SPACE).unwrap().to_string();
+    // The trade-off lesson: FLASH's 3-cell digits space with its own set.
+    let p = plan(&flash_nas::lessons::shipped()[1].link).unwrap();
+    assert_eq!(p.space, flash_space);
+    assert_eq!(rows(&p.base_csv), set("digits-flash"));
+    assert!(p.into.contains("digits-flash"), "{}", p.into);
+    // A trained network appended as the page appends it is read back as one more sample.
+    let more = format!(
+        "{}{}",
+        p.base_csv,
+        flash_nas::playground::trained_row("digits/dense/d2w8t1-d2w8t0-d2w8t0", 0.875)
+    );
+    assert_eq!(rows(&more).len(), set("digits-flash").len() + 1);
+    assert_eq!(
+        rows(&more).last().unwrap(),
+        &("digits/dense/d2w8t1-d2w8t0-d2w8t0".to_string(), 0.875)
+    );
+    // The 2-cell digits space with the digits set: that set, that space.
+    let two = "v=1&space=digits%2Fdense%2Fcells%3D2%3Bd%3D1..6%3Bw%3D4..32%3A4%3Bt%3D0..24&samples=digits";
+    let p = plan(two).unwrap();
+    assert_eq!(rows(&p.base_csv), set("digits"));
+    assert!(p.space.starts_with("digits/dense/cells=2"), "{}", p.space);
+    // No set, or a set of another data set: the shipped set of this very space.
+    for link in [
+        "v=1&space=digits%2Fdense%2Fcells%3D3%3Bd%3D2..11%3Bw%3D8..64%3A8%3Bt%3D0..49",
+        "v=1&space=digits%2Fdense%2Fcells%3D3%3Bd%3D2..11%3Bw%3D8..64%3A8%3Bt%3D0..49&samples=mnist",
+    ] {
+        let p = plan(link).unwrap();
+        assert_eq!(rows(&p.base_csv), set("digits-flash"), "{link}");
+        assert!(p.into.contains("shipped set digits-flash"), "{link}: {}", p.into);
+    }
+    // Own rows are kept and added to (a link's own rows, of this data set and family).
+    let own = "v=1&samples=own&own=digits%2Fdense%2Fd2w8t2-d2w16t4%400.61%7Cdigits%2Fdense%2Fd4w16t8-d3w32t8%400.83%7Cdigits%2Fdense%2Fd3w8t0-d2w8t0%400.55&space=digits%2Fdense%2Fcells%3D2%3Bd%3D1..6%3Bw%3D8..32%3A8%3Bt%3D0..16";
+    let p = plan(own).unwrap();
+    assert_eq!(p.into, "your own set");
+    assert_eq!(rows(&p.base_csv).len(), 3, "{}", p.base_csv);
+    // NAS-Bench-201 (CIFAR-10) cannot train in the browser: the message says why.
+    let e = plan(flash_nas::state::FIRST_SCREEN).unwrap_err().to_string();
+    assert!(e.contains("space") && e.contains("a digits space") && e.contains("cifar10"), "{e}");
+}

@@ -40,7 +40,7 @@ async function main() {
   history.replaceState(null, '', `?${stateEncode(app.state)}`);
   $('link').value = location.href;
   initExplorer();
-  initPredictor({ app, edited, ownSamples, showError, rerun: () => { app.editedAt = performance.now(); runSearch(stateEncode(app.state)); } });
+  initPredictor({ app, edited, currentQuery, ownSamples, showError, rerun: () => { app.editedAt = performance.now(); runSearch(stateEncode(app.state)); } });
   initHardware({ app, edited, currentQuery, showError });
   initSearchClient({ onView: (view) => { render(view); keepOffline(); }, onCompare: renderCompare, onCompareStatus: showCompareStatus, onCompareProgress: showCompareProgress });
   app.editedAt = performance.now();

@@ -258,7 +258,9 @@ export const currentQuery = () => stateEncode(app.state);
 
 /** The controls' events: each becomes an edit of its state field. */
 export function wireFields() {
-  const soon = (fn) => debounce(fn, 40);
+  // Long enough to merge the events of one keystroke or paste, short against the time between
+  // keystrokes: a typed value searches at once (the worker keeps only the latest pending search).
+  const soon = (fn) => debounce(fn, 10);
   $('profile').addEventListener('change', () => edited({ profile: $('profile').value, params: '', knobs: '' }));
   $('params-reset').addEventListener('click', () => edited({ params: '' }));
   $('space').addEventListener('input', soon(onSpaceText));

@@ -42,6 +42,8 @@ function item(lesson) {
     commit(state);
     fillControls(state);
     pin(lesson);
+    // The list folds away so the pinned question sits right above the panels it asks about.
+    $('learn').open = false;
     $('lesson-pin').scrollIntoView({ block: 'start' });
   });
   const text = document.createElement('p');

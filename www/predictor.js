@@ -2,7 +2,7 @@
 // trained here in a worker. The fit itself comes with each search result (the
 // core fits the state's samples); this module only turns data into the
 // state's `own` field. Text only goes into the DOM as textContent.
-import { formNumber, trainingBaseCsv } from './pkg/flash_nas.js';
+import { formNumber, trainingPlan, trainedRow } from './pkg/flash_nas.js';
 
 let ctx = null; // {app, edited, ownSamples, showError}
 let worker = null;
@@ -55,8 +55,8 @@ function readField(id, key) {
   }
 }
 
-// Training in the page adds networks to your own set, or to the shipped digits set.
-const baseText = () => ctx.app.ownText || trainingBaseCsv();
+// Training in the page draws networks from the space on screen and adds them to the set the
+// search uses (the core's trainingPlan says which, or why this space cannot train here).
 
 async function startTraining() {
   let k, seed;
@@ -67,8 +67,15 @@ async function startTraining() {
     ctx.showError(null, $('train-error'), String(e.message || e));
     return;
   }
+  let plan;
+  try {
+    plan = trainingPlan(ctx.currentQuery(), ownFile());
+  } catch (e) {
+    ctx.showError(null, $('train-error'), String(e.message || e));
+    return;
+  }
   ctx.showError(null, $('train-error'), '');
-  let text = baseText();
+  let text = plan.base_csv;
   worker = new Worker(new URL('./train-worker.js', import.meta.url), { type: 'module' });
   setRunning(true);
   $('train-status').textContent = 'Loading the trainer…';
@@ -76,14 +83,14 @@ async function startTraining() {
   $('train-all').value = 0;
   worker.onmessage = ({ data }) => {
     if (data.type === 'start') {
-      $('train-status').textContent = `Training ${data.archs.length} networks…`;
+      $('train-status').textContent = `Training ${data.archs.length} networks of ${plan.space}, added to ${plan.into}…`;
     } else if (data.type === 'progress') {
       $('train-network').max = data.steps;
       $('train-network').value = data.step;
       $('train-status').textContent = `Network ${data.i + 1} of ${k}: ${data.arch}, epoch ${data.epoch}/${data.epochs}, loss ${data.loss.toFixed(3)}`;
     } else if (data.type === 'row') {
       $('train-all').value = data.i + 1;
-      text = `${text.endsWith('\n') ? text : `${text}\n`}${data.row.csv}\n`;
+      text = `${text.endsWith('\n') ? text : `${text}\n`}${trainedRow(data.row.arch, data.row.test_accuracy)}`;
       const tr = document.createElement('tr');
       tr.append(cell(data.row.arch), cell(data.row.nn_degree.toFixed(2)), cell(data.row.test_accuracy.toFixed(4)), cell(data.row.seconds.toFixed(2)));
       $('trained').tBodies[0].append(tr);
@@ -101,7 +108,7 @@ async function startTraining() {
     ctx.showError(null, $('train-error'), `The training worker failed: ${e.message || 'it could not start'}. Build it with scripts/build.sh.`);
     stop();
   };
-  worker.postMessage({ k, seed });
+  worker.postMessage({ k, seed, space: plan.space });
 }
 
 function stop() {

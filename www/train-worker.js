@@ -1,6 +1,6 @@
 // The training worker: loads the trainer wasm (www/pkg-train) only when someone
-// trains, so the page's own wasm stays small. Messages in: {k, seed} (the
-// shipped digits space and budget); out: {type: 'start'|'progress'|'row'|'done'|'error', ...}. Cancelling
+// trains, so the page's own wasm stays small. Messages in: {k, seed, space} (the space on
+// screen, from the core's trainingPlan; the shipped digits space without one); out: {type: 'start'|'progress'|'row'|'done'|'error', ...}. Cancelling
 // is the page terminating this worker: training never blocks the page.
 import init, { DigitsTrainer } from './pkg-train/flash_nas.js';
 
@@ -16,10 +16,10 @@ async function ready() {
 }
 
 self.onmessage = async (event) => {
-  const { k, seed } = event.data;
+  const { k, seed, space } = event.data;
   try {
     const t = await ready();
-    const archs = t.sample(DigitsTrainer.defaultSpace(), k, seed);
+    const archs = t.sample(space || DigitsTrainer.defaultSpace(), k, seed);
     const epochs = DigitsTrainer.defaultEpochs();
     postMessage({ type: 'start', archs });
     for (let i = 0; i < archs.length; i += 1) {

@@ -172,6 +172,9 @@ pub fn ops(spec: &LayerSpec) -> u64 {
     }
 }
 
+/// The name of a cost report's last row: the network's fixed per-inference cost, not a layer.
+pub const FIXED_ROW: &str = "fixed";
+
 /// A cost model of one target.
 pub trait HardwareModel {
     /// The cost of one layer at its place in the network.
@@ -265,7 +268,7 @@ pub trait HardwareModel {
         let fixed = self.network_cost_fixed(&sum);
         if fixed != LayerCost::default() {
             rows.push(LayerRow {
-                name: "fixed".into(),
+                name: FIXED_ROW.into(),
                 kind: LayerKind::GlobalAvgPool,
                 ops: 0,
                 cost: fixed,
