@@ -320,7 +320,13 @@ pub fn pareto(
         .filter(|p| p.0 > 0.0 || !pts.iter().all(|q| q.0 > 0.0))
         .collect();
     let positive = pts.iter().all(|p| p.0 > 0.0) && truth.iter().all(|p| p.0 > 0.0);
+    // The goal's limit on the chart's cost, drawn as a line (within the axes' span).
+    let limit = cost
+        .metric()
+        .and_then(|m| problem.goal.limits.iter().find(|l| l.metric == m))
+        .map(|l| (l.si() * x_scale, l.value));
     let (x0, x1) = span(pts.iter().map(|p| p.0).chain(truth.iter().map(|p| p.0)));
+    let limit = limit.filter(|&(v, _)| v >= x0 && v <= x1);
     let (y0, y1) = span(pts.iter().map(|p| p.1).chain(truth.iter().map(|p| p.1)));
     let ypad = (y1 - y0) * 0.05;
     let mut svg = String::new();
@@ -415,6 +421,21 @@ pub fn pareto(
                             ),
                         });
                     }
+                }
+                if let Some((v, typed)) = limit {
+                    let dark = RGBColor(90, 90, 90);
+                    chart
+                        .draw_series(DashedLineSeries::new(
+                            [(v, y0 - ypad), (v, y1 + ypad)],
+                            6,
+                            4,
+                            dark.stroke_width(2),
+                        ))
+                        .map_err(|e| draw_err(&e))?
+                        .label(format!("the goal's limit, {x_name} ≤ {typed}"))
+                        .legend(move |(x, y)| {
+                            PathElement::new(vec![(x, y), (x + 20, y)], dark.stroke_width(2))
+                        });
                 }
                 if let Some((bx, by, b)) = best {
                     chart

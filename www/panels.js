@@ -3,7 +3,7 @@
 // of one network. Every number comes from the core's view; this file formats.
 import { describe, classics, editParams, shgoLevels } from './pkg/flash_nas.js';
 import { app } from './page-state.js';
-import { $, fmt, cellText, row, showError, showNotices } from './dom.js';
+import { $, fmt, cellText, row, showError, showNotices, debounce } from './dom.js';
 import { chartInto } from './charts.js';
 import { ask } from './search-client.js';
 import { edited, currentQuery } from './fields.js';
@@ -52,6 +52,7 @@ export function render(view) {
   $('r-hardware').textContent = b ? b.hardware : '–';
   // One hardware configuration: the message and the hardware panel name it already.
   $('r-hardware').parentElement.hidden = Boolean(r) && r.hardware_configurations <= 1;
+  // This search records its trace for the charts; the comparison times the same search without it.
   $('r-search').textContent = r ? `${r.solver}: ${fmt.format(r.evaluations)} evaluations, ${(1000 * r.seconds).toFixed(1)} ms` : '–';
   $('r-arch').textContent = b ? b.arch : '';
   $('binding').tBodies[0].replaceChildren(...(r?.binding ?? []).map((x) => row(x.limit, String(Number(x.value.toPrecision(5))), `${(100 * x.slack).toFixed(1)} %`, x.binds ? 'binds' : '')));
@@ -143,7 +144,8 @@ function renderProfile(view) {
     input.value = String(p.value);
     input.dataset.key = p.key;
     input.setAttribute('aria-label', `${p.key} (${p.unit}): ${p.meaning}`);
-    input.addEventListener('change', () => onParamEdit(input));
+    // Applies as typed, as every other field does (issue 39: only Enter or leaving it applied).
+    input.addEventListener('input', debounce(() => onParamEdit(input), 10));
     td.append(input);
     tr.append(name, td, cellText('td', p.unit), cellText('td', p.source));
     return tr;
