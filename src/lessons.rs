@@ -527,11 +527,11 @@ pub fn check(lesson: &Lesson) -> Vec<Outcome> {
     let mut observe = |link: &str, name: &str| -> std::result::Result<f64, String> {
         runs.entry(link.to_string()).or_insert_with(|| Observed::open(link)).value(name)
     };
+    let own = State::decode(&lesson.link).state.encode();
     lesson
         .checks
         .iter()
         .map(|c| {
-            let own = State::decode(&lesson.link).state.encode();
             let link = match edited_link(&lesson.link, &c.edit) {
                 Ok(l) => l,
                 Err(e) => {
@@ -549,9 +549,11 @@ pub fn check(lesson: &Lesson) -> Vec<Outcome> {
             let (than, than_text) = match &c.than {
                 Than::Number(x) => (Ok(*x), show(*x)),
                 Than::Value(v) => {
-                    let mut sum = Ok(0.0);
-                    for (k, atom) in terms(v, &c.value).unwrap_or_default() {
-                        let x = match &atom {
+                    // `parse` refuses a bad sum; a lesson built in code gets the reason here.
+                    let parsed = terms(v, &c.value);
+                    let mut sum = parsed.as_ref().map(|_| 0.0).map_err(Clone::clone);
+                    for &(k, ref atom) in parsed.as_deref().unwrap_or_default() {
+                        let x = match atom {
                             Atom::Number(x) => Ok(*x),
                             Atom::Here(name) => observe(&link, name),
                             Atom::Lesson(name) => observe(&own, name),
