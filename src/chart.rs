@@ -7,7 +7,9 @@ use crate::hardware::calibrate::Measured;
 use crate::hardware::{CostReport, Profile};
 use crate::portable::ln;
 use crate::predictor::{ModelKind, Predictor, Sample};
-use crate::search::{Cost, IterationMark, Problem, RelaxedPoint, SearchResult, Trace, TracePoint};
+use crate::search::{
+    ComplexShot, Cost, IterationMark, Problem, RelaxedPoint, SearchResult, Trace, TracePoint,
+};
 use crate::space::Architecture;
 use crate::workload::{self, LayerKind, LayerReads, Role, Skip};
 use plotters::prelude::*;
@@ -200,8 +202,46 @@ pub struct Hover {
 /// Most points a scatter draws: more add bytes, not information.
 pub const MAX_DRAWN: usize = 800;
 
+/// The Pareto chart's score axis leaves out the lowest 1/ZOOM_TAIL of the evaluated
+/// networks (never a front's point or the result)…
+const ZOOM_TAIL: usize = 10;
+/// …where that shrinks the axis to at most this share of the whole span.
+const ZOOM_GAIN: f64 = 0.7;
+
 fn draw_err(e: &dyn std::fmt::Display) -> Error {
     Error::Invalid(format!("chart: {e}"))
+}
+
+/// Ticks a log axis asks plotters for: enough that every decade gets its 2..9 ticks.
+const LOG_TICKS: usize = 30;
+
+/// A log axis's label: only at 1, 2 and 5 times a power of ten (every tick keeps its grid
+/// line), so labels never run into one another towards the top of a decade.
+fn log_tick(v: &f64) -> String {
+    if !(v.is_finite() && *v > 0.0) {
+        return String::new();
+    }
+    let mut power = (ln(*v) / ln(10.0)).floor() as i32;
+    let mut mantissa = v / 10f64.powi(power);
+    if mantissa >= 10.0 * (1.0 - 1e-9) {
+        power += 1;
+        mantissa /= 10.0;
+    } else if mantissa < 1.0 - 1e-9 {
+        power -= 1;
+        mantissa *= 10.0;
+    }
+    if [1.0, 2.0, 5.0].iter().any(|m| (mantissa - m).abs() < 1e-6 * m) {
+        let decimals = (-power).max(0) as usize;
+        format!("{v:.decimals$}")
+    } else {
+        String::new()
+    }
+}
+
+/// A series' legend label, noted for [`quiet_corner`].
+fn said(labels: &mut Vec<String>, label: &str) -> String {
+    labels.push(label.to_string());
+    label.to_string()
 }
 
 /// The legend box every chart uses.
@@ -217,6 +257,43 @@ fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
         .border_style(BLACK)
         .draw()
         .map_err(|e| draw_err(&e))
+}
+
+/// The corner of the plotting area whose legend box (sized for `labels`) covers the
+/// fewest of the drawn `points` (pixels); `prefer` wins ties. A fixed corner hid a front
+/// or the result whenever the data lay there.
+fn quiet_corner(
+    area: (std::ops::Range<i32>, std::ops::Range<i32>),
+    points: &[Hover],
+    labels: &[String],
+    prefer: SeriesLabelPosition,
+) -> SeriesLabelPosition {
+    let widest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as i32;
+    // 18 px sans-serif: about 9.5 px a character, 24 px a line, and the box's margins.
+    let (w, h) = (widest * 19 / 2 + 50, labels.len() as i32 * 24 + 14);
+    let (xs, ys) = area;
+    let box_at = |right: bool, lower: bool| {
+        let x0 = if right { xs.end - 10 - w } else { xs.start + 10 };
+        let y0 = if lower { ys.end - 10 - h } else { ys.start + 10 };
+        (x0..x0 + w, y0..y0 + h)
+    };
+    let covered = |right: bool, lower: bool| {
+        let (bx, by) = box_at(right, lower);
+        points.iter().filter(|p| bx.contains(&p.x) && by.contains(&p.y)).count()
+    };
+    let corners = [
+        (SeriesLabelPosition::UpperLeft, false, false),
+        (SeriesLabelPosition::UpperRight, true, false),
+        (SeriesLabelPosition::LowerLeft, false, true),
+        (SeriesLabelPosition::LowerRight, true, true),
+    ];
+    let preferred = |c: &SeriesLabelPosition| {
+        std::mem::discriminant(c) == std::mem::discriminant(&prefer)
+    };
+    corners
+        .into_iter()
+        .min_by_key(|(c, right, lower)| (covered(*right, *lower), !preferred(c)))
+        .map_or(prefer, |(c, _, _)| c)
 }
 
 /// "1 local minimum", "6 local minima": a count with its noun in the right number.
@@ -271,14 +348,25 @@ pub fn cost_unit(cost: Cost) -> (&'static str, f64) {
     }
 }
 
+/// Two hardware profiles' fronts, each found the same way (FLASH on the chart's
+/// `pareto-COST` goal), to draw in place of the evaluated networks' front:
+/// (the profile's name, its front as (cost in SI units, score)).
+pub struct Overlay<'a> {
+    pub own: (&'a str, &'a [(f64, f64)]),
+    pub other: (&'a str, &'a [(f64, f64)]),
+    /// How the fronts were found, in words.
+    pub how: &'a str,
+}
+
 /// Score against a cost: every network the search evaluated (grey: breaks a
-/// limit), the front of those evaluations, and the result.
+/// limit), the front of those evaluations (or two profiles' fronts), and the result.
 pub fn pareto(
     problem: &Problem,
     result: &SearchResult,
     trace: &Trace,
     cost: Cost,
     true_front: Option<&[(f64, f64)]>,
+    overlay: Option<&Overlay>,
 ) -> Result<Chart> {
     let (x_name, x_scale) = cost_unit(cost);
     let score_name = if matches!(problem.quality, crate::search::Quality::Degree) {
@@ -319,23 +407,58 @@ pub fn pareto(
         .map(|&(c, a)| (c * x_scale, a))
         .filter(|p| p.0 > 0.0 || !pts.iter().all(|q| q.0 > 0.0))
         .collect();
-    let positive = pts.iter().all(|p| p.0 > 0.0) && truth.iter().all(|p| p.0 > 0.0);
+    let scaled = |f: &[(f64, f64)]| -> Vec<(f64, f64)> {
+        f.iter().map(|&(c, v)| (c * x_scale, v)).filter(|p| p.0.is_finite() && p.1.is_finite()).collect()
+    };
+    let fronts: Option<[(String, Vec<(f64, f64)>); 2]> = overlay.map(|o| {
+        [(o.own.0.to_string(), scaled(o.own.1)), (o.other.0.to_string(), scaled(o.other.1))]
+    });
+    let overlaid = || fronts.iter().flatten().flat_map(|f| f.1.iter().copied());
+    let positive = pts.iter().all(|p| p.0 > 0.0)
+        && truth.iter().all(|p| p.0 > 0.0)
+        && overlaid().all(|p| p.0 > 0.0);
     // The goal's limit on the chart's cost, drawn as a line (within the axes' span).
     let limit = cost
         .metric()
         .and_then(|m| problem.goal.limits.iter().find(|l| l.metric == m))
         .map(|l| (l.si() * x_scale, l.value));
-    let (x0, x1) = span(pts.iter().map(|p| p.0).chain(truth.iter().map(|p| p.0)));
+    // The score axis zooms to where the choice lies: the front, the true front, the result
+    // and the best nine tenths of what was evaluated. A tail of poor networks would otherwise
+    // squeeze everything that matters against the top; it is counted in the note instead.
+    let floor = {
+        let mut scores: Vec<f64> = pts.iter().map(|p| p.1).filter(|v| v.is_finite()).collect();
+        scores.sort_by(f64::total_cmp);
+        let tenth = scores.get(scores.len() / ZOOM_TAIL).copied().unwrap_or(f64::MAX);
+        front
+            .iter()
+            .map(|p| p.1)
+            .chain(truth.iter().map(|p| p.1))
+            .chain(overlaid().map(|p| p.1))
+            .chain(best.as_ref().map(|b| b.1))
+            .fold(tenth, f64::min)
+    };
+    let (all_lo, all_hi) = span(
+        pts.iter().map(|p| p.1).chain(truth.iter().map(|p| p.1)).chain(overlaid().map(|p| p.1)),
+    );
+    let zoomed = floor > all_lo && all_hi - floor < ZOOM_GAIN * (all_hi - all_lo);
+    let below = if zoomed { pts.iter().filter(|p| p.1 < floor).count() } else { 0 };
+    let evaluated = pts.len();
+    let pts: Vec<(f64, f64, &TracePoint)> =
+        pts.into_iter().filter(|p| !zoomed || p.1 >= floor).collect();
+    let (x0, x1) = span(
+        pts.iter().map(|p| p.0).chain(truth.iter().map(|p| p.0)).chain(overlaid().map(|p| p.0)),
+    );
     let limit = limit.filter(|&(v, _)| v >= x0 && v <= x1);
-    let (y0, y1) = span(pts.iter().map(|p| p.1).chain(truth.iter().map(|p| p.1)));
+    let (y0, y1) = if zoomed { span([floor, all_hi].into_iter()) } else { (all_lo, all_hi) };
     let ypad = (y1 - y0) * 0.05;
     let mut svg = String::new();
     let mut points = Vec::new();
+    let mut labels: Vec<String> = Vec::new();
     let size = SIZE;
     {
         let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
         root.fill(&WHITE).map_err(|e| draw_err(&e))?;
-        let caption = format!("{score_name} against {}: {} networks evaluated", x_name, pts.len());
+        let caption = format!("{score_name} against {}: {} networks evaluated", x_name, evaluated);
         let mut builder = ChartBuilder::on(&root);
         builder
             .caption(caption, ("sans-serif", 16))
@@ -352,17 +475,19 @@ pub fn pareto(
             )
         };
         macro_rules! body {
-            ($chart:expr) => {{
+            ($chart:expr, $log:expr) => {{
                 let mut chart = $chart;
-                chart
-                    .configure_mesh()
-                    .label_style(TEXT)
+                let mut mesh = chart.configure_mesh();
+                mesh.label_style(TEXT)
                     .axis_desc_style(TEXT)
                     .x_desc(x_name)
                     .y_desc(score_name)
-                    .light_line_style(WHITE)
-                    .draw()
-                    .map_err(|e| draw_err(&e))?;
+                    .light_line_style(WHITE);
+                if $log {
+                    // Every tick of each decade, labelled only at 1, 2 and 5 (`log_tick`).
+                    mesh.x_labels(LOG_TICKS).x_label_formatter(&log_tick);
+                }
+                mesh.draw().map_err(|e| draw_err(&e))?;
                 let grey = RGBColor(150, 150, 150);
                 let idx: Vec<usize> = thin(pts.len(), MAX_DRAWN).collect();
                 chart
@@ -376,20 +501,46 @@ pub fn pareto(
                         Circle::new((p.0, p.1), 2, style)
                     }))
                     .map_err(|e| draw_err(&e))?
-                    .label("evaluated network (grey: breaks a limit)")
+                    .label(said(&mut labels, "evaluated network (grey: breaks a limit)"))
                     .legend(|(x, y)| Circle::new((x + 10, y), 3, BLUE.mix(0.5).filled()));
                 for &i in &idx {
                     let (x, y) = chart.backend_coord(&(pts[i].0, pts[i].1));
                     points.push(Hover { x, y, label: label(pts[i].2) });
                 }
-                if front.len() > 1 {
+                if let Some(two) = &fronts {
+                    let colours = [RGBColor(230, 120, 0), RGBColor(130, 40, 160)];
+                    for ((name, f), colour) in two.iter().zip(colours) {
+                        chart
+                            .draw_series(LineSeries::new(f.iter().copied(), colour.stroke_width(2)))
+                            .map_err(|e| draw_err(&e))?
+                            .label(said(&mut labels, &format!("front on {name}")))
+                            .legend(move |(x, y)| {
+                                PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(2))
+                            });
+                        chart
+                            .draw_series(f.iter().map(|&p| Circle::new(p, 3, colour.filled())))
+                            .map_err(|e| draw_err(&e))?;
+                        for p in f {
+                            let (x, y) = chart.backend_coord(p);
+                            points.push(Hover {
+                                x,
+                                y,
+                                label: format!(
+                                    "front on {name}: {score_name} {:.4} at {x_name} {:.4}",
+                                    p.1, p.0
+                                ),
+                            });
+                        }
+                    }
+                }
+                if front.len() > 1 && fronts.is_none() {
                     chart
                         .draw_series(LineSeries::new(
                             front.iter().map(|p| (p.0, p.1)),
                             RGBColor(230, 120, 0).stroke_width(2),
                         ))
                         .map_err(|e| draw_err(&e))?
-                        .label("front of the evaluated networks")
+                        .label(said(&mut labels, "front of the evaluated networks"))
                         .legend(|(x, y)| {
                             PathElement::new(
                                 vec![(x, y), (x + 20, y)],
@@ -397,7 +548,7 @@ pub fn pareto(
                             )
                         });
                 }
-                for p in &front {
+                for p in front.iter().filter(|_| fronts.is_none()) {
                     let (x, y) = chart.backend_coord(&(p.0, p.1));
                     points.push(Hover { x, y, label: format!("front: {}", label(p.2)) });
                 }
@@ -406,7 +557,10 @@ pub fn pareto(
                     chart
                         .draw_series(LineSeries::new(truth.iter().copied(), green.stroke_width(2)))
                         .map_err(|e| draw_err(&e))?
-                        .label("true front (NAS-Bench-201's accuracy of every cell)")
+                        .label(said(
+                            &mut labels,
+                            "true front (NAS-Bench-201's accuracy of every cell)",
+                        ))
                         .legend(move |(x, y)| {
                             PathElement::new(vec![(x, y), (x + 20, y)], green.stroke_width(2))
                         });
@@ -432,7 +586,7 @@ pub fn pareto(
                             dark.stroke_width(2),
                         ))
                         .map_err(|e| draw_err(&e))?
-                        .label(format!("the goal's limit, {x_name} ≤ {typed}"))
+                        .label(said(&mut labels, &format!("the goal's limit, {x_name} ≤ {typed}")))
                         .legend(move |(x, y)| {
                             PathElement::new(vec![(x, y), (x + 20, y)], dark.stroke_width(2))
                         });
@@ -445,7 +599,7 @@ pub fn pareto(
                             RED.filled(),
                         )))
                         .map_err(|e| draw_err(&e))?
-                        .label("the result")
+                        .label(said(&mut labels, "the result"))
                         .legend(|(x, y)| TriangleMarker::new((x + 10, y), 6, RED.filled()));
                     let (x, y) = chart.backend_coord(&(bx, by));
                     points.push(Hover {
@@ -457,26 +611,33 @@ pub fn pareto(
                         ),
                     });
                 }
-                legend(&mut chart, SeriesLabelPosition::LowerRight)?;
+                let corner = quiet_corner(
+                    chart.plotting_area().get_pixel_range(),
+                    &points,
+                    &labels,
+                    SeriesLabelPosition::LowerRight,
+                );
+                legend(&mut chart, corner)?;
             }};
         }
         if positive && x1 / x0 > 20.0 {
             body!(builder
                 .build_cartesian_2d((x0 * 0.9..x1 * 1.1).log_scale(), (y0 - ypad)..(y1 + ypad))
-                .map_err(|e| draw_err(&e))?);
+                .map_err(|e| draw_err(&e))?, true);
         } else {
             let xpad = (x1 - x0) * 0.05;
             body!(builder
                 .build_cartesian_2d((x0 - xpad)..(x1 + xpad), (y0 - ypad)..(y1 + ypad))
-                .map_err(|e| draw_err(&e))?);
+                .map_err(|e| draw_err(&e))?, false);
         }
         root.present().map_err(|e| draw_err(&e))?;
     }
     let mut note = if pts.len() > MAX_DRAWN {
         format!(
-            "{} of {} evaluated networks drawn (every {})",
+            "{} of {} {} drawn (every {})",
             thin(pts.len(), MAX_DRAWN).count(),
             pts.len(),
+            if below > 0 { "networks in view" } else { "evaluated networks" },
             ordinal(pts.len().div_ceil(MAX_DRAWN))
         )
     } else {
@@ -490,9 +651,39 @@ pub fn pareto(
             "{hidden} evaluated cells with no path from input to output (accuracy at chance) not drawn"
         ));
     }
+    if let Some(o) = overlay {
+        if !note.is_empty() {
+            note.push_str("; ");
+        }
+        note.push_str(&format!(
+            "the two fronts, on {} and on {}, are {}",
+            o.own.0, o.other.0, o.how
+        ));
+    }
+    if below > 0 {
+        if !note.is_empty() {
+            note.push_str("; ");
+        }
+        note.push_str(&format!(
+            "the {score_name} axis zooms to the fronts, the result and the best nine tenths of the evaluated networks: {} below {y0:.4} not drawn",
+            count(below, "network", "networks")
+        ));
+    }
     let alt = {
-        let mut alt = format!("{score_name} against {x_name}: {} networks evaluated", pts.len());
-        if let (Some(a), Some(z)) = (front.first(), front.last()) {
+        let mut alt = format!("{score_name} against {x_name}: {evaluated} networks evaluated");
+        for (name, f) in fronts.iter().flatten() {
+            if let (Some(a), Some(z)) = (f.first(), f.last()) {
+                alt.push_str(&format!(
+                    "; the front on {name} ({} networks) runs from {x_name} {:.4} at {score_name} {:.4} to {x_name} {:.4} at {score_name} {:.4}",
+                    f.len(),
+                    a.0,
+                    a.1,
+                    z.0,
+                    z.1
+                ));
+            }
+        }
+        if let (Some(a), Some(z)) = (front.first().filter(|_| fronts.is_none()), front.last()) {
             alt.push_str(&format!(
                 "; the front of the feasible ones ({} networks) runs from {x_name} {:.4} at {score_name} {:.4} to {x_name} {:.4} at {score_name} {:.4}",
                 front.len(),
@@ -539,9 +730,36 @@ pub fn shgo(
     upto: Option<&IterationMark>,
     iterations: usize,
     step: Option<usize>,
+    complex: Option<&ComplexShot>,
     note: &str,
 ) -> Result<Chart> {
     let end = upto.map_or(trace.relaxed.len(), |m| m.relaxed);
+    // The complex's edges as the chart projects them, each drawn once (projecting a
+    // 3-D triangulation onto two of its axes lays many edges on one another).
+    let segments: Vec<((f64, f64), (f64, f64))> = match (complex, yi) {
+        (Some(c), Some(y)) => {
+            let at = |v: &[f64]| (v[xi], v[y]);
+            let key = |p: (f64, f64)| ((p.0 * 1e6).round() as i64, (p.1 * 1e6).round() as i64);
+            let mut seen = std::collections::BTreeSet::new();
+            let mut out = Vec::new();
+            for &(a, b) in &c.edges {
+                let (Some(va), Some(vb)) = (c.vertices.get(a as usize), c.vertices.get(b as usize))
+                else {
+                    continue;
+                };
+                if va.len() != coords.len() || vb.len() != coords.len() {
+                    continue;
+                }
+                let (p, q) = (at(va), at(vb));
+                let (kp, kq) = (key(p), key(q));
+                if kp != kq && seen.insert(if kp < kq { (kp, kq) } else { (kq, kp) }) {
+                    out.push((p, q));
+                }
+            }
+            out
+        }
+        _ => Vec::new(),
+    };
     // SHGO reports a level's local minima after its last iteration (the local searches run
     // on the final complex): the last step shows them, the earlier ones cannot yet.
     let last_step = step.is_some_and(|s| s + 1 >= iterations);
@@ -582,6 +800,7 @@ pub fn shgo(
     };
     let mut svg = String::new();
     let mut points = Vec::new();
+    let mut labels: Vec<String> = Vec::new();
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
         root.fill(&WHITE).map_err(|e| draw_err(&e))?;
@@ -601,6 +820,25 @@ pub fn shgo(
             .light_line_style(WHITE)
             .draw()
             .map_err(|e| draw_err(&e))?;
+        if !segments.is_empty() {
+            let edge = RGBColor(70, 140, 190).mix(0.55);
+            let idx: Vec<usize> = thin(segments.len(), MAX_DRAWN).collect();
+            chart
+                .draw_series(
+                    idx.iter()
+                        .map(|&i| PathElement::new(vec![segments[i].0, segments[i].1], edge.stroke_width(1))),
+                )
+                .map_err(|e| draw_err(&e))?
+                .label(said(
+                    &mut labels,
+                    &if coords.len() == 2 {
+                        "SHGO's simplicial complex".to_string()
+                    } else {
+                        format!("SHGO's simplicial complex ({}-D, projected)", coords.len())
+                    },
+                ))
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], edge.stroke_width(2)));
+        }
         // Low f (better) is dark blue, high f yellow; infeasible points grey.
         let colour = |f: f64| {
             if !f.is_finite() {
@@ -615,8 +853,9 @@ pub fn shgo(
                 idx.iter().map(|&i| Circle::new(at(pts[i]), 3, colour(pts[i].f).mix(0.8).filled())),
             )
             .map_err(|e| draw_err(&e))?
-            .label(format!(
-                "sampled or searched point, coloured from dark blue (relaxed objective {f0:.3}, better) to yellow ({f1:.3})"
+            .label(said(
+                &mut labels,
+                &format!("relaxed objective: dark blue {f0:.3} (better) to yellow {f1:.3}"),
             ))
             .legend(|(x, y)| Circle::new((x + 10, y), 3, RGBColor(40, 50, 150).filled()));
         for &i in &idx {
@@ -633,7 +872,7 @@ pub fn shgo(
             chart
                 .draw_series(mins.iter().map(|p| Cross::new(at(p), 7, RED.stroke_width(3))))
                 .map_err(|e| draw_err(&e))?
-                .label("local minimum (SHGO minimizer)")
+                .label(said(&mut labels, "local minimum (SHGO minimizer)"))
                 .legend(|(x, y)| Cross::new((x + 10, y), 5, RED.stroke_width(2)));
             for p in &mins {
                 let (x, y) = chart.backend_coord(&at(p));
@@ -644,7 +883,13 @@ pub fn shgo(
                 });
             }
         }
-        legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+        let corner = quiet_corner(
+            chart.plotting_area().get_pixel_range(),
+            &points,
+            &labels,
+            SeriesLabelPosition::UpperRight,
+        );
+        legend(&mut chart, corner)?;
         root.present().map_err(|e| draw_err(&e))?;
     }
     let best = mins.iter().map(|p| p.f).fold(f64::INFINITY, f64::min);
@@ -656,8 +901,24 @@ pub fn shgo(
         step.map_or(String::new(), |k| format!(" up to iteration {} of {iterations}", k + 1)),
         count(mins.len(), "local minimum", "local minima"),
         if best.is_finite() { format!(", the lowest relaxed objective {best:.4}") } else { String::new() }
-    );
-    Ok(Chart { svg, width: SIZE.0, height: SIZE.1, points, note: note.to_string(), alt })
+    ) + &complex.filter(|_| !segments.is_empty()).map_or(String::new(), |c| {
+        format!(
+            "; SHGO's simplicial complex has {} and {}",
+            count(c.vertices.len(), "vertex", "vertices"),
+            count(c.edges.len(), "edge", "edges")
+        )
+    });
+    let mut note = note.to_string();
+    if !segments.is_empty() && coords.len() > 2 {
+        if !note.is_empty() {
+            note.push_str("; ");
+        }
+        note.push_str(&format!(
+            "the complex spans {} coordinates: its edges are drawn along {x_name} and {y_name}, where several fall on one another",
+            coords.len()
+        ));
+    }
+    Ok(Chart { svg, width: SIZE.0, height: SIZE.1, points, note, alt })
 }
 
 /// Per-layer latency of the result on its hardware, one bar per layer.
@@ -776,6 +1037,10 @@ fn against_measured_axes<'a, 'b>(
         .axis_desc_style(TEXT)
         .x_desc("measured (ms)")
         .y_desc(y_desc)
+        .x_labels(LOG_TICKS)
+        .y_labels(LOG_TICKS)
+        .x_label_formatter(&log_tick)
+        .y_label_formatter(&log_tick)
         .light_line_style(WHITE)
         .draw()
         .map_err(|e| draw_err(&e))?;

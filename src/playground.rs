@@ -496,7 +496,66 @@ impl Playground {
     pub fn pareto_chart(&self) -> Option<Chart> {
         let (p, r, trace) = (self.problem.as_ref()?, self.outcome.as_ref().ok()?, self.trace()?);
         let front = self.truth.as_ref().map(|t| t.front.as_slice());
-        chart::pareto(p, r, trace, chart_cost(&self.state, p), front).ok()
+        let cost = chart_cost(&self.state, p);
+        let fronts = (!self.state.vs.is_empty()).then(|| {
+            let own = self.front_on(&self.state.profile, true, cost, p)?;
+            let other = self.front_on(&self.state.vs, false, cost, p)?;
+            Ok::<_, String>((own, other))
+        });
+        let how = format!(
+            "FLASH's on pareto-{} in this space with the same predictor, with neither limits nor knobs",
+            cost.name()
+        );
+        let overlay = match &fronts {
+            Some(Ok((own, other))) => Some(chart::Overlay {
+                own: (&self.state.profile, own),
+                other: (&self.state.vs, other),
+                how: &how,
+            }),
+            _ => None,
+        };
+        let mut c = chart::pareto(p, r, trace, cost, front, overlay.as_ref()).ok()?;
+        if let Some(Err(why)) = fronts {
+            if !c.note.is_empty() {
+                c.note.push_str("; ");
+            }
+            c.note.push_str(&format!("no front on {}: {why}", self.state.vs));
+        }
+        Some(c)
+    }
+
+    /// The front of `profile` against `cost` (SI units, score), as FLASH finds it on
+    /// `pareto-COST` in the state's space with the search's own predictor: the Pareto
+    /// chart's two fronts (`vs`) are found alike. `own`: the state's profile, with its edits.
+    fn front_on(
+        &self,
+        profile: &str,
+        own: bool,
+        cost: Cost,
+        p: &Problem,
+    ) -> Result<Vec<(f64, f64)>, String> {
+        if matches!(cost, Cost::Edp | Cost::Edap) {
+            return Err(format!(
+                "a front is traced against latency, energy, area or memory, not {}",
+                cost.name()
+            ));
+        }
+        let mut state = self.state.clone();
+        if !own {
+            state.profile = profile.to_string();
+            state.params.clear();
+            // A measured device's latency belongs to the state's own profile.
+            state.latency.clear();
+        }
+        state.knobs.clear();
+        state.goal = format!("pareto-{}", cost.name());
+        let problem = state
+            .hardware_request()
+            .and_then(|r| r.problem_with(p.quality.clone()))
+            .map_err(|e| e.to_string())?;
+        let r = run(&problem, &crate::search::Flash::default(), &mut (), false)
+            .map_err(|e| e.to_string())?;
+        Ok(r.pareto.iter().map(|f| (f.metrics.cost(cost), f.metrics.score())).collect())
     }
 
     /// The SHGO chart of the state's level and axes, up to iteration `step`
@@ -544,10 +603,16 @@ impl Playground {
         };
         let xi = pick(axes.x, None)?;
         let yi = if coords.len() > 1 { pick(axes.y, Some(xi)).filter(|&y| y != xi) } else { None };
-        let marks: Vec<_> =
-            trace.iterations.iter().filter(|m| m.level == level && m.hw == hw).collect();
-        let upto =
+        let marks: Vec<usize> = (0..trace.iterations.len())
+            .filter(|&i| trace.iterations[i].level == level && trace.iterations[i].hw == hw)
+            .collect();
+        let at =
             step.map(|s| marks.get(s.min(marks.len().saturating_sub(1))).copied()).unwrap_or(None);
+        let upto = at.map(|i| &trace.iterations[i]);
+        // The complex as the step's iteration left it, or (every step) as the level's last did.
+        let complex = at
+            .or(marks.last().copied())
+            .and_then(|i| trace.complexes.iter().find(|c| c.iteration == i));
         let c = chart::shgo(
             trace,
             &level,
@@ -558,6 +623,7 @@ impl Playground {
             upto,
             marks.len(),
             step,
+            complex,
             &notes.join("; "),
         )
         .ok()?;
@@ -607,6 +673,7 @@ impl Playground {
     /// FLASH and the baselines, before the exact method (the panel shows them first).
     pub fn compare_baselines(&self) -> Result<Comparison, String> {
         baselines(self.checked_problem()?, self.state.seed, 100, PAGE_BASELINE_EVALUATIONS)
+            .map(|c| c.with_score_error(self.uncertainty.as_ref().map(|u| u.mae)))
             .map_err(|e| e.to_string())
     }
 

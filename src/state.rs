@@ -72,13 +72,13 @@ pub const SOLVERS: [&str; 4] = ["flash", "random", "evolution", "exact"];
 const REPAIR_ORDER: [&str; 8] =
     ["knobs", "goal", "latency", "acc", "space", "params", "profile", "samples"];
 
-pub const FIELDS: [&str; 16] = [
+pub const FIELDS: [&str; 17] = [
     "space", "profile", "params", "latency", "samples", "own", "acc", "n", "goal", "knobs",
-    "solver", "seed", "cost", "shgo", "hide", "fp",
+    "solver", "seed", "cost", "vs", "shgo", "hide", "fp",
 ];
 /// Fields that change only what the page shows of a result, not the result: an edit of
 /// them keeps a link's `fp`.
-const VIEW_FIELDS: [&str; 3] = ["cost", "shgo", "hide"];
+const VIEW_FIELDS: [&str; 4] = ["cost", "vs", "shgo", "hide"];
 /// The digits of a result's fingerprint (`fp`).
 pub const FP_DIGITS: usize = 8;
 /// Changes of what links show, oldest first (docs/state.md, "Change log", keeps the same
@@ -135,6 +135,9 @@ pub struct State {
     pub seed: u64,
     /// The Pareto chart's cost axis (when the goal is not a Pareto goal), one of [`COSTS`].
     pub cost: String,
+    /// A second built-in profile whose front the Pareto chart draws beside the result's
+    /// (the same space, predictor and chart cost, searched by FLASH); empty: none.
+    pub vs: String,
     /// The SHGO chart: `LEVEL:X,Y`, LEVEL `shared`, `cellN` or `cellN.I`, X and Y of [`coords`].
     pub shgo: String,
     /// Hidden panels, sorted, without repeats.
@@ -162,6 +165,7 @@ impl Default for State {
             solver: "flash".into(),
             seed: 1,
             cost: "latency".into(),
+            vs: String::new(),
             fp: String::new(),
             shgo: "shared:depth,width".into(),
             hide: Vec::new(),
@@ -252,6 +256,17 @@ impl State {
                     return Err(format!("allowed {}", one_of(&COSTS)));
                 }
                 self.cost = value.to_string();
+            }
+            "vs" => {
+                if !value.is_empty() {
+                    builtin(value).map_err(|_| {
+                        format!(
+                            "allowed empty (no second front) or {}",
+                            one_of(&BUILTIN.map(|(n, _)| n))
+                        )
+                    })?;
+                }
+                self.vs = value.to_string();
             }
             "shgo" => {
                 ShgoAxes::parse(value)?;
@@ -500,7 +515,8 @@ impl State {
         if self.seed != d.seed {
             out.append_pair("seed", &self.seed.to_string());
         }
-        for (key, value, default) in [("cost", &self.cost, &d.cost), ("shgo", &self.shgo, &d.shgo)]
+        for (key, value, default) in
+            [("cost", &self.cost, &d.cost), ("vs", &self.vs, &d.vs), ("shgo", &self.shgo, &d.shgo)]
         {
             if value != default {
                 out.append_pair(key, value);

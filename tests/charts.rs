@@ -62,3 +62,70 @@ fn counts_read_as_english_and_the_last_step_shows_the_local_minima() {
     let (first, _) = pg.shgo_chart(Some(0)).unwrap();
     assert!(first.alt.contains("up to iteration 1 of"), "{}", first.alt);
 }
+
+/// Issue 39: the SHGO chart draws the simplicial complex SHGO sampled on: the trace keeps
+/// it at the end of each iteration, with as many vertices as SHGO reported for that
+/// iteration, edges between existing vertices, and every vertex in the level's unit box.
+#[test]
+fn the_shgo_chart_draws_the_complex_each_iteration_left() {
+    let pg = Playground::open(
+        "v=1&profile=rpi4&goal=max-accuracy%2Clatency%3C%3D5&shgo=shared%3Adepth%2Cskip",
+        None,
+    );
+    let trace = pg.result().unwrap().trace.as_ref().expect("the page's search keeps its trace");
+    assert!(!trace.complexes.is_empty(), "no complex kept");
+    for c in &trace.complexes {
+        let mark = &trace.iterations[c.iteration];
+        assert_eq!((mark.level.as_str(), mark.hw), (c.level.as_str(), c.hw));
+        assert_eq!(c.vertices.len(), mark.vertices, "{} iteration {}", c.level, mark.iteration);
+        assert!(!c.edges.is_empty());
+        for &(a, b) in &c.edges {
+            assert!(a < b && (b as usize) < c.vertices.len());
+        }
+        assert!(c.vertices.iter().flatten().all(|v| (0.0..=1.0).contains(v)));
+    }
+    let (all, steps) = pg.shgo_chart(None).unwrap();
+    assert!(all.alt.contains("simplicial complex has"), "{}", all.alt);
+    assert!(all.svg.contains("simplicial complex"), "the legend names the complex");
+    // A later step's complex holds at least the vertices of an earlier one.
+    let vertices = |alt: &str| -> usize {
+        let tail = alt.split("simplicial complex has ").nth(1).unwrap();
+        tail.split(' ').next().unwrap().parse().unwrap()
+    };
+    let (first, _) = pg.shgo_chart(Some(0)).unwrap();
+    let (last, _) = pg.shgo_chart(Some(steps - 1)).unwrap();
+    assert!(vertices(&first.alt) < vertices(&last.alt), "{} / {}", first.alt, last.alt);
+    assert_eq!(vertices(&last.alt), vertices(&all.alt));
+}
+
+/// Issue 39: two profiles' fronts on one Pareto chart (`vs`), each the front FLASH finds
+/// on that profile alone (the same link with the other profile, opened by itself).
+#[test]
+fn the_pareto_chart_overlays_a_second_profiles_front() {
+    let pg = Playground::open("v=1&goal=pareto-energy&vs=rpi4", None);
+    let chart = pg.view().pareto.expect("a Pareto chart");
+    let alone = Playground::open("v=1&goal=pareto-energy&profile=rpi4", None);
+    let own = pg.result().unwrap();
+    let other = alone.result().unwrap();
+    for (name, r) in [("rram-imc", own), ("rpi4", other)] {
+        let ends = |i: usize| {
+            let f = &r.pareto[i];
+            format!("energy (mJ) {:.4} at NN-Degree {:.4}", f.metrics.energy_j * 1e3, f.metrics.score())
+        };
+        let first = r
+            .pareto
+            .iter()
+            .enumerate()
+            .min_by(|a, b| a.1.metrics.energy_j.total_cmp(&b.1.metrics.energy_j))
+            .unwrap()
+            .0;
+        let want = format!("the front on {name} ({} networks) runs from {}", r.pareto.len(), ends(first));
+        assert!(chart.alt.contains(&want), "{want}\n{}", chart.alt);
+    }
+    assert!(chart.note.contains("the two fronts, on rram-imc and on rpi4"), "{}", chart.note);
+    assert!(chart.svg.contains("front on rpi4"), "the legend names the second front");
+    // A cost no front is traced against says so instead of drawing one.
+    let edp = Playground::open("v=1&goal=min-edp%2Cdegree%3E%3D150&vs=rpi4", None);
+    let note = edp.view().pareto.expect("a Pareto chart").note;
+    assert!(note.contains("no front on rpi4"), "{note}");
+}

@@ -385,3 +385,46 @@ fn a_value_is_written_to_the_precision_its_error_allows() {
     assert_eq!(with_error(0.5, 0.0), "0.5000");
     assert_eq!(with_error(0.5, f64::NAN), "0.5000");
 }
+
+/// Issue 39: the comparison reads each answer's accuracy gap against the predictor's mean
+/// error (the error bar the result shows); with no predictor (NN-Degree ranks) it does not.
+#[test]
+fn the_comparisons_accuracy_gaps_are_set_against_the_predictors_error() {
+    use flash_nas::playground::Playground;
+    let lesson = "v=1&space=digits%2Fdense%2Fcells%3D3%3Bd%3D2..11%3Bw%3D8..64%3A8%3Bt%3D0..49&profile=rpi4&samples=digits-flash&goal=max-accuracy%2Clatency%3C%3D0.25";
+    let pg = Playground::open(lesson, None);
+    let mae = pg.view().predictor.expect("a fitted predictor").uncertainty.mae;
+    let c = pg.compare().unwrap();
+    assert_eq!(c.score_error, Some(mae));
+    let mut read = 0;
+    for r in &c.rows {
+        match r.score_gap {
+            Some(g) => {
+                assert_eq!(r.inside_error, Some(g.abs() <= mae), "{}", r.solver);
+                read += 1;
+            }
+            None => assert_eq!(r.inside_error, None, "{}", r.solver),
+        }
+    }
+    assert!(read >= 5, "{read} rows with a score gap");
+    let degree = Playground::open("v=1&profile=rpi4&goal=max-accuracy%2Clatency%3C%3D2", None);
+    let c = degree.compare_baselines().unwrap();
+    assert_eq!(c.score_error, None);
+    assert!(c.rows.iter().all(|r| r.inside_error.is_none()));
+}
+
+/// `vs` (a second profile's front on the Pareto chart) takes a built-in profile or
+/// nothing, and, changing only the chart, keeps a link's fingerprint.
+#[test]
+fn a_second_front_names_a_builtin_profile_and_keeps_the_fingerprint() {
+    let bad = State::decode("v=1&vs=toaster");
+    assert_eq!(bad.state.vs, "");
+    let n = bad.notices.iter().find(|n| n.field == "vs").expect("a notice for vs");
+    assert!(n.message.contains("rpi4") && n.message.contains("empty"), "{}", n.message);
+    let good = State::decode("v=1&vs=rpi4&fp=0123abcd");
+    assert!(good.notices.is_empty(), "{:?}", good.notices);
+    assert_eq!(good.state.vs, "rpi4");
+    assert_eq!(good.state.encode(), "v=1&vs=rpi4&fp=0123abcd");
+    let edited = good.state.edit(&[("vs".to_string(), serde_json::json!("jetson-nano"))].into());
+    assert_eq!(edited.state.fp, "0123abcd", "a view field keeps fp");
+}

@@ -26,6 +26,9 @@ async function main() {
   buildControls(app.schema);
   app.profiles = hwProfiles();
   for (const p of app.profiles) $('profile').append(new Option(`${p.name}: ${p.title}`, p.name));
+  // A second profile's front on the Pareto chart (the state's `vs`; empty: none).
+  $('vs').append(new Option('no other profile', ''));
+  for (const p of app.profiles) $('vs').append(new Option(p.name, p.name));
   // A link decodes to its state; a visit without one opens the core's first screen.
   const query = location.search.length > 1 ? location.search : location.hash;
   const decoded = stateDecode(query.length > 1 ? query : firstScreen());

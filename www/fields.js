@@ -199,6 +199,7 @@ export function fillControls(state) {
   $('solver').value = state.solver;
   $('seed').value = String(state.seed);
   $('cost').value = state.cost;
+  $('vs').value = state.vs;
   const shgo = shgoForm(state.shgo);
   app.shgoLevel = shgo.level;
   $('shgo-x').value = shgo.x;
@@ -250,6 +251,7 @@ export function commit(state) {
   $('against-box').hidden = !state.latency;
   $('solver').value = state.solver;
   $('cost').value = state.cost;
+  $('vs').value = state.vs;
   app.editedAt = performance.now();
   runSearch(link);
 }
@@ -290,6 +292,7 @@ export function wireFields() {
   $('solver').addEventListener('change', () => edited({ solver: $('solver').value }));
   $('seed').addEventListener('input', soon(() => edited({ seed: $('seed').value.trim() })));
   $('cost').addEventListener('change', () => edited({ cost: $('cost').value }));
+  $('vs').addEventListener('change', () => edited({ vs: $('vs').value }));
   const shgoChoice = () => {
     app.shgoLevel = $('shgo-level').value;
     return edited({ shgo: shgoText($('shgo-level').value, $('shgo-x').value, $('shgo-y').value) });

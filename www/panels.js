@@ -177,6 +177,7 @@ export function renderCompare(c, ms, { pending = false } = {}) {
   const rows = c.rows.map((r) => row(
     r.solver,
     r.gap === null || r.gap === undefined ? '–' : `${(100 * r.gap).toFixed(2)} %`,
+    scoreGap(r, c.score_error),
     fmt.format(r.evaluations),
     r.evaluations_to_near == null ? (r.gap == null ? '–' : 'never') : fmt.format(r.evaluations_to_near),
     `${(1000 * r.seconds).toFixed(1)} ms`,
@@ -189,7 +190,22 @@ export function renderCompare(c, ms, { pending = false } = {}) {
     return;
   }
   const proof = c.exact?.optimality ? ` The exact result: ${c.exact.optimality.summary}.` : '';
-  $('compare-status').textContent = `${c.exact_message || 'Gaps against the exact optimum.'}${proof} All solvers took ${(ms / 1000).toFixed(2)} s in this browser.`;
+  $('compare-status').textContent = `${c.exact_message || 'Gaps against the exact optimum.'}${proof}${errorNote(c)} All solvers took ${(ms / 1000).toFixed(2)} s in this browser.`;
+}
+
+// A score gap, and for a predicted accuracy whether it is inside the predictor's mean error.
+function scoreGap(r, error) {
+  if (r.score_gap == null) return '–';
+  const g = r.score_gap.toFixed(error ? 3 : 2);
+  if (r.inside_error == null) return g;
+  return `${g} (${r.inside_error ? 'inside' : 'outside'} ±${error.toFixed(3)})`;
+}
+
+function errorNote(c) {
+  if (!c.score_error) return '';
+  const solvers = c.rows.filter((r) => r.solver !== 'exact' && r.inside_error != null);
+  const inside = solvers.filter((r) => r.inside_error).length;
+  return ` The predictor's accuracies are off by ${c.score_error.toFixed(3)} on average: ${inside} of ${solvers.length} answers are behind the optimum by less than that, a difference this predictor cannot show.`;
 }
 
 

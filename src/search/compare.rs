@@ -32,6 +32,10 @@ pub struct Row {
     /// [`NEAR`] of the optimum (its best-so-far curve); `None` if it never did
     /// or there is no optimum to compare with.
     pub evaluations_to_near: Option<u64>,
+    /// Whether `score_gap` is within the predictor's mean error
+    /// ([`Comparison::score_error`]): a gap the predictor cannot tell from none.
+    /// `None` without a predicted accuracy or a score gap.
+    pub inside_error: Option<bool>,
 }
 
 /// How close to the exact optimum "near" is: 1 % of the minimized objective.
@@ -75,6 +79,9 @@ pub struct Comparison {
     /// The time the exact method may take (its budget), seconds.
     pub exact_seconds: f64,
     pub rows: Vec<Row>,
+    /// The predictor's mean absolute error where the score is a predicted accuracy (a
+    /// fraction): the scale the rows' score gaps are read against.
+    pub score_error: Option<f64>,
     /// FLASH and the baselines, in row order after the exact row's place.
     #[serde(skip)]
     results: Vec<SearchResult>,
@@ -125,6 +132,7 @@ pub fn baselines(
         exact_message: "not run".into(),
         exact_seconds: 0.0,
         rows: Vec::new(),
+        score_error: None,
         results,
         curves,
     };
@@ -160,6 +168,14 @@ impl Comparison {
         self
     }
 
+    /// Reads the rows' score gaps against a predictor's mean absolute error
+    /// (`None`: the score is not a predicted accuracy).
+    pub fn with_score_error(mut self, error: Option<f64>) -> Comparison {
+        self.score_error = error.filter(|e| e.is_finite() && *e > 0.0);
+        self.rows = self.rows();
+        self
+    }
+
     /// FLASH, random, evolution, random ×M, evolution ×M (the exact result is apart).
     pub fn results(&self) -> &[SearchResult] {
         &self.results
@@ -190,6 +206,7 @@ impl Comparison {
                     (Some(b), Some(opt)) => Some(opt.metrics.score() - b.metrics.score()),
                     _ => None,
                 };
+                let inside_error = score_gap.zip(self.score_error).map(|(g, e)| g.abs() <= e);
                 Row {
                     solver: r.solver.clone(),
                     evaluations: r.evaluations,
@@ -199,6 +216,7 @@ impl Comparison {
                     gap,
                     score_gap,
                     evaluations_to_near,
+                    inside_error,
                 }
             })
             .collect()

@@ -474,6 +474,12 @@ fn minimize_relaxed(
         fn iteration(&mut self, state: &shgo::IterationState) {
             self.cell.borrow_mut().0.iteration(self.name, self.hw, state);
         }
+        fn wants_complex(&self) -> bool {
+            self.cell.borrow().0.wants_complex()
+        }
+        fn complex(&mut self, vertices: &[&[f64]], edges: &[(usize, usize)]) {
+            self.cell.borrow_mut().0.complex(self.name, self.hw, vertices, edges);
+        }
     }
     let mut iterations = Iterations { cell: &cell, name, hw };
     shgo::minimize_observed(

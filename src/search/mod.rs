@@ -25,7 +25,7 @@ pub use exact::{Exact, ExactBudget, ExactMethod, Optimality};
 pub use flash::Flash;
 pub use goal::{Cost, Goal, Limit, Metric, Objective, Verdict};
 pub use knobs::{Hardware, Knob};
-pub use trace::{IterationMark, RelaxedPoint, Trace, TracePoint, TRACE_LIMIT};
+pub use trace::{ComplexShot, IterationMark, RelaxedPoint, Trace, TracePoint, TRACE_LIMIT};
 
 use crate::error::{Error, Result};
 use crate::hardware::params::fmt_num;
@@ -182,6 +182,15 @@ pub trait Observer {
     fn minimizer(&mut self, _level: &str, _hw: usize, _x: &[f64], _f: f64) {}
     /// The end of one SHGO iteration at a level (the page's step mode).
     fn iteration(&mut self, _level: &str, _hw: usize, _state: &crate::shgo::IterationState) {}
+    /// Whether [`Observer::complex`] is wanted (collecting it costs a pass over its edges).
+    fn wants_complex(&self) -> bool {
+        false
+    }
+    /// SHGO's simplicial complex at a level at the end of an iteration, just before
+    /// [`Observer::iteration`]: vertices in the level's normalized coordinates, edges as
+    /// pairs of vertex numbers.
+    fn complex(&mut self, _level: &str, _hw: usize, _vertices: &[&[f64]], _edges: &[(usize, usize)]) {
+    }
     /// How far a long solver (the exact optimum) has come, 0..=1, and what it is doing.
     fn progress(&mut self, _done: f64, _what: &str) {}
 }
@@ -220,6 +229,17 @@ impl Observer for Both<'_> {
         self.first.iteration(level, hw, state);
         if let Some(t) = &mut self.trace {
             t.iteration(level, hw, state);
+        }
+    }
+    fn wants_complex(&self) -> bool {
+        self.first.wants_complex() || self.trace.as_ref().is_some_and(|t| t.wants_complex())
+    }
+    fn complex(&mut self, level: &str, hw: usize, vertices: &[&[f64]], edges: &[(usize, usize)]) {
+        if self.first.wants_complex() {
+            self.first.complex(level, hw, vertices, edges);
+        }
+        if let Some(t) = &mut self.trace {
+            t.complex(level, hw, vertices, edges);
         }
     }
     fn progress(&mut self, done: f64, what: &str) {
@@ -322,6 +342,14 @@ impl<'a> Session<'a> {
 
     pub fn iteration(&mut self, level: &str, hw: usize, state: &crate::shgo::IterationState) {
         self.observer.iteration(level, hw, state);
+    }
+
+    pub fn wants_complex(&self) -> bool {
+        self.observer.wants_complex()
+    }
+
+    pub fn complex(&mut self, level: &str, hw: usize, vertices: &[&[f64]], edges: &[(usize, usize)]) {
+        self.observer.complex(level, hw, vertices, edges);
     }
 
     /// A network the solver reports as a local minimum (FLASH: each SHGO

@@ -18,9 +18,29 @@ pub struct Trace {
     /// The end of every SHGO iteration, in order: how far the other lists had
     /// grown by then (the page steps through a search with these).
     pub iterations: Vec<IterationMark>,
+    /// SHGO's simplicial complex at the end of each iteration, where the level sampled one
+    /// (the page's SHGO chart draws its edges); not written out with the trace.
+    #[serde(skip)]
+    pub complexes: Vec<ComplexShot>,
     /// Whether points were left out past the limit.
     pub truncated: bool,
 }
+
+/// SHGO's complex at one level at the end of one iteration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ComplexShot {
+    pub level: String,
+    pub hw: usize,
+    /// The index in [`Trace::iterations`] of the iteration it ends.
+    pub iteration: usize,
+    pub vertices: Vec<Vec<f64>>,
+    /// Pairs of vertex numbers, the lower first.
+    pub edges: Vec<(u32, u32)>,
+}
+
+/// Most edges of all complexes a trace keeps (a knob search has one per configuration,
+/// level and iteration).
+pub const COMPLEX_EDGE_LIMIT: usize = 400_000;
 
 /// Where one SHGO iteration of a FLASH level ended.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -102,6 +122,25 @@ impl Observer for Trace {
             return;
         }
         self.minimizers.push(RelaxedPoint { level: level.to_string(), hw, x: x.to_vec(), f });
+    }
+
+    fn wants_complex(&self) -> bool {
+        true
+    }
+
+    fn complex(&mut self, level: &str, hw: usize, vertices: &[&[f64]], edges: &[(usize, usize)]) {
+        let kept: usize = self.complexes.iter().map(|c| c.edges.len()).sum();
+        // Past the limit a level's chart draws its points without the complex.
+        if kept + edges.len() > COMPLEX_EDGE_LIMIT {
+            return;
+        }
+        self.complexes.push(ComplexShot {
+            level: level.to_string(),
+            hw,
+            iteration: self.iterations.len(),
+            vertices: vertices.iter().map(|v| v.to_vec()).collect(),
+            edges: edges.iter().map(|&(a, b)| (a as u32, b as u32)).collect(),
+        });
     }
 
     fn iteration(&mut self, level: &str, hw: usize, state: &crate::shgo::IterationState) {

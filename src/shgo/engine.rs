@@ -198,6 +198,18 @@ impl<'a> Run<'a> {
             }
             self.iters_done += 1;
             self.stopping_criteria(true);
+            if observer.wants_complex() {
+                if let Mode::Simplicial(c) = &self.mode {
+                    let vertices: Vec<&[f64]> = c.vertices.iter().map(|v| v.x.as_slice()).collect();
+                    let edges: Vec<(usize, usize)> = c
+                        .vertices
+                        .iter()
+                        .enumerate()
+                        .flat_map(|(a, v)| v.nn.iter().filter(move |&&b| b > a).map(move |&b| (a, b)))
+                        .collect();
+                    observer.complex(&vertices, &edges);
+                }
+            }
             let state = self.state();
             observer.iteration(&state);
         }

@@ -130,6 +130,14 @@ pub struct IterationState {
 pub trait Observer {
     fn iteration(&mut self, _state: &IterationState) {}
     fn local_minimum(&mut self, _x: &[f64], _f: f64) {}
+    /// Whether [`Observer::complex`] is wanted: collecting the edges is a pass over them.
+    fn wants_complex(&self) -> bool {
+        false
+    }
+    /// The simplicial complex at the end of an iteration (before [`Observer::iteration`]):
+    /// its vertices and its edges as pairs of vertex numbers, the lower first. Only the
+    /// simplicial sampling has one; the sampled modes' Delaunay graph is never built whole.
+    fn complex(&mut self, _vertices: &[&[f64]], _edges: &[(usize, usize)]) {}
 }
 
 impl Observer for () {}

@@ -342,7 +342,7 @@ test('the comparison with the exact optimum and the baselines fills in', async (
   assert.equal(exactGap, '0.00 %');
   // The baselines lesson's answer, read off the table: FLASH comes within 1 % of the optimum
   // after fewer evaluations than evolution with the larger budget; random search never does.
-  const near = Object.fromEntries(await page.$$eval('#compare-table tbody tr', (trs) => trs.map((tr) => [tr.cells[0].textContent, tr.cells[3].textContent])));
+  const near = Object.fromEntries(await page.$$eval('#compare-table tbody tr', (trs) => trs.map((tr) => [tr.cells[0].textContent, tr.cells[4].textContent])));
   const count = (t) => Number(t.replace(/[^\d]/g, ''));
   const more = (name) => Object.keys(near).find((k) => k.startsWith(`${name} ×`));
   assert.ok(count(near.flash) > 0 && count(near.flash) < count(near[more('evolution')]), JSON.stringify(near));
@@ -603,6 +603,8 @@ test('script payloads typed or pasted into every field never run', async () => {
     assert.deepEqual(state, { pwned: undefined, scripts: 1, imgs: 0, handlers: 0 });
     // Each field said what was wrong in words, as text.
     assert.match(await p.textContent('#own-error'), /arch/);
+    // The calibration answers from its worker: wait for it rather than a fixed pause.
+    await p.waitForFunction(() => document.getElementById('calib-error').textContent !== '', null, { timeout: 15000 });
     assert.match(await p.textContent('#calib-error'), /line/);
     assert.deepEqual(errors, []);
   } finally {
@@ -627,4 +629,25 @@ test('a phone-width screen has no horizontal page scroll', async () => {
   assert.ok(overflow <= 0, `page overflows by ${overflow}px`);
   await page.screenshot({ path: join(shots, 'page-phone.png'), fullPage: true });
   assert.deepEqual(consoleErrors, []);
+});
+
+test("a second profile's front, picked on the Pareto chart, is drawn and travels in the link", async () => {
+  await open(page, '?v=1&goal=pareto-energy');
+  await edit(page, () => page.selectOption('#vs', 'rpi4'));
+  assert.match(page.url(), /vs=rpi4/);
+  const svg = await page.textContent('#pareto-chart svg');
+  assert.match(svg, /front on rram-imc/);
+  assert.match(svg, /front on rpi4/);
+  assert.match(await page.textContent('#pareto-note'), /the two fronts, on rram-imc and on rpi4/);
+  // The SHGO chart draws the complex SHGO sampled on, named in its legend.
+  assert.match(await page.textContent('#shgo-chart svg'), /simplicial complex/);
+});
+
+test("the comparison sets each accuracy gap against the predictor's error", async () => {
+  const lesson = 'v=1&space=digits%2Fdense%2Fcells%3D3%3Bd%3D2..11%3Bw%3D8..64%3A8%3Bt%3D0..49&profile=rpi4&samples=digits-flash&goal=max-accuracy%2Clatency%3C%3D0.25';
+  await open(page, `?${lesson}`);
+  await page.waitForFunction(() => /All solvers took/.test(document.getElementById('compare-status').textContent), null, { timeout: 60000 });
+  const gaps = await page.$$eval('#compare-table tbody tr', (trs) => trs.map((tr) => tr.cells[2].textContent));
+  assert.ok(gaps.some((g) => /^\d\.\d{3} \((inside|outside) ±0\.\d{3}\)$/.test(g)), gaps.join(' | '));
+  assert.match(await page.textContent('#compare-status'), /off by 0\.\d{3} on average: \d of \d answers are behind the optimum by less than that/);
 });

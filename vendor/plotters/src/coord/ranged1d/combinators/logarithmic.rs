@@ -228,20 +228,24 @@ impl<V: LogScalable> Ranged for LogCoord<V> {
         }
 
         let mut ret = vec![];
-        let mut val = (base).powf((start.ln() / base_ln).ceil());
+        // flash-nas: from the power at or below the start, keeping only the points within the
+        // range, so that an axis starting inside a decade (0.12 .. 5.5) labels that decade too
+        // (upstream starts at the first power above the start and left 0.12 .. 1 bare).
+        let mut val = (base).powf((start.ln() / base_ln).floor());
 
         while val <= end {
-            if !self.is_inf(val) {
+            if val >= start && !self.is_inf(val) {
                 ret.push(self.f64_to_value(val));
             }
             for i in 1..=light_density {
                 let v = val
                     * (1.0
                         + multiplier / f64::from(light_density as u32 + 1) * f64::from(i as u32));
-                if v > end {
+                // The last light point is the next power, which the loop adds itself.
+                if v > end || v >= val * multiplier * (1.0 - 1e-12) {
                     break;
                 }
-                if !self.is_inf(val) {
+                if v >= start && !self.is_inf(val) {
                     ret.push(self.f64_to_value(v));
                 }
             }
