@@ -191,6 +191,7 @@ fn the_link_corpus_covers_what_a_link_can_say() {
         ("knobs", states.iter().any(|s| !s.knobs.is_empty())),
         ("hidden panels", states.iter().any(|s| !s.hide.is_empty())),
         ("a measured latency device", states.iter().any(|s| !s.latency.is_empty())),
+        ("a second profile's front", states.iter().any(|s| !s.vs.is_empty())),
     ] {
         assert!(has, "no link has {what}");
     }
