@@ -238,6 +238,17 @@ fn log_tick(v: &f64) -> String {
     }
 }
 
+/// The legend box in the corner [`quiet_corner`] picks.
+fn quiet_legend<'a, DB: DrawingBackend + 'a, X: Ranged, Y: Ranged>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    points: &[Hover],
+    labels: &[String],
+    prefer: SeriesLabelPosition,
+) -> Result<()> {
+    let corner = quiet_corner(chart.plotting_area().get_pixel_range(), points, labels, prefer);
+    legend(chart, corner)
+}
+
 /// A series' legend label, noted for [`quiet_corner`].
 fn said(labels: &mut Vec<String>, label: &str) -> String {
     labels.push(label.to_string());
@@ -287,9 +298,8 @@ fn quiet_corner(
         (SeriesLabelPosition::LowerLeft, false, true),
         (SeriesLabelPosition::LowerRight, true, true),
     ];
-    let preferred = |c: &SeriesLabelPosition| {
-        std::mem::discriminant(c) == std::mem::discriminant(&prefer)
-    };
+    let preferred =
+        |c: &SeriesLabelPosition| std::mem::discriminant(c) == std::mem::discriminant(&prefer);
     corners
         .into_iter()
         .min_by_key(|(c, right, lower)| (covered(*right, *lower), !preferred(c)))
@@ -347,6 +357,9 @@ pub fn cost_unit(cost: Cost) -> (&'static str, f64) {
         Cost::Edap => ("energy × latency × area (mJ·ms·mm²)", 1e6),
     }
 }
+
+/// A profile's name and its front in the chart's units.
+type NamedFront = (String, Vec<(f64, f64)>);
 
 /// Two hardware profiles' fronts, each found the same way (FLASH on the chart's
 /// `pareto-COST` goal), to draw in place of the evaluated networks' front:
@@ -408,9 +421,12 @@ pub fn pareto(
         .filter(|p| p.0 > 0.0 || !pts.iter().all(|q| q.0 > 0.0))
         .collect();
     let scaled = |f: &[(f64, f64)]| -> Vec<(f64, f64)> {
-        f.iter().map(|&(c, v)| (c * x_scale, v)).filter(|p| p.0.is_finite() && p.1.is_finite()).collect()
+        f.iter()
+            .map(|&(c, v)| (c * x_scale, v))
+            .filter(|p| p.0.is_finite() && p.1.is_finite())
+            .collect()
     };
-    let fronts: Option<[(String, Vec<(f64, f64)>); 2]> = overlay.map(|o| {
+    let fronts: Option<[NamedFront; 2]> = overlay.map(|o| {
         [(o.own.0.to_string(), scaled(o.own.1)), (o.other.0.to_string(), scaled(o.other.1))]
     });
     let overlaid = || fronts.iter().flatten().flat_map(|f| f.1.iter().copied());
@@ -611,24 +627,24 @@ pub fn pareto(
                         ),
                     });
                 }
-                let corner = quiet_corner(
-                    chart.plotting_area().get_pixel_range(),
-                    &points,
-                    &labels,
-                    SeriesLabelPosition::LowerRight,
-                );
-                legend(&mut chart, corner)?;
+                quiet_legend(&mut chart, &points, &labels, SeriesLabelPosition::LowerRight)?;
             }};
         }
         if positive && x1 / x0 > 20.0 {
-            body!(builder
-                .build_cartesian_2d((x0 * 0.9..x1 * 1.1).log_scale(), (y0 - ypad)..(y1 + ypad))
-                .map_err(|e| draw_err(&e))?, true);
+            body!(
+                builder
+                    .build_cartesian_2d((x0 * 0.9..x1 * 1.1).log_scale(), (y0 - ypad)..(y1 + ypad))
+                    .map_err(|e| draw_err(&e))?,
+                true
+            );
         } else {
             let xpad = (x1 - x0) * 0.05;
-            body!(builder
-                .build_cartesian_2d((x0 - xpad)..(x1 + xpad), (y0 - ypad)..(y1 + ypad))
-                .map_err(|e| draw_err(&e))?, false);
+            body!(
+                builder
+                    .build_cartesian_2d((x0 - xpad)..(x1 + xpad), (y0 - ypad)..(y1 + ypad))
+                    .map_err(|e| draw_err(&e))?,
+                false
+            );
         }
         root.present().map_err(|e| draw_err(&e))?;
     }
@@ -824,10 +840,9 @@ pub fn shgo(
             let edge = RGBColor(70, 140, 190).mix(0.55);
             let idx: Vec<usize> = thin(segments.len(), MAX_DRAWN).collect();
             chart
-                .draw_series(
-                    idx.iter()
-                        .map(|&i| PathElement::new(vec![segments[i].0, segments[i].1], edge.stroke_width(1))),
-                )
+                .draw_series(idx.iter().map(|&i| {
+                    PathElement::new(vec![segments[i].0, segments[i].1], edge.stroke_width(1))
+                }))
                 .map_err(|e| draw_err(&e))?
                 .label(said(
                     &mut labels,
@@ -837,7 +852,9 @@ pub fn shgo(
                         format!("SHGO's simplicial complex ({}-D, projected)", coords.len())
                     },
                 ))
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], edge.stroke_width(2)));
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 20, y)], edge.stroke_width(2))
+                });
         }
         // Low f (better) is dark blue, high f yellow; infeasible points grey.
         let colour = |f: f64| {
@@ -883,13 +900,7 @@ pub fn shgo(
                 });
             }
         }
-        let corner = quiet_corner(
-            chart.plotting_area().get_pixel_range(),
-            &points,
-            &labels,
-            SeriesLabelPosition::UpperRight,
-        );
-        legend(&mut chart, corner)?;
+        quiet_legend(&mut chart, &points, &labels, SeriesLabelPosition::UpperRight)?;
         root.present().map_err(|e| draw_err(&e))?;
     }
     let best = mins.iter().map(|p| p.f).fold(f64::INFINITY, f64::min);

@@ -110,7 +110,11 @@ fn the_pareto_chart_overlays_a_second_profiles_front() {
     for (name, r) in [("rram-imc", own), ("rpi4", other)] {
         let ends = |i: usize| {
             let f = &r.pareto[i];
-            format!("energy (mJ) {:.4} at NN-Degree {:.4}", f.metrics.energy_j * 1e3, f.metrics.score())
+            format!(
+                "energy (mJ) {:.4} at NN-Degree {:.4}",
+                f.metrics.energy_j * 1e3,
+                f.metrics.score()
+            )
         };
         let first = r
             .pareto
@@ -119,7 +123,8 @@ fn the_pareto_chart_overlays_a_second_profiles_front() {
             .min_by(|a, b| a.1.metrics.energy_j.total_cmp(&b.1.metrics.energy_j))
             .unwrap()
             .0;
-        let want = format!("the front on {name} ({} networks) runs from {}", r.pareto.len(), ends(first));
+        let want =
+            format!("the front on {name} ({} networks) runs from {}", r.pareto.len(), ends(first));
         assert!(chart.alt.contains(&want), "{want}\n{}", chart.alt);
     }
     assert!(chart.note.contains("the two fronts, on rram-imc and on rpi4"), "{}", chart.note);

@@ -189,7 +189,13 @@ pub trait Observer {
     /// SHGO's simplicial complex at a level at the end of an iteration, just before
     /// [`Observer::iteration`]: vertices in the level's normalized coordinates, edges as
     /// pairs of vertex numbers.
-    fn complex(&mut self, _level: &str, _hw: usize, _vertices: &[&[f64]], _edges: &[(usize, usize)]) {
+    fn complex(
+        &mut self,
+        _level: &str,
+        _hw: usize,
+        _vertices: &[&[f64]],
+        _edges: &[(usize, usize)],
+    ) {
     }
     /// How far a long solver (the exact optimum) has come, 0..=1, and what it is doing.
     fn progress(&mut self, _done: f64, _what: &str) {}
@@ -348,7 +354,13 @@ impl<'a> Session<'a> {
         self.observer.wants_complex()
     }
 
-    pub fn complex(&mut self, level: &str, hw: usize, vertices: &[&[f64]], edges: &[(usize, usize)]) {
+    pub fn complex(
+        &mut self,
+        level: &str,
+        hw: usize,
+        vertices: &[&[f64]],
+        edges: &[(usize, usize)],
+    ) {
         self.observer.complex(level, hw, vertices, edges);
     }
 

@@ -205,7 +205,9 @@ impl<'a> Run<'a> {
                         .vertices
                         .iter()
                         .enumerate()
-                        .flat_map(|(a, v)| v.nn.iter().filter(move |&&b| b > a).map(move |&b| (a, b)))
+                        .flat_map(|(a, v)| {
+                            v.nn.iter().filter(move |&&b| b > a).map(move |&b| (a, b))
+                        })
                         .collect();
                     observer.complex(&vertices, &edges);
                 }
