@@ -270,6 +270,10 @@ fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
         .map_err(|e| draw_err(&e))
 }
 
+/// How many scattered marks one marked one (a front's point, the result, a local minimum)
+/// counts as when a legend's corner is picked.
+const MARKED_WEIGHT: usize = 25;
+
 /// The corner of the plotting area whose legend box (sized for `labels`) covers the
 /// fewest of the drawn `points` (pixels); `prefer` wins ties. A fixed corner hid a front
 /// or the result whenever the data lay there.
@@ -288,9 +292,19 @@ fn quiet_corner(
         let y0 = if lower { ys.end - 10 - h } else { ys.start + 10 };
         (x0..x0 + w, y0..y0 + h)
     };
-    let covered = |right: bool, lower: bool| {
+    // A front's point, the result or a local minimum is what a reader looks for: hiding one
+    // counts as hiding many of the scattered rest.
+    let weight = |h: &Hover| {
+        let marked = ["front", "true front", "result", "local minimum"];
+        if marked.iter().any(|m| h.label.starts_with(m)) {
+            MARKED_WEIGHT
+        } else {
+            1
+        }
+    };
+    let covered = |right: bool, lower: bool| -> usize {
         let (bx, by) = box_at(right, lower);
-        points.iter().filter(|p| bx.contains(&p.x) && by.contains(&p.y)).count()
+        points.iter().filter(|p| bx.contains(&p.x) && by.contains(&p.y)).map(weight).sum()
     };
     let corners = [
         (SeriesLabelPosition::UpperLeft, false, false),

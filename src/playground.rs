@@ -153,6 +153,9 @@ pub struct View {
     pub result: Option<SearchResult>,
     pub best: Option<BestView>,
     pub pareto: Option<Chart>,
+    /// The cost the Pareto chart plots: the goal's own for a Pareto or min goal, else the
+    /// state's `cost`.
+    pub chart_cost: Option<String>,
     pub shgo: Option<Chart>,
     /// SHGO iterations of the chart's level, for the step mode.
     pub steps: usize,
@@ -411,6 +414,10 @@ impl Playground {
             predictor: self.predictor_view(),
             error: self.outcome.as_ref().err().cloned(),
             pareto: self.pareto_chart(),
+            chart_cost: self
+                .problem
+                .as_ref()
+                .map(|p| chart_cost(&self.state, p).name().to_string()),
             shgo,
             steps,
             layers: best.as_ref().and_then(|b| chart::layer_costs(&b.cost).ok()),
@@ -540,7 +547,17 @@ impl Playground {
                 cost.name()
             ));
         }
-        let mut state = self.state.clone();
+        let front = |r: &SearchResult| -> Vec<(f64, f64)> {
+            r.pareto.iter().map(|f| (f.metrics.cost(cost), f.metrics.score())).collect()
+        };
+        // The search on screen is that search already.
+        let same_goal = p.goal.objective == Objective::Pareto(cost) && p.goal.limits.is_empty();
+        if own && same_goal && self.state.knobs.is_empty() && self.state.solver == "flash" {
+            if let Ok(r) = &self.outcome {
+                return Ok(front(r));
+            }
+        }
+        let mut state = State { fp: String::new(), vs: String::new(), ..self.state.clone() };
         if !own {
             state.profile = profile.to_string();
             state.params.clear();
@@ -549,13 +566,21 @@ impl Playground {
         }
         state.knobs.clear();
         state.goal = format!("pareto-{}", cost.name());
+        // The front is a pure function of the search's state (samples included, by content
+        // or fingerprint): kept, so that an edit of the chart alone does not search again.
+        let key = state.encode();
+        if let Some(kept) = kept_front(&key, None) {
+            return Ok(kept);
+        }
         let problem = state
             .hardware_request()
             .and_then(|r| r.problem_with(p.quality.clone()))
             .map_err(|e| e.to_string())?;
         let r = run(&problem, &crate::search::Flash::default(), &mut (), false)
             .map_err(|e| e.to_string())?;
-        Ok(r.pareto.iter().map(|f| (f.metrics.cost(cost), f.metrics.score())).collect())
+        let f = front(&r);
+        kept_front(&key, Some(&f));
+        Ok(f)
     }
 
     /// The SHGO chart of the state's level and axes, up to iteration `step`
@@ -609,6 +634,23 @@ impl Playground {
         let at =
             step.map(|s| marks.get(s.min(marks.len().saturating_sub(1))).copied()).unwrap_or(None);
         let upto = at.map(|i| &trace.iterations[i]);
+        // A level can run SHGO more than once (a Pareto goal searches once per limit of
+        // its ladder; knobs search the best configurations again): say which run a step is in.
+        let starts = |upto: usize| {
+            marks.iter().filter(|&&i| i <= upto && trace.iterations[i].iteration == 1).count()
+        };
+        let runs = starts(usize::MAX);
+        if runs > 1 {
+            notes.push(match at {
+                Some(i) => format!(
+                    "SHGO ran {runs} times at this level (once per search of the level); this step is in run {}",
+                    starts(i)
+                ),
+                None => format!(
+                    "SHGO ran {runs} times at this level (once per search of the level); the complex drawn is the last run's"
+                ),
+            });
+        }
         // The complex as the step's iteration left it, or (every step) as the level's last did.
         let complex = at
             .or(marks.last().copied())
@@ -707,6 +749,23 @@ fn fitted_set(csv: &str) -> crate::Result<(SampleSet, predictor::FitReport)> {
     }
     kept.push((csv.to_string(), set.clone(), report.clone()));
     Ok((set, report))
+}
+
+/// The Pareto chart's second fronts found lately, by the state of the search that found
+/// them (`Playground::front_on`); with `new`, kept (the oldest of [`FITS_KEPT`] dropped).
+fn kept_front(key: &str, new: Option<&[(f64, f64)]>) -> Option<Vec<(f64, f64)>> {
+    use std::sync::Mutex;
+    type Fronts = Vec<(String, Vec<(f64, f64)>)>;
+    static KEPT: Mutex<Fronts> = Mutex::new(Vec::new());
+    let mut kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(f) = new {
+        if kept.len() == FITS_KEPT {
+            kept.remove(0);
+        }
+        kept.push((key.to_string(), f.to_vec()));
+        return None;
+    }
+    kept.iter().find(|(k, _)| k == key).map(|(_, f)| f.clone())
 }
 
 /// How NN-Degree, params and MACs rank the truth over every cell of an nb201 space

@@ -425,6 +425,14 @@ impl State {
             notice("own", &state.own, "given without samples=own; ignored".into());
             state.own.clear();
         }
+        if !state.vs.is_empty() && state.vs == state.profile {
+            notice(
+                "vs",
+                &state.vs,
+                "the profile on screen: a second front needs another profile; none is drawn".into(),
+            );
+            state.vs.clear();
+        }
         // A link of thousands of junk fields would give thousands of notices (found by
         // fuzzing): list the first ones and count the rest.
         if notices.len() > MAX_NOTICES {
@@ -479,6 +487,13 @@ impl State {
                 if self.space == crate::space::DEFAULT_ALIAS {
                     set("space", shipped.space.to_string());
                 }
+            }
+        }
+        // Switching the profile to the one whose front is drawn beside it swaps the two, so
+        // both fronts stay on the chart.
+        if let Some(serde_json::Value::String(profile)) = changes.get("profile") {
+            if !changes.contains_key("vs") && !self.vs.is_empty() && *profile == self.vs {
+                set("vs", self.profile.clone());
             }
         }
         let mut query = form_urlencoded::Serializer::new(String::new());

@@ -428,3 +428,16 @@ fn a_second_front_names_a_builtin_profile_and_keeps_the_fingerprint() {
     let edited = good.state.edit(&[("vs".to_string(), serde_json::json!("jetson-nano"))].into());
     assert_eq!(edited.state.fp, "0123abcd", "a view field keeps fp");
 }
+
+/// A second front on the profile on screen draws nothing new: a link asking for it is told
+/// so; switching the profile to the one drawn beside it swaps the two.
+#[test]
+fn a_second_front_is_another_profiles() {
+    let same = State::decode("v=1&profile=rpi4&vs=rpi4");
+    assert_eq!(same.state.vs, "");
+    assert!(same.notices.iter().any(|n| n.field == "vs" && n.message.contains("another profile")));
+    let both = State::decode("v=1&goal=pareto-energy&vs=rpi4").state;
+    let swapped = both.edit(&[("profile".to_string(), serde_json::json!("rpi4"))].into());
+    assert!(swapped.notices.is_empty(), "{:?}", swapped.notices);
+    assert_eq!((swapped.state.profile.as_str(), swapped.state.vs.as_str()), ("rpi4", "rram-imc"));
+}

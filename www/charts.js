@@ -48,10 +48,17 @@ export function chartInto(container, chart) {
   container.tabIndex = 0;
   container.setAttribute('aria-description', 'Point at a mark, or use the arrow keys, to read its values.');
   const [, , w, h] = (svg.getAttribute('viewBox') || `0 0 ${chart.width} ${chart.height}`).split(/\s+/).map(Number);
-  container.onpointermove = (e) => {
+  // The drawing as the SVG box shows it: scaled to fit and centred (preserveAspectRatio's
+  // default, xMidYMid meet), so a box wider or taller than the chart has margins.
+  const drawn = () => {
     const r = svg.getBoundingClientRect();
-    const sx = ((e.clientX - r.left) * w) / r.width;
-    const sy = ((e.clientY - r.top) * h) / r.height;
+    const k = Math.min(r.width / w, r.height / h);
+    return { k, left: r.left + (r.width - w * k) / 2, top: r.top + (r.height - h * k) / 2 };
+  };
+  container.onpointermove = (e) => {
+    const d = drawn();
+    const sx = (e.clientX - d.left) / d.k;
+    const sy = (e.clientY - d.top) / d.k;
     let best = null;
     let bestD = 12 * 12;
     for (const p of points) {
@@ -70,8 +77,8 @@ export function chartInto(container, chart) {
     e.preventDefault();
     index = (index + (e.key === 'ArrowRight' ? 1 : points.length - 1)) % points.length;
     const p = points[index];
-    const r = svg.getBoundingClientRect();
-    show(container, p, r.left + (p.x * r.width) / w, r.top + (p.y * r.height) / h);
+    const d = drawn();
+    show(container, p, d.left + p.x * d.k, d.top + p.y * d.k);
   };
 }
 

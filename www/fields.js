@@ -179,6 +179,12 @@ function onSpaceText() {
   edited({ space: s.space });
 }
 
+/** The second front's select: the state's choice, the profile on screen not offered. */
+function showVs(state) {
+  for (const o of $('vs').options) o.disabled = o.value !== '' && o.value === state.profile;
+  $('vs').value = state.vs;
+}
+
 /** Every control shows `state`. */
 export function fillControls(state) {
   $('profile').value = state.profile;
@@ -199,7 +205,7 @@ export function fillControls(state) {
   $('solver').value = state.solver;
   $('seed').value = String(state.seed);
   $('cost').value = state.cost;
-  $('vs').value = state.vs;
+  showVs(state);
   const shgo = shgoForm(state.shgo);
   app.shgoLevel = shgo.level;
   $('shgo-x').value = shgo.x;
@@ -251,7 +257,7 @@ export function commit(state) {
   $('against-box').hidden = !state.latency;
   $('solver').value = state.solver;
   $('cost').value = state.cost;
-  $('vs').value = state.vs;
+  showVs(state);
   app.editedAt = performance.now();
   runSearch(link);
 }

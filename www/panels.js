@@ -59,6 +59,10 @@ export function render(view) {
   chartInto($('diagram'), view.best ? { svg: view.best.diagram, points: [], alt: `The network ${b.arch}: its stem, cells and head, a box per layer, arcs for the reads that skip layers` } : null);
   chartInto($('pareto-chart'), view.pareto);
   $('pareto-note').textContent = view.pareto?.note ?? '';
+  // A Pareto or min goal plots its own cost: the select shows it and waits.
+  const own = view.chart_cost && view.chart_cost !== app.state.cost;
+  $('cost').disabled = Boolean(own);
+  $('cost').value = own ? view.chart_cost : app.state.cost;
   renderShgo(view.shgo, view.steps);
   chartInto($('layers-chart'), view.layers);
   $('layers-note').textContent = view.layers?.note ?? '';
@@ -189,7 +193,9 @@ export function renderCompare(c, ms, { pending = false } = {}) {
     $('compare-status').textContent = `Baselines done in ${(ms / 1000).toFixed(2)} s. The exact optimum is running (at most ${c.exact_seconds || 5} s here)…`;
     return;
   }
-  const proof = c.exact?.optimality ? ` The exact result: ${c.exact.optimality.summary}.` : '';
+  // The certificate's summary is "exact", "exact within 0.30 %" or a bound with why it stopped.
+  const summary = c.exact?.optimality?.summary;
+  const proof = summary ? ` The exact method's answer: ${summary === 'exact' ? 'proven optimal' : summary}.` : '';
   $('compare-status').textContent = `${c.exact_message || 'Gaps against the exact optimum.'}${proof}${errorNote(c)} All solvers took ${(ms / 1000).toFixed(2)} s in this browser.`;
 }
 
@@ -198,7 +204,7 @@ function scoreGap(r, error) {
   if (r.score_gap == null) return '–';
   const g = r.score_gap.toFixed(error ? 3 : 2);
   if (r.inside_error == null) return g;
-  return `${g} (${r.inside_error ? 'inside' : 'outside'} ±${error.toFixed(3)})`;
+  return `${g}, ${r.inside_error ? 'inside' : 'outside'} ±${error.toFixed(3)}`;
 }
 
 function errorNote(c) {
