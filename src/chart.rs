@@ -212,7 +212,8 @@ fn draw_err(e: &dyn std::fmt::Display) -> Error {
     Error::Invalid(format!("chart: {e}"))
 }
 
-/// Ticks a log axis asks plotters for: enough that every decade gets its 2..9 ticks.
+/// Ticks a log axis asks plotters for: enough that an axis of up to three decades gets each
+/// decade's 2..9 ticks (plotters keeps only the powers of ten on a wider one).
 const LOG_TICKS: usize = 30;
 
 /// A log axis's label: only at 1, 2 and 5 times a power of ten (every tick keeps its grid
@@ -1535,4 +1536,53 @@ fn dag_diagram(arch: &Architecture) -> Result<String> {
         root.present().map_err(|e| draw_err(&e))?;
     }
     Ok(svg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_axes_label_one_two_and_five_of_each_decade() {
+        let labels: Vec<String> =
+            [0.1, 0.2, 0.3, 0.5, 0.9, 1.0, 2.0, 4.0, 5.0, 10.0, 20.0, 70.0, 100.0, 0.0005, 0.0002]
+                .iter()
+                .map(log_tick)
+                .collect();
+        assert_eq!(
+            labels,
+            [
+                "0.1", "0.2", "", "0.5", "", "1", "2", "", "5", "10", "20", "", "100", "0.0005",
+                "0.0002"
+            ]
+        );
+        // Values a power-of-ten step left a rounding off still read as round.
+        assert_eq!(log_tick(&(0.1 * 3.0 / 3.0)), "0.1");
+        assert_eq!(log_tick(&1000.0000000001), "1000");
+        assert_eq!(log_tick(&0.0), "");
+        assert_eq!(log_tick(&f64::NAN), "");
+    }
+
+    #[test]
+    fn a_legend_goes_where_it_hides_the_fewest_marks() {
+        let area = (0..600, 0..400);
+        let at = |x: i32, y: i32, label: &str| Hover { x, y, label: label.to_string() };
+        let labels = vec!["evaluated network".to_string(), "the result".to_string()];
+        // Scattered marks in the lower right, nothing elsewhere: the preferred corner yields.
+        let lower_right: Vec<Hover> = (0..20).map(|i| at(560 - i, 380 - i, "a network")).collect();
+        let c = quiet_corner(area.clone(), &lower_right, &labels, SeriesLabelPosition::LowerRight);
+        assert!(matches!(c, SeriesLabelPosition::UpperLeft), "{c:?}");
+        // Nothing anywhere: the preferred corner.
+        let c = quiet_corner(area.clone(), &[], &labels, SeriesLabelPosition::LowerRight);
+        assert!(matches!(c, SeriesLabelPosition::LowerRight), "{c:?}");
+        // One result weighs more than a few scattered networks.
+        let mut marks: Vec<Hover> = (0..5).map(|i| at(30 + i, 20 + i, "a network")).collect();
+        marks.push(at(560, 380, "result: the network"));
+        for i in 0..5 {
+            marks.push(at(40 + i, 380 - i, "a network"));
+            marks.push(at(560 - i, 20 + i, "a network"));
+        }
+        let c = quiet_corner(area, &marks, &labels, SeriesLabelPosition::LowerRight);
+        assert!(!matches!(c, SeriesLabelPosition::LowerRight), "{c:?}");
+    }
 }

@@ -153,8 +153,8 @@ pub struct View {
     pub result: Option<SearchResult>,
     pub best: Option<BestView>,
     pub pareto: Option<Chart>,
-    /// The cost the Pareto chart plots: the goal's own for a Pareto or min goal, else the
-    /// state's `cost`.
+    /// The cost a Pareto or min goal makes the Pareto chart plot, whatever the state's
+    /// `cost`; `None` where the state's `cost` decides.
     pub chart_cost: Option<String>,
     pub shgo: Option<Chart>,
     /// SHGO iterations of the chart's level, for the step mode.
@@ -414,10 +414,10 @@ impl Playground {
             predictor: self.predictor_view(),
             error: self.outcome.as_ref().err().cloned(),
             pareto: self.pareto_chart(),
-            chart_cost: self
-                .problem
-                .as_ref()
-                .map(|p| chart_cost(&self.state, p).name().to_string()),
+            chart_cost: self.problem.as_ref().and_then(|p| match p.goal.objective {
+                Objective::Pareto(c) | Objective::MinCost(c) => Some(c.name().to_string()),
+                _ => None,
+            }),
             shgo,
             steps,
             layers: best.as_ref().and_then(|b| chart::layer_costs(&b.cost).ok()),
@@ -526,7 +526,7 @@ impl Playground {
             if !c.note.is_empty() {
                 c.note.push_str("; ");
             }
-            c.note.push_str(&format!("no front on {}: {why}", self.state.vs));
+            c.note.push_str(&format!("no second front (on {}): {why}", self.state.vs));
         }
         Some(c)
     }
@@ -557,7 +557,16 @@ impl Playground {
                 return Ok(front(r));
             }
         }
-        let mut state = State { fp: String::new(), vs: String::new(), ..self.state.clone() };
+        // The view fields do not change the front: left out of the search's state (its key).
+        let d = State::default();
+        let mut state = State {
+            fp: String::new(),
+            vs: String::new(),
+            cost: d.cost,
+            shgo: d.shgo,
+            hide: Vec::new(),
+            ..self.state.clone()
+        };
         if !own {
             state.profile = profile.to_string();
             state.params.clear();
@@ -751,15 +760,18 @@ fn fitted_set(csv: &str) -> crate::Result<(SampleSet, predictor::FitReport)> {
     Ok((set, report))
 }
 
+/// Second fronts kept (each a FLASH Pareto search, 70–150 ms).
+const FRONTS_KEPT: usize = 8;
+
 /// The Pareto chart's second fronts found lately, by the state of the search that found
-/// them (`Playground::front_on`); with `new`, kept (the oldest of [`FITS_KEPT`] dropped).
+/// them (`Playground::front_on`); with `new`, kept (the oldest of [`FRONTS_KEPT`] dropped).
 fn kept_front(key: &str, new: Option<&[(f64, f64)]>) -> Option<Vec<(f64, f64)>> {
     use std::sync::Mutex;
     type Fronts = Vec<(String, Vec<(f64, f64)>)>;
     static KEPT: Mutex<Fronts> = Mutex::new(Vec::new());
     let mut kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(f) = new {
-        if kept.len() == FITS_KEPT {
+        if kept.len() == FRONTS_KEPT {
             kept.remove(0);
         }
         kept.push((key.to_string(), f.to_vec()));

@@ -74,6 +74,15 @@ fn the_shgo_chart_draws_the_complex_each_iteration_left() {
     );
     let trace = pg.result().unwrap().trace.as_ref().expect("the page's search keeps its trace");
     assert!(!trace.complexes.is_empty(), "no complex kept");
+    // Every iteration of a simplicial level keeps one (the joint level samples one point: none).
+    for (i, mark) in trace.iterations.iter().enumerate().filter(|(_, m)| m.level != "joint") {
+        assert!(
+            trace.complexes.iter().any(|c| c.iteration == i),
+            "no complex for {} iteration {}",
+            mark.level,
+            mark.iteration
+        );
+    }
     for c in &trace.complexes {
         let mark = &trace.iterations[c.iteration];
         assert_eq!((mark.level.as_str(), mark.hw), (c.level.as_str(), c.hw));
@@ -132,5 +141,28 @@ fn the_pareto_chart_overlays_a_second_profiles_front() {
     // A cost no front is traced against says so instead of drawing one.
     let edp = Playground::open("v=1&goal=min-edp%2Cdegree%3E%3D150&vs=rpi4", None);
     let note = edp.view().pareto.expect("a Pareto chart").note;
-    assert!(note.contains("no front on rpi4"), "{note}");
+    assert!(note.contains("no second front (on rpi4): a front is traced against"), "{note}");
+    assert!(!edp.view().pareto.unwrap().svg.contains("front on rpi4"), "no second front drawn");
+}
+
+/// The Pareto chart's score axis zooms past a tail of poor networks (issue 39: the accuracy
+/// axis from 0.5 to 1.0 with every point near the top): the note counts the networks left
+/// below the axis, and that count is the trace's networks scoring below it (the note's
+/// floor is written to four digits), at most a tenth of them.
+#[test]
+fn the_pareto_score_axis_zooms_past_the_poorest_tenth() {
+    let pg = Playground::open("v=1&space=digits%2Fdense%2Fcells%3D3%3Bd%3D2..11%3Bw%3D8..64%3A8%3Bt%3D0..49&profile=rpi4&samples=digits-flash&goal=max-accuracy%2Clatency%3C%3D0.25", None);
+    let chart = pg.view().pareto.expect("a Pareto chart");
+    let tail = chart.note.split("axis zooms").nth(1).expect("a zoomed axis");
+    let words: Vec<&str> = tail.split(' ').collect();
+    let at = words.iter().position(|w| *w == "below").expect("a floor");
+    let below: usize = words[at - 2].parse().unwrap();
+    let floor: f64 = words[at + 1].parse().unwrap();
+    let scores: Vec<f64> =
+        pg.result().unwrap().trace.as_ref().unwrap().evaluated.iter().map(|t| t.score).collect();
+    let under = |y: f64| scores.iter().filter(|&&s| s < y).count();
+    assert!((under(floor - 5e-5)..=under(floor + 5e-5)).contains(&below), "{}", chart.note);
+    assert!(below > 0 && below <= scores.len() / 10 + 1, "{below} of {}", scores.len());
+    // The result is drawn: its score is above the floor.
+    assert!(pg.result().unwrap().best.as_ref().unwrap().metrics.score() >= floor);
 }

@@ -421,6 +421,8 @@ fn a_second_front_names_a_builtin_profile_and_keeps_the_fingerprint() {
     assert_eq!(bad.state.vs, "");
     let n = bad.notices.iter().find(|n| n.field == "vs").expect("a notice for vs");
     assert!(n.message.contains("rpi4") && n.message.contains("empty"), "{}", n.message);
+    let none = State::decode("v=1&vs=");
+    assert!(none.notices.is_empty() && none.state.vs.is_empty(), "{:?}", none.notices);
     let good = State::decode("v=1&vs=rpi4&fp=0123abcd");
     assert!(good.notices.is_empty(), "{:?}", good.notices);
     assert_eq!(good.state.vs, "rpi4");

@@ -277,8 +277,12 @@ fn shared_links_give_the_native_results_and_charts_in_wasm() {
         include_str!("golden/charts/sram-predictor.svg"),
         include_str!("golden/charts/nb201-pareto.svg"),
         include_str!("golden/charts/nb201-diagram.svg"),
+        include_str!("golden/charts/two-fronts-pareto.svg"),
+        include_str!("golden/charts/zoomed-pareto.svg"),
     ];
-    for ((name, svg), want) in fingerprint::playground_charts().into_iter().zip(want) {
+    let charts = fingerprint::playground_charts();
+    assert_eq!(charts.len(), want.len(), "a native golden chart is not compared here");
+    for ((name, svg), want) in charts.into_iter().zip(want) {
         assert!(svg == want, "{name} differs from the native chart");
     }
     // The shell's playground object: a view, a step, the trace.

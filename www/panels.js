@@ -60,9 +60,8 @@ export function render(view) {
   chartInto($('pareto-chart'), view.pareto);
   $('pareto-note').textContent = view.pareto?.note ?? '';
   // A Pareto or min goal plots its own cost: the select shows it and waits.
-  const own = view.chart_cost && view.chart_cost !== app.state.cost;
-  $('cost').disabled = Boolean(own);
-  $('cost').value = own ? view.chart_cost : app.state.cost;
+  $('cost').disabled = Boolean(view.chart_cost);
+  $('cost').value = view.chart_cost || app.state.cost;
   renderShgo(view.shgo, view.steps);
   chartInto($('layers-chart'), view.layers);
   $('layers-note').textContent = view.layers?.note ?? '';
@@ -211,7 +210,7 @@ function errorNote(c) {
   if (!c.score_error) return '';
   const solvers = c.rows.filter((r) => r.solver !== 'exact' && r.inside_error != null);
   const inside = solvers.filter((r) => r.inside_error).length;
-  return ` The predictor's accuracies are off by ${c.score_error.toFixed(3)} on average: ${inside} of ${solvers.length} answers are behind the optimum by less than that, a difference this predictor cannot show.`;
+  return ` The predictor's accuracies are off by ${c.score_error.toFixed(3)} on average: ${inside} of ${solvers.length} answers are within that of the optimum, a difference this predictor cannot show.`;
 }
 
 

@@ -130,8 +130,9 @@ impl Observer for Trace {
 
     fn complex(&mut self, level: &str, hw: usize, vertices: &[&[f64]], edges: &[(usize, usize)]) {
         let kept: usize = self.complexes.iter().map(|c| c.edges.len()).sum();
-        // Past the limit a level's chart draws its points without the complex.
-        if kept + edges.len() > COMPLEX_EDGE_LIMIT {
+        // Past the limit a level's chart draws its points without the complex (and past
+        // the iterations' limit no mark would name it).
+        if kept + edges.len() > COMPLEX_EDGE_LIMIT || self.iterations.len() >= TRACE_LIMIT {
             return;
         }
         self.complexes.push(ComplexShot {

@@ -40,7 +40,7 @@ pub fn playground(pg: &flash_nas::playground::Playground) -> serde_json::Value {
     v
 }
 
-/// The charts of two fixed links, as files under tests/golden/charts/.
+/// The charts of fixed links, as files under tests/golden/charts/.
 #[allow(dead_code)]
 pub fn playground_charts() -> Vec<(&'static str, String)> {
     use flash_nas::playground::Playground;
@@ -51,6 +51,9 @@ pub fn playground_charts() -> Vec<(&'static str, String)> {
         .map(|(c, _)| c.svg);
     let best = a.best.expect("a network");
     let n = Playground::open("v=1&space=cifar10%2Fnb201&profile=rpi4&latency=raspi4&samples=nb201&goal=max-accuracy%2Clatency%3C%3D25", None).view();
+    // Two profiles' fronts (`vs`), and a score axis zoomed past a tail of poor networks.
+    let two = Playground::open("v=1&space=digits%2Fdense%2Fcells%3D2%3Bd%3D1..6%3Bw%3D4..32%3A4%3Bt%3D0..24&profile=sram-imc&samples=digits&goal=pareto-energy&seed=7&vs=rpi4", None).view();
+    let zoom = Playground::open("v=1&space=digits%2Fdense%2Fcells%3D3%3Bd%3D2..11%3Bw%3D8..64%3A8%3Bt%3D0..49&profile=rpi4&samples=digits-flash&goal=max-accuracy%2Clatency%3C%3D0.25", None).view();
     vec![
         ("rpi4-pareto.svg", a.pareto.expect("a chart").svg),
         ("rpi4-shgo.svg", a.shgo.expect("a chart").svg),
@@ -61,5 +64,7 @@ pub fn playground_charts() -> Vec<(&'static str, String)> {
         ("sram-predictor.svg", b.predictor.expect("a fit").chart.expect("a chart")),
         ("nb201-pareto.svg", n.pareto.expect("a chart").svg),
         ("nb201-diagram.svg", n.best.expect("a network").diagram),
+        ("two-fronts-pareto.svg", two.pareto.expect("a chart").svg),
+        ("zoomed-pareto.svg", zoom.pareto.expect("a chart").svg),
     ]
 }
