@@ -702,27 +702,21 @@ pub fn pareto(
     }
     let alt = {
         let mut alt = format!("{score_name} against {x_name}: {evaluated} networks evaluated");
+        // A front's two ends, (cost, score) each.
+        let runs = |what: String, a: (f64, f64), z: (f64, f64)| {
+            format!(
+                "; {what} runs from {x_name} {:.4} at {score_name} {:.4} to {x_name} {:.4} at {score_name} {:.4}",
+                a.0, a.1, z.0, z.1
+            )
+        };
         for (name, f) in fronts.iter().flatten() {
-            if let (Some(a), Some(z)) = (f.first(), f.last()) {
-                alt.push_str(&format!(
-                    "; the front on {name} ({} networks) runs from {x_name} {:.4} at {score_name} {:.4} to {x_name} {:.4} at {score_name} {:.4}",
-                    f.len(),
-                    a.0,
-                    a.1,
-                    z.0,
-                    z.1
-                ));
+            if let (Some(&a), Some(&z)) = (f.first(), f.last()) {
+                alt.push_str(&runs(format!("the front on {name} ({} networks)", f.len()), a, z));
             }
         }
         if let (Some(a), Some(z)) = (front.first().filter(|_| fronts.is_none()), front.last()) {
-            alt.push_str(&format!(
-                "; the front of the feasible ones ({} networks) runs from {x_name} {:.4} at {score_name} {:.4} to {x_name} {:.4} at {score_name} {:.4}",
-                front.len(),
-                a.0,
-                a.1,
-                z.0,
-                z.1
-            ));
+            let what = format!("the front of the feasible ones ({} networks)", front.len());
+            alt.push_str(&runs(what, (a.0, a.1), (z.0, z.1)));
         }
         if let (Some(a), Some(z)) = (truth.first(), truth.last()) {
             alt.push_str(&format!(

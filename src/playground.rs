@@ -578,7 +578,7 @@ impl Playground {
         // The front is a pure function of the search's state (samples included, by content
         // or fingerprint): kept, so that an edit of the chart alone does not search again.
         let key = state.encode();
-        if let Some(kept) = kept_front(&key, None) {
+        if let Some(kept) = FRONTS.get(&key) {
             return Ok(kept);
         }
         let problem = state
@@ -588,7 +588,7 @@ impl Playground {
         let r = run(&problem, &crate::search::Flash::default(), &mut (), false)
             .map_err(|e| e.to_string())?;
         let f = front(&r);
-        kept_front(&key, Some(&f));
+        FRONTS.keep(&key, f.clone());
         Ok(f)
     }
 
@@ -738,47 +738,51 @@ impl Playground {
     }
 }
 
-/// Sample sets fitted lately, kept so an edit that leaves the samples alone (a limit, the
-/// profile, a depth range) does not fit them again: the fit is a pure function of the
-/// CSV's text (leave-one-out over the candidate forms; most of a search on a shipped
-/// set), so a kept fit is the fit. Keyed by the whole text, not a hash of it.
-const FITS_KEPT: usize = 8;
+/// The last few values of a pure function of a text key, the oldest dropped first: the
+/// page's edits ask for the same fits and fronts again, and a kept value is the value.
+/// Keyed by the whole text, not a hash of it.
+struct Kept<T> {
+    most: usize,
+    rows: std::sync::Mutex<Vec<(String, T)>>,
+}
+
+impl<T: Clone> Kept<T> {
+    const fn new(most: usize) -> Kept<T> {
+        Kept { most, rows: std::sync::Mutex::new(Vec::new()) }
+    }
+
+    fn get(&self, key: &str) -> Option<T> {
+        let rows = self.rows.lock().unwrap_or_else(|e| e.into_inner());
+        rows.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+    }
+
+    fn keep(&self, key: &str, value: T) {
+        let mut rows = self.rows.lock().unwrap_or_else(|e| e.into_inner());
+        if rows.len() == self.most {
+            rows.remove(0);
+        }
+        rows.push((key.to_string(), value));
+    }
+}
+
+/// Sample sets fitted lately, by the samples' CSV text: an edit that leaves the samples
+/// alone (a limit, the profile, a depth range) does not fit them again (leave-one-out over
+/// the candidate forms; most of a search on a shipped set).
+static FITS: Kept<(SampleSet, predictor::FitReport)> = Kept::new(8);
 
 fn fitted_set(csv: &str) -> crate::Result<(SampleSet, predictor::FitReport)> {
-    use std::sync::Mutex;
-    static KEPT: Mutex<Vec<(String, SampleSet, predictor::FitReport)>> = Mutex::new(Vec::new());
-    let mut kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((_, set, report)) = kept.iter().find(|(text, ..)| text == csv) {
-        return Ok((set.clone(), report.clone()));
+    if let Some(fit) = FITS.get(csv) {
+        return Ok(fit);
     }
     let set = SampleSet::from_csv(csv)?;
     let report = predictor::fit(&set.samples)?;
-    if kept.len() == FITS_KEPT {
-        kept.remove(0);
-    }
-    kept.push((csv.to_string(), set.clone(), report.clone()));
+    FITS.keep(csv, (set.clone(), report.clone()));
     Ok((set, report))
 }
 
-/// Second fronts kept (each a FLASH Pareto search, 70–150 ms).
-const FRONTS_KEPT: usize = 8;
-
-/// The Pareto chart's second fronts found lately, by the state of the search that found
-/// them (`Playground::front_on`); with `new`, kept (the oldest of [`FRONTS_KEPT`] dropped).
-fn kept_front(key: &str, new: Option<&[(f64, f64)]>) -> Option<Vec<(f64, f64)>> {
-    use std::sync::Mutex;
-    type Fronts = Vec<(String, Vec<(f64, f64)>)>;
-    static KEPT: Mutex<Fronts> = Mutex::new(Vec::new());
-    let mut kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(f) = new {
-        if kept.len() == FRONTS_KEPT {
-            kept.remove(0);
-        }
-        kept.push((key.to_string(), f.to_vec()));
-        return None;
-    }
-    kept.iter().find(|(k, _)| k == key).map(|(_, f)| f.clone())
-}
+/// The Pareto chart's second fronts found lately (each a FLASH Pareto search, 70–150 ms),
+/// by the state of the search that found them (`Playground::front_on`).
+static FRONTS: Kept<Vec<(f64, f64)>> = Kept::new(8);
 
 /// How NN-Degree, params and MACs rank the truth over every cell of an nb201 space
 /// with a benchmark column, and on what: computed once per data set and column (a

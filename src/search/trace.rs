@@ -24,6 +24,9 @@ pub struct Trace {
     pub complexes: Vec<ComplexShot>,
     /// Whether points were left out past the limit.
     pub truncated: bool,
+    /// The edges of `complexes`, all together (held against [`COMPLEX_EDGE_LIMIT`]).
+    #[serde(skip)]
+    complex_edges: usize,
 }
 
 /// SHGO's complex at one level at the end of one iteration.
@@ -124,17 +127,17 @@ impl Observer for Trace {
         self.minimizers.push(RelaxedPoint { level: level.to_string(), hw, x: x.to_vec(), f });
     }
 
+    /// Past the iterations' limit no mark would name a complex: SHGO need not collect it.
     fn wants_complex(&self) -> bool {
-        true
+        self.iterations.len() < TRACE_LIMIT
     }
 
     fn complex(&mut self, level: &str, hw: usize, vertices: &[&[f64]], edges: &[(usize, usize)]) {
-        let kept: usize = self.complexes.iter().map(|c| c.edges.len()).sum();
-        // Past the limit a level's chart draws its points without the complex (and past
-        // the iterations' limit no mark would name it).
-        if kept + edges.len() > COMPLEX_EDGE_LIMIT || self.iterations.len() >= TRACE_LIMIT {
+        // Past the limit a level's chart draws its points without the complex.
+        if self.complex_edges + edges.len() > COMPLEX_EDGE_LIMIT || !self.wants_complex() {
             return;
         }
+        self.complex_edges += edges.len();
         self.complexes.push(ComplexShot {
             level: level.to_string(),
             hw,
